@@ -1,0 +1,16 @@
+// Registration of the `ektp` subcommand groups. Each register_* adds its subcommands to the app
+// and sets their callbacks; a callback's exit status goes through `exit_code`.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace ektp::cli {
+
+// The process exit status chosen by the last command that ran (0 = success).
+int& exit_code();
+
+void register_nik_commands(CLI::App& app);
+
+}  // namespace ektp::cli

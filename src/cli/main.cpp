@@ -1,0 +1,19 @@
+// ektp: the population registry and e-KTP platform, one binary with several roles.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace ektp::cli {
+int& exit_code() {
+  static int code = 0;
+  return code;
+}
+}  // namespace ektp::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"ektp: population registry and e-KTP platform"};
+  app.require_subcommand(1);
+  ektp::cli::register_nik_commands(app);
+  CLI11_PARSE(app, argc, argv);
+  return ektp::cli::exit_code();
+}
