@@ -1,0 +1,72 @@
+// The HTTP vocabulary shared by the server and the handlers: requests, responses, routes, and the
+// mapping from ektp errors to JSON error responses. Handlers never see Boost.Beast; only
+// http_server.cpp does, which keeps Beast out of every other translation unit.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "core/error.h"
+
+namespace ektp::api {
+
+struct HttpRequest {
+  std::string method;          // "GET", "POST", …
+  std::string target;          // as received, with the query string
+  std::string path;            // percent-decoded path without the query
+  std::map<std::string, std::string> query;  // decoded query parameters
+  std::map<std::string, std::string> path_params;  // filled by the router: {nik} → "3327…"
+  std::string body;
+  std::string content_type;
+  std::string authorization;   // the Authorization header, if any
+  std::string client_address;  // peer IP
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+// Routes "METHOD /api/v1/persons/{nik}/history" patterns to handlers; {name} segments match one
+// path segment and land in path_params. Thread-safe for lookups once routes are added.
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler);
+  // nullptr when nothing matches; `method_allowed` tells 404 from 405.
+  const Handler* match(HttpRequest& request, bool& method_allowed) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// HTTP status for an error code (the only place in ektp that chooses one): invalid_argument →
+// 400, unauthenticated → 401, permission_denied → 403, not_found → 404, already_exists and
+// aborted and failed_precondition → 409, resource_exhausted → 413 or 429 (see message), …
+int http_status_for(ErrorCode code);
+
+// {"error":{"code":"invalid_argument","message":"…"}} with the matching status.
+HttpResponse error_response(const Error& error);
+HttpResponse error_response(int status, std::string_view code, std::string_view message);
+HttpResponse json_response(const boost::json::value& body, int status = 200);
+
+// Parses a JSON request body under the limits of core/limits.h (size, nesting depth); the error
+// says what was wrong ("JSON body is truncated at byte 57", "JSON nests deeper than 32 levels").
+Result<boost::json::value> parse_json_body(std::string_view body);
+
+}  // namespace ektp::api
