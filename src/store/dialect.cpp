@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <vector>
 
 namespace ektp::store::detail {
 namespace {
@@ -109,6 +110,36 @@ bool is_identifier(std::string_view name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
   }
   return true;
+}
+
+Status check_placeholders(std::string_view sql, std::size_t param_count) {
+  std::vector<bool> used(param_count, false);
+  char quote = 0;
+  for (std::size_t at = 0; at < sql.size(); ++at) {
+    char c = sql[at];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    if (c != '$' || at + 1 >= sql.size() || !std::isdigit(static_cast<unsigned char>(sql[at + 1]))) {
+      continue;
+    }
+    std::size_t number = 0;
+    while (at + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[at + 1])) &&
+           number <= param_count) {
+      number = number * 10 + static_cast<std::size_t>(sql[++at] - '0');
+    }
+    if (number == 0 || number > param_count) {
+      return invalid_argument("statement uses $" + std::to_string(number) + " but " +
+                              std::to_string(param_count) + " parameters were given");
+    }
+    used[number - 1] = true;
+  }
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (!used[i]) return invalid_argument("parameter $" + std::to_string(i + 1) + " is not used");
+  }
+  return {};
 }
 
 bool contains_nul(std::string_view text) {

@@ -86,6 +86,9 @@ Result<QueryResult> PostgresConnection::execute(std::string_view sql, const std:
   if (params.size() > tunables::statement_params_max) {
     return invalid_argument("too many parameters: " + std::to_string(params.size()));
   }
+  if (Status placed = check_placeholders(sql, params.size()); !placed) {
+    return std::unexpected(placed.error());
+  }
   Result<EncodedParams> encoded = encode_params(params);
   if (!encoded) return std::unexpected(encoded.error());
   std::string rewritten = expand_tokens(sql, Backend::kPostgreSQL);
