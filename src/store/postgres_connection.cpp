@@ -51,11 +51,14 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::open(const std::
   }
   auto opened = std::unique_ptr<PostgresConnection>(new PostgresConnection(connection));
   // Our messages are for logs, not for the terminal of whoever runs the server.
-  PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection, [](void*, const char*) {}, nullptr);
   return opened;
 }
 
-PostgresConnection::~PostgresConnection() { PQfinish(connection_); }
+PostgresConnection::~PostgresConnection() {
+  PQfinish(connection_);
+}
 
 bool PostgresConnection::healthy() const {
   if (PQstatus(connection_) != CONNECTION_OK) return false;
@@ -65,9 +68,9 @@ bool PostgresConnection::healthy() const {
 
 Status PostgresConnection::check(const PGresult* result, std::string_view context) const {
   if (result == nullptr) {
-    return make_error(PQstatus(connection_) == CONNECTION_BAD ? ErrorCode::kUnavailable
-                                                              : ErrorCode::kInternal,
-                      "postgresql: " + std::string(context) + trimmed(PQerrorMessage(connection_)));
+    return make_error(
+        PQstatus(connection_) == CONNECTION_BAD ? ErrorCode::kUnavailable : ErrorCode::kInternal,
+        "postgresql: " + std::string(context) + trimmed(PQerrorMessage(connection_)));
   }
   ExecStatusType status = PQresultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
@@ -82,7 +85,8 @@ Status PostgresConnection::check(const PGresult* result, std::string_view contex
                               (state != nullptr ? " (SQLSTATE " + std::string(state) + ")" : ""));
 }
 
-Result<QueryResult> PostgresConnection::execute(std::string_view sql, const std::vector<Value>& params) {
+Result<QueryResult> PostgresConnection::execute(std::string_view sql,
+                                                const std::vector<Value>& params) {
   if (params.size() > tunables::statement_params_max) {
     return invalid_argument("too many parameters: " + std::to_string(params.size()));
   }
@@ -109,7 +113,9 @@ Status PostgresConnection::execute_script(std::string_view sql) {
   return simple(rewritten.c_str());
 }
 
-Status PostgresConnection::begin_write() { return simple("BEGIN ISOLATION LEVEL READ COMMITTED"); }
+Status PostgresConnection::begin_write() {
+  return simple("BEGIN ISOLATION LEVEL READ COMMITTED");
+}
 
 Status PostgresConnection::begin_read() {
   return simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -126,14 +132,17 @@ Status PostgresConnection::commit() {
   return simple("COMMIT");
 }
 
-Status PostgresConnection::rollback() { return simple("ROLLBACK"); }
+Status PostgresConnection::rollback() {
+  return simple("ROLLBACK");
+}
 
 bool PostgresConnection::in_transaction() const {
   PGTransactionStatusType state = PQtransactionStatus(connection_);
   return state == PQTRANS_INTRANS || state == PQTRANS_INERROR || state == PQTRANS_ACTIVE;
 }
 
-Status PostgresConnection::insert_rows(std::string_view table, const std::vector<std::string>& columns,
+Status PostgresConnection::insert_rows(std::string_view table,
+                                       const std::vector<std::string>& columns,
                                        const std::vector<std::vector<Value>>& rows) {
   if (!in_transaction()) return failed_precondition("insert_rows must run inside a transaction");
   if (!is_identifier(table)) return invalid_argument("bad table name: " + std::string(table));
@@ -146,8 +155,9 @@ Status PostgresConnection::insert_rows(std::string_view table, const std::vector
   sql += ") FROM STDIN";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     if (rows[r].size() != columns.size()) {
-      return invalid_argument("row " + std::to_string(r) + " has " + std::to_string(rows[r].size()) +
-                              " values for " + std::to_string(columns.size()) + " columns");
+      return invalid_argument("row " + std::to_string(r) + " has " +
+                              std::to_string(rows[r].size()) + " values for " +
+                              std::to_string(columns.size()) + " columns");
     }
   }
   if (rows.empty()) return {};
