@@ -131,5 +131,32 @@ TEST_F(FailureTest, PostgreSQLLostConnectionIsUnavailableAndReplaced) {
   }
 }
 
+// Prepared statements are cached per connection; a schema change by another connection that
+// changes a cached statement's result columns must not break it.
+TEST_F(FailureTest, PostgreSQLCachedStatementSurvivesSchemaChange) {
+  open(Backend::kPostgreSQL);
+  if (IsSkipped() || HasFatalFailure()) return;
+  auto reader = db().connect();
+  auto changer = db().connect();
+  ASSERT_OK(reader);
+  ASSERT_OK(changer);
+  const std::string sql = "SELECT * FROM accounts WHERE id = $1";
+  auto before = (*reader)->execute(sql, {std::int64_t{1}});
+  ASSERT_OK(before);
+  EXPECT_EQ(before->columns.size(), 2u);
+  ASSERT_OK((*changer)->execute_script("ALTER TABLE accounts ADD COLUMN owner TEXT DEFAULT 'x'"));
+  auto after = (*reader)->execute(sql, {std::int64_t{1}});  // outside a transaction: re-prepared
+  ASSERT_OK(after);
+  EXPECT_EQ(after->columns.size(), 3u);
+  ASSERT_OK((*changer)->execute_script("ALTER TABLE accounts ADD COLUMN note TEXT"));
+  ASSERT_OK((*reader)->begin_write());
+  // Inside a transaction the transaction is lost: kAborted, so with_write_transaction retries.
+  EXPECT_ERROR((*reader)->execute(sql, {std::int64_t{1}}), ErrorCode::kAborted, "cached plan");
+  ASSERT_OK((*reader)->rollback());
+  auto retried = (*reader)->execute(sql, {std::int64_t{1}});
+  ASSERT_OK(retried);
+  EXPECT_EQ(retried->columns.size(), 4u);
+}
+
 }  // namespace
 }  // namespace ektp::store
