@@ -299,6 +299,45 @@ TEST_P(DatabaseTest, DescribeNamesTheBackend) {
   EXPECT_EQ(db().backend(), backend());
 }
 
+// Portable SQL the registry relies on: RETURNING for generated ids, ON CONFLICT for idempotency.
+TEST_P(DatabaseTest, ReturningAndOnConflictWorkOnBoth) {
+  auto connection = db().connect();
+  ASSERT_OK(connection);
+  ASSERT_OK(
+      (*connection)->execute_script("CREATE TABLE events (id {ID}, key TEXT NOT NULL UNIQUE)"));
+  const std::string insert =
+      "INSERT INTO events (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING id";
+  auto first = (*connection)->execute(insert, {std::string("k1")});
+  ASSERT_OK(first);
+  ASSERT_EQ(first->rows.size(), 1u);
+  EXPECT_EQ(first->rows[0].integer(0), 1);
+  EXPECT_EQ(first->rows_affected, 1);
+  auto second = (*connection)->execute(insert, {std::string("k2")});
+  ASSERT_OK(second);
+  EXPECT_EQ(second->rows.at(0).integer(0), 2);
+  auto repeated = (*connection)->execute(insert, {std::string("k1")});
+  ASSERT_OK(repeated);
+  EXPECT_TRUE(repeated->rows.empty());
+  EXPECT_EQ(repeated->rows_affected, 0);
+}
+
+TEST_P(DatabaseTest, AggregatesReadAsIntegers) {
+  auto connection = db().connect();
+  ASSERT_OK(connection);
+  for (std::int64_t id = 1; id <= 4; ++id) {
+    ASSERT_OK((*connection)
+                  ->execute("INSERT INTO items (id, name, price) VALUES ($1, $2, $3)",
+                            {id, "n" + std::to_string(id), 1.5}));
+  }
+  // PostgreSQL's SUM(bigint) is numeric, which arrives as text; integer() parses it.
+  auto sums = (*connection)->execute("SELECT SUM(id), COUNT(*), SUM(price), MAX(name) FROM items");
+  ASSERT_OK(sums);
+  EXPECT_EQ(sums->rows.at(0).integer(0), 10);
+  EXPECT_EQ(sums->rows.at(0).integer(1), 4);
+  EXPECT_DOUBLE_EQ(sums->rows.at(0).real(2), 6.0);
+  EXPECT_EQ(sums->rows.at(0).text(3), "n4");
+}
+
 EKTP_INSTANTIATE_FOR_BACKENDS(DatabaseTest);
 
 }  // namespace
