@@ -134,13 +134,13 @@ class Connection {
   std::string buffer_;
 };
 
-std::optional<RawResponse> exchange(std::uint16_t port, std::string_view raw, bool head = false) {
+std::optional<RawResponse> round_trip(std::uint16_t port, std::string_view raw, bool head = false) {
   Connection connection(port);
   if (!connection.connected() || !connection.send_all(raw)) return std::nullopt;
   return connection.read_response(head);
 }
 
-std::string get(std::string_view target) {
+std::string get_request(std::string_view target) {
   return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
 }
 
@@ -200,7 +200,7 @@ class HttpServerTest : public ::testing::Test {
   }
 
   void expect_healthy() {
-    auto response = exchange(port_, get("/api/v1/health"));
+    auto response = round_trip(port_, get_request("/api/v1/health"));
     ASSERT_TRUE(response.has_value()) << "server stopped answering";
     EXPECT_EQ(response->status, 200);
   }
@@ -211,7 +211,7 @@ class HttpServerTest : public ::testing::Test {
 };
 
 TEST_F(HttpServerTest, HealthIsJson) {
-  auto response = exchange(port_, get("/api/v1/health"));
+  auto response = round_trip(port_, get_request("/api/v1/health"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->header("content-type"), "application/json");
@@ -220,7 +220,7 @@ TEST_F(HttpServerTest, HealthIsJson) {
 }
 
 TEST_F(HttpServerTest, PathParamsAndDecodedQuery) {
-  auto response = exchange(port_, get("/api/v1/persons/3327015508900001?q=Siti%20A+B"));
+  auto response = round_trip(port_, get_request("/api/v1/persons/3327015508900001?q=Siti%20A+B"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->json().at("nik").as_string(), "3327015508900001");
@@ -228,12 +228,12 @@ TEST_F(HttpServerTest, PathParamsAndDecodedQuery) {
 }
 
 TEST_F(HttpServerTest, NotFoundAndMethodNotAllowedAreJson) {
-  auto missing = exchange(port_, get("/api/v1/nothing"));
+  auto missing = round_trip(port_, get_request("/api/v1/nothing"));
   ASSERT_TRUE(missing.has_value());
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(missing->error_code(), "not_found");
 
-  auto wrong_method = exchange(port_, post("/api/v1/health", "{}"));
+  auto wrong_method = round_trip(port_, post("/api/v1/health", "{}"));
   ASSERT_TRUE(wrong_method.has_value());
   EXPECT_EQ(wrong_method->status, 405);
   EXPECT_EQ(wrong_method->error_code(), "method_not_allowed");
@@ -260,7 +260,7 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequests) {
 }
 
 TEST_F(HttpServerTest, EchoesJsonBody) {
-  auto response = exchange(port_, post("/api/v1/echo", R"({"name":"Siti"})"));
+  auto response = round_trip(port_, post("/api/v1/echo", R"({"name":"Siti"})"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, R"({"name":"Siti"})");
@@ -292,7 +292,7 @@ TEST_F(HttpServerTest, HugeBodyGets413AndServerKeepsServing) {
 TEST_F(HttpServerTest, HugeHeaderGets413) {
   const std::string raw = "GET /api/v1/health HTTP/1.1\r\nHost: t\r\nX-Big: " +
                           std::string(64 << 10, 'x') + "\r\n\r\n";
-  auto response = exchange(port_, raw);
+  auto response = round_trip(port_, raw);
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 413);
   expect_healthy();
@@ -301,7 +301,7 @@ TEST_F(HttpServerTest, HugeHeaderGets413) {
 TEST_F(HttpServerTest, DeepJsonIsRefusedFast) {
   const std::string deep = std::string(10'000, '[') + std::string(10'000, ']');
   const auto started = std::chrono::steady_clock::now();
-  auto response = exchange(port_, post("/api/v1/echo", deep));
+  auto response = round_trip(port_, post("/api/v1/echo", deep));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 400);
   EXPECT_EQ(response->error_code(), "invalid_argument");
@@ -310,7 +310,7 @@ TEST_F(HttpServerTest, DeepJsonIsRefusedFast) {
 }
 
 TEST_F(HttpServerTest, TruncatedJsonNamesTheOffset) {
-  auto response = exchange(port_, post("/api/v1/echo", R"({"name":"Si)"));
+  auto response = round_trip(port_, post("/api/v1/echo", R"({"name":"Si)"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 400);
   EXPECT_NE(response->error_message().find("byte 11"), std::string::npos)
@@ -318,7 +318,7 @@ TEST_F(HttpServerTest, TruncatedJsonNamesTheOffset) {
 }
 
 TEST_F(HttpServerTest, ThrowingHandlerGets500AndServerSurvives) {
-  auto response = exchange(port_, get("/api/v1/throw"));
+  auto response = round_trip(port_, get_request("/api/v1/throw"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 500);
   EXPECT_EQ(response->error_code(), "internal");
@@ -328,7 +328,7 @@ TEST_F(HttpServerTest, ThrowingHandlerGets500AndServerSurvives) {
 }
 
 TEST_F(HttpServerTest, ServesStaticFilesWithTypes) {
-  auto index = exchange(port_, get("/"));
+  auto index = round_trip(port_, get_request("/"));
   ASSERT_TRUE(index.has_value());
   EXPECT_EQ(index->status, 200);
   EXPECT_EQ(index->header("content-type"), "text/html; charset=utf-8");
@@ -337,23 +337,23 @@ TEST_F(HttpServerTest, ServesStaticFilesWithTypes) {
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'");
   EXPECT_EQ(index->header("cache-control"), "no-cache");
 
-  auto js = exchange(port_, get("/app.js"));
+  auto js = round_trip(port_, get_request("/app.js"));
   ASSERT_TRUE(js.has_value());
   EXPECT_EQ(js->status, 200);
   EXPECT_EQ(js->header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(js->body, "console.log('ektp')");
   EXPECT_EQ(js->header("content-security-policy"), "");
 
-  auto png = exchange(port_, get("/logo.png"));
+  auto png = round_trip(port_, get_request("/logo.png"));
   ASSERT_TRUE(png.has_value());
   EXPECT_EQ(png->header("content-type"), "image/png");
 
-  auto route = exchange(port_, get("/persons/3327015508900001"));
+  auto route = round_trip(port_, get_request("/persons/3327015508900001"));
   ASSERT_TRUE(route.has_value());
   EXPECT_EQ(route->status, 200);
   EXPECT_EQ(route->body, "<!doctype html><title>ektp</title>");
 
-  auto missing = exchange(port_, get("/missing.css"));
+  auto missing = round_trip(port_, get_request("/missing.css"));
   ASSERT_TRUE(missing.has_value());
   EXPECT_EQ(missing->status, 404);
 }
@@ -373,7 +373,7 @@ TEST_F(HttpServerTest, HeadSendsLengthWithoutBody) {
 }
 
 TEST_F(HttpServerTest, StaticFilesAcceptOnlyGetAndHead) {
-  auto response = exchange(port_, post("/index.html", "{}"));
+  auto response = round_trip(port_, post("/index.html", "{}"));
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 405);
   EXPECT_EQ(response->header("allow"), "GET, HEAD");
@@ -383,7 +383,7 @@ TEST_F(HttpServerTest, TraversalIsRefused) {
   for (const char* target : {"/../secret.txt", "/../../../../etc/passwd", "/%2e%2e/secret.txt",
                              "/%2E%2E/%2e%2e/etc/passwd", "/x/..%2f..%2fsecret.txt",
                              "/..%5csecret.txt", "//etc/passwd", "/app.js%00.png"}) {
-    auto response = exchange(port_, get(target));
+    auto response = round_trip(port_, get_request(target));
     if (!response.has_value()) continue;  // closing the connection is a refusal too
     EXPECT_TRUE(response->status == 400 || response->status == 404)
         << target << " → " << response->status;
@@ -394,7 +394,7 @@ TEST_F(HttpServerTest, TraversalIsRefused) {
 
 TEST_F(HttpServerTest, BadPercentEncodingIs400) {
   for (const char* target : {"/api/v1/persons/%zz", "/api/v1/health?q=%4", "/api/v1/%00"}) {
-    auto response = exchange(port_, get(target));
+    auto response = round_trip(port_, get_request(target));
     ASSERT_TRUE(response.has_value()) << target;
     EXPECT_EQ(response->status, 400) << target;
     EXPECT_EQ(response->error_code(), "invalid_argument");
@@ -405,11 +405,15 @@ TEST_F(HttpServerTest, MalformedRequestsAreRefusedAndServerSurvives) {
   for (const char* raw : {"GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9\r\n\r\n",
                           "GET /api/v1/health HTTP/1.1\r\nBad Header\r\n\r\n",
                           "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"}) {
-    auto response = exchange(port_, raw);
-    if (response.has_value()) EXPECT_EQ(response->status, 400) << raw;
+    auto response = round_trip(port_, raw);
+    if (response.has_value()) {
+      EXPECT_EQ(response->status, 400) << raw;
+    }
   }
-  auto absolute = exchange(port_, get("http://example.com/api/v1/health"));
-  if (absolute.has_value()) EXPECT_EQ(absolute->status, 400);
+  auto absolute = round_trip(port_, get_request("http://example.com/api/v1/health"));
+  if (absolute.has_value()) {
+    EXPECT_EQ(absolute->status, 400);
+  }
   expect_healthy();
 }
 
@@ -440,7 +444,7 @@ TEST_F(HttpServerTest, StopIsIdempotentAndClosesIdleConnections) {
   server_->stop();
   EXPECT_FALSE(server_->start().has_value()) << "a stopped server does not restart";
   server_->stop();
-  EXPECT_FALSE(exchange(port_, get("/api/v1/health")).has_value());
+  EXPECT_FALSE(round_trip(port_, get_request("/api/v1/health")).has_value());
 }
 
 TEST(HttpServerLifecycleTest, StopWithoutStartAndBadAddress) {
@@ -463,7 +467,7 @@ TEST(HttpServerRateLimitTest, TooManyRequestsGet429WithRetryAfter) {
   ASSERT_OK(server.start());
   std::optional<RawResponse> refused;
   for (int i = 0; i < 20 && !refused; ++i) {
-    auto response = exchange(server.port(), get("/api/v1/health"));
+    auto response = round_trip(server.port(), get_request("/api/v1/health"));
     ASSERT_TRUE(response.has_value());
     if (response->status == 429) refused = response;
   }

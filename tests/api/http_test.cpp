@@ -188,7 +188,7 @@ TEST(ParseRequestTargetTest, SplitsPathAndQuery) {
   request.target = "/a?x=%G0";
   EXPECT_ERROR(parse_request_target(request), ErrorCode::kInvalidArgument, "query");
   request.target = "http://example.com/";
-  EXPECT_ERROR(parse_request_target(request), ErrorCode::kInvalidArgument, "start with '/'");
+  EXPECT_ERROR(parse_request_target(request), ErrorCode::kInvalidArgument, "starting with '/'");
 }
 
 }  // namespace

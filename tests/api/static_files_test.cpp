@@ -77,7 +77,8 @@ TEST_F(StaticFilesTest, IndexForRootAndSinglePageRoutes) {
 TEST_F(StaticFilesTest, RefusesTraversal) {
   for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/./app.js",
                            "//etc/passwd", "/a\\..\\secret.txt", "relative.txt"}) {
-    EXPECT_ERROR(resolve_static_file(root_, path), ErrorCode::kInvalidArgument, "") << path;
+    SCOPED_TRACE(path);
+    EXPECT_ERROR(resolve_static_file(root_, path), ErrorCode::kInvalidArgument, "");
   }
   EXPECT_ERROR(resolve_static_file(root_, std::string_view("/app.js\0.png", 12)),
                ErrorCode::kInvalidArgument, "NUL");
