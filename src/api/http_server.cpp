@@ -31,8 +31,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "api/rate_limiter.h"
-#include "api/static_files.h"
+#include "api/dispatch.h"
 #include "core/assert.h"
 #include "core/limits.h"
 
@@ -71,8 +70,9 @@ struct ServerCore {
         router(std::move(router_in)),
         body_bytes_max(options.body_bytes_max != 0 ? options.body_bytes_max
                                                    : limits::request_body_bytes_max),
-        rate_limiter(options.rate_limit_requests_per_s != 0 ? options.rate_limit_requests_per_s
-                                                            : limits::rate_limit_requests_per_s) {}
+        dispatcher(router, options.web_root,
+                   options.rate_limit_requests_per_s != 0 ? options.rate_limit_requests_per_s
+                                                          : limits::rate_limit_requests_per_s) {}
 
   // Registers a session so stop() can close it; false once the server is stopping.
   bool remember(Session* session, std::weak_ptr<Session> weak) {
@@ -87,17 +87,13 @@ struct ServerCore {
     if (sessions.empty()) sessions_drained.notify_all();
   }
 
-  HttpResponse respond(HttpRequest& request) const;
-  HttpResponse respond_api(HttpRequest& request) const;
-  HttpResponse respond_static(const HttpRequest& request) const;
-
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
 
   const HttpServerOptions options;
   const std::shared_ptr<const Router> router;
   const std::size_t body_bytes_max;
-  mutable RateLimiter rate_limiter;
+  const detail::Dispatcher dispatcher;
 
   std::mutex sessions_mutex;
   std::condition_variable sessions_drained;
@@ -119,66 +115,6 @@ struct ServerCore {
   std::optional<asio::signal_set> signals;
   std::vector<std::thread> threads;
 };
-
-HttpResponse with_header(HttpResponse response, std::string name, std::string value) {
-  response.headers.emplace_back(std::move(name), std::move(value));
-  return response;
-}
-
-bool is_api_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
-
-HttpResponse ServerCore::respond(HttpRequest& request) const {
-  const RateLimiter::Decision decision = rate_limiter.acquire(request.client_address);
-  if (!decision.allowed) {
-    const auto retry_after_s = std::max<std::int64_t>(
-        1, (decision.retry_after.count() + 999) / 1000);
-    return with_header(
-        error_response(Error{ErrorCode::kResourceExhausted,
-                             fmt::format("rate limit of {} requests per second exceeded; "
-                                         "retry after {} s",
-                                         options.rate_limit_requests_per_s != 0
-                                             ? options.rate_limit_requests_per_s
-                                             : limits::rate_limit_requests_per_s,
-                                         retry_after_s)}),
-        "Retry-After", std::to_string(retry_after_s));
-  }
-  if (Status parsed = parse_request_target(request); !parsed) {
-    return error_response(parsed.error());
-  }
-  return is_api_path(request.path) ? respond_api(request) : respond_static(request);
-}
-
-HttpResponse ServerCore::respond_api(HttpRequest& request) const {
-  bool method_allowed = false;
-  const Handler* handler = router->match(request, method_allowed);
-  if (handler != nullptr) return (*handler)(request);
-  if (method_allowed) {
-    return error_response(404, "not_found", fmt::format("no API route {}", request.path));
-  }
-  std::string allow;
-  for (const std::string& method : router->allowed_methods(request.path)) {
-    allow += allow.empty() ? method : ", " + method;
-  }
-  return with_header(error_response(405, "method_not_allowed",
-                                    fmt::format("{} is not allowed on {}; allowed: {}",
-                                                request.method, request.path, allow)),
-                     "Allow", allow);
-}
-
-HttpResponse ServerCore::respond_static(const HttpRequest& request) const {
-  if (request.method != "GET" && request.method != "HEAD") {
-    return with_header(error_response(405, "method_not_allowed",
-                                      fmt::format("{} is not allowed on static files",
-                                                  request.method)),
-                       "Allow", "GET, HEAD");
-  }
-  if (options.web_root.empty()) {
-    return error_response(404, "not_found", fmt::format("no such path {}", request.path));
-  }
-  Result<HttpResponse> file = serve_static_file(options.web_root, request.path);
-  if (!file) return error_response(file.error());
-  return std::move(*file);
-}
 
 // One connection: do_read → on_read (handler runs here) → do_write → on_write → do_read …
 class Session : public std::enable_shared_from_this<Session> {
@@ -216,6 +152,38 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(limits::request_header_bytes_max));
     parser_->body_limit(server_.body_bytes_max);
     stream_.expires_after(std::chrono::milliseconds(limits::request_timeout_ms));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::on_read_header, shared_from_this()));
+  }
+
+  // The header is in: limits on it and on a declared Content-Length are already checked.
+  void on_read_header(beast::error_code ec, std::size_t bytes) {
+    if (ec || parser_->is_done()) return on_read(ec, bytes);
+    // curl and others wait for "100 Continue" before sending a large body.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      return do_continue();
+    }
+    do_read_body();
+  }
+
+  void do_continue() {
+    continue_ = {};
+    continue_.version(11);
+    continue_.result(http::status::continue_);
+    http::async_write(stream_, continue_,
+                      beast::bind_front_handler(&Session::on_continue, shared_from_this()));
+  }
+  void on_continue(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) {
+      spdlog::debug("{}: writing 100 Continue failed: {}", client_address_, ec.message());
+      return;
+    }
+    do_read_body();
+  }
+
+  // The expiry set in do_read still runs: header and body together get request_timeout_ms.
+  void do_read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -262,7 +230,7 @@ class Session : public std::enable_shared_from_this<Session> {
     version_ = message.version();
     HttpResponse response;
     try {
-      response = server_.respond(request);
+      response = server_.dispatcher.respond(request);
     } catch (const std::exception& e) {
       spdlog::warn("{} {}: handler threw: {}", request.method, request.target, e.what());
       response = error_response(500, "internal", "internal server error");
@@ -338,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;  // alive while async_write runs
+  http::response<http::empty_body> continue_;    // the interim "100 Continue"
   ServerCore& server_;
   std::string client_address_;
   unsigned version_ = 11;

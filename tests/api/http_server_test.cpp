@@ -104,8 +104,9 @@ class Connection {
       }
       line_end = next;
     }
+    const std::string content_length = response.header("content-length");
     const std::size_t length =
-        head ? 0 : static_cast<std::size_t>(std::stoull(response.header("content-length")));
+        head || content_length.empty() ? 0 : static_cast<std::size_t>(std::stoull(content_length));
     while (buffer_.size() < length) {
       if (!fill()) return std::nullopt;
     }
@@ -264,6 +265,29 @@ TEST_F(HttpServerTest, EchoesJsonBody) {
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, R"({"name":"Siti"})");
+}
+
+TEST_F(HttpServerTest, AnswersExpectContinue) {
+  const std::string body = R"({"name":"Siti"})";
+  Connection connection(port_);
+  ASSERT_TRUE(connection.send_all("POST /api/v1/echo HTTP/1.1\r\nHost: t\r\n"
+                                  "Expect: 100-continue\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n"));
+  auto interim = connection.read_response();
+  ASSERT_TRUE(interim.has_value());
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(connection.send_all(body));
+  auto response = connection.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, body);
+}
+
+TEST_F(HttpServerTest, ExpectContinueOverTheLimitGets413Early) {
+  auto response = round_trip(port_, "POST /api/v1/echo HTTP/1.1\r\nHost: t\r\n"
+                                    "Expect: 100-continue\r\nContent-Length: 999999999\r\n\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 413);
 }
 
 TEST_F(HttpServerTest, HugeBodyGets413AndServerKeepsServing) {
