@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <optional>
 #include <random>
@@ -61,6 +63,14 @@ class Connection {
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    // With nothing listening on an ephemeral port, Linux may connect the socket to itself
+    // (TCP simultaneous open); that is no server.
+    sockaddr_in local{};
+    socklen_t local_size = sizeof local;
+    if (connected_ && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &local_size) == 0 &&
+        local.sin_port == address.sin_port) {
+      connected_ = false;
+    }
   }
   ~Connection() { ::close(fd_); }
   Connection(const Connection&) = delete;
@@ -497,6 +507,45 @@ TEST(HttpServerRateLimitTest, TooManyRequestsGet429WithRetryAfter) {
   ASSERT_TRUE(refused.has_value()) << "no request was rate limited";
   EXPECT_EQ(refused->error_code(), "resource_exhausted");
   EXPECT_EQ(refused->header("retry-after"), "1");
+}
+
+}  // namespace
+}  // namespace ektp::api
+
+namespace ektp::api {
+namespace {
+
+TEST(HttpServerSignalTest, StopFromAnotherThreadEndsRunUntilSignal) {
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer server(options, make_router());
+  ASSERT_OK(server.start());
+  auto finished = std::async(std::launch::async, [&server] { server.run_until_signal(); });
+  ASSERT_TRUE(round_trip(server.port(), get_request("/api/v1/health")).has_value());
+  server.stop();
+  EXPECT_EQ(finished.wait_for(20s), std::future_status::ready);
+}
+
+TEST(HttpServerSignalTest, SigtermStopsTheServer) {
+  // Until run_until_signal has installed its handler, a SIGTERM lands here instead of killing
+  // the test; then the wait below times out and the test fails cleanly.
+  struct sigaction absorb {};
+  absorb.sa_handler = [](int) {};
+  struct sigaction previous {};
+  ASSERT_EQ(::sigaction(SIGTERM, &absorb, &previous), 0);
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer server(options, make_router());
+  ASSERT_OK(server.start());
+  auto finished = std::async(std::launch::async, [&server] { server.run_until_signal(); });
+  std::this_thread::sleep_for(1s);
+  ::kill(::getpid(), SIGTERM);
+  const bool stopped = finished.wait_for(20s) == std::future_status::ready;
+  server.stop();
+  finished.wait();
+  EXPECT_TRUE(stopped) << "SIGTERM did not stop the server";
+  EXPECT_FALSE(round_trip(server.port(), get_request("/api/v1/health")).has_value());
+  ::sigaction(SIGTERM, &previous, nullptr);
 }
 
 }  // namespace
