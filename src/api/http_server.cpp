@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -413,11 +414,16 @@ void HttpServer::stop() {
     EKTP_ASSERT(thread.get_id() != std::this_thread::get_id());  // not from a handler
   }
 
-  asio::post(core.acceptor.get_executor(), [&core] {
+  // The acceptor lives on its strand; close it there, and wait so no connection is accepted
+  // after stop() has begun (a worker busy for the whole drain time is the only way to miss it).
+  std::promise<void> acceptor_closed;
+  asio::post(core.acceptor.get_executor(), [&core, &acceptor_closed] {
     beast::error_code ec;
     core.acceptor.close(ec);
     core.accept_retry_timer.cancel();
+    acceptor_closed.set_value();
   });
+  acceptor_closed.get_future().wait_for(drain_duration);
   std::vector<std::weak_ptr<Session>> open;
   {
     std::lock_guard sessions_lock(core.sessions_mutex);
@@ -438,6 +444,8 @@ void HttpServer::stop() {
   core.io.stop();
   for (std::thread& thread : core.threads) thread.join();
   core.threads.clear();
+  beast::error_code ec;
+  core.acceptor.close(ec);  // no worker runs now; a no-op unless the posted close never ran
   core.signals.reset();
   spdlog::info("HTTP server on port {} stopped", core.bound_port);
 }
