@@ -146,9 +146,11 @@ TEST(DemoPopulation, HouseholdsHaveIndonesianSizesAndOneHead) {
   for (const Person& p : population.persons) EXPECT_TRUE(cards.contains(p.kk_number)) << p.nik;
 }
 
-TEST(DemoPopulation, RelationsAreConsistent) {
+// Wives are married women; a child's mother, where she lives with them, is 15+ years older.
+// Returns how many child–mother pairs were checked.
+std::size_t check_relations(const Population& population) {
   std::unordered_map<std::string, std::vector<const Person*>> by_family;
-  for (const Person& p : pemalang().persons) by_family[p.kk_number].push_back(&p);
+  for (const Person& p : population.persons) by_family[p.kk_number].push_back(&p);
   std::size_t children_checked = 0;
   for (const auto& [kk, members] : by_family) {
     for (const Person* p : members) {
@@ -168,7 +170,16 @@ TEST(DemoPopulation, RelationsAreConsistent) {
       }
     }
   }
-  EXPECT_GT(children_checked, 5'000u);
+  return children_checked;
+}
+
+TEST(DemoPopulation, RelationsAreConsistent) {
+  EXPECT_GT(check_relations(pemalang()), 5'000u);
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    auto population = generate(10'000, seed);
+    ASSERT_OK(population);
+    EXPECT_GT(check_relations(*population), 2'000u) << "seed " << seed;
+  }
 }
 
 TEST(DemoPopulation, NamesAndTextsAreValid) {

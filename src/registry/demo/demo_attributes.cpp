@@ -59,6 +59,7 @@ std::string_view pick_occupation(DemoRandom& random, int age_years, Sex sex,
   }
   std::string_view job = age_years >= 60 ? draw_word(random, elder_occupations(sex))
                                          : draw_word(random, adult_occupations(sex));
+  if (age_years < 23 && education_min(job) > Education::kSMA) job = "KARYAWAN SWASTA";
   if (job == occupation::kRetired && education < Education::kSMA) education = Education::kSMA;
   if (Education needed = education_min(job); education < needed) education = needed;
   return job;

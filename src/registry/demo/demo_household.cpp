@@ -27,9 +27,13 @@ struct AgeBand {
   double weight;
 };
 // Age of the mother in a household of parents and children.
-constexpr AgeBand kMotherAges[] = {{20, 24, 6},  {25, 29, 12}, {30, 34, 15}, {35, 39, 16},
-                                   {40, 44, 15}, {45, 49, 13}, {50, 54, 10}, {55, 59, 7},
+constexpr AgeBand kMotherAges[] = {{20, 24, 3},  {25, 29, 8},  {30, 34, 13}, {35, 39, 16},
+                                   {40, 44, 17}, {45, 49, 15}, {50, 54, 12}, {55, 59, 8},
                                    {60, 64, 4}};
+constexpr days sibling_spacing_min{365};
+// Mother's age when a child is born (age-specific fertility, BPS SP2020).
+constexpr AgeBand kMotherAgeAtBirth[] = {{18, 19, 3}, {20, 24, 20}, {25, 29, 27}, {30, 34, 24},
+                                         {35, 39, 17}, {40, 44, 9}};
 
 days years_to_days(double years) { return days{static_cast<int>(years * kDaysPerYear)}; }
 
@@ -72,6 +76,9 @@ class HouseholdBuilder {
   const HouseholdContext& context_;
   std::size_t size_max_;
   std::vector<Person> members_;
+  // The parents of the children being added: a child is never named after either of them, so
+  // that a name on a household's records points at one person.
+  std::array<std::string, 2> parents_of_next_;
 };
 
 int HouseholdBuilder::age_from(std::span<const AgeBand> bands) {
@@ -96,6 +103,13 @@ std::optional<sys_days> HouseholdBuilder::child_birth(sys_days mother_birth, int
   sys_days latest = std::min(mother_birth + years_to_days(mother_age_at_birth_max) - days{2},
                              context_.today - years_to_days(age_min_years) - days{1});
   if (latest < earliest) return std::nullopt;
+  // Mothers mostly give birth in their twenties and early thirties; a few draws from that curve
+  // keep the youngest age bands from swelling, and the uniform fallback keeps it bounded.
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    sys_days birth = mother_birth + years_to_days(age_from(kMotherAgeAtBirth)) +
+                     days{static_cast<int>(random_.below(365))};
+    if (birth >= earliest && birth <= latest) return birth;
+  }
   auto span_days = static_cast<std::uint64_t>((latest - earliest).count()) + 1;
   return earliest + days{static_cast<int>(random_.below(span_days))};
 }
@@ -116,8 +130,10 @@ std::string HouseholdBuilder::fresh_name(Sex sex, std::string_view family_name,
   std::string name;
   for (int attempt = 0; attempt < 8; ++attempt) {  // siblings do not share a name
     name = make_person_name(random_, context_.culture, sex, family_name, birth_order);
-    bool taken = std::any_of(members_.begin(), members_.end(),
-                             [&](const Person& p) { return p.name == name; });
+    bool taken = std::any_of(members_.begin(), members_.end(), [&](const Person& p) {
+      return p.name == name || p.father_name == name || p.mother_name == name;
+    });
+    taken = taken || name == parents_of_next_[0] || name == parents_of_next_[1];
     if (!taken) break;
   }
   return name;
@@ -156,17 +172,28 @@ void HouseholdBuilder::children_of(sys_days mother_birth, const std::string& fat
                                    int age_min_years, int age_max_years) {
   std::vector<sys_days> births;
   for (int i = 0; i < count; ++i) {
-    auto birth = child_birth(mother_birth, age_min_years, age_max_years);
-    if (birth) births.push_back(*birth);
+    for (int attempt = 0; attempt < 4; ++attempt) {  // siblings are born at least a year apart
+      auto birth = child_birth(mother_birth, age_min_years, age_max_years);
+      if (!birth) break;
+      bool spaced = std::all_of(births.begin(), births.end(), [&](sys_days other_birth) {
+        return std::chrono::abs(*birth - other_birth) >= sibling_spacing_min;
+      });
+      if (spaced) {
+        births.push_back(*birth);
+        break;
+      }
+    }
   }
   std::sort(births.begin(), births.end());  // the eldest is listed first
   std::string_view family_name = context_.family_name;
+  parents_of_next_ = {father, mother};
   for (sys_days birth : births) {
     if (!room()) return;
     Person& child = add(relation, random_sex(0.515), birth, MaritalStatus::kBelumKawin, family_name);
     child.father_name = father;
     child.mother_name = mother;
   }
+  parents_of_next_ = {};
 }
 
 void HouseholdBuilder::single() {
@@ -261,7 +288,7 @@ void HouseholdBuilder::three_generations() {
   sys_days grandmother = sys_days{members_[1].birth_date};
   std::string father = members_[0].name;
   std::string mother = members_[1].name;
-  auto married_birth = child_birth(grandmother, 21, 40);
+  auto married_birth = child_birth(grandmother, 24, 42);
   if (!married_birth) return;
   Sex child_sex = random_sex(0.6);
   Person& child = add(FamilyRelation::kAnak, child_sex, *married_birth, MaritalStatus::kKawin,
