@@ -1,0 +1,21 @@
+// Who a user is to the system (SPEC §2, §9). Permissions follow from the role.
+#pragma once
+
+#include <string_view>
+
+#include "core/error.h"
+
+namespace ektp {
+
+enum class Role { kOperator, kSupervisor, kAdjudicator, kAdmin, kAgency, kResident };
+
+std::string_view role_id(Role role);
+Result<Role> parse_role(std::string_view id);
+
+// Registry permissions. A supervisor can do everything an operator can.
+bool can_read_persons(Role role);
+bool can_record_events(Role role);
+bool can_approve_corrections(Role role);
+bool can_manage_users(Role role);
+
+}  // namespace ektp

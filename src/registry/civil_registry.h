@@ -1,0 +1,132 @@
+// The registry's write services: each civil event is validated against the current state, applied
+// to persons and family cards, appended to the event log and audited — all in one transaction, and
+// at most once per idempotency key. Thread-safe: each call borrows its own connection.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/family.h"
+#include "core/person.h"
+#include "core/region.h"
+#include "registry/context.h"
+#include "registry/event_log.h"
+#include "store/database.h"
+
+namespace ektp::registry {
+
+struct AddressInput {
+  std::string street;
+  std::string rt;
+  std::string rw;
+  std::string village_code;
+};
+
+struct BirthRequest {
+  std::string name;
+  std::string birth_place;
+  CivilDate birth_date;
+  Sex sex = Sex::kMale;
+  std::string mother_nik;
+  std::optional<std::string> father_nik;
+  std::optional<Religion> religion;      // default: the mother's
+  BloodType blood_type = BloodType::kUnknown;
+  std::vector<Document> documents;
+};
+
+struct FamilyMemberInput {
+  std::string nik;
+  FamilyRelation relation;
+};
+
+struct NewFamilyRequest {
+  std::string head_nik;
+  std::vector<FamilyMemberInput> members;  // besides the head
+  AddressInput address;
+  std::vector<Document> documents;
+  bool split = false;  // family split: everyone must come from one card, and not all of it
+};
+
+struct MarriageRequest {
+  std::string husband_nik;
+  std::string wife_nik;
+  CivilDate date;
+  std::vector<Document> documents;
+  std::optional<AddressInput> new_family;  // the couple gets its own card at this address
+};
+
+struct DivorceRequest {
+  std::string husband_nik;
+  std::string wife_nik;
+  CivilDate date;
+  std::vector<Document> documents;
+};
+
+struct DeathRequest {
+  std::string nik;
+  CivilDate date;
+  std::string place;
+  std::vector<Document> documents;
+};
+
+struct MoveRequest {
+  std::vector<std::string> niks;
+  CivilDate date;
+  AddressInput to;
+  std::vector<Document> documents;
+};
+
+struct CorrectionRequest {
+  std::string nik;
+  std::optional<std::string> name;
+  std::optional<std::string> birth_place;
+  std::optional<std::string> occupation;
+  std::optional<Religion> religion;
+  std::optional<Education> education;
+  std::optional<BloodType> blood_type;
+  std::string reason;
+};
+
+struct CorrectionRecord {
+  std::int64_t id = 0;
+  std::string nik;
+  std::string fields_json;
+  std::string reason;
+  std::string requested_by;
+  std::string status;  // pending, approved, rejected
+  std::string decided_by;
+};
+
+// Marriage age (UU 16/2019): 19 for both.
+inline constexpr int marriage_age_years_min = 19;
+
+class CivilRegistry {
+ public:
+  CivilRegistry(store::Database& db, const RegionDirectory& regions) : db_(db), regions_(regions) {}
+
+  Result<EventOutcome> register_birth(const WriteContext& ctx, const BirthRequest& request);
+  Result<EventOutcome> create_family(const WriteContext& ctx, const NewFamilyRequest& request);
+  Result<EventOutcome> register_marriage(const WriteContext& ctx, const MarriageRequest& request);
+  Result<EventOutcome> register_divorce(const WriteContext& ctx, const DivorceRequest& request);
+  Result<EventOutcome> register_death(const WriteContext& ctx, const DeathRequest& request);
+  Result<EventOutcome> register_move(const WriteContext& ctx, const MoveRequest& request);
+
+  // Corrections of biodata need a supervisor's approval (not the requester's own).
+  Result<EventOutcome> request_correction(const WriteContext& ctx, const CorrectionRequest& request);
+  Result<EventOutcome> decide_correction(const WriteContext& ctx, std::int64_t correction_id,
+                                         bool approve, std::string reason);
+  Result<std::vector<CorrectionRecord>> list_corrections(std::string_view status);
+
+  const RegionDirectory& regions() const { return regions_; }
+  store::Database& database() { return db_; }
+
+ private:
+  store::Database& db_;
+  const RegionDirectory& regions_;
+};
+
+// Validates an address and normalises RT/RW; the village must exist.
+Result<Address> validate_address(const AddressInput& input, const RegionDirectory& regions);
+
+}  // namespace ektp::registry

@@ -1,0 +1,25 @@
+#include "registry/serial_allocator.h"
+
+#include <fmt/format.h>
+
+#include "core/nik.h"
+
+namespace ektp::registry {
+
+Result<int> next_serial(store::Connection& db, std::string_view prefix) {
+  auto result = db.execute(
+      "INSERT INTO serials (prefix, last_serial) VALUES ($1, 1) "
+      "ON CONFLICT (prefix) DO UPDATE SET last_serial = serials.last_serial + 1 "
+      "RETURNING last_serial",
+      {std::string(prefix)});
+  if (!result) return std::unexpected(result.error());
+  if (result->rows.empty()) return make_error(ErrorCode::kInternal, "serial allocation returned nothing");
+  auto serial = result->rows.front().integer(0);
+  if (serial > nik_serial_max) {
+    return make_error(ErrorCode::kResourceExhausted,
+                      fmt::format("all {} serials of prefix {} are used", nik_serial_max, prefix));
+  }
+  return static_cast<int>(serial);
+}
+
+}  // namespace ektp::registry

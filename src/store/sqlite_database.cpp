@@ -1,0 +1,78 @@
+#include "store/sqlite_database.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "store/connection_pool.h"
+#include "store/sqlite_connection.h"
+#include "store/store_limits.h"
+
+namespace ektp::store::detail {
+namespace {
+
+class SQLiteDatabase final : public Database {
+ public:
+  explicit SQLiteDatabase(std::string path)
+      : path_(std::move(path)),
+        pool_(tunables::sqlite_connections_max, [this] { return open_connection(); },
+              [](Connection&) { return true; }) {}
+
+  Backend backend() const override { return Backend::kSQLite; }
+
+  Result<PooledConnection> connect() override {
+    Result<std::unique_ptr<Connection>> connection = pool_.acquire();
+    if (!connection) return std::unexpected(connection.error());
+    return PooledConnection(this, std::move(*connection));
+  }
+
+  void give_back(std::unique_ptr<Connection> connection) override {
+    pool_.release(std::move(connection));
+  }
+
+  std::string describe() const override { return "sqlite:" + path_ + " (WAL, synchronous=FULL)"; }
+
+  Result<std::unique_ptr<Connection>> open_connection() const {
+    Result<std::unique_ptr<SQLiteConnection>> opened = SQLiteConnection::open(path_);
+    if (!opened) return std::unexpected(opened.error());
+    return std::unique_ptr<Connection>(std::move(*opened));
+  }
+
+  void adopt(std::unique_ptr<Connection> connection) { pool_.adopt(std::move(connection)); }
+
+ private:
+  const std::string path_;
+  ConnectionPool pool_;
+};
+
+Status check_path(std::string_view path) {
+  if (path.empty()) return invalid_argument("sqlite URL has an empty path: use sqlite:PATH");
+  if (path == ":memory:" || path.starts_with("file:")) {
+    return invalid_argument("sqlite: give a file path (pooled connections cannot share " +
+                            std::string(path) + ")");
+  }
+  std::filesystem::path file(path);
+  std::filesystem::path directory = file.parent_path();
+  std::error_code error;
+  if (!directory.empty() && !std::filesystem::is_directory(directory, error)) {
+    return invalid_argument("sqlite: directory " + directory.string() +
+                            " does not exist; create it first");
+  }
+  if (std::filesystem::is_directory(file, error)) {
+    return invalid_argument("sqlite: " + file.string() + " is a directory, not a database file");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path) {
+  if (Status checked = check_path(path); !checked) return std::unexpected(checked.error());
+  auto db = std::make_unique<SQLiteDatabase>(std::string(path));
+  // Open one connection now so that a bad file is reported here, not at first use.
+  Result<std::unique_ptr<Connection>> first = db->open_connection();
+  if (!first) return std::unexpected(first.error());
+  db->adopt(std::move(*first));
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace ektp::store::detail

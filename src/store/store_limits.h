@@ -1,0 +1,33 @@
+// Tunables of the storage layer, units last. They live here rather than in core/limits.h because
+// nothing outside src/store should depend on them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ektp::store::tunables {
+
+// Connections one Database opens at most; a borrower waits when all are lent out.
+inline constexpr std::size_t sqlite_connections_max = 16;
+inline constexpr std::size_t postgres_connections_max = 32;
+// How long connect() waits for a free connection before giving up with kResourceExhausted.
+inline constexpr std::uint32_t pool_wait_ms = 30'000;
+// SQLite waits this long for another writer's lock before reporting kAborted.
+inline constexpr std::uint32_t sqlite_busy_timeout_ms = 5'000;
+// Prepared statements kept per SQLite connection (the cache is cleared when full).
+inline constexpr std::size_t sqlite_statement_cache_max = 128;
+// Seconds libpq waits for a server to answer a connection attempt.
+inline constexpr std::uint32_t postgres_connect_timeout_s = 10;
+// PostgreSQL COPY: bytes buffered before each PQputCopyData call.
+inline constexpr std::size_t postgres_copy_chunk_bytes = 1 << 20;
+// with_write_transaction: first back-off before a retry, doubled each attempt up to the max.
+inline constexpr std::uint32_t retry_backoff_ms_min = 2;
+inline constexpr std::uint32_t retry_backoff_ms_max = 200;
+inline constexpr int transaction_attempts_max = 100;
+// Parameters in one statement; PostgreSQL's wire protocol allows 65535.
+inline constexpr std::size_t statement_params_max = 65'535;
+
+static_assert(retry_backoff_ms_min > 0 && retry_backoff_ms_min <= retry_backoff_ms_max);
+static_assert(sqlite_connections_max >= 2, "tests and readers need a second connection");
+
+}  // namespace ektp::store::tunables
