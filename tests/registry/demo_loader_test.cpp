@@ -1,5 +1,7 @@
 #include "registry/demo/demo_loader.h"
 
+#include <chrono>
+#include <cstdio>
 #include <vector>
 
 #include "registry/serial_allocator.h"
@@ -107,6 +109,14 @@ TEST_P(DemoLoaderTest, RefusesARegisterThatHasPersonsUnlessAllowed) {
 TEST_P(DemoLoaderTest, PassesOnTheGeneratorsErrors) {
   EXPECT_ERROR(load_demo_population(db(), options(0)), ErrorCode::kInvalidArgument, "persons");
   EXPECT_EQ(count("SELECT COUNT(*) FROM persons"), 0);
+}
+
+// Speed, not correctness: run with --gtest_also_run_disabled_tests.
+TEST_P(DemoLoaderTest, DISABLED_LoadSpeed) {
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_OK(load_demo_population(db(), options(50'000)));
+  auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
+  std::printf("demo load: 50000 persons in %.2f s\n", elapsed.count());
 }
 
 EKTP_INSTANTIATE_FOR_BACKENDS(DemoLoaderTest);
