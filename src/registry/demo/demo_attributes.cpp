@@ -22,7 +22,9 @@ Education draw(DemoRandom& random, const EducationWeights& weights) {
 
 // The least schooling a job is given to.
 Education education_min(std::string_view job) {
-  if (job == "GURU" || job == "DOKTER" || job == "PEGAWAI NEGERI SIPIL (PNS)") return Education::kS1;
+  if (job == "GURU" || job == "DOKTER" || job == "PEGAWAI NEGERI SIPIL (PNS)") {
+    return Education::kS1;
+  }
   if (job == "PERAWAT" || job == "BIDAN") return Education::kDiploma3;
   return Education::kTidakSekolah;
 }

@@ -46,7 +46,9 @@ class HouseholdBuilder {
 
  private:
   bool room() const { return members_.size() < size_max_; }
-  Sex random_sex(double male_share) { return random_.chance(male_share) ? Sex::kMale : Sex::kFemale; }
+  Sex random_sex(double male_share) {
+    return random_.chance(male_share) ? Sex::kMale : Sex::kFemale;
+  }
   Sex other(Sex sex) const { return sex == Sex::kMale ? Sex::kFemale : Sex::kMale; }
 
   int age_from(std::span<const AgeBand> bands);
@@ -189,7 +191,8 @@ void HouseholdBuilder::children_of(sys_days mother_birth, const std::string& fat
   parents_of_next_ = {father, mother};
   for (sys_days birth : births) {
     if (!room()) return;
-    Person& child = add(relation, random_sex(0.515), birth, MaritalStatus::kBelumKawin, family_name);
+    Person& child =
+        add(relation, random_sex(0.515), birth, MaritalStatus::kBelumKawin, family_name);
     child.father_name = father;
     child.mother_name = mother;
   }

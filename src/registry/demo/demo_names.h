@@ -14,7 +14,9 @@
 namespace ektp::registry::demo {
 
 // The naming tradition of a household; it follows from the household's religion.
-enum class NameCulture { kJavanese, kSundanese, kMuslim, kChristian, kBalinese, kChinese, kForeign };
+enum class NameCulture {
+  kJavanese, kSundanese, kMuslim, kChristian, kBalinese, kChinese, kForeign
+};
 inline constexpr std::size_t name_culture_count = 7;
 
 struct NameLists {

@@ -107,9 +107,10 @@ std::vector<Village> plan_villages(DemoRandom& random, const RegionDirectory& re
   std::size_t assigned = 0;
   for (std::size_t i = 0; i < villages.size(); ++i) {
     cumulative += weights[i];
+    double share = cumulative / total;
     auto until = i + 1 == villages.size()
                      ? persons
-                     : static_cast<std::size_t>(static_cast<double>(persons) * cumulative / total + 0.5);
+                     : static_cast<std::size_t>(static_cast<double>(persons) * share + 0.5);
     until = std::clamp(until, assigned, persons);
     villages[i].quota_persons = until - assigned;
     assigned = until;
@@ -146,6 +147,8 @@ BirthPlaces birth_places(const RegionDirectory& regions, std::string_view regenc
 // Serial counters per 12-digit NIK or KK prefix; the prefix itself is the key.
 class SerialCounters {
  public:
+  explicit SerialCounters(std::size_t prefixes_expected) { last_.reserve(prefixes_expected); }
+
   Result<int> next(std::string_view prefix) {
     std::uint64_t key = 0;
     std::from_chars(prefix.data(), prefix.data() + prefix.size(), key);
@@ -167,7 +170,9 @@ class Generator {
       : options_(options),
         random_(options.seed ^ 0x656b7470'64656d6fULL),  // "ektpdemo": seed 0 is fine too
         today_(sys_days{options.today}),
-        places_(birth_places(regions, options.regency_code)) {}
+        places_(birth_places(regions, options.regency_code)),
+        nik_serials_(options.persons),
+        kk_serials_(options.persons / 3) {}
 
   Status run(const RegionDirectory& regions, const DemoSink& sink);
 
@@ -233,7 +238,9 @@ Address Generator::address_in(const Village& village) {
   auto dusuns = dusun_names();
   if (random_.chance(0.65)) {  // one dusun per RW, so neighbours agree on its name
     std::size_t code_sum = 0;
-    for (char c : village.region->code) code_sum = code_sum * 31 + static_cast<std::size_t>(c - '0');
+    for (char c : village.region->code) {
+      code_sum = code_sum * 31 + static_cast<std::size_t>(c - '0');
+    }
     std::size_t which = (code_sum + static_cast<std::size_t>(rw)) % dusuns.size();
     address.street = fmt::format("DUSUN {}", dusuns[which]);
   } else {
@@ -251,7 +258,9 @@ std::string Generator::birth_place(const Person& person, NameCulture culture) {
   double roll = random_.unit();
   double local = child ? kLocalBirthShareChildren : kLocalBirthShareAdults;
   if (roll < local) return places_.local;
-  if (roll < local + (1 - local) * 0.65) return random_.pick(std::span<const std::string>(places_.nearby));
+  if (roll < local + (1 - local) * 0.65) {
+    return random_.pick(std::span<const std::string>(places_.nearby));
+  }
   return std::string(random_.pick(big_cities()));
 }
 
@@ -283,7 +292,8 @@ Status Generator::household(const Village& village, std::size_t size_max) {
   family.address = address_in(village);
   // The current card was issued after the head came of age, within the last 15 years.
   sys_days head_birth{members.front().birth_date};
-  sys_days earliest = std::max(head_birth + days{17 * 366}, today_ - days{demo_kk_age_years_max * 365});
+  sys_days earliest = std::max(head_birth + days{17 * 366},
+                               today_ - days{demo_kk_age_years_max * 365});
   sys_days latest = today_ - days{1};
   earliest = std::min(earliest, latest);
   auto issued = earliest + days{static_cast<int>(random_.below(
@@ -293,7 +303,8 @@ Status Generator::household(const Village& village, std::size_t size_max) {
   if (!kk_serial) return std::unexpected(kk_serial.error());
   family.kk_number = format_kk_number(village.district_code, family.issued_on, *kk_serial);
   for (Person& person : members) {
-    auto serial = nik_serials_.next(nik_prefix(village.district_code, person.birth_date, person.sex));
+    auto serial =
+        nik_serials_.next(nik_prefix(village.district_code, person.birth_date, person.sex));
     if (!serial) return std::unexpected(serial.error());
     person.nik = format_nik(village.district_code, person.birth_date, person.sex, *serial);
     person.kk_number = family.kk_number;

@@ -8,7 +8,8 @@ namespace {
 // Shares loosely follow BPS labour-force figures for rural Central Java.
 constexpr WeightedWord kMaleOccupations[] = {
     {"PETANI/PEKEBUN", 21}, {"WIRASWASTA", 17}, {"BURUH HARIAN LEPAS", 13},
-    {"KARYAWAN SWASTA", 14}, {"PEDAGANG", 7}, {"NELAYAN/PERIKANAN", 3}, {"BURUH TANI/PERKEBUNAN", 5},
+    {"KARYAWAN SWASTA", 14}, {"PEDAGANG", 7}, {"NELAYAN/PERIKANAN", 3},
+    {"BURUH TANI/PERKEBUNAN", 5},
     {"SOPIR", 3}, {"TUKANG BATU", 2}, {"TUKANG KAYU", 1}, {"PEGAWAI NEGERI SIPIL (PNS)", 2.5},
     {"GURU", 1.5}, {"PERANGKAT DESA", 1}, {"TENTARA NASIONAL INDONESIA (TNI)", 0.5},
     {"KEPOLISIAN RI (POLRI)", 0.5}, {"KARYAWAN BUMN", 0.5}, {"PERDAGANGAN", 1},
