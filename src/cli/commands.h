@@ -12,5 +12,7 @@ namespace ektp::cli {
 int& exit_code();
 
 void register_nik_commands(CLI::App& app);
+void register_serve_commands(CLI::App& app);
+void register_admin_commands(CLI::App& app);
 
 }  // namespace ektp::cli

@@ -1,0 +1,96 @@
+// Administration from the command line: `ektp db migrate`, `ektp user add`, `ektp audit verify`.
+#include <chrono>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/database_option.h"
+#include "core/limits.h"
+#include "registry/audit_log.h"
+#include "registry/auth_service.h"
+#include "store/migrations.h"
+
+namespace ektp::cli {
+
+namespace {
+
+int run_migrate(const std::string& url) {
+  auto db = open_database(url);
+  if (!db) return report(db.error());
+  auto applied = store::migrate(**db, store::registry_migrations());
+  if (!applied) return report(applied.error());
+  auto version = store::schema_version(**db);
+  if (!version) return report(version.error());
+  std::cout << "schema version " << *version << " (" << applied->size() << " migration(s) applied now)\n";
+  return 0;
+}
+
+int run_user_add(const std::string& url, const std::string& username, const std::string& role_text) {
+  auto role = parse_role(role_text);
+  if (!role) return report(role.error());
+  std::string password;
+  if (!std::getline(std::cin, password) || password.empty()) {
+    return report(Error{ErrorCode::kInvalidArgument, "give the password on standard input (one line)"});
+  }
+  if (password.size() > limits::password_bytes_max) {
+    return report(Error{ErrorCode::kInvalidArgument, "password is too long"});
+  }
+  auto db = open_database(url);
+  if (!db) return report(db.error());
+  if (auto m = store::migrate(**db, store::registry_migrations()); !m) return report(m.error());
+  registry::AuthService auth(**db);
+  if (auto s = auth.create_user(username, password, *role, std::chrono::system_clock::now()); !s) {
+    return report(s.error());
+  }
+  std::cout << "user " << username << " (" << role_id(*role) << ") created\n";
+  return 0;
+}
+
+int run_audit_verify(const std::string& url) {
+  auto db = open_database(url);
+  if (!db) return report(db.error());
+  auto result = registry::verify_audit_chain(**db);
+  if (!result) return report(result.error());
+  boost::json::object out{{"valid", result->valid}, {"entries", result->entries}};
+  if (!result->valid) {
+    out["broken_at"] = result->broken_at;
+    out["problem"] = result->problem;
+  }
+  std::cout << boost::json::serialize(out) << "\n";
+  return result->valid ? 0 : 2;
+}
+
+}  // namespace
+
+void register_admin_commands(CLI::App& app) {
+  auto url = std::make_shared<std::string>();
+  auto* db = app.add_subcommand("db", "database administration");
+  db->require_subcommand(1);
+  auto* migrate = db->add_subcommand("migrate", "apply the missing schema migrations");
+  add_database_option(*migrate, *url);
+  migrate->callback([url] { exit_code() = run_migrate(*url); });
+
+  auto user_url = std::make_shared<std::string>();
+  auto username = std::make_shared<std::string>();
+  auto role = std::make_shared<std::string>();
+  auto* user = app.add_subcommand("user", "user administration");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "create a user; the password is read from standard input");
+  add_database_option(*add, *user_url);
+  add->add_option("--username", *username, "login name")->required();
+  add->add_option("--role", *role, "operator, supervisor, adjudicator, admin, agency or resident")->required();
+  auto password_stdin = std::make_shared<bool>(true);
+  add->add_flag("--password-stdin", *password_stdin, "read the password from standard input (the only way)");
+  add->callback([user_url, username, role] { exit_code() = run_user_add(*user_url, *username, *role); });
+
+  auto audit_url = std::make_shared<std::string>();
+  auto* audit = app.add_subcommand("audit", "audit log");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "check the hash chain of the audit log");
+  add_database_option(*verify, *audit_url);
+  verify->callback([audit_url] { exit_code() = run_audit_verify(*audit_url); });
+}
+
+}  // namespace ektp::cli

@@ -1,0 +1,110 @@
+// `ektp serve`: the central server — opens and migrates the database, optionally loads a demo
+// regency, and serves the API and the web front end until SIGINT/SIGTERM.
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/api_services.h"
+#include "api/http.h"
+#include "api/http_server.h"
+#include "cli/commands.h"
+#include "cli/database_option.h"
+#include "registry/demo/demo_loader.h"
+#include "store/migrations.h"
+
+namespace ektp::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string db_url;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 2;
+  std::string web_root;
+  std::string demo_regency;
+  std::size_t demo_size = 50'000;
+};
+
+std::filesystem::path default_web_root() {
+  if (std::filesystem::exists("web/index.html")) return "web";
+  std::filesystem::path source = std::filesystem::path(EKTP_SOURCE_DIR) / "web";
+  if (std::filesystem::exists(source / "index.html")) return source;
+  return {};
+}
+
+// The demo needs people to log in as: three users with a password printed on the console.
+void create_demo_users(registry::AuthService& auth) {
+  constexpr const char* kDemoPassword = "ektp-demo-2026";
+  for (auto [name, role] : {std::pair{"admin", Role::kAdmin}, std::pair{"operator", Role::kOperator},
+                            std::pair{"supervisor", Role::kSupervisor}}) {
+    auto created = auth.create_user(name, kDemoPassword, role, std::chrono::system_clock::now());
+    if (created) spdlog::info("demo user '{}' ({}) with password '{}'", name, role_id(role), kDemoPassword);
+  }
+}
+
+int run_serve(const ServeOptions& options) {
+  auto db = open_database(options.db_url);
+  if (!db) return report(db.error());
+  auto migrated = store::migrate(**db, store::registry_migrations());
+  if (!migrated) return report(migrated.error());
+  if (!migrated->empty()) spdlog::info("applied {} migration(s)", migrated->size());
+  const auto& regions = RegionDirectory::builtin();
+  registry::AuthService auth(**db);
+  if (!options.demo_regency.empty()) {
+    registry::demo::DemoOptions demo;
+    demo.regency_code = options.demo_regency;
+    demo.persons = options.demo_size;
+    demo.today = jakarta_date_of(std::chrono::system_clock::now());
+    auto loaded = registry::demo::load_demo_population(**db, demo, [](std::size_t done, std::size_t total) {
+      spdlog::info("demo population: {} of {} persons", done, total);
+    });
+    if (loaded) {
+      spdlog::info("demo population of regency {} loaded: {} persons", options.demo_regency, *loaded);
+    } else if (loaded.error().code == ErrorCode::kFailedPrecondition) {
+      spdlog::info("database already has residents; demo not loaded again");
+    } else {
+      return report(loaded.error());
+    }
+    create_demo_users(auth);
+  }
+  registry::CivilRegistry civil(**db, regions);
+  registry::AuditWriter audit(**db);
+  api::ApiServices services{**db, regions, civil, auth, audit};
+  auto router = std::make_shared<api::Router>();
+  api::add_registry_routes(*router, services);
+  api::HttpServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = static_cast<std::uint16_t>(options.port);
+  server_options.threads = options.threads;
+  server_options.web_root = options.web_root.empty() ? default_web_root() : std::filesystem::path(options.web_root);
+  api::HttpServer server(server_options, router);
+  if (auto started = server.start(); !started) return report(started.error());
+  spdlog::info("ektp serving {} on http://{}:{}/ (web root '{}')", (*db)->describe(), options.address,
+               server.port(), server_options.web_root.string());
+  std::cout << "listening on http://" << options.address << ":" << server.port() << "/" << std::endl;
+  server.run_until_signal();
+  if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void register_serve_commands(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* serve = app.add_subcommand("serve", "run the central server (API + web)");
+  add_database_option(*serve, options->db_url);
+  serve->add_option("--address", options->address, "address to listen on")->capture_default_str();
+  serve->add_option("--port", options->port, "TCP port (0 = any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+  serve->add_option("--threads", options->threads, "HTTP worker threads")->check(CLI::Range(1, 64))->capture_default_str();
+  serve->add_option("--web-root", options->web_root, "folder of the web front end (default: ./web)");
+  serve->add_option("--demo", options->demo_regency, "load a demo population of this regency (e.g. 3327) into an empty database");
+  serve->add_option("--demo-size", options->demo_size, "persons in the demo population")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();
+  serve->callback([options] { exit_code() = run_serve(*options); });
+}
+
+}  // namespace ektp::cli
