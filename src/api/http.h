@@ -44,7 +44,13 @@ class Router {
  public:
   void add(std::string method, std::string pattern, Handler handler);
   // nullptr when nothing matches; `method_allowed` tells 404 from 405.
+  // On a match, fills request.path_params and sets method_allowed = true. On nullptr,
+  // method_allowed is false when some route has this path under another method (→ 405) and true
+  // when no route has this path at all (→ 404).
   const Handler* match(HttpRequest& request, bool& method_allowed) const;
+  // The methods routed for `path`, sorted ("GET", "POST"); empty when no route has this path.
+  // Used for the Allow header of a 405.
+  std::vector<std::string> allowed_methods(std::string_view path) const;
 
  private:
   struct Route {
@@ -59,6 +65,9 @@ class Router {
 // 400, unauthenticated → 401, permission_denied → 403, not_found → 404, already_exists and
 // aborted and failed_precondition → 409, resource_exhausted → 413 or 429 (see message), …
 int http_status_for(ErrorCode code);
+// Like the above, but resource_exhausted is 413 when the message says a payload is too large
+// (starts with "payload" or contains "too large") and 429 otherwise.
+int http_status_for(const Error& error);
 
 // {"error":{"code":"invalid_argument","message":"…"}} with the matching status.
 HttpResponse error_response(const Error& error);
@@ -68,5 +77,14 @@ HttpResponse json_response(const boost::json::value& body, int status = 200);
 // Parses a JSON request body under the limits of core/limits.h (size, nesting depth); the error
 // says what was wrong ("JSON body is truncated at byte 57", "JSON nests deeper than 32 levels").
 Result<boost::json::value> parse_json_body(std::string_view body);
+
+// Decodes %XX escapes (and '+' as a space when `plus_is_space`, for query strings). Invalid
+// escapes ("%4", "%zz") and an encoded NUL are invalid_argument.
+Result<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
+
+// Splits request.target ("/api/v1/persons?name=Siti%20A") into the decoded request.path and
+// request.query. The target must be origin-form (start with '/'); bad escapes are
+// invalid_argument. A repeated query key keeps its first value.
+Status parse_request_target(HttpRequest& request);
 
 }  // namespace ektp::api

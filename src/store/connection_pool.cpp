@@ -9,14 +9,22 @@
 namespace ektp::store::detail {
 
 ConnectionPool::ConnectionPool(std::size_t connections_max, Opener opener, Checker reusable)
-    : connections_max_(connections_max), opener_(std::move(opener)), reusable_(std::move(reusable)) {
+    : connections_max_(connections_max),
+      opener_(std::move(opener)),
+      reusable_(std::move(reusable)) {
   EKTP_ASSERT(connections_max_ > 0);
   EKTP_ASSERT(opener_ && reusable_);
 }
 
+ConnectionPool::~ConnectionPool() {
+  std::lock_guard lock(mutex_);
+  EKTP_ASSERT(open_count_ == idle_.size());
+}
+
 Result<std::unique_ptr<Connection>> ConnectionPool::acquire() {
   std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(tunables::pool_wait_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(tunables::pool_wait_ms);
   while (idle_.empty() && open_count_ >= connections_max_) {
     if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_count_ >= connections_max_) {

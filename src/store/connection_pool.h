@@ -21,6 +21,8 @@ class ConnectionPool {
   using Checker = std::function<bool(Connection&)>;
 
   ConnectionPool(std::size_t connections_max, Opener opener, Checker reusable);
+  // Every lent connection must have come back: a PooledConnection may not outlive its Database.
+  ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 

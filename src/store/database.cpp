@@ -1,10 +1,11 @@
 // PooledConnection, Database::open (URL dispatch) and the retry back-off.
+#include "store/database.h"
+
 #include <chrono>
 #include <random>
 #include <thread>
 
 #include "core/assert.h"
-#include "store/database.h"
 #include "store/postgres_database.h"
 #include "store/sqlite_database.h"
 #include "store/store_limits.h"
@@ -40,7 +41,8 @@ Result<std::unique_ptr<Database>> Database::open(std::string_view url) {
     return detail::open_postgres_database(url);
   }
   std::size_t colon = url.find(':');
-  std::string scheme(colon == std::string_view::npos ? std::string_view("(none)") : url.substr(0, colon));
+  std::string scheme(colon == std::string_view::npos ? std::string_view("(none)")
+                                                     : url.substr(0, colon));
   return invalid_argument("unsupported database URL scheme '" + scheme +
                           "': use sqlite:PATH or postgresql://…");
 }
@@ -53,8 +55,8 @@ void sleep_before_retry(int attempt) {
   for (int i = 1; i < attempt && backoff_ms < tunables::retry_backoff_ms_max; ++i) backoff_ms *= 2;
   if (backoff_ms > tunables::retry_backoff_ms_max) backoff_ms = tunables::retry_backoff_ms_max;
   // Jitter so that transactions that collided once do not collide again in lock step.
-  thread_local std::minstd_rand random(static_cast<std::uint32_t>(
-      std::hash<std::thread::id>{}(std::this_thread::get_id())));
+  thread_local std::minstd_rand random(
+      static_cast<std::uint32_t>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
   std::uint32_t jitter_ms = random() % (backoff_ms + 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms / 2 + jitter_ms));
 }

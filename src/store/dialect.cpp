@@ -27,7 +27,8 @@ bool word_at(std::string_view sql, std::size_t at, std::string_view word) {
     if (std::toupper(static_cast<unsigned char>(sql[at + i])) != word[i]) return false;
   }
   std::size_t end = at + word.size();
-  return end == sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_');
+  return end == sql.size() ||
+         !(std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_');
 }
 
 std::size_t skip_spaces(std::string_view sql, std::size_t at) {
@@ -122,7 +123,8 @@ Status check_placeholders(std::string_view sql, std::size_t param_count) {
       continue;
     }
     if (c == '\'' || c == '"') quote = c;
-    if (c != '$' || at + 1 >= sql.size() || !std::isdigit(static_cast<unsigned char>(sql[at + 1]))) {
+    if (c != '$' || at + 1 >= sql.size() ||
+        !std::isdigit(static_cast<unsigned char>(sql[at + 1]))) {
       continue;
     }
     std::size_t number = 0;

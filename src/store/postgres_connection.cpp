@@ -51,11 +51,14 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::open(const std::
   }
   auto opened = std::unique_ptr<PostgresConnection>(new PostgresConnection(connection));
   // Our messages are for logs, not for the terminal of whoever runs the server.
-  PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection, [](void*, const char*) {}, nullptr);
   return opened;
 }
 
-PostgresConnection::~PostgresConnection() { PQfinish(connection_); }
+PostgresConnection::~PostgresConnection() {
+  PQfinish(connection_);
+}
 
 bool PostgresConnection::healthy() const {
   if (PQstatus(connection_) != CONNECTION_OK) return false;
@@ -65,9 +68,9 @@ bool PostgresConnection::healthy() const {
 
 Status PostgresConnection::check(const PGresult* result, std::string_view context) const {
   if (result == nullptr) {
-    return make_error(PQstatus(connection_) == CONNECTION_BAD ? ErrorCode::kUnavailable
-                                                              : ErrorCode::kInternal,
-                      "postgresql: " + std::string(context) + trimmed(PQerrorMessage(connection_)));
+    return make_error(
+        PQstatus(connection_) == CONNECTION_BAD ? ErrorCode::kUnavailable : ErrorCode::kInternal,
+        "postgresql: " + std::string(context) + trimmed(PQerrorMessage(connection_)));
   }
   ExecStatusType status = PQresultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
@@ -82,7 +85,8 @@ Status PostgresConnection::check(const PGresult* result, std::string_view contex
                               (state != nullptr ? " (SQLSTATE " + std::string(state) + ")" : ""));
 }
 
-Result<QueryResult> PostgresConnection::execute(std::string_view sql, const std::vector<Value>& params) {
+Result<QueryResult> PostgresConnection::execute(std::string_view sql,
+                                                const std::vector<Value>& params) {
   if (params.size() > tunables::statement_params_max) {
     return invalid_argument("too many parameters: " + std::to_string(params.size()));
   }
@@ -91,12 +95,69 @@ Result<QueryResult> PostgresConnection::execute(std::string_view sql, const std:
   }
   Result<EncodedParams> encoded = encode_params(params);
   if (!encoded) return std::unexpected(encoded.error());
-  std::string rewritten = expand_tokens(sql, Backend::kPostgreSQL);
-  ResultPtr result(PQexecParams(connection_, rewritten.c_str(), static_cast<int>(params.size()),
-                                encoded->types.data(), encoded->values.data(),
-                                encoded->lengths.data(), encoded->formats.data(), /*text=*/0));
-  if (Status checked = check(result.get(), ""); !checked) return std::unexpected(checked.error());
+  bool in_transaction_before = in_transaction();
+  Result<QueryResult> result = execute_prepared(sql, *encoded);
+  if (!result && result.error().code == ErrorCode::kAborted && !in_transaction_before &&
+      result.error().message.find("cached plan") != std::string::npos) {
+    result = execute_prepared(sql, *encoded);  // re-prepared against the new schema
+  }
+  return result;
+}
+
+Result<QueryResult> PostgresConnection::execute_prepared(std::string_view sql,
+                                                         const EncodedParams& encoded) {
+  // The cache key holds the parameter types too: a Blob is typed bytea, all else is untyped.
+  std::string key(sql);
+  key.push_back('\0');
+  for (unsigned int type : encoded.types) key.push_back(type == 0 ? 'u' : 'b');
+  int count = static_cast<int>(encoded.types.size());
+  auto found = statements_.find(key);
+  if (found == statements_.end() && statements_.size() < tunables::postgres_statement_cache_max) {
+    std::string name = "ektp_" + std::to_string(next_statement_++);
+    std::string rewritten = expand_tokens(sql, Backend::kPostgreSQL);
+    ResultPtr prepared(
+        PQprepare(connection_, name.c_str(), rewritten.c_str(), count, encoded.types.data()));
+    if (Status checked = check(prepared.get(), ""); !checked) {
+      return std::unexpected(checked.error());
+    }
+    found = statements_.emplace(std::move(key), std::move(name)).first;
+  }
+  ResultPtr result;
+  if (found != statements_.end()) {
+    result.reset(PQexecPrepared(connection_, found->second.c_str(), count, encoded.values.data(),
+                                encoded.lengths.data(), encoded.formats.data(), /*text=*/0));
+  } else {  // cache full (SQL built on the fly?): plan it every time
+    std::string rewritten = expand_tokens(sql, Backend::kPostgreSQL);
+    result.reset(PQexecParams(connection_, rewritten.c_str(), count, encoded.types.data(),
+                              encoded.values.data(), encoded.lengths.data(), encoded.formats.data(),
+                              /*text=*/0));
+  }
+  if (Status checked = check(result.get(), ""); !checked) {
+    // A schema change made the cached plan stale (SQLSTATE 0A000 "cached plan must not change
+    // result type"): forget it, and let the caller's transaction be retried.
+    if (found != statements_.end() && is_stale_plan(result.get())) {
+      forget_statement(found->second);
+      statements_.erase(found);
+      return make_error(ErrorCode::kAborted, checked.error().message);
+    }
+    return std::unexpected(checked.error());
+  }
   return decode_result(result.get());
+}
+
+bool PostgresConnection::is_stale_plan(const PGresult* result) const {
+  if (result == nullptr) return false;
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  return state != nullptr && std::string_view(state) == "0A000" && message != nullptr &&
+         std::string_view(message).find("cached plan") != std::string_view::npos;
+}
+
+void PostgresConnection::forget_statement(const std::string& name) {
+  // Outside a failed transaction the statement can be dropped now; inside one, DEALLOCATE would
+  // fail too, and the unused name is harmless (names are never reused).
+  if (PQtransactionStatus(connection_) == PQTRANS_INERROR) return;
+  ResultPtr dropped(PQexec(connection_, ("DEALLOCATE " + name).c_str()));
 }
 
 Status PostgresConnection::simple(const char* sql) {
@@ -105,11 +166,19 @@ Status PostgresConnection::simple(const char* sql) {
 }
 
 Status PostgresConnection::execute_script(std::string_view sql) {
+  // The script may change the schema under this connection's prepared statements. Dropping them
+  // here covers this connection only; others re-prepare when the server reports a stale plan.
+  if (!statements_.empty() && PQtransactionStatus(connection_) != PQTRANS_INERROR) {
+    if (Status dropped = simple("DEALLOCATE ALL"); !dropped) return dropped;
+    statements_.clear();
+  }
   std::string rewritten = expand_tokens(sql, Backend::kPostgreSQL);
   return simple(rewritten.c_str());
 }
 
-Status PostgresConnection::begin_write() { return simple("BEGIN ISOLATION LEVEL READ COMMITTED"); }
+Status PostgresConnection::begin_write() {
+  return simple("BEGIN ISOLATION LEVEL READ COMMITTED");
+}
 
 Status PostgresConnection::begin_read() {
   return simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -126,14 +195,17 @@ Status PostgresConnection::commit() {
   return simple("COMMIT");
 }
 
-Status PostgresConnection::rollback() { return simple("ROLLBACK"); }
+Status PostgresConnection::rollback() {
+  return simple("ROLLBACK");
+}
 
 bool PostgresConnection::in_transaction() const {
   PGTransactionStatusType state = PQtransactionStatus(connection_);
   return state == PQTRANS_INTRANS || state == PQTRANS_INERROR || state == PQTRANS_ACTIVE;
 }
 
-Status PostgresConnection::insert_rows(std::string_view table, const std::vector<std::string>& columns,
+Status PostgresConnection::insert_rows(std::string_view table,
+                                       const std::vector<std::string>& columns,
                                        const std::vector<std::vector<Value>>& rows) {
   if (!in_transaction()) return failed_precondition("insert_rows must run inside a transaction");
   if (!is_identifier(table)) return invalid_argument("bad table name: " + std::string(table));
@@ -146,8 +218,9 @@ Status PostgresConnection::insert_rows(std::string_view table, const std::vector
   sql += ") FROM STDIN";
   for (std::size_t r = 0; r < rows.size(); ++r) {
     if (rows[r].size() != columns.size()) {
-      return invalid_argument("row " + std::to_string(r) + " has " + std::to_string(rows[r].size()) +
-                              " values for " + std::to_string(columns.size()) + " columns");
+      return invalid_argument("row " + std::to_string(r) + " has " +
+                              std::to_string(rows[r].size()) + " values for " +
+                              std::to_string(columns.size()) + " columns");
     }
   }
   if (rows.empty()) return {};

@@ -1,12 +1,16 @@
-// Internal to src/store: one libpq connection. Parameters are sent as text (blobs as binary
-// bytea), results are read as text and decoded by column type. Used by one thread at a time.
+// Internal to src/store: one libpq connection. Statements are prepared once per connection and
+// cached; parameters are sent as text (blobs as binary bytea), results are read as text and
+// decoded by column type. Used by one thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "store/database.h"
+#include "store/postgres_values.h"
 
 struct pg_conn;
 struct pg_result;
@@ -41,7 +45,15 @@ class PostgresConnection final : public Connection {
   Status copy_in(const std::string& copy_sql, const std::vector<std::vector<Value>>& rows,
                  std::size_t width);
 
+  // Runs through a statement prepared once per connection (the plan is reused), or unprepared
+  // when the cache is full.
+  Result<QueryResult> execute_prepared(std::string_view sql, const EncodedParams& encoded);
+  bool is_stale_plan(const pg_result* result) const;
+  void forget_statement(const std::string& name);
+
   pg_conn* connection_;
+  std::unordered_map<std::string, std::string> statements_;  // SQL + parameter kinds → name
+  std::uint64_t next_statement_ = 0;
 };
 
 }  // namespace ektp::store::detail

@@ -14,10 +14,11 @@ class PostgresDatabase final : public Database {
   PostgresDatabase(std::string url, std::string description)
       : url_(std::move(url)),
         description_(std::move(description)),
-        pool_(tunables::postgres_connections_max, [this] { return open_connection(); },
-              [](Connection& connection) {
-                return static_cast<PostgresConnection&>(connection).healthy();
-              }) {}
+        pool_(
+            tunables::postgres_connections_max, [this] { return open_connection(); },
+            [](Connection& connection) {
+              return static_cast<PostgresConnection&>(connection).healthy();
+            }) {}
 
   Backend backend() const override { return Backend::kPostgreSQL; }
 

@@ -122,22 +122,22 @@ Result<EncodedParams> encode_params(const std::vector<Value>& params) {
   encoded.lengths.assign(count, 0);
   encoded.formats.assign(count, 0);
   static const char kEmpty[1] = {0};
+  // Numbers and text go as untyped text (type 0): the server gives each parameter the type its
+  // context needs, as it does for a literal. Typing integers as int8 would break calls such as
+  // substr(x, $1) or pg_terminate_backend($1), whose arguments are int4. Blobs go as binary bytea.
   for (std::size_t i = 0; i < count; ++i) {
     const Value& value = params[i];
     if (const auto* integer = std::get_if<std::int64_t>(&value)) {
       encoded.storage[i] = std::to_string(*integer);
-      encoded.types[i] = kInt8Oid;
       encoded.values[i] = encoded.storage[i].c_str();
     } else if (const auto* real = std::get_if<double>(&value)) {
       encoded.storage[i] = format_double(*real);
-      encoded.types[i] = kFloat8Oid;
       encoded.values[i] = encoded.storage[i].c_str();
     } else if (const auto* text = std::get_if<std::string>(&value)) {
       if (contains_nul(*text)) {
         return invalid_argument("parameter $" + std::to_string(i + 1) +
                                 " is text with a NUL byte; store it as a Blob");
       }
-      // Type 0: the server infers it from the context (text, date, numeric columns alike).
       encoded.values[i] = text->c_str();
     } else if (const auto* blob = std::get_if<Blob>(&value)) {
       encoded.types[i] = kByteaOid;

@@ -11,8 +11,9 @@ struct pg_result;
 
 namespace ektp::store::detail {
 
-// Parameter arrays for PQexecParams. `values` points into `storage` and into the Values, which
-// must outlive the call.
+// Parameter arrays for PQexecParams: numbers and text as untyped text (the server infers the type
+// from the context, so `SELECT $1` alone gives text), blobs as binary bytea. `values` points into
+// `storage` and into the Values, which must outlive the call.
 struct EncodedParams {
   std::vector<std::string> storage;
   std::vector<unsigned int> types;  // Oid

@@ -130,7 +130,8 @@ Error SQLiteConnection::error_for(int rc, std::string_view context) const {
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
     return Error{ErrorCode::kAlreadyExists, message};
   }
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Error{ErrorCode::kAborted, message};
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return Error{ErrorCode::kAborted, message};
   return Error{ErrorCode::kInternal, message};
 }
 
@@ -197,7 +198,8 @@ Result<QueryResult> SQLiteConnection::step_all(sqlite3_stmt* statement) {
   return result;
 }
 
-Result<QueryResult> SQLiteConnection::execute(std::string_view sql, const std::vector<Value>& params) {
+Result<QueryResult> SQLiteConnection::execute(std::string_view sql,
+                                              const std::vector<Value>& params) {
   if (params.size() > tunables::statement_params_max) {
     return invalid_argument("too many parameters: " + std::to_string(params.size()));
   }
@@ -223,13 +225,24 @@ Status SQLiteConnection::execute_script(std::string_view sql) {
   return simple(rewritten.c_str());
 }
 
-Status SQLiteConnection::begin_write() { return simple("BEGIN IMMEDIATE"); }
-Status SQLiteConnection::begin_read() { return simple("BEGIN DEFERRED"); }
-Status SQLiteConnection::commit() { return simple("COMMIT"); }
-Status SQLiteConnection::rollback() { return simple("ROLLBACK"); }
-bool SQLiteConnection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+Status SQLiteConnection::begin_write() {
+  return simple("BEGIN IMMEDIATE");
+}
+Status SQLiteConnection::begin_read() {
+  return simple("BEGIN DEFERRED");
+}
+Status SQLiteConnection::commit() {
+  return simple("COMMIT");
+}
+Status SQLiteConnection::rollback() {
+  return simple("ROLLBACK");
+}
+bool SQLiteConnection::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
-Status SQLiteConnection::insert_rows(std::string_view table, const std::vector<std::string>& columns,
+Status SQLiteConnection::insert_rows(std::string_view table,
+                                     const std::vector<std::string>& columns,
                                      const std::vector<std::vector<Value>>& rows) {
   if (!in_transaction()) return failed_precondition("insert_rows must run inside a transaction");
   if (!is_identifier(table)) return invalid_argument("bad table name: " + std::string(table));
@@ -258,8 +271,9 @@ Status SQLiteConnection::insert_each(const std::string& sql, std::size_t width,
   if (!statement) return std::unexpected(statement.error());
   for (std::size_t r = 0; r < rows.size(); ++r) {
     if (rows[r].size() != width) {
-      return invalid_argument("row " + std::to_string(r) + " has " + std::to_string(rows[r].size()) +
-                              " values for " + std::to_string(width) + " columns");
+      return invalid_argument("row " + std::to_string(r) + " has " +
+                              std::to_string(rows[r].size()) + " values for " +
+                              std::to_string(width) + " columns");
     }
     StatementReset reset(*statement);
     if (Status bound = bind_all(*statement, rows[r]); !bound) return bound;

@@ -14,8 +14,9 @@ class SQLiteDatabase final : public Database {
  public:
   explicit SQLiteDatabase(std::string path)
       : path_(std::move(path)),
-        pool_(tunables::sqlite_connections_max, [this] { return open_connection(); },
-              [](Connection&) { return true; }) {}
+        pool_(
+            tunables::sqlite_connections_max, [this] { return open_connection(); },
+            [](Connection&) { return true; }) {}
 
   Backend backend() const override { return Backend::kSQLite; }
 

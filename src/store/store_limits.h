@@ -16,6 +16,8 @@ inline constexpr std::uint32_t pool_wait_ms = 30'000;
 inline constexpr std::uint32_t sqlite_busy_timeout_ms = 5'000;
 // Prepared statements kept per SQLite connection (the cache is cleared when full).
 inline constexpr std::size_t sqlite_statement_cache_max = 128;
+// Prepared statements kept per PostgreSQL connection; past it, statements are planned each time.
+inline constexpr std::size_t postgres_statement_cache_max = 256;
 // Seconds libpq waits for a server to answer a connection attempt.
 inline constexpr std::uint32_t postgres_connect_timeout_s = 10;
 // PostgreSQL COPY: bytes buffered before each PQputCopyData call.

@@ -53,9 +53,9 @@ Result<T> with_write_transaction(Database& db, const std::function<Result<T>(Con
     if (result || result.error().code != ErrorCode::kAborted) return result;
     last = std::move(result.error());
   }
-  return std::unexpected(Error{ErrorCode::kAborted, "transaction gave up after " +
-                                                        std::to_string(attempts) +
-                                                        " attempts: " + last.message});
+  return std::unexpected(Error{
+      ErrorCode::kAborted,
+      "transaction gave up after " + std::to_string(attempts) + " attempts: " + last.message});
 }
 
 template <class T>

@@ -13,10 +13,12 @@ namespace {
 
 const std::vector<Migration>& two_migrations() {
   static const std::vector<Migration> migrations = {
-      {1, "towns", "CREATE TABLE towns (id {ID}, name TEXT NOT NULL); "
-                   "CREATE INDEX towns_name ON towns (name);"},
-      {2, "photos", "CREATE TABLE photos (id {ID}, town_id BIGINT NOT NULL, image {BLOB} NOT NULL,"
-                    " taken_at_ms BIGINT NOT NULL DEFAULT 0);"},
+      {1, "towns",
+       "CREATE TABLE towns (id {ID}, name TEXT NOT NULL); "
+       "CREATE INDEX towns_name ON towns (name);"},
+      {2, "photos",
+       "CREATE TABLE photos (id {ID}, town_id BIGINT NOT NULL, image {BLOB} NOT NULL,"
+       " taken_at_ms BIGINT NOT NULL DEFAULT 0);"},
   };
   return migrations;
 }
@@ -43,14 +45,16 @@ TEST_P(MigrationsTest, AppliesInOrderOnceAndRecordsThem) {
 
   auto connection = db().connect();
   ASSERT_OK(connection);
-  auto recorded = (*connection)->execute(
-      "SELECT version, name, applied_at_ms FROM schema_migrations ORDER BY version");
+  auto recorded =
+      (*connection)
+          ->execute("SELECT version, name, applied_at_ms FROM schema_migrations ORDER BY version");
   ASSERT_OK(recorded);
   ASSERT_EQ(recorded->rows.size(), 2u);
   EXPECT_EQ(recorded->rows[1].text(1), "photos");
   EXPECT_GT(recorded->rows[1].integer(2), 1'700'000'000'000);
-  ASSERT_OK((*connection)->execute("INSERT INTO photos (town_id, image) VALUES ($1, $2)",
-                                   {std::int64_t{1}, Blob{{1, 0, 2}}}));
+  ASSERT_OK((*connection)
+                ->execute("INSERT INTO photos (town_id, image) VALUES ($1, $2)",
+                          {std::int64_t{1}, Blob{{1, 0, 2}}}));
 }
 
 TEST_P(MigrationsTest, AppliesOnlyTheNewOnes) {
@@ -118,11 +122,12 @@ TEST_P(MigrationsTest, RegistryMigrationsApply) {
   EXPECT_EQ(*version, registry_migrations().back().version);
   auto connection = db().connect();
   ASSERT_OK(connection);
-  ASSERT_OK((*connection)->execute(
-      "INSERT INTO audit_log (at_ms, actor, action, subject, detail, prev_hash, hash)"
-      " VALUES ({NOW_MS}, $1, $2, $3, $4, $5, $6)",
-      {std::string("admin"), std::string("login"), std::string(""), std::string("{}"),
-       std::string(""), std::string("h1")}));
+  ASSERT_OK(
+      (*connection)
+          ->execute("INSERT INTO audit_log (at_ms, actor, action, subject, detail, prev_hash, hash)"
+                    " VALUES ({NOW_MS}, $1, $2, $3, $4, $5, $6)",
+                    {std::string("admin"), std::string("login"), std::string(""), std::string("{}"),
+                     std::string(""), std::string("h1")}));
   auto seq = (*connection)->execute("SELECT seq FROM audit_log");
   ASSERT_OK(seq);
   EXPECT_EQ(seq->rows.at(0).integer(0), 1);

@@ -1,10 +1,9 @@
 // Database::open: URL dispatch and its errors; SQLite file settings; PostgreSQL describe().
-#include "store/database.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
+#include "store/database.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
 
@@ -43,7 +42,8 @@ TEST(OpenTest, SQLiteFileIsInWALModeAndIntact) {
   {
     auto connection = db.connect();
     ASSERT_OK(connection);
-    ASSERT_OK((*connection)->execute_script("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);"));
+    ASSERT_OK(
+        (*connection)->execute_script("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);"));
     auto mode = (*connection)->execute("PRAGMA journal_mode");
     ASSERT_OK(mode);
     EXPECT_EQ(mode->rows.at(0).text(0), "wal");

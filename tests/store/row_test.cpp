@@ -1,7 +1,7 @@
 // Row's conversions: never throw, NULL gives zero values, numeric text is parsed.
-#include "store/database.h"
-
 #include <gtest/gtest.h>
+
+#include "store/database.h"
 
 namespace ektp::store {
 namespace {

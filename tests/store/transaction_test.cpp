@@ -18,18 +18,20 @@ class TransactionTest : public test::BackendTest {
     if (IsSkipped() || HasFatalFailure()) return;
     auto connection = db().connect();
     ASSERT_OK(connection);
-    ASSERT_OK((*connection)->execute_script(
-        "CREATE TABLE counters (id BIGINT PRIMARY KEY, value BIGINT NOT NULL);"
-        "INSERT INTO counters (id, value) VALUES (1, 0);"
-        "CREATE TABLE notes (id {ID}, body TEXT NOT NULL);"));
+    ASSERT_OK(
+        (*connection)
+            ->execute_script("CREATE TABLE counters (id BIGINT PRIMARY KEY, value BIGINT NOT NULL);"
+                             "INSERT INTO counters (id, value) VALUES (1, 0);"
+                             "CREATE TABLE notes (id {ID}, body TEXT NOT NULL);"));
   }
 
   std::int64_t counter() {
-    auto value = with_read_transaction<std::int64_t>(db(), [](Connection& c) -> Result<std::int64_t> {
-      auto result = c.execute("SELECT value FROM counters WHERE id = 1");
-      if (!result) return std::unexpected(result.error());
-      return result->rows.at(0).integer(0);
-    });
+    auto value =
+        with_read_transaction<std::int64_t>(db(), [](Connection& c) -> Result<std::int64_t> {
+          auto result = c.execute("SELECT value FROM counters WHERE id = 1");
+          if (!result) return std::unexpected(result.error());
+          return result->rows.at(0).integer(0);
+        });
     EXPECT_OK(value);
     return value.value_or(-1);
   }
@@ -44,7 +46,8 @@ class TransactionTest : public test::BackendTest {
 };
 
 Result<std::int64_t> increment(Connection& c) {
-  auto current = c.execute("SELECT value FROM counters WHERE id = $1 FOR UPDATE", {std::int64_t{1}});
+  auto current =
+      c.execute("SELECT value FROM counters WHERE id = $1 FOR UPDATE", {std::int64_t{1}});
   if (!current) return std::unexpected(current.error());
   std::int64_t next = current->rows.at(0).integer(0) + 1;
   auto updated = c.execute("UPDATE counters SET value = $1 WHERE id = $2", {next, std::int64_t{1}});
@@ -84,7 +87,8 @@ TEST_P(TransactionTest, RetriesOnAbortedAndDiscardsTheFailedAttempts) {
   int calls = 0;
   auto result = with_write_transaction<int>(db(), [&](Connection& c) -> Result<int> {
     ++calls;
-    if (auto ok = c.execute("INSERT INTO notes (body) VALUES ($1)", {"attempt " + std::to_string(calls)});
+    if (auto ok =
+            c.execute("INSERT INTO notes (body) VALUES ($1)", {"attempt " + std::to_string(calls)});
         !ok) {
       return std::unexpected(ok.error());
     }

@@ -91,8 +91,8 @@ TestDatabase::~TestDatabase() {
   }
   if (!postgres_name_.empty()) {
     Status dropped = postgres_admin("DROP DATABASE IF EXISTS " + postgres_name_ + " WITH (FORCE)");
-    EXPECT_TRUE(dropped.has_value()) << "dropping " << postgres_name_ << ": "
-                                     << dropped.error().message;
+    EXPECT_TRUE(dropped.has_value())
+        << "dropping " << postgres_name_ << ": " << dropped.error().message;
   }
 }
 

@@ -36,8 +36,8 @@ class TestDatabase {
   store::Backend backend_ = store::Backend::kSQLite;
   std::string url_;
   std::string sqlite_path_;
-  std::string temp_directory_;    // SQLite
-  std::string postgres_name_;     // PostgreSQL
+  std::string temp_directory_;  // SQLite
+  std::string postgres_name_;   // PostgreSQL
   std::unique_ptr<store::Database> db_;
 };
 
@@ -64,8 +64,8 @@ class BackendTest : public ::testing::TestWithParam<store::Backend> {
 
 }  // namespace ektp::test
 
-#define EKTP_INSTANTIATE_FOR_BACKENDS(suite)                                              \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                               \
-                           ::testing::Values(::ektp::store::Backend::kSQLite,              \
-                                             ::ektp::store::Backend::kPostgreSQL),         \
-                           ::ektp::test::backend_name)
+#define EKTP_INSTANTIATE_FOR_BACKENDS(suite)                                                   \
+  INSTANTIATE_TEST_SUITE_P(                                                                    \
+      Backends, suite,                                                                         \
+      ::testing::Values(::ektp::store::Backend::kSQLite, ::ektp::store::Backend::kPostgreSQL), \
+      ::ektp::test::backend_name)

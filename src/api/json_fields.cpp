@@ -1,0 +1,71 @@
+#include "api/json_fields.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace ektp::api {
+
+namespace {
+
+std::string name_of(std::string_view prefix, std::string_view field) {
+  return prefix.empty() ? std::string(field) : fmt::format("{}.{}", prefix, field);
+}
+
+}  // namespace
+
+Result<const boost::json::object*> as_object(const boost::json::value& value, std::string_view what) {
+  if (!value.is_object()) return invalid_argument(fmt::format("{}: must be a JSON object", what));
+  return &value.as_object();
+}
+
+Status only_fields(const boost::json::object& object, std::initializer_list<std::string_view> allowed,
+                   std::string_view prefix) {
+  for (const auto& [key, value] : object) {
+    bool known = false;
+    for (auto a : allowed) known = known || a == std::string_view(key);
+    if (!known) {
+      return invalid_argument(fmt::format("{}: unknown field",
+                                          name_of(prefix, std::string_view(key).substr(0, 40))));
+    }
+  }
+  return {};
+}
+
+Result<std::optional<std::string>> optional_string(const boost::json::object& object,
+                                                   std::string_view field, std::string_view prefix) {
+  const auto* value = object.if_contains(field);
+  if (value == nullptr || value->is_null()) return std::optional<std::string>{};
+  if (!value->is_string()) return invalid_argument(fmt::format("{}: must be a string", name_of(prefix, field)));
+  return std::optional<std::string>{std::string(value->as_string())};
+}
+
+Result<std::string> required_string(const boost::json::object& object, std::string_view field,
+                                    std::string_view prefix) {
+  auto value = optional_string(object, field, prefix);
+  if (!value) return std::unexpected(value.error());
+  if (!*value || (*value)->empty()) return invalid_argument(fmt::format("{}: is required", name_of(prefix, field)));
+  return std::move(**value);
+}
+
+Result<CivilDate> required_date(const boost::json::object& object, std::string_view field,
+                                std::string_view prefix) {
+  auto text = required_string(object, field, prefix);
+  if (!text) return std::unexpected(text.error());
+  auto date = parse_civil_date(*text);
+  if (!date) return invalid_argument(fmt::format("{}: {}", name_of(prefix, field), date.error().message));
+  return *date;
+}
+
+Result<const boost::json::array*> optional_array(const boost::json::object& object,
+                                                 std::string_view field, std::size_t size_max) {
+  static const boost::json::array empty;
+  const auto* value = object.if_contains(field);
+  if (value == nullptr || value->is_null()) return &empty;
+  if (!value->is_array()) return invalid_argument(fmt::format("{}: must be a list", field));
+  if (value->as_array().size() > size_max) {
+    return invalid_argument(fmt::format("{}: at most {} items", field, size_max));
+  }
+  return &value->as_array();
+}
+
+}  // namespace ektp::api

@@ -1,0 +1,340 @@
+#include "api/registry_json.h"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+#include "core/eligibility.h"
+#include "core/limits.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::object;
+
+std::string region_name(const RegionDirectory& regions, std::string_view code) {
+  const Region* region = regions.find(code);
+  return region ? region->name : std::string();
+}
+
+Result<std::vector<registry::Document>> parse_documents(const object& body) {
+  auto list = optional_array(body, "documents", 10);
+  if (!list) return std::unexpected(list.error());
+  std::vector<registry::Document> documents;
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    auto prefix = fmt::format("documents[{}]", i);
+    auto item = as_object((**list)[i], prefix);
+    if (!item) return std::unexpected(item.error());
+    if (auto s = only_fields(**item, {"type", "number"}, prefix); !s) return std::unexpected(s.error());
+    auto type = required_string(**item, "type", prefix);
+    if (!type) return std::unexpected(type.error());
+    auto number = required_string(**item, "number", prefix);
+    if (!number) return std::unexpected(number.error());
+    documents.push_back({*type, *number});
+  }
+  return documents;
+}
+
+Result<registry::AddressInput> parse_address(const boost::json::value* value, std::string_view field) {
+  if (value == nullptr) return invalid_argument(fmt::format("{}: is required", field));
+  auto o = as_object(*value, field);
+  if (!o) return std::unexpected(o.error());
+  if (auto s = only_fields(**o, {"street", "rt", "rw", "village_code"}, field); !s) return std::unexpected(s.error());
+  registry::AddressInput address;
+  auto street = required_string(**o, "street", field);
+  auto rt = required_string(**o, "rt", field);
+  auto rw = required_string(**o, "rw", field);
+  auto village = required_string(**o, "village_code", field);
+  for (auto* r : {&street, &rt, &rw, &village}) {
+    if (!*r) return std::unexpected(r->error());
+  }
+  return registry::AddressInput{*street, *rt, *rw, *village};
+}
+
+template <class T, class Parse>
+Result<std::optional<T>> optional_enum(const object& body, std::string_view field, Parse parse) {
+  auto text = optional_string(body, field);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return std::optional<T>{};
+  auto value = parse(**text);
+  if (!value) return invalid_argument(fmt::format("{}: {}", field, value.error().message));
+  return std::optional<T>{*value};
+}
+
+Result<std::vector<std::string>> parse_nik_list(const object& body, std::string_view field) {
+  auto list = optional_array(body, field, limits::family_members_max);
+  if (!list) return std::unexpected(list.error());
+  std::vector<std::string> niks;
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    const auto& v = (**list)[i];
+    if (!v.is_string()) return invalid_argument(fmt::format("{}[{}]: must be a NIK string", field, i));
+    niks.emplace_back(v.as_string());
+  }
+  return niks;
+}
+
+}  // namespace
+
+object address_json(const Address& a, const RegionDirectory& regions) {
+  auto district = a.village_code.substr(0, 6);
+  auto regency = a.village_code.substr(0, 4);
+  auto province = a.village_code.substr(0, 2);
+  return {{"street", a.street}, {"rt", a.rt}, {"rw", a.rw}, {"village_code", a.village_code},
+          {"village", region_name(regions, a.village_code)}, {"district_code", district},
+          {"district", region_name(regions, district)}, {"regency_code", regency},
+          {"regency", region_name(regions, regency)}, {"province_code", province},
+          {"province", region_name(regions, province)}};
+}
+
+object person_json(const Person& p, const RegionDirectory& regions, CivilDate today) {
+  auto eligibility = wajib_ktp(p, today);
+  CivilDate age_on = p.death_date.value_or(today);
+  return {{"nik", p.nik},
+          {"kk_number", p.kk_number},
+          {"relation", family_relation_id(p.relation)},
+          {"name", p.name},
+          {"birth_place", p.birth_place},
+          {"birth_date", format_civil_date(p.birth_date)},
+          {"sex", sex_code(p.sex)},
+          {"blood_type", blood_type_id(p.blood_type)},
+          {"religion", religion_id(p.religion)},
+          {"marital_status", marital_status_id(p.marital_status)},
+          {"occupation", p.occupation},
+          {"education", education_id(p.education)},
+          {"citizenship", citizenship_id(p.citizenship)},
+          {"father_name", p.father_name},
+          {"mother_name", p.mother_name},
+          {"address", address_json(p.address, regions)},
+          {"alive", p.alive},
+          {"death_date", p.death_date ? format_civil_date(*p.death_date) : std::string()},
+          {"enrolled", p.enrolled},
+          {"card_printed", p.card_printed},
+          {"age", age_in_years(p.birth_date, age_on)},
+          {"wajib_ktp", {{"required", eligibility.required}, {"reason", eligibility.reason}}},
+          {"version", p.version}};
+}
+
+object family_json(const Family& f, const std::vector<Person>& members, const RegionDirectory& regions,
+                   CivilDate today) {
+  boost::json::array list;
+  for (const auto& m : members) list.push_back(person_json(m, regions, today));
+  return {{"kk_number", f.kk_number}, {"head_nik", f.head_nik},
+          {"address", address_json(f.address, regions)}, {"issued_on", format_civil_date(f.issued_on)},
+          {"active", f.active}, {"members", std::move(list)}};
+}
+
+object event_json(const registry::StoredEvent& e) {
+  boost::system::error_code ec;
+  auto documents = boost::json::parse(e.documents_json, ec);
+  if (ec) documents = boost::json::array();
+  auto payload = boost::json::parse(e.payload_json, ec);
+  if (ec) payload = object();
+  if (payload.is_object()) payload.as_object().erase("outcome");
+  auto recorded = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(e.recorded_at_ms));
+  return {{"id", e.id}, {"type", e.type}, {"occurred_on", e.occurred_on},
+          {"recorded_at", fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(recorded))},
+          {"actor", e.actor}, {"role", e.role}, {"documents", documents}, {"payload", payload}};
+}
+
+object coverage_json(const registry::CoverageReport& report) {
+  auto row_json = [](const registry::CoverageRow& r) {
+    boost::json::array anomalies;
+    for (const auto& a : r.anomalies) anomalies.push_back(boost::json::string(a));
+    return object{{"code", r.code}, {"name", r.name}, {"persons", r.persons}, {"wajib_ktp", r.wajib_ktp},
+                  {"sudah_rekam", r.sudah_rekam}, {"belum_rekam", r.belum_rekam},
+                  {"persen_rekam", std::round(r.persen_rekam * 10) / 10}, {"sudah_cetak", r.sudah_cetak},
+                  {"anomalies", anomalies}};
+  };
+  boost::json::array districts;
+  for (const auto& d : report.districts) districts.push_back(row_json(d));
+  return {{"regency", {{"code", report.regency_code}, {"name", report.regency_name}}},
+          {"as_of", format_civil_date(report.as_of)}, {"districts", districts},
+          {"total", row_json(report.total)}};
+}
+
+Result<registry::BirthRequest> parse_birth_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "name", "birth_place", "birth_date", "sex", "mother_nik",
+                                  "father_nik", "religion", "blood_type", "documents"}); !s) {
+    return std::unexpected(s.error());
+  }
+  registry::BirthRequest r;
+  auto name = required_string(body, "name");
+  if (!name) return std::unexpected(name.error());
+  auto place = required_string(body, "birth_place");
+  if (!place) return std::unexpected(place.error());
+  auto date = required_date(body, "birth_date");
+  if (!date) return std::unexpected(date.error());
+  auto sex_text = required_string(body, "sex");
+  if (!sex_text) return std::unexpected(sex_text.error());
+  auto sex = parse_sex(*sex_text);
+  if (!sex) return std::unexpected(sex.error());
+  auto mother = required_string(body, "mother_nik");
+  if (!mother) return std::unexpected(mother.error());
+  auto father = optional_string(body, "father_nik");
+  if (!father) return std::unexpected(father.error());
+  auto religion = optional_enum<Religion>(body, "religion", parse_religion);
+  if (!religion) return std::unexpected(religion.error());
+  auto blood = optional_enum<BloodType>(body, "blood_type", parse_blood_type);
+  if (!blood) return std::unexpected(blood.error());
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  r.name = *name;
+  r.birth_place = *place;
+  r.birth_date = *date;
+  r.sex = *sex;
+  r.mother_nik = *mother;
+  if (*father && !(*father)->empty()) r.father_nik = **father;
+  r.religion = *religion;
+  r.blood_type = blood->value_or(BloodType::kUnknown);
+  r.documents = std::move(*documents);
+  return r;
+}
+
+Result<registry::NewFamilyRequest> parse_new_family_request(const object& body, bool split) {
+  if (auto s = only_fields(body, {"idempotency_key", "head_nik", "members", "niks", "address", "date", "documents"}); !s) {
+    return std::unexpected(s.error());
+  }
+  registry::NewFamilyRequest r;
+  r.split = split;
+  auto head = required_string(body, "head_nik");
+  if (!head) return std::unexpected(head.error());
+  r.head_nik = *head;
+  auto members = optional_array(body, "members", limits::family_members_max);
+  if (!members) return std::unexpected(members.error());
+  for (std::size_t i = 0; i < (*members)->size(); ++i) {
+    auto prefix = fmt::format("members[{}]", i);
+    auto item = as_object((**members)[i], prefix);
+    if (!item) return std::unexpected(item.error());
+    auto nik = required_string(**item, "nik", prefix);
+    if (!nik) return std::unexpected(nik.error());
+    auto relation_text = required_string(**item, "relation", prefix);
+    if (!relation_text) return std::unexpected(relation_text.error());
+    auto relation = parse_family_relation(*relation_text);
+    if (!relation) return invalid_argument(fmt::format("{}.relation: {}", prefix, relation.error().message));
+    r.members.push_back({*nik, *relation});
+  }
+  // A split may list plain NIKs; they keep the relation "famili_lain" unless given as members.
+  auto niks = parse_nik_list(body, "niks");
+  if (!niks) return std::unexpected(niks.error());
+  for (const auto& nik : *niks) {
+    if (nik != r.head_nik) r.members.push_back({nik, FamilyRelation::kFamiliLain});
+  }
+  auto address = parse_address(body.if_contains("address"), "address");
+  if (!address) return std::unexpected(address.error());
+  r.address = *address;
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  r.documents = std::move(*documents);
+  return r;
+}
+
+Result<registry::MarriageRequest> parse_marriage_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "husband_nik", "wife_nik", "date", "documents", "new_family"}); !s) {
+    return std::unexpected(s.error());
+  }
+  registry::MarriageRequest r;
+  auto husband = required_string(body, "husband_nik");
+  if (!husband) return std::unexpected(husband.error());
+  auto wife = required_string(body, "wife_nik");
+  if (!wife) return std::unexpected(wife.error());
+  auto date = required_date(body, "date");
+  if (!date) return std::unexpected(date.error());
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  r.husband_nik = *husband;
+  r.wife_nik = *wife;
+  r.date = *date;
+  r.documents = std::move(*documents);
+  if (const auto* nf = body.if_contains("new_family"); nf && !nf->is_null()) {
+    auto o = as_object(*nf, "new_family");
+    if (!o) return std::unexpected(o.error());
+    auto address = parse_address((*o)->if_contains("address"), "new_family.address");
+    if (!address) return std::unexpected(address.error());
+    r.new_family = *address;
+  }
+  return r;
+}
+
+Result<registry::DivorceRequest> parse_divorce_request(const object& body) {
+  auto marriage = parse_marriage_request(body);
+  if (!marriage) return std::unexpected(marriage.error());
+  if (marriage->new_family) return invalid_argument("new_family: unknown field");
+  return registry::DivorceRequest{marriage->husband_nik, marriage->wife_nik, marriage->date,
+                                  std::move(marriage->documents)};
+}
+
+Result<registry::DeathRequest> parse_death_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "nik", "date", "place", "documents"}); !s) {
+    return std::unexpected(s.error());
+  }
+  auto nik = required_string(body, "nik");
+  if (!nik) return std::unexpected(nik.error());
+  auto date = required_date(body, "date");
+  if (!date) return std::unexpected(date.error());
+  auto place = required_string(body, "place");
+  if (!place) return std::unexpected(place.error());
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  return registry::DeathRequest{*nik, *date, *place, std::move(*documents)};
+}
+
+Result<registry::MoveRequest> parse_move_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "niks", "date", "to", "documents"}); !s) {
+    return std::unexpected(s.error());
+  }
+  auto niks = parse_nik_list(body, "niks");
+  if (!niks) return std::unexpected(niks.error());
+  auto date = required_date(body, "date");
+  if (!date) return std::unexpected(date.error());
+  auto to = parse_address(body.if_contains("to"), "to");
+  if (!to) return std::unexpected(to.error());
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  return registry::MoveRequest{std::move(*niks), *date, *to, std::move(*documents)};
+}
+
+Result<registry::CorrectionRequest> parse_correction_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "nik", "fields", "reason"}); !s) return std::unexpected(s.error());
+  registry::CorrectionRequest r;
+  auto nik = required_string(body, "nik");
+  if (!nik) return std::unexpected(nik.error());
+  auto reason = required_string(body, "reason");
+  if (!reason) return std::unexpected(reason.error());
+  const auto* fields_value = body.if_contains("fields");
+  if (fields_value == nullptr) return invalid_argument("fields: is required");
+  auto fields = as_object(*fields_value, "fields");
+  if (!fields) return std::unexpected(fields.error());
+  const auto& f = **fields;
+  if (auto s = only_fields(f, {"name", "birth_place", "occupation", "religion", "education", "blood_type"}, "fields"); !s) {
+    return std::unexpected(s.error());
+  }
+  r.nik = *nik;
+  r.reason = *reason;
+  auto name = optional_string(f, "name", "fields");
+  auto place = optional_string(f, "birth_place", "fields");
+  auto occupation = optional_string(f, "occupation", "fields");
+  for (auto* v : {&name, &place, &occupation}) {
+    if (!*v) return std::unexpected(v->error());
+  }
+  r.name = *name;
+  r.birth_place = *place;
+  r.occupation = *occupation;
+  auto religion = optional_enum<Religion>(f, "religion", parse_religion);
+  if (!religion) return std::unexpected(religion.error());
+  auto education = optional_enum<Education>(f, "education", parse_education);
+  if (!education) return std::unexpected(education.error());
+  auto blood = optional_enum<BloodType>(f, "blood_type", parse_blood_type);
+  if (!blood) return std::unexpected(blood.error());
+  r.religion = *religion;
+  r.education = *education;
+  r.blood_type = *blood;
+  return r;
+}
+
+}  // namespace ektp::api

@@ -1,0 +1,397 @@
+// The /api/v1 routes of the registry (docs/api.md): authentication, reading persons and families
+// (audited), civil events, corrections, coverage, users and the audit check.
+#include <openssl/evp.h>
+
+#include <charconv>
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "api/api_services.h"
+#include "api/http.h"
+#include "api/json_fields.h"
+#include "api/registry_json.h"
+#include "api/service_standards.h"
+#include "core/limits.h"
+#include "registry/documents.h"
+#include "registry/person_store.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::object;
+using registry::Session;
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+std::string iso_time_ms(std::int64_t ms) {
+  auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
+  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+class Routes {
+ public:
+  explicit Routes(ApiServices& s) : s_(s) {}
+
+  Result<Session> authenticate(const HttpRequest& request, bool (*allowed)(Role)) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!request.authorization.starts_with(kBearer)) {
+      return make_error(ErrorCode::kUnauthenticated, "missing bearer token; log in first");
+    }
+    auto session = s_.auth.authenticate(request.authorization.substr(kBearer.size()), s_.clock());
+    if (!session) return session;
+    if (allowed != nullptr && !allowed(session->role)) {
+      return make_error(ErrorCode::kPermissionDenied,
+                        fmt::format("role {} may not do this", role_id(session->role)));
+    }
+    return session;
+  }
+
+  void audit_read(const Session& session, std::string action, std::string subject, std::string detail = "") {
+    s_.audit.record({to_ms(s_.clock()), session.username, std::move(action), std::move(subject), std::move(detail)});
+  }
+
+  static std::int64_t to_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  }
+
+  // The common shape of a civil-event POST: authenticate, parse, run the service, answer.
+  template <class Parse, class Run>
+  HttpResponse event_post(const HttpRequest& request, Parse parse, Run run) {
+    auto session = authenticate(request, can_record_events);
+    if (!session) return error_response(session.error());
+    auto body = parse_json_body(request.body);
+    if (!body) return error_response(body.error());
+    auto object_body = as_object(*body, "body");
+    if (!object_body) return error_response(object_body.error());
+    auto key = required_string(**object_body, "idempotency_key");
+    if (!key) return error_response(key.error());
+    auto parsed = parse(**object_body);
+    if (!parsed) return error_response(parsed.error());
+    registry::WriteContext ctx{{session->username, session->role}, s_.clock(), *key,
+                               sha256_hex(boost::json::serialize(*body))};
+    auto outcome = run(ctx, *parsed);
+    if (!outcome) return error_response(outcome.error());
+    object answer = outcome->outcome;
+    answer["event_id"] = outcome->event_id;
+    answer["replayed"] = outcome->replayed;
+    return json_response(answer, outcome->replayed ? 200 : 201);
+  }
+
+  HttpResponse login(const HttpRequest& request) {
+    auto body = parse_json_body(request.body);
+    if (!body) return error_response(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return error_response(o.error());
+    auto username = required_string(**o, "username");
+    if (!username) return error_response(username.error());
+    auto password = required_string(**o, "password");
+    if (!password) return error_response(password.error());
+    auto result = s_.auth.login(*username, *password, s_.clock());
+    s_.audit.record({to_ms(s_.clock()), *username, result ? "login" : "login_failed", *username,
+                     request.client_address});
+    if (!result) return error_response(result.error());
+    return json_response(object{{"token", result->token}, {"role", role_id(result->session.role)},
+                                {"username", result->session.username},
+                                {"expires_at", iso_time_ms(result->session.expires_at_ms)}});
+  }
+
+  HttpResponse logout(const HttpRequest& request) {
+    auto session = authenticate(request, nullptr);
+    if (!session) return error_response(session.error());
+    if (auto s = s_.auth.logout(request.authorization.substr(7)); !s) return error_response(s.error());
+    return HttpResponse{204, "application/json", "", {}};
+  }
+
+  HttpResponse get_person(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    const auto& nik = request.path_params.at("nik");
+    auto person = read([&](store::Connection& c) { return registry::load_person(c, nik); });
+    if (!person) return error_response(person.error());
+    audit_read(*session, "read_person", nik);
+    return json_response(person_json(*person, s_.regions, today()));
+  }
+
+  HttpResponse search_persons(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    std::vector<Person> found;
+    if (auto nik = request.query.find("nik"); nik != request.query.end()) {
+      auto person = read([&](store::Connection& c) { return registry::load_person(c, nik->second); });
+      if (person) found.push_back(std::move(*person));
+      else if (person.error().code != ErrorCode::kNotFound) return error_response(person.error());
+    } else if (auto name = request.query.find("name"); name != request.query.end()) {
+      std::optional<CivilDate> birth;
+      if (auto b = request.query.find("birth_date"); b != request.query.end() && !b->second.empty()) {
+        auto date = parse_civil_date(b->second);
+        if (!date) return error_response(Error{ErrorCode::kInvalidArgument, "birth_date: " + date.error().message});
+        birth = *date;
+      }
+      auto persons = read([&](store::Connection& c) {
+        return registry::search_persons(c, name->second, birth, limits::search_results_max);
+      });
+      if (!persons) return error_response(persons.error());
+      found = std::move(*persons);
+    } else {
+      return error_response(Error{ErrorCode::kInvalidArgument, "give nik, or name (and birth_date)"});
+    }
+    boost::json::array results;
+    for (const auto& p : found) {
+      audit_read(*session, "search_person", p.nik);
+      results.push_back(person_json(p, s_.regions, today()));
+    }
+    return json_response(object{{"results", results}});
+  }
+
+  HttpResponse person_history(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    const auto& nik = request.path_params.at("nik");
+    auto events = read([&](store::Connection& c) -> Result<std::vector<registry::StoredEvent>> {
+      auto person = registry::load_person(c, nik);
+      if (!person) return std::unexpected(person.error());
+      return registry::person_history(c, nik);
+    });
+    if (!events) return error_response(events.error());
+    audit_read(*session, "read_history", nik);
+    boost::json::array list;
+    for (const auto& e : *events) list.push_back(event_json(e));
+    return json_response(object{{"events", list}});
+  }
+
+  HttpResponse get_family(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    const auto& kk = request.path_params.at("kk");
+    auto family = load_family_with_members(kk);
+    if (!family) return error_response(family.error());
+    for (const auto& m : family->second) audit_read(*session, "read_family", m.nik, kk);
+    return json_response(family_json(family->first, family->second, s_.regions, today()));
+  }
+
+  HttpResponse biodata_pdf(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    const auto& nik = request.path_params.at("nik");
+    auto person = read([&](store::Connection& c) { return registry::load_person(c, nik); });
+    if (!person) return error_response(person.error());
+    auto pdf = registry::render_biodata_pdf(*person, s_.regions, today());
+    if (!pdf) return error_response(pdf.error());
+    audit_read(*session, "print_biodata", nik);
+    return pdf_response(std::move(*pdf), fmt::format("biodata-{}.pdf", nik));
+  }
+
+  HttpResponse family_pdf(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    const auto& kk = request.path_params.at("kk");
+    auto family = load_family_with_members(kk);
+    if (!family) return error_response(family.error());
+    auto pdf = registry::render_family_card_pdf(family->first, family->second, s_.regions, today());
+    if (!pdf) return error_response(pdf.error());
+    for (const auto& m : family->second) audit_read(*session, "print_family_card", m.nik, kk);
+    return pdf_response(std::move(*pdf), fmt::format("kk-{}.pdf", kk));
+  }
+
+  HttpResponse coverage(const HttpRequest& request) {
+    auto session = authenticate(request, can_read_persons);
+    if (!session) return error_response(session.error());
+    auto report = registry::coverage_for_regency(s_.db, s_.regions, request.path_params.at("code"), today());
+    if (!report) return error_response(report.error());
+    return json_response(coverage_json(*report));
+  }
+
+  HttpResponse region(const HttpRequest& request) {
+    std::string code = request.path_params.at("code");
+    if (code == "root") code.clear();
+    const Region* region = code.empty() ? nullptr : s_.regions.find(code);
+    if (!code.empty() && region == nullptr) return error_response(Error{ErrorCode::kNotFound, "no region " + code.substr(0, 12)});
+    boost::json::array children;
+    for (const auto& child : s_.regions.children(code)) {
+      children.push_back(object{{"code", child.code}, {"name", child.name}, {"level", region_level_name(child.level)}});
+    }
+    return json_response(object{{"code", region ? region->code : "root"},
+                                {"name", region ? region->name : "Indonesia"},
+                                {"level", region ? region_level_name(region->level) : "country"},
+                                {"children", children}});
+  }
+
+  HttpResponse list_corrections(const HttpRequest& request) {
+    auto session = authenticate(request, can_record_events);
+    if (!session) return error_response(session.error());
+    auto status = request.query.contains("status") ? request.query.at("status") : std::string("pending");
+    if (status != "pending" && status != "approved" && status != "rejected") {
+      return error_response(Error{ErrorCode::kInvalidArgument, "status: one of pending, approved, rejected"});
+    }
+    auto records = s_.registry.list_corrections(status);
+    if (!records) return error_response(records.error());
+    boost::json::array list;
+    for (const auto& r : *records) {
+      boost::system::error_code ec;
+      auto fields = boost::json::parse(r.fields_json, ec);
+      list.push_back(object{{"id", r.id}, {"nik", r.nik}, {"fields", ec ? boost::json::value() : fields},
+                            {"reason", r.reason}, {"requested_by", r.requested_by}, {"status", r.status},
+                            {"decided_by", r.decided_by}});
+      audit_read(*session, "read_correction", r.nik);
+    }
+    return json_response(object{{"corrections", list}});
+  }
+
+  HttpResponse decide_correction(const HttpRequest& request, bool approve) {
+    auto session = authenticate(request, can_approve_corrections);
+    if (!session) return error_response(session.error());
+    std::int64_t id = 0;
+    const auto& text = request.path_params.at("id");
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) {
+      return error_response(Error{ErrorCode::kInvalidArgument, "correction id must be a positive number"});
+    }
+    std::string reason;
+    if (!request.body.empty()) {
+      auto body = parse_json_body(request.body);
+      if (!body) return error_response(body.error());
+      auto o = as_object(*body, "body");
+      if (!o) return error_response(o.error());
+      auto r = optional_string(**o, "reason");
+      if (!r) return error_response(r.error());
+      reason = r->value_or("");
+    }
+    registry::WriteContext ctx{{session->username, session->role}, s_.clock(),
+                               fmt::format("correction-{}-decision", id),
+                               approve ? "approve" : "reject"};
+    auto outcome = s_.registry.decide_correction(ctx, id, approve, reason);
+    if (!outcome) return error_response(outcome.error());
+    object answer = outcome->outcome;
+    answer["event_id"] = outcome->event_id;
+    answer["replayed"] = outcome->replayed;
+    return json_response(answer);
+  }
+
+  HttpResponse add_user(const HttpRequest& request) {
+    auto session = authenticate(request, can_manage_users);
+    if (!session) return error_response(session.error());
+    auto body = parse_json_body(request.body);
+    if (!body) return error_response(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return error_response(o.error());
+    if (auto s = only_fields(**o, {"username", "password", "role"}); !s) return error_response(s.error());
+    auto username = required_string(**o, "username");
+    if (!username) return error_response(username.error());
+    auto password = required_string(**o, "password");
+    if (!password) return error_response(password.error());
+    auto role_text = required_string(**o, "role");
+    if (!role_text) return error_response(role_text.error());
+    auto role = parse_role(*role_text);
+    if (!role) return error_response(role.error());
+    if (auto s = s_.auth.create_user(*username, *password, *role, s_.clock()); !s) return error_response(s.error());
+    s_.audit.record({to_ms(s_.clock()), session->username, "user.create", *username, std::string(role_id(*role))});
+    return json_response(object{{"username", *username}, {"role", role_id(*role)}}, 201);
+  }
+
+  HttpResponse verify_audit(const HttpRequest& request) {
+    auto session = authenticate(request, can_manage_users);
+    if (!session) return error_response(session.error());
+    if (auto s = s_.audit.flush(); !s) return error_response(s.error());
+    auto result = registry::verify_audit_chain(s_.db);
+    if (!result) return error_response(result.error());
+    object answer{{"valid", result->valid}, {"entries", result->entries}};
+    if (!result->valid) {
+      answer["broken_at"] = result->broken_at;
+      answer["problem"] = result->problem;
+    }
+    return json_response(answer);
+  }
+
+  CivilDate today() const { return jakarta_date_of(s_.clock()); }
+  ApiServices& services() { return s_; }
+
+ private:
+  template <class Work>
+  auto read(Work&& work) -> decltype(work(std::declval<store::Connection&>())) {
+    using R = decltype(work(std::declval<store::Connection&>()));
+    using T = typename R::value_type;
+    return store::with_read_transaction<T>(s_.db, std::function<R(store::Connection&)>(work));
+  }
+
+  Result<std::pair<Family, std::vector<Person>>> load_family_with_members(const std::string& kk) {
+    return read([&](store::Connection& c) -> Result<std::pair<Family, std::vector<Person>>> {
+      auto family = registry::load_family(c, kk);
+      if (!family) return std::unexpected(family.error());
+      auto members = registry::family_members(c, kk);
+      if (!members) return std::unexpected(members.error());
+      return std::make_pair(std::move(*family), std::move(*members));
+    });
+  }
+
+  static HttpResponse pdf_response(std::string pdf, std::string filename) {
+    HttpResponse response{200, "application/pdf", std::move(pdf), {}};
+    response.headers.emplace_back("Content-Disposition", fmt::format("inline; filename=\"{}\"", filename));
+    return response;
+  }
+
+  ApiServices& s_;
+};
+
+}  // namespace
+
+void add_registry_routes(Router& router, ApiServices& services) {
+  auto routes = std::make_shared<Routes>(services);
+  auto& registry = services.registry;
+  router.add("GET", "/api/v1/health", [](const HttpRequest&) {
+    return HttpResponse{200, "application/json", R"({"status":"ok"})", {}};
+  });
+  router.add("GET", "/api/v1/service-standards", [](const HttpRequest&) { return json_response(service_standards_json()); });
+  router.add("GET", "/api/v1/regions/{code}", [routes](const HttpRequest& r) { return routes->region(r); });
+  router.add("POST", "/api/v1/auth/login", [routes](const HttpRequest& r) { return routes->login(r); });
+  router.add("POST", "/api/v1/auth/logout", [routes](const HttpRequest& r) { return routes->logout(r); });
+  router.add("GET", "/api/v1/persons", [routes](const HttpRequest& r) { return routes->search_persons(r); });
+  router.add("GET", "/api/v1/persons/{nik}", [routes](const HttpRequest& r) { return routes->get_person(r); });
+  router.add("GET", "/api/v1/persons/{nik}/history", [routes](const HttpRequest& r) { return routes->person_history(r); });
+  router.add("GET", "/api/v1/persons/{nik}/biodata.pdf", [routes](const HttpRequest& r) { return routes->biodata_pdf(r); });
+  router.add("GET", "/api/v1/families/{kk}", [routes](const HttpRequest& r) { return routes->get_family(r); });
+  router.add("GET", "/api/v1/families/{kk}/kk.pdf", [routes](const HttpRequest& r) { return routes->family_pdf(r); });
+  router.add("GET", "/api/v1/coverage/{code}", [routes](const HttpRequest& r) { return routes->coverage(r); });
+  router.add("POST", "/api/v1/events/birth", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, parse_birth_request, [&](auto& ctx, auto& req) { return registry.register_birth(ctx, req); });
+  });
+  router.add("POST", "/api/v1/events/new-family", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, [](const auto& b) { return parse_new_family_request(b, false); },
+                              [&](auto& ctx, auto& req) { return registry.create_family(ctx, req); });
+  });
+  router.add("POST", "/api/v1/events/family-split", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, [](const auto& b) { return parse_new_family_request(b, true); },
+                              [&](auto& ctx, auto& req) { return registry.create_family(ctx, req); });
+  });
+  router.add("POST", "/api/v1/events/marriage", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, parse_marriage_request, [&](auto& ctx, auto& req) { return registry.register_marriage(ctx, req); });
+  });
+  router.add("POST", "/api/v1/events/divorce", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, parse_divorce_request, [&](auto& ctx, auto& req) { return registry.register_divorce(ctx, req); });
+  });
+  router.add("POST", "/api/v1/events/death", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, parse_death_request, [&](auto& ctx, auto& req) { return registry.register_death(ctx, req); });
+  });
+  router.add("POST", "/api/v1/events/move", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, parse_move_request, [&](auto& ctx, auto& req) { return registry.register_move(ctx, req); });
+  });
+  router.add("POST", "/api/v1/corrections", [routes, &registry](const HttpRequest& r) {
+    return routes->event_post(r, parse_correction_request, [&](auto& ctx, auto& req) { return registry.request_correction(ctx, req); });
+  });
+  router.add("GET", "/api/v1/corrections", [routes](const HttpRequest& r) { return routes->list_corrections(r); });
+  router.add("POST", "/api/v1/corrections/{id}/approve", [routes](const HttpRequest& r) { return routes->decide_correction(r, true); });
+  router.add("POST", "/api/v1/corrections/{id}/reject", [routes](const HttpRequest& r) { return routes->decide_correction(r, false); });
+  router.add("POST", "/api/v1/users", [routes](const HttpRequest& r) { return routes->add_user(r); });
+  router.add("GET", "/api/v1/audit/verify", [routes](const HttpRequest& r) { return routes->verify_audit(r); });
+}
+
+}  // namespace ektp::api
