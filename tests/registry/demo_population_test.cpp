@@ -137,6 +137,11 @@ TEST(DemoPopulation, HouseholdsHaveIndonesianSizesAndOneHead) {
       head_nik[p.kk_number] = p.nik;
     }
   }
+  std::unordered_map<std::string, CivilDate> issued_on;
+  for (const Family& f : population.families) issued_on[f.kk_number] = f.issued_on;
+  for (const Person& p : population.persons) {
+    EXPECT_LE(sys_days{p.birth_date}, sys_days{issued_on[p.kk_number]}) << p.nik;
+  }
   for (const Family& f : population.families) {
     EXPECT_EQ(heads[f.kk_number], 1) << f.kk_number;
     EXPECT_EQ(head_nik[f.kk_number], f.head_nik) << f.kk_number;

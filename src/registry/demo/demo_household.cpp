@@ -237,9 +237,10 @@ void HouseholdBuilder::nuclear(int mother_age, int children_max) {
   sys_days mother_birth = sys_days{members_[1].birth_date};
   std::string father = members_[0].name;
   std::string mother = members_[1].name;
+  // Young mothers have had fewer children so far: one by 23, two by 27, three by 31.
   int count = static_cast<int>(random_.weighted(kChildCountWeights)) + 1;
-  children_of(mother_birth, father, mother, FamilyRelation::kAnak, std::min(count, children_max),
-              0, 26);
+  count = std::min({count, children_max, 1 + std::max(0, age_of(mother_birth) - 19) / 4});
+  children_of(mother_birth, father, mother, FamilyRelation::kAnak, count, 0, 26);
 }
 
 void HouseholdBuilder::single_parent() {

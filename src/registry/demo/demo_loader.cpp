@@ -9,6 +9,7 @@
 
 #include "core/assert.h"
 #include "core/region.h"
+#include "registry/person_store.h"
 
 namespace ektp::registry::demo {
 
@@ -20,59 +21,8 @@ using Rows = std::vector<std::vector<Value>>;
 // Serial rows per INSERT … VALUES statement: 2 parameters each, under SQLite's old limit of 999.
 constexpr std::size_t kSerialRowsPerStatement = 400;
 
-const std::vector<std::string> kFamilyColumns = {
-    "kk_number", "head_nik", "village_code", "district_code", "street", "rt",
-    "rw",        "issued_on", "active",      "version",       "updated_at_ms"};
-
-const std::vector<std::string> kPersonColumns = {
-    "nik",          "kk_number",   "relation",      "name",        "name_key",
-    "birth_place",  "birth_date",  "sex",           "blood_type",  "religion",
-    "marital_status", "occupation", "education",    "citizenship", "father_name",
-    "mother_name",  "street",      "rt",            "rw",          "village_code",
-    "district_code", "alive",      "death_date",    "enrolled",    "card_printed",
-    "version",      "updated_at_ms"};
-
 Value text(std::string_view s) { return Value{std::string(s)}; }
 Value integer(std::int64_t i) { return Value{i}; }
-
-std::vector<Value> family_row(const Family& f, std::int64_t now_ms) {
-  return {text(f.kk_number),        text(f.head_nik),
-          text(f.address.village_code), text(f.address.village_code.substr(0, 6)),
-          text(f.address.street),   text(f.address.rt),
-          text(f.address.rw),       text(format_civil_date(f.issued_on)),
-          integer(f.active ? 1 : 0), integer(f.version),
-          integer(now_ms)};
-}
-
-std::vector<Value> person_row(const Person& p, std::int64_t now_ms) {
-  return {text(p.nik),
-          text(p.kk_number),
-          text(family_relation_id(p.relation)),
-          text(p.name),
-          text(name_key(p.name)),
-          text(p.birth_place),
-          text(format_civil_date(p.birth_date)),
-          text(sex_code(p.sex)),
-          text(blood_type_id(p.blood_type)),
-          text(religion_id(p.religion)),
-          text(marital_status_id(p.marital_status)),
-          text(p.occupation),
-          text(education_id(p.education)),
-          text(citizenship_id(p.citizenship)),
-          text(p.father_name),
-          text(p.mother_name),
-          text(p.address.street),
-          text(p.address.rt),
-          text(p.address.rw),
-          text(p.address.village_code),
-          text(p.address.village_code.substr(0, 6)),
-          integer(p.alive ? 1 : 0),
-          text(p.death_date ? format_civil_date(*p.death_date) : std::string()),
-          integer(p.enrolled ? 1 : 0),
-          integer(p.card_printed ? 1 : 0),
-          integer(p.version),
-          integer(now_ms)};
-}
 
 int serial_of(std::string_view number) {
   int serial = 0;
@@ -150,15 +100,16 @@ Result<std::size_t> load_demo_population(store::Database& db, const DemoOptions&
     Rows family_rows, person_rows;
     family_rows.reserve(families.size());
     person_rows.reserve(persons.size());
-    for (const Family& f : families) family_rows.push_back(family_row(f, now_ms));
-    for (const Person& p : persons) person_rows.push_back(person_row(p, now_ms));
+    // The same row mapping as every other write of persons and families.
+    for (const Family& f : families) family_rows.push_back(family_to_values(f, now_ms));
+    for (const Person& p : persons) person_rows.push_back(person_to_values(p, now_ms));
     auto serials = batch_serials(families, persons);
     auto written = store::with_write_transaction<std::size_t>(
         db, [&](store::Connection& c) -> Result<std::size_t> {
-          if (auto s = c.insert_rows("families", kFamilyColumns, family_rows); !s) {
+          if (auto s = c.insert_rows("families", family_columns(), family_rows); !s) {
             return std::unexpected(s.error());
           }
-          if (auto s = c.insert_rows("persons", kPersonColumns, person_rows); !s) {
+          if (auto s = c.insert_rows("persons", person_columns(), person_rows); !s) {
             return std::unexpected(s.error());
           }
           if (auto s = raise_serials(c, serials); !s) return std::unexpected(s.error());

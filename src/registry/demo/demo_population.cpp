@@ -290,10 +290,12 @@ Status Generator::household(const Village& village, std::size_t size_max) {
                                                            : size_max);
   Family family;
   family.address = address_in(village);
-  // The current card was issued after the head came of age, within the last 15 years.
+  // The current card was issued after the head came of age, within the last 15 years, and
+  // not before its youngest member was born (a birth reissues the card).
   sys_days head_birth{members.front().birth_date};
   sys_days earliest = std::max(head_birth + days{17 * 366},
                                today_ - days{demo_kk_age_years_max * 365});
+  for (const Person& member : members) earliest = std::max(earliest, sys_days{member.birth_date});
   sys_days latest = today_ - days{1};
   earliest = std::min(earliest, latest);
   auto issued = earliest + days{static_cast<int>(random_.below(
