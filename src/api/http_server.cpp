@@ -333,6 +333,8 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  // Responses go out in one write each; Nagle would only hold back pipelined ones.
+  socket.set_option(tcp::no_delay(true), ec);
   std::make_shared<Session>(std::move(socket), *this)->run();
   do_accept();
 }
