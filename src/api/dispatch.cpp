@@ -51,6 +51,15 @@ HttpResponse Dispatcher::respond(HttpRequest& request) const {
 HttpResponse Dispatcher::respond_api(HttpRequest& request) const {
   bool method_allowed = false;
   const Handler* handler = router_->match(request, method_allowed);
+  if (handler == nullptr && request.method == "HEAD") {
+    // HEAD is GET without the body; the session drops the body.
+    HttpRequest as_get = request;
+    as_get.method = "GET";
+    bool get_allowed = false;
+    if (const Handler* get = router_->match(as_get, get_allowed); get != nullptr) {
+      return (*get)(as_get);
+    }
+  }
   if (handler != nullptr) return (*handler)(request);
   if (method_allowed) {
     return error_response(404, "not_found", fmt::format("no API route {}", request.path));
