@@ -26,6 +26,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -190,11 +191,10 @@ class Session : public std::enable_shared_from_this<Session> {
     do_read_body();
   }
 
+  // A fixed interim response; written raw, which spares the TU a second Beast serializer.
   void do_continue() {
-    continue_ = {};
-    continue_.version(11);
-    continue_.result(http::status::continue_);
-    http::async_write(stream_, continue_,
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       beast::bind_front_handler(&Session::on_continue, shared_from_this()));
   }
   void on_continue(beast::error_code ec, std::size_t /*bytes*/) {
@@ -334,7 +334,6 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;  // alive while async_write runs
-  http::response<http::empty_body> continue_;    // the interim "100 Continue"
   ServerCore& server_;
   std::string client_address_;
   unsigned version_ = 11;
