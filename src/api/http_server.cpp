@@ -64,28 +64,6 @@ constexpr std::string_view kContentSecurityPolicy =
 
 class Session;
 
-bool is_header_safe(std::string_view text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
-// A handler bug must not become a thrown exception in Beast (status past 999) or a header
-// injection (CR/LF in a header built from user input); it becomes a logged 500 instead.
-Status check_response(const HttpResponse& response) {
-  if (response.status < 100 || response.status > 999) {
-    return make_error(ErrorCode::kInternal, fmt::format("status {}", response.status));
-  }
-  if (!is_header_safe(response.content_type)) {
-    return make_error(ErrorCode::kInternal, "CR, LF or NUL in the content type");
-  }
-  for (const auto& [name, value] : response.headers) {
-    if (name.empty() || !is_header_safe(name) || !is_header_safe(value) ||
-        name.find(':') != std::string::npos) {
-      return make_error(ErrorCode::kInternal, fmt::format("bad header '{}'", name));
-    }
-  }
-  return {};
-}
-
 // Everything the sessions share with the server. Declared before `io` so it outlives handlers
 // that the io_context destroys in its destructor.
 struct ServerCore {
@@ -265,7 +243,7 @@ class Session : public std::enable_shared_from_this<Session> {
     spdlog::debug("{} {} {} {} {}us", client_address_, request.method, request.target,
                   response.status,
                   std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
-    if (Status valid = check_response(response); !valid) {
+    if (Status valid = detail::check_response(response); !valid) {
       spdlog::warn("{} {}: bad response from handler: {}", request.method, request.target,
                    valid.error().message);
       response = error_response(500, "internal", "internal server error");
