@@ -19,6 +19,10 @@ HttpResponse with_header(HttpResponse response, std::string name, std::string va
 
 bool is_api_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
+bool is_header_safe(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(std::shared_ptr<const Router> router, std::filesystem::path web_root,
@@ -51,6 +55,15 @@ HttpResponse Dispatcher::respond(HttpRequest& request) const {
 HttpResponse Dispatcher::respond_api(HttpRequest& request) const {
   bool method_allowed = false;
   const Handler* handler = router_->match(request, method_allowed);
+  if (handler == nullptr && request.method == "HEAD") {
+    // HEAD is GET without the body; the session drops the body.
+    HttpRequest as_get = request;
+    as_get.method = "GET";
+    bool get_allowed = false;
+    if (const Handler* get = router_->match(as_get, get_allowed); get != nullptr) {
+      return (*get)(as_get);
+    }
+  }
   if (handler != nullptr) return (*handler)(request);
   if (method_allowed) {
     return error_response(404, "not_found", fmt::format("no API route {}", request.path));
@@ -78,6 +91,22 @@ HttpResponse Dispatcher::respond_static(const HttpRequest& request) const {
   Result<HttpResponse> file = serve_static_file(web_root_, request.path);
   if (!file) return error_response(file.error());
   return std::move(*file);
+}
+
+Status check_response(const HttpResponse& response) {
+  if (response.status < 100 || response.status > 999) {
+    return make_error(ErrorCode::kInternal, fmt::format("status {}", response.status));
+  }
+  if (!is_header_safe(response.content_type)) {
+    return make_error(ErrorCode::kInternal, "CR, LF or NUL in the content type");
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (name.empty() || !is_header_safe(name) || !is_header_safe(value) ||
+        name.find(':') != std::string::npos) {
+      return make_error(ErrorCode::kInternal, fmt::format("bad header '{}'", name));
+    }
+  }
+  return {};
 }
 
 }  // namespace ektp::api::detail

@@ -33,4 +33,9 @@ class Dispatcher {
   mutable RateLimiter rate_limiter_;
 };
 
+// What the session checks before handing a handler's response to Beast: a status in 100..999,
+// and no CR, LF or NUL in the content type or any header (a header built from user input must
+// not inject another). internal when not; the session logs it and answers 500 instead.
+Status check_response(const HttpResponse& response);
+
 }  // namespace ektp::api::detail

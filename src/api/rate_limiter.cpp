@@ -19,7 +19,7 @@ RateLimiter::RateLimiter(std::uint32_t requests_per_s, std::uint32_t burst,
 
 RateLimiter::Decision RateLimiter::acquire(std::string_view client, Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  auto found = buckets_.find(std::string(client));
+  auto found = buckets_.find(client);
   if (found == buckets_.end()) {
     if (buckets_.size() >= clients_max_) {
       buckets_.erase(recency_.back());

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -44,11 +45,19 @@ class RateLimiter {
     std::list<std::string>::iterator recency;  // position in recency_, front = most recent
   };
 
+  // Lets find() take the string_view without building a std::string per request.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
   const double requests_per_s_;
   const double burst_;
   const std::size_t clients_max_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mutex_
+  std::unordered_map<std::string, Bucket, StringHash, std::equal_to<>> buckets_;  // mutex_
   std::list<std::string> recency_;                   // guarded by mutex_
 };
 

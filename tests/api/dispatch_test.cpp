@@ -95,5 +95,28 @@ TEST(DispatcherTest, RateLimitsPerClient) {
   EXPECT_EQ(dispatcher.respond(other).status, 200);
 }
 
+TEST(CheckResponseTest, RefusesBadStatusAndHeaderInjection) {
+  HttpResponse response;
+  EXPECT_OK(check_response(response));
+  response.headers.emplace_back("Location", "/persons/1");
+  EXPECT_OK(check_response(response));
+
+  HttpResponse bad_status;
+  bad_status.status = 42;
+  EXPECT_ERROR(check_response(bad_status), ErrorCode::kInternal, "status 42");
+
+  HttpResponse injected;
+  injected.headers.emplace_back("Location", "/x\r\nSet-Cookie: a=b");
+  EXPECT_ERROR(check_response(injected), ErrorCode::kInternal, "Location");
+
+  HttpResponse bad_name;
+  bad_name.headers.emplace_back("X-A: b", "c");
+  EXPECT_ERROR(check_response(bad_name), ErrorCode::kInternal, "bad header");
+
+  HttpResponse bad_type;
+  bad_type.content_type = std::string("text/plain\0x", 12);
+  EXPECT_ERROR(check_response(bad_type), ErrorCode::kInternal, "content type");
+}
+
 }  // namespace
 }  // namespace ektp::api::detail

@@ -180,6 +180,17 @@ std::shared_ptr<Router> make_router() {
   router->add("GET", "/api/v1/throw", [](const HttpRequest&) -> HttpResponse {
     throw std::runtime_error("handler bug");
   });
+  router->add("GET", "/api/v1/bad-status", [](const HttpRequest&) {
+    HttpResponse response;
+    response.status = 1200;
+    return response;
+  });
+  router->add("GET", "/api/v1/redirect", [](const HttpRequest& request) {
+    HttpResponse response;
+    response.status = 302;
+    response.headers.emplace_back("Location", request.query.at("to"));
+    return response;
+  });
   return router;
 }
 
@@ -359,6 +370,33 @@ TEST_F(HttpServerTest, ThrowingHandlerGets500AndServerSurvives) {
   EXPECT_EQ(response->error_message().find("handler bug"), std::string::npos)
       << "internal details must not leak";
   expect_healthy();
+}
+
+TEST_F(HttpServerTest, BadHandlerResponsesBecome500) {
+  auto bad_status = round_trip(port_, get_request("/api/v1/bad-status"));
+  ASSERT_TRUE(bad_status.has_value());
+  EXPECT_EQ(bad_status->status, 500);
+
+  auto redirect = round_trip(port_, get_request("/api/v1/redirect?to=/home"));
+  ASSERT_TRUE(redirect.has_value());
+  EXPECT_EQ(redirect->status, 302);
+  EXPECT_EQ(redirect->header("location"), "/home");
+
+  auto injected =
+      round_trip(port_, get_request("/api/v1/redirect?to=/x%0D%0ASet-Cookie:%20a=b"));
+  ASSERT_TRUE(injected.has_value());
+  EXPECT_EQ(injected->status, 500);
+  EXPECT_EQ(injected->header("set-cookie"), "");
+  expect_healthy();
+}
+
+TEST_F(HttpServerTest, HeadWorksOnGetRoutes) {
+  Connection connection(port_);
+  ASSERT_TRUE(connection.send_all("HEAD /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto head = connection.read_response(true);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-length"), "15");
 }
 
 TEST_F(HttpServerTest, ServesStaticFilesWithTypes) {
