@@ -12,5 +12,6 @@ namespace ektp::cli {
 int& exit_code();
 
 void register_nik_commands(CLI::App& app);
+void register_abis_commands(CLI::App& app);
 
 }  // namespace ektp::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ektp: population registry and e-KTP platform"};
   app.require_subcommand(1);
   ektp::cli::register_nik_commands(app);
+  ektp::cli::register_abis_commands(app);
   CLI11_PARSE(app, argc, argv);
   return ektp::cli::exit_code();
 }

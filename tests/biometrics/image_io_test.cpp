@@ -1,0 +1,70 @@
+#include "biometrics/image_io.h"
+
+#include <random>
+
+#include "biometrics/parameters.h"
+#include "test_images.h"
+#include "support/test_support.h"
+
+namespace ektp::biometrics {
+namespace {
+
+TEST(ImageIo, DecodesRealTiff) {
+  auto bytes = testing::read_bytes(testing::fingerprint_path("fvc2002-db1b", 101, 1));
+  ASSERT_FALSE(bytes.empty());
+  auto image = decode_image(bytes);
+  ASSERT_OK(image);
+  EXPECT_EQ(image->width, 388);
+  EXPECT_EQ(image->height, 374);
+  EXPECT_EQ(image->pixels.size(), 388u * 374u);
+}
+
+TEST(ImageIo, PngRoundTripKeepsPixels) {
+  GreyImage g{80, 70, std::vector<std::uint8_t>(80 * 70)};
+  for (std::size_t i = 0; i < g.pixels.size(); ++i) g.pixels[i] = static_cast<std::uint8_t>(i * 7);
+  auto png = encode_png(g);
+  ASSERT_OK(png);
+  auto back = decode_image(*png);
+  ASSERT_OK(back);
+  EXPECT_EQ(back->pixels, g.pixels);
+}
+
+TEST(ImageIo, RejectsEmptyAndRandomBytes) {
+  EXPECT_ERROR(decode_image({}), ErrorCode::kInvalidArgument, "empty");
+  std::mt19937 rng(7);
+  std::vector<std::uint8_t> noise(5000);
+  for (auto& b : noise) b = static_cast<std::uint8_t>(rng());
+  EXPECT_ERROR(decode_image(noise), ErrorCode::kInvalidArgument, "decode");
+}
+
+TEST(ImageIo, RejectsTruncatedImages) {
+  auto bytes = testing::read_bytes(testing::fingerprint_path("fvc2002-db1b", 101, 1));
+  for (std::size_t cut : {std::size_t{8}, std::size_t{100}, bytes.size() / 3}) {
+    std::vector<std::uint8_t> part(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+    auto image = decode_image(part);
+    EXPECT_FALSE(image.has_value()) << "cut at " << cut;
+  }
+}
+
+TEST(ImageIo, RejectsTinyAndHugeDimensions) {
+  GreyImage tiny{10, 10, std::vector<std::uint8_t>(100, 128)};
+  auto png = encode_png(tiny);
+  ASSERT_OK(png);
+  EXPECT_ERROR(decode_image(*png), ErrorCode::kInvalidArgument, "px");
+  // A PNG header that claims 100000 x 100000 pixels is refused before decoding.
+  std::vector<std::uint8_t> header = *png;
+  header[16] = 0x00; header[17] = 0x01; header[18] = 0x86; header[19] = 0xA0;
+  EXPECT_ERROR(decode_image(header), ErrorCode::kInvalidArgument, "exceed");
+}
+
+TEST(ImageIo, RejectsOversizedInput) {
+  std::vector<std::uint8_t> big(parameters::image_bytes_max + 1, 0);
+  EXPECT_ERROR(decode_image(big), ErrorCode::kInvalidArgument, "limit");
+}
+
+TEST(ImageIo, EncodeRejectsEmptyImage) {
+  EXPECT_ERROR(encode_png(GreyImage{}), ErrorCode::kInvalidArgument, "empty");
+}
+
+}  // namespace
+}  // namespace ektp::biometrics
