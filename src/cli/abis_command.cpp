@@ -1,14 +1,20 @@
 // `ektp abis ...`: the fingerprint engine from the command line: extract, match, eval.
 // File I/O lives here, never in src/biometrics.
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <regex>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include "abis/det_plot.h"
+#include "abis/fvc_protocol.h"
 #include "biometrics/extractor.h"
+#include "biometrics/matcher.h"
 #include "biometrics/image_io.h"
 #include "biometrics/parameters.h"
 #include "biometrics/template_format.h"
@@ -88,6 +94,81 @@ int run_extract(const ExtractOptions& o) {
   return 0;
 }
 
+
+// A template file (ours) or, failing that, an image extracted at 500 ppi.
+Result<bio::FeatureTemplate> load_template_or_image(const std::string& path) {
+  auto bytes = read_file_bytes(path, bio::parameters::image_bytes_max);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (bytes->size() >= 4 && std::memcmp(bytes->data(), "EKFT", 4) == 0) return bio::decode_template(*bytes);
+  auto image = bio::decode_image(*bytes);
+  if (!image) return invalid_argument(path + " is neither a template nor an image: " + image.error().message);
+  return bio::extract(*image, bio::parameters::target_dpi);
+}
+
+int run_match(const std::string& a_path, const std::string& b_path) {
+  auto a = load_template_or_image(a_path);
+  if (!a) return fail(a.error());
+  auto b = load_template_or_image(b_path);
+  if (!b) return fail(b.error());
+  const float score = bio::match_templates(bio::prepare(*a), bio::prepare(*b));
+  std::cout << "minutiae " << a->minutiae.size() << " " << b->minutiae.size() << "\nscore " << score << "\n";
+  return 0;
+}
+
+struct EvalOptions {
+  std::string dir, det_png, impostors = "fvc";
+  int dpi = 0;
+};
+
+int dataset_dpi(const fs::path& dir) {
+  auto bytes = read_file_bytes(dir / "meta.json", 1 << 16);
+  if (!bytes) return bio::parameters::target_dpi;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(std::string(bytes->begin(), bytes->end()), ec);
+  if (ec || !value.is_object()) return bio::parameters::target_dpi;
+  const auto* dpi = value.as_object().if_contains("dpi");
+  return dpi != nullptr && dpi->is_int64() ? static_cast<int>(dpi->as_int64()) : bio::parameters::target_dpi;
+}
+
+int run_eval(const EvalOptions& o) {
+  constexpr std::size_t kImagesMax = 10'000;
+  const std::regex name(R"((\d+)_(\d+)\.(tif|tiff|png|bmp|pgm))", std::regex::icase);
+  std::vector<abis::FvcImage> images;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(o.dir, ec)) {
+    std::smatch m;
+    const std::string file = entry.path().filename().string();
+    if (!std::regex_match(file, m, name) || images.size() >= kImagesMax) continue;
+    auto bytes = read_file_bytes(entry.path(), bio::parameters::image_bytes_max);
+    if (!bytes) return fail(bytes.error());
+    auto image = bio::decode_image(*bytes);
+    abis::FvcImage item{std::stoi(m[1]), std::stoi(m[2]), image ? std::move(*image) : bio::GreyImage{}};
+    images.push_back(std::move(item));
+  }
+  if (ec) return fail(Error{ErrorCode::kNotFound, "cannot list " + o.dir + ": " + ec.message()});
+  if (images.empty()) return fail(Error{ErrorCode::kNotFound, "no <finger>_<impression> images in " + o.dir});
+  std::sort(images.begin(), images.end(), [](const auto& x, const auto& y) {
+    return std::pair(x.finger, x.impression) < std::pair(y.finger, y.impression);
+  });
+  const int dpi = o.dpi > 0 ? o.dpi : dataset_dpi(o.dir);
+  const auto mode = o.impostors == "all" ? abis::ImpostorPairs::kAll : abis::ImpostorPairs::kFirstImpressions;
+  const abis::FvcReport r = abis::run_fvc(images, dpi, mode);
+  boost::json::object out{
+      {"dataset", fs::path(o.dir).filename().string()}, {"dpi", dpi},
+      {"eer", r.rates.eer}, {"fmr100", r.rates.fmr100}, {"fmr1000", r.rates.fmr1000},
+      {"zero_fmr", r.rates.zero_fmr}, {"genuine", r.genuine.size()}, {"impostor", r.impostor.size()},
+      {"failures_to_extract", r.failures_to_extract}, {"minutiae_mean", r.minutiae_mean},
+      {"extraction_ms_mean", r.extraction_ms_mean}, {"comparison_us_mean", r.comparison_us_mean},
+      {"threshold_fmr1000", bio::threshold_for_fmr(r.impostor, 1e-3)}};
+  std::cout << boost::json::serialize(out) << "\n";
+  if (!o.det_png.empty()) {
+    auto png = abis::render_det_png(bio::det_curve(r.genuine, r.impostor), "DET " + fs::path(o.dir).filename().string());
+    if (!png) return fail(png.error());
+    if (auto ok = write_file_bytes(o.det_png, *png); !ok) return fail(ok.error());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_abis_commands(CLI::App& app) {
@@ -101,6 +182,21 @@ void register_abis_commands(CLI::App& app) {
   extract->add_flag("--iso", ex->iso, "write an ISO/IEC 19794-2:2005 record");
   extract->add_option("--debug", ex->debug_dir, "directory for intermediate stage images");
   extract->callback([ex] { exit_code() = run_extract(*ex); });
+
+  auto files = std::make_shared<std::pair<std::string, std::string>>();
+  auto* match = abis->add_subcommand("match", "compare two templates (or images); prints the score last");
+  match->add_option("A", files->first, "template or image")->required();
+  match->add_option("B", files->second, "template or image")->required();
+  match->callback([files] { exit_code() = run_match(files->first, files->second); });
+
+  auto ev = std::make_shared<EvalOptions>();
+  auto* eval = abis->add_subcommand("eval", "FVC protocol on a directory of <finger>_<impression> images");
+  eval->add_option("DIR", ev->dir, "data set directory (meta.json gives the dpi)")->required();
+  eval->add_option("--dpi", ev->dpi, "override the resolution");
+  eval->add_option("--impostors", ev->impostors, "fvc (first impressions) or all (every cross-finger pair)")
+      ->check(CLI::IsMember({"fvc", "all"}));
+  eval->add_option("--det", ev->det_png, "write the DET curve as PNG");
+  eval->callback([ev] { exit_code() = run_eval(*ev); });
 }
 
 }  // namespace ektp::cli

@@ -1,0 +1,175 @@
+#include "biometrics/cylinder.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <numbers>
+
+#include "core/assert.h"
+
+namespace ektp::biometrics {
+
+namespace {
+
+namespace p = parameters;
+constexpr float kPi = std::numbers::pi_v<float>;
+constexpr int kNs = p::mcc_spatial_cells;
+constexpr int kNd = p::mcc_direction_cells;
+constexpr float kCellPx = 2.0f * p::mcc_radius_px / kNs;
+constexpr float kDirectionCellRad = 2.0f * kPi / kNd;
+
+struct Point {
+  float x, y;
+};
+
+float angle_difference_signed(float a, float b) {  // a - b wrapped to [-pi, pi)
+  float d = a - b;
+  while (d < -kPi) d += 2 * kPi;
+  while (d >= kPi) d -= 2 * kPi;
+  return d;
+}
+
+float cross(Point o, Point a, Point b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+std::vector<Point> convex_hull(std::vector<Point> pts) {
+  std::sort(pts.begin(), pts.end(), [](Point a, Point b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  if (pts.size() < 3) return pts;
+  std::vector<Point> hull(2 * pts.size());
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0) --k;
+    hull[k++] = pts[i];
+  }
+  for (std::size_t i = pts.size() - 1, t = k + 1; i > 0; --i) {
+    while (k >= t && cross(hull[k - 2], hull[k - 1], pts[i - 1]) <= 0) --k;
+    hull[k++] = pts[i - 1];
+  }
+  hull.resize(k - 1);
+  return hull;
+}
+
+// Inside the hull, or within the offset of its boundary.
+bool inside_enlarged_hull(const std::vector<Point>& hull, Point q) {
+  if (hull.size() < 3) return false;
+  bool inside = true;
+  float nearest2 = 1e30f;
+  for (std::size_t i = 0; i < hull.size(); ++i) {
+    const Point a = hull[i], b = hull[(i + 1) % hull.size()];
+    if (cross(a, b, q) < 0) inside = false;
+    const float ex = b.x - a.x, ey = b.y - a.y;
+    const float len2 = ex * ex + ey * ey;
+    float t = len2 > 0 ? ((q.x - a.x) * ex + (q.y - a.y) * ey) / len2 : 0;
+    t = std::clamp(t, 0.0f, 1.0f);
+    const float dx = a.x + t * ex - q.x, dy = a.y + t * ey - q.y;
+    nearest2 = std::min(nearest2, dx * dx + dy * dy);
+  }
+  return inside || nearest2 <= p::mcc_hull_offset_px * p::mcc_hull_offset_px;
+}
+
+// Share of a Gaussian (sigma_D) that falls in the direction cell centred at `offset` radians.
+float direction_contribution(float offset) {
+  const float s = std::numbers::sqrt2_v<float> * p::mcc_sigma_direction_rad;
+  return 0.5f * (std::erf((offset + kDirectionCellRad / 2) / s) - std::erf((offset - kDirectionCellRad / 2) / s));
+}
+
+int cells_within_radius() {
+  int n = 0;
+  for (int j = 0; j < kNs; ++j)
+    for (int i = 0; i < kNs; ++i) {
+      const float u = (i - (kNs - 1) / 2.0f) * kCellPx, v = (j - (kNs - 1) / 2.0f) * kCellPx;
+      if (u * u + v * v <= p::mcc_radius_px * p::mcc_radius_px) ++n;
+    }
+  return n;
+}
+
+}  // namespace
+
+SearchTemplate prepare(const FeatureTemplate& t) {
+  std::vector<PreparedMinutia> all;
+  all.reserve(t.minutiae.size());
+  for (const Minutia& m : t.minutiae)
+    all.push_back({static_cast<float>(m.x), static_cast<float>(-m.y), m.angle_rad});
+  std::vector<Point> points;
+  for (const auto& m : all) points.push_back({m.x, m.y});
+  const auto hull = convex_hull(points);
+  static const int kValidCellsMin = static_cast<int>(p::mcc_valid_cells_min_ratio * cells_within_radius());
+  const float gs_norm = 1.0f / (p::mcc_sigma_spatial_px * std::sqrt(2 * kPi));
+  const float gs_denominator = 2 * p::mcc_sigma_spatial_px * p::mcc_sigma_spatial_px;
+  const float neighbour_px = p::mcc_radius_px + 3 * p::mcc_sigma_spatial_px;
+  const float reach2 = 9 * p::mcc_sigma_spatial_px * p::mcc_sigma_spatial_px;
+
+  SearchTemplate out;
+  std::vector<std::size_t> neighbours;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const PreparedMinutia& m = all[i];
+    neighbours.clear();
+    for (std::size_t j = 0; j < all.size(); ++j) {
+      if (j == i) continue;
+      const float dx = all[j].x - m.x, dy = all[j].y - m.y;
+      if (dx * dx + dy * dy <= neighbour_px * neighbour_px) neighbours.push_back(j);
+    }
+    if (static_cast<int>(neighbours.size()) < p::mcc_neighbours_min) continue;
+    // Direction contribution of each neighbour to each direction cell, computed once.
+    std::vector<std::array<float, kNd>> gd(neighbours.size());
+    for (std::size_t n = 0; n < neighbours.size(); ++n) {
+      const float d_theta = angle_difference_signed(m.angle_rad, all[neighbours[n]].angle_rad);
+      for (int k = 0; k < kNd; ++k) {
+        const float centre = -kPi + (k + 0.5f) * kDirectionCellRad;
+        gd[n][static_cast<std::size_t>(k)] = direction_contribution(angle_difference_signed(centre, d_theta));
+      }
+    }
+    Cylinder c;
+    int valid_cells = 0;
+    const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
+    for (int jy = 0; jy < kNs; ++jy) {
+      for (int ix = 0; ix < kNs; ++ix) {
+        const float u = (ix - (kNs - 1) / 2.0f) * kCellPx, v = (jy - (kNs - 1) / 2.0f) * kCellPx;
+        if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px) continue;
+        const Point centre{m.x + u * cs - v * sn, m.y + u * sn + v * cs};
+        if (!inside_enlarged_hull(hull, centre)) continue;
+        ++valid_cells;
+        std::array<float, kNd> sum{};
+        for (std::size_t n = 0; n < neighbours.size(); ++n) {
+          const float dx = all[neighbours[n]].x - centre.x, dy = all[neighbours[n]].y - centre.y;
+          const float d2 = dx * dx + dy * dy;
+          if (d2 > reach2) continue;
+          const float gs = gs_norm * std::exp(-d2 / gs_denominator);
+          for (int k = 0; k < kNd; ++k) sum[static_cast<std::size_t>(k)] += gs * gd[n][static_cast<std::size_t>(k)];
+        }
+        for (int k = 0; k < kNd; ++k) {
+          const int cell = (k * kNs + jy) * kNs + ix;
+          const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
+          c.valid[static_cast<std::size_t>(cell / 64)] |= bit;
+          if (sum[static_cast<std::size_t>(k)] > p::mcc_bit_threshold) c.bits[static_cast<std::size_t>(cell / 64)] |= bit;
+        }
+      }
+    }
+    if (valid_cells < kValidCellsMin) continue;
+    out.minutiae.push_back(m);
+    out.cylinders.push_back(c);
+  }
+  EKTP_ASSERT(out.minutiae.size() == out.cylinders.size());
+  return out;
+}
+
+float cylinder_similarity(const Cylinder& a, const Cylinder& b) {
+  static const int kCommonMin =
+      static_cast<int>(p::mcc_matchable_common_ratio_min * cells_within_radius() * kNd);
+  int common = 0, differ = 0, norm = 0, norm_a = 0;
+  for (int w = 0; w < kCylinderWords; ++w) {
+    const auto i = static_cast<std::size_t>(w);
+    const std::uint64_t c = a.valid[i] & b.valid[i];
+    const std::uint64_t x = a.bits[i] & c, y = b.bits[i] & c;
+    common += std::popcount(c);
+    differ += std::popcount(x ^ y);
+    norm_a += std::popcount(x);
+    norm += std::popcount(x) + std::popcount(y);
+  }
+  if (common < kCommonMin) return -1.0f;
+  if (norm == 0) return 0.0f;
+  // Euclidean norms of bit vectors: 1 - |a xor b| / (|a| + |b|).
+  const float na = std::sqrt(static_cast<float>(norm_a)), nb = std::sqrt(static_cast<float>(norm - norm_a));
+  return 1.0f - std::sqrt(static_cast<float>(differ)) / (na + nb);
+}
+
+}  // namespace ektp::biometrics
