@@ -152,24 +152,62 @@ SearchTemplate prepare(const FeatureTemplate& t) {
   return out;
 }
 
-float cylinder_similarity(const Cylinder& a, const Cylinder& b) {
-  static const int kCommonMin =
-      static_cast<int>(p::mcc_matchable_common_ratio_min * cells_within_radius() * kNd);
-  int common = 0, differ = 0, norm = 0, norm_a = 0;
-  for (int w = 0; w < kCylinderWords; ++w) {
-    const auto i = static_cast<std::size_t>(w);
-    const std::uint64_t c = a.valid[i] & b.valid[i];
-    const std::uint64_t x = a.bits[i] & c, y = b.bits[i] & c;
-    common += std::popcount(c);
-    differ += std::popcount(x ^ y);
-    norm_a += std::popcount(x);
-    norm += std::popcount(x) + std::popcount(y);
-  }
-  if (common < kCommonMin) return -1.0f;
-  if (norm == 0) return 0.0f;
+namespace {
+
+int common_cells_min() {
+  static const int value = static_cast<int>(p::mcc_matchable_common_ratio_min * cells_within_radius() * kNd);
+  return value;
+}
+
+float similarity_from_counts(int common, int differ, int norm_a, int norm_b) {
+  if (common < common_cells_min()) return -1.0f;
+  if (norm_a + norm_b == 0) return 0.0f;
   // Euclidean norms of bit vectors: 1 - |a xor b| / (|a| + |b|).
-  const float na = std::sqrt(static_cast<float>(norm_a)), nb = std::sqrt(static_cast<float>(norm - norm_a));
-  return 1.0f - std::sqrt(static_cast<float>(differ)) / (na + nb);
+  return 1.0f - std::sqrt(static_cast<float>(differ)) /
+                    (std::sqrt(static_cast<float>(norm_a)) + std::sqrt(static_cast<float>(norm_b)));
+}
+
+struct CellCounts {
+  int common, differ, norm_a, norm_b;
+};
+
+// The hot loop of matching. On CPUs with AVX-512 VPOPCNTDQ a vectorised clone is chosen at load
+// time; elsewhere the scalar popcnt version runs. bits is a subset of valid, so masking by the
+// other cylinder's validity masks by the common area.
+__attribute__((target_clones("arch=icelake-server", "default")))
+void count_row(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+  for (std::size_t j = 0; j < nb; ++j) {
+    int common = 0, differ = 0, norm_a = 0, norm_b = 0;
+    for (std::size_t w = 0; w < kCylinderWords; ++w) {
+      const std::uint64_t c = a.valid[w] & b[j].valid[w];
+      const std::uint64_t x = a.bits[w] & b[j].valid[w], y = b[j].bits[w] & a.valid[w];
+      common += std::popcount(c);
+      differ += std::popcount(x ^ y);
+      norm_a += std::popcount(x);
+      norm_b += std::popcount(y);
+    }
+    out[j] = {common, differ, norm_a, norm_b};
+  }
+}
+
+}  // namespace
+
+float cylinder_similarity(const Cylinder& a, const Cylinder& b) {
+  CellCounts c{};
+  count_row(a, &b, 1, &c);
+  return similarity_from_counts(c.common, c.differ, c.norm_a, c.norm_b);
+}
+
+void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder> b, std::span<float> out) {
+  EKTP_ASSERT(out.size() >= b.size());
+  constexpr std::size_t kChunk = 64;
+  CellCounts counts[kChunk];
+  for (std::size_t start = 0; start < b.size(); start += kChunk) {
+    const std::size_t n = std::min(kChunk, b.size() - start);
+    count_row(a, b.data() + start, n, counts);
+    for (std::size_t j = 0; j < n; ++j)
+      out[start + j] = similarity_from_counts(counts[j].common, counts[j].differ, counts[j].norm_a, counts[j].norm_b);
+  }
 }
 
 }  // namespace ektp::biometrics

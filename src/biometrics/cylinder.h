@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "biometrics/minutia.h"
@@ -40,5 +41,8 @@ SearchTemplate prepare(const FeatureTemplate& t);
 // Local similarity of two cylinders in [0, 1], or -1 when they are not matchable (too little
 // common valid area).
 float cylinder_similarity(const Cylinder& a, const Cylinder& b);
+
+// cylinder_similarity of `a` against each of `b`, into out[0..b.size()).
+void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder> b, std::span<float> out);
 
 }  // namespace ektp::biometrics

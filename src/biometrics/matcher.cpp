@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <numbers>
 
 #include "biometrics/parameters.h"
@@ -33,6 +35,34 @@ float signed_angle(float a, float b) {
 
 float sigmoid(float v, float mu, float tau) { return 1.0f / (1.0f + std::exp(-tau * (v - mu))); }
 
+// exp(x) to ~0.2% by splitting 2^(x/ln2) into an exponent-field integer and a cubic for the
+// fraction; relaxation needs thousands per comparison and std::exp is the bottleneck.
+float fast_exp(float x) {
+  x = std::clamp(x, -80.0f, 80.0f);
+  const float t = x * 1.44269504f;
+  const float fi = std::floor(t);
+  const float f = t - fi;
+  const float poly = 1.0f + f * (0.6960656f + f * (0.2244190f + f * 0.0794965f));
+  const std::int32_t bits = (static_cast<std::int32_t>(fi) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return scale * poly;
+}
+
+float fast_sigmoid(float v, float mu, float tau) { return 1.0f / (1.0f + fast_exp(-tau * (v - mu))); }
+
+// atan2 to ~0.005 rad (a minimax polynomial on [0, 1] plus octant folding).
+float fast_atan2(float y, float x) {
+  const float ax = std::abs(x), ay = std::abs(y);
+  const float mx = std::max(ax, ay), mn = std::min(ax, ay);
+  if (mx == 0) return 0;
+  const float a = mn / mx, s = a * a;
+  float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
+  if (ay > ax) r = 1.57079637f - r;
+  if (x < 0) r = 3.14159274f - r;
+  return y < 0 ? -r : r;
+}
+
 // nP grows with the smaller template: few minutiae cannot support many pairs.
 int pair_count(std::size_t na, std::size_t nb) {
   const float z = sigmoid(static_cast<float>(std::min(na, nb)), p::lss_size_mu, p::lss_size_tau);
@@ -47,21 +77,29 @@ float compatibility(const PreparedMinutia& a1, const PreparedMinutia& b1, const 
   const float da = std::sqrt(dxa * dxa + dya * dya), db = std::sqrt(dxb * dxb + dyb * dyb);
   const float d1 = std::abs(da - db);
   const float d2 = angle_difference(signed_angle(a1.angle_rad, a2.angle_rad), signed_angle(b1.angle_rad, b2.angle_rad));
-  const float ra = signed_angle(a1.angle_rad, std::atan2(dya, dxa));
-  const float rb = signed_angle(b1.angle_rad, std::atan2(dyb, dxb));
+  const float ra = signed_angle(a1.angle_rad, fast_atan2(dya, dxa));
+  const float rb = signed_angle(b1.angle_rad, fast_atan2(dyb, dxb));
   const float d3 = angle_difference(ra, rb);
-  return sigmoid(d1, p::relaxation_mu_distance_px, p::relaxation_tau_distance) *
-         sigmoid(d2, p::relaxation_mu_angle_rad, p::relaxation_tau_angle) *
-         sigmoid(d3, p::relaxation_mu_angle_rad, p::relaxation_tau_angle);
+  return fast_sigmoid(d1, p::relaxation_mu_distance_px, p::relaxation_tau_distance) *
+         fast_sigmoid(d2, p::relaxation_mu_angle_rad, p::relaxation_tau_angle) *
+         fast_sigmoid(d3, p::relaxation_mu_angle_rad, p::relaxation_tau_angle);
 }
 
 // Best one-to-one pairs by local similarity (greedy on the sorted list).
+// Sorting only the best few times `wanted` candidates is enough almost always; when conflicts
+// exhaust them the rest is sorted too.
 std::vector<Pair> top_pairs(std::vector<Pair>& all, std::size_t na, std::size_t nb, std::size_t wanted) {
-  std::sort(all.begin(), all.end(), [](const Pair& x, const Pair& y) { return x.similarity > y.similarity; });
+  auto better = [](const Pair& x, const Pair& y) { return x.similarity > y.similarity; };
   std::vector<std::uint8_t> used_a(na, 0), used_b(nb, 0);
   std::vector<Pair> out;
-  for (const Pair& pr : all) {
-    if (out.size() >= wanted) break;
+  std::size_t sorted = std::min(all.size(), 4 * wanted);
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(sorted), all.end(), better);
+  for (std::size_t i = 0; i < all.size() && out.size() < wanted; ++i) {
+    if (i == sorted) {
+      std::sort(all.begin() + static_cast<std::ptrdiff_t>(i), all.end(), better);
+      sorted = all.size();
+    }
+    const Pair& pr = all[i];
     if (used_a[pr.a] || used_b[pr.b]) continue;
     used_a[pr.a] = used_b[pr.b] = 1;
     out.push_back(pr);
@@ -71,19 +109,21 @@ std::vector<Pair> top_pairs(std::vector<Pair>& all, std::size_t na, std::size_t 
 
 }  // namespace
 
-float Matcher::match(const SearchTemplate& candidate) const {
-  const auto& a = probe_;
-  const auto& b = candidate;
+float Matcher::match(const SearchTemplate& candidate) const { return match_templates(probe_, candidate); }
+
+float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
   const std::size_t na = a.minutiae.size(), nb = b.minutiae.size();
   if (na == 0 || nb == 0) return 0.0f;
   std::vector<Pair> all;
   all.reserve(na * nb / 2);
+  std::vector<float> row(nb);
   for (std::size_t i = 0; i < na; ++i) {
+    cylinder_similarity_row(a.cylinders[i], b.cylinders, row);
     for (std::size_t j = 0; j < nb; ++j) {
+      if (row[j] <= 0) continue;
       if (angle_difference(a.minutiae[i].angle_rad, b.minutiae[j].angle_rad) > p::mcc_direction_difference_max_rad)
         continue;
-      const float s = cylinder_similarity(a.cylinders[i], b.cylinders[j]);
-      if (s > 0) all.push_back({s, static_cast<std::uint16_t>(i), static_cast<std::uint16_t>(j)});
+      all.push_back({row[j], static_cast<std::uint16_t>(i), static_cast<std::uint16_t>(j)});
     }
   }
   const int np = pair_count(na, nb);
@@ -121,11 +161,6 @@ float Matcher::match(const SearchTemplate& candidate) const {
   float sum = 0;
   for (std::size_t i = 0; i < take; ++i) sum += lambda[order[i]];
   return sum / static_cast<float>(np);
-}
-
-float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
-  // Matcher copies the probe; one-off callers do not care about that cost.
-  return Matcher(a).match(b);
 }
 
 }  // namespace ektp::biometrics
