@@ -14,6 +14,7 @@
 #include "abis/det_plot.h"
 #include "abis/fvc_protocol.h"
 #include "biometrics/extractor.h"
+#include "biometrics/iso19794.h"
 #include "biometrics/matcher.h"
 #include "biometrics/image_io.h"
 #include "biometrics/parameters.h"
@@ -84,12 +85,13 @@ int run_extract(const ExtractOptions& o) {
   }
   auto t = bio::extract(*image, o.dpi, sink.get());
   if (!t) return fail(t.error());
-  auto encoded = bio::encode_template(*t);
+  auto encoded = o.iso ? bio::encode_iso19794_2(*t) : bio::encode_template(*t);
   if (!encoded) return fail(encoded.error());
   if (auto ok = write_file_bytes(o.out, *encoded); !ok) return fail(ok.error());
   boost::json::object out{{"minutiae", t->minutiae.size()},
                           {"quality", t->image_quality},
-                          {"bytes", encoded->size()}};
+                          {"bytes", encoded->size()},
+                          {"format", o.iso ? "iso19794-2:2005" : "ektp-v1"}};
   std::cout << boost::json::serialize(out) << "\n";
   return 0;
 }
@@ -100,6 +102,7 @@ Result<bio::FeatureTemplate> load_template_or_image(const std::string& path) {
   auto bytes = read_file_bytes(path, bio::parameters::image_bytes_max);
   if (!bytes) return std::unexpected(bytes.error());
   if (bytes->size() >= 4 && std::memcmp(bytes->data(), "EKFT", 4) == 0) return bio::decode_template(*bytes);
+  if (bytes->size() >= 4 && std::memcmp(bytes->data(), "FMR", 4) == 0) return bio::decode_iso19794_2(*bytes);
   auto image = bio::decode_image(*bytes);
   if (!image) return invalid_argument(path + " is neither a template nor an image: " + image.error().message);
   return bio::extract(*image, bio::parameters::target_dpi);
