@@ -73,10 +73,15 @@ int pair_count(std::size_t na, std::size_t nb) {
 // angle of the connecting segment must agree in both prints.
 float compatibility(const PreparedMinutia& a1, const PreparedMinutia& b1, const PreparedMinutia& a2,
                     const PreparedMinutia& b2) {
+  // Each factor is a sigmoid that is practically 0 past its cut-off: test the cheap ones first.
+  constexpr float kAngleCutoffRad = p::relaxation_mu_angle_rad + 9.0f / -p::relaxation_tau_angle;
+  constexpr float kDistanceCutoffPx = p::relaxation_mu_distance_px + 9.0f / -p::relaxation_tau_distance;
+  const float d2 = angle_difference(signed_angle(a1.angle_rad, a2.angle_rad), signed_angle(b1.angle_rad, b2.angle_rad));
+  if (d2 > kAngleCutoffRad) return 0.0f;
   const float dxa = a2.x - a1.x, dya = a2.y - a1.y, dxb = b2.x - b1.x, dyb = b2.y - b1.y;
   const float da = std::sqrt(dxa * dxa + dya * dya), db = std::sqrt(dxb * dxb + dyb * dyb);
   const float d1 = std::abs(da - db);
-  const float d2 = angle_difference(signed_angle(a1.angle_rad, a2.angle_rad), signed_angle(b1.angle_rad, b2.angle_rad));
+  if (d1 > kDistanceCutoffPx) return 0.0f;
   const float ra = signed_angle(a1.angle_rad, fast_atan2(dya, dxa));
   const float rb = signed_angle(b1.angle_rad, fast_atan2(dyb, dxb));
   const float d3 = angle_difference(ra, rb);
