@@ -48,24 +48,6 @@ std::vector<Point> convex_hull(std::vector<Point> pts) {
   return hull;
 }
 
-// Inside the hull, or within the offset of its boundary.
-bool inside_enlarged_hull(const std::vector<Point>& hull, Point q) {
-  if (hull.size() < 3) return false;
-  bool inside = true;
-  float nearest2 = 1e30f;
-  for (std::size_t i = 0; i < hull.size(); ++i) {
-    const Point a = hull[i], b = hull[(i + 1) % hull.size()];
-    if (cross(a, b, q) < 0) inside = false;
-    const float ex = b.x - a.x, ey = b.y - a.y;
-    const float len2 = ex * ex + ey * ey;
-    float t = len2 > 0 ? ((q.x - a.x) * ex + (q.y - a.y) * ey) / len2 : 0;
-    t = std::clamp(t, 0.0f, 1.0f);
-    const float dx = a.x + t * ex - q.x, dy = a.y + t * ey - q.y;
-    nearest2 = std::min(nearest2, dx * dx + dy * dy);
-  }
-  return inside || nearest2 <= p::mcc_hull_offset_px * p::mcc_hull_offset_px;
-}
-
 // Share of a Gaussian (sigma_D) that falls in the direction cell centred at `offset` radians.
 float direction_contribution(float offset) {
   const float s = std::numbers::sqrt2_v<float> * p::mcc_sigma_direction_rad;
@@ -84,6 +66,65 @@ int cells_within_radius() {
 
 }  // namespace
 
+namespace {
+
+// A convex polygon as edge lines with inward unit normals, for signed distances.
+struct HullLines {
+  std::vector<float> nx, ny, offset;  // inside: nx*x + ny*y - offset >= 0
+  float signed_distance(float x, float y) const {  // > 0 inside; min over edge lines
+    float d = 1e30f;
+    for (std::size_t e = 0; e < nx.size(); ++e) d = std::min(d, nx[e] * x + ny[e] * y - offset[e]);
+    return d;
+  }
+};
+
+HullLines hull_lines(const std::vector<Point>& hull) {
+  HullLines h;
+  for (std::size_t i = 0; i < hull.size() && hull.size() >= 3; ++i) {
+    const Point a = hull[i], b = hull[(i + 1) % hull.size()];
+    const float ex = b.x - a.x, ey = b.y - a.y, len = std::sqrt(ex * ex + ey * ey);
+    if (len <= 0) continue;
+    // Counter-clockwise hull: the interior is to the left of each edge.
+    h.nx.push_back(-ey / len);
+    h.ny.push_back(ex / len);
+    h.offset.push_back(h.nx.back() * a.x + h.ny.back() * a.y);
+  }
+  return h;
+}
+
+// Direction contributions per direction cell, tabulated over the neighbour's relative angle.
+constexpr int kAngleSteps = 1024;
+const std::array<std::array<float, kNd>, kAngleSteps>& direction_table() {
+  static const auto table = [] {
+    std::array<std::array<float, kNd>, kAngleSteps> t{};
+    for (int i = 0; i < kAngleSteps; ++i) {
+      const float d_theta = -kPi + (i + 0.5f) * 2 * kPi / kAngleSteps;
+      for (int k = 0; k < kNd; ++k)
+        t[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)] =
+            direction_contribution(angle_difference_signed(-kPi + (k + 0.5f) * kDirectionCellRad, d_theta));
+    }
+    return t;
+  }();
+  return table;
+}
+
+// Spatial contribution Gs tabulated over squared distance up to (3 sigma)^2.
+constexpr int kDistanceSteps = 2048;
+constexpr float kReach2 = 9 * p::mcc_sigma_spatial_px * p::mcc_sigma_spatial_px;
+const std::array<float, kDistanceSteps + 1>& spatial_table() {
+  static const auto table = [] {
+    std::array<float, kDistanceSteps + 1> t{};
+    const float norm = 1.0f / (p::mcc_sigma_spatial_px * std::sqrt(2 * kPi));
+    for (int i = 0; i <= kDistanceSteps; ++i)
+      t[static_cast<std::size_t>(i)] =
+          norm * std::exp(-(kReach2 * i / kDistanceSteps) / (2 * p::mcc_sigma_spatial_px * p::mcc_sigma_spatial_px));
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 SearchTemplate prepare(const FeatureTemplate& t) {
   std::vector<PreparedMinutia> all;
   all.reserve(t.minutiae.size());
@@ -91,56 +132,65 @@ SearchTemplate prepare(const FeatureTemplate& t) {
     all.push_back({static_cast<float>(m.x), static_cast<float>(-m.y), m.angle_rad});
   std::vector<Point> points;
   for (const auto& m : all) points.push_back({m.x, m.y});
-  const auto hull = convex_hull(points);
+  const HullLines hull = hull_lines(convex_hull(points));
   static const int kValidCellsMin = static_cast<int>(p::mcc_valid_cells_min_ratio * cells_within_radius());
-  const float gs_norm = 1.0f / (p::mcc_sigma_spatial_px * std::sqrt(2 * kPi));
-  const float gs_denominator = 2 * p::mcc_sigma_spatial_px * p::mcc_sigma_spatial_px;
+  const auto& gd_table = direction_table();
+  const auto& gs_table = spatial_table();
   const float neighbour_px = p::mcc_radius_px + 3 * p::mcc_sigma_spatial_px;
-  const float reach2 = 9 * p::mcc_sigma_spatial_px * p::mcc_sigma_spatial_px;
+  const float reach_px = 3 * p::mcc_sigma_spatial_px;
+  constexpr float kHalf = (kNs - 1) / 2.0f;
 
   SearchTemplate out;
-  std::vector<std::size_t> neighbours;
+  std::vector<std::array<float, kNd>> sums(kNs * kNs);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const PreparedMinutia& m = all[i];
-    neighbours.clear();
+    const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
+    for (auto& cell : sums) cell.fill(0.0f);
+    int neighbours = 0;
+    // Each neighbour adds to the cells within 3 sigma of it (in the cylinder's own frame).
     for (std::size_t j = 0; j < all.size(); ++j) {
       if (j == i) continue;
       const float dx = all[j].x - m.x, dy = all[j].y - m.y;
-      if (dx * dx + dy * dy <= neighbour_px * neighbour_px) neighbours.push_back(j);
-    }
-    if (static_cast<int>(neighbours.size()) < p::mcc_neighbours_min) continue;
-    // Direction contribution of each neighbour to each direction cell, computed once.
-    std::vector<std::array<float, kNd>> gd(neighbours.size());
-    for (std::size_t n = 0; n < neighbours.size(); ++n) {
-      const float d_theta = angle_difference_signed(m.angle_rad, all[neighbours[n]].angle_rad);
-      for (int k = 0; k < kNd; ++k) {
-        const float centre = -kPi + (k + 0.5f) * kDirectionCellRad;
-        gd[n][static_cast<std::size_t>(k)] = direction_contribution(angle_difference_signed(centre, d_theta));
+      if (dx * dx + dy * dy > neighbour_px * neighbour_px) continue;
+      ++neighbours;
+      const float u = dx * cs + dy * sn, v = -dx * sn + dy * cs;
+      float rel = angle_difference_signed(m.angle_rad, all[j].angle_rad);
+      const int step = std::clamp(static_cast<int>((rel + kPi) / (2 * kPi) * kAngleSteps), 0, kAngleSteps - 1);
+      const auto& gd = gd_table[static_cast<std::size_t>(step)];
+      const int ix0 = std::max(0, static_cast<int>(std::ceil((u - reach_px) / kCellPx + kHalf)));
+      const int ix1 = std::min(kNs - 1, static_cast<int>(std::floor((u + reach_px) / kCellPx + kHalf)));
+      const int iy0 = std::max(0, static_cast<int>(std::ceil((v - reach_px) / kCellPx + kHalf)));
+      const int iy1 = std::min(kNs - 1, static_cast<int>(std::floor((v + reach_px) / kCellPx + kHalf)));
+      for (int jy = iy0; jy <= iy1; ++jy) {
+        const float cv = (jy - kHalf) * kCellPx - v;
+        for (int ix = ix0; ix <= ix1; ++ix) {
+          const float cu = (ix - kHalf) * kCellPx - u;
+          const float d2 = cu * cu + cv * cv;
+          if (d2 > kReach2) continue;
+          const float gs = gs_table[static_cast<std::size_t>(d2 * (kDistanceSteps / kReach2))];
+          auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
+          for (int k = 0; k < kNd; ++k) cell[static_cast<std::size_t>(k)] += gs * gd[static_cast<std::size_t>(k)];
+        }
       }
     }
+    if (neighbours < p::mcc_neighbours_min) continue;
+    // Deep inside the hull every cell within the radius is valid; near it, test each cell.
+    const bool all_valid = hull.signed_distance(m.x, m.y) >= p::mcc_radius_px - p::mcc_hull_offset_px;
     Cylinder c;
     int valid_cells = 0;
-    const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
     for (int jy = 0; jy < kNs; ++jy) {
       for (int ix = 0; ix < kNs; ++ix) {
-        const float u = (ix - (kNs - 1) / 2.0f) * kCellPx, v = (jy - (kNs - 1) / 2.0f) * kCellPx;
+        const float u = (ix - kHalf) * kCellPx, v = (jy - kHalf) * kCellPx;
         if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px) continue;
-        const Point centre{m.x + u * cs - v * sn, m.y + u * sn + v * cs};
-        if (!inside_enlarged_hull(hull, centre)) continue;
+        if (!all_valid && hull.signed_distance(m.x + u * cs - v * sn, m.y + u * sn + v * cs) < -p::mcc_hull_offset_px)
+          continue;
         ++valid_cells;
-        std::array<float, kNd> sum{};
-        for (std::size_t n = 0; n < neighbours.size(); ++n) {
-          const float dx = all[neighbours[n]].x - centre.x, dy = all[neighbours[n]].y - centre.y;
-          const float d2 = dx * dx + dy * dy;
-          if (d2 > reach2) continue;
-          const float gs = gs_norm * std::exp(-d2 / gs_denominator);
-          for (int k = 0; k < kNd; ++k) sum[static_cast<std::size_t>(k)] += gs * gd[n][static_cast<std::size_t>(k)];
-        }
+        const auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
         for (int k = 0; k < kNd; ++k) {
-          const int cell = (k * kNs + jy) * kNs + ix;
-          const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-          c.valid[static_cast<std::size_t>(cell / 64)] |= bit;
-          if (sum[static_cast<std::size_t>(k)] > p::mcc_bit_threshold) c.bits[static_cast<std::size_t>(cell / 64)] |= bit;
+          const int index = (k * kNs + jy) * kNs + ix;
+          const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+          c.valid[static_cast<std::size_t>(index / 64)] |= bit;
+          if (cell[static_cast<std::size_t>(k)] > p::mcc_bit_threshold) c.bits[static_cast<std::size_t>(index / 64)] |= bit;
         }
       }
     }

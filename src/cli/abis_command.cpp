@@ -1,6 +1,9 @@
 // `ektp abis ...`: the fingerprint engine from the command line: extract, match, eval.
 // File I/O lives here, never in src/biometrics.
 #include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <tuple>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +16,9 @@
 
 #include "abis/det_plot.h"
 #include "abis/fvc_protocol.h"
+#include "abis/gallery.h"
+#include "abis/identify_eval.h"
+#include "abis/search.h"
 #include "biometrics/extractor.h"
 #include "biometrics/iso19794.h"
 #include "biometrics/matcher.h"
@@ -172,6 +178,108 @@ int run_eval(const EvalOptions& o) {
   return 0;
 }
 
+int run_synth(const std::string& dir, std::size_t persons, int impressions, std::uint64_t seed) {
+  constexpr std::size_t kPersonsMax = 100'000;
+  if (persons == 0 || persons > kPersonsMax || impressions < 1 || impressions > 16)
+    return fail(Error{ErrorCode::kInvalidArgument, "persons must be 1..100000 and impressions 1..16"});
+  fs::create_directories(dir);
+  std::size_t written = 0;
+  for (std::size_t p = 0; p < persons; ++p) {
+    for (int f = 1; f <= abis::parameters::fingers_per_person; ++f) {
+      const auto finger = abis::synthetic_finger(seed, p, f);
+      abis::Rng rng(seed * 1'000'003 + p * 16 + static_cast<std::uint64_t>(f));
+      for (int i = 1; i <= impressions; ++i) {
+        auto bytes = bio::encode_template(abis::make_impression(finger, rng));
+        if (!bytes) return fail(bytes.error());
+        const auto name = std::to_string(p) + "_" + std::to_string(f) + "_" + std::to_string(i) + ".ekt";
+        if (auto ok = write_file_bytes(fs::path(dir) / name, *bytes); !ok) return fail(ok.error());
+        ++written;
+      }
+    }
+  }
+  std::cout << boost::json::serialize(boost::json::object{{"templates", written}, {"dir", dir}}) << "\n";
+  return 0;
+}
+
+Result<abis::Gallery> load_gallery(const std::string& path) {
+  auto bytes = read_file_bytes(path, abis::parameters::gallery_bytes_max * 2);
+  if (!bytes) return std::unexpected(bytes.error());
+  return abis::Gallery::deserialize(*bytes);
+}
+
+struct EnrollOptions {
+  std::string gallery, template_path;
+  std::uint64_t person = 0, seed = 1;
+  int finger = 0;
+  std::size_t synthetic = 0;
+};
+
+int run_enroll(const EnrollOptions& o) {
+  abis::Gallery g;
+  if (o.synthetic > 0) {
+    g = abis::synthetic_gallery(o.synthetic, o.seed, 0);
+  } else if (fs::exists(o.gallery)) {
+    auto loaded = load_gallery(o.gallery);
+    if (!loaded) return fail(loaded.error());
+    g = std::move(*loaded);
+  }
+  if (!o.template_path.empty()) {
+    auto t = load_template_or_image(o.template_path);
+    if (!t) return fail(t.error());
+    if (auto ok = g.enroll(o.person, o.finger, *t); !ok) return fail(ok.error());
+  }
+  const auto bytes = g.serialize();
+  if (auto ok = write_file_bytes(o.gallery, bytes); !ok) return fail(ok.error());
+  std::cout << boost::json::serialize(boost::json::object{
+                   {"persons", g.person_count()}, {"fingers", g.finger_count()}, {"bytes", bytes.size()}})
+            << "\n";
+  return 0;
+}
+
+struct IdentifyOptions {
+  std::string gallery;
+  std::vector<std::string> probes;  // POSITION:PATH
+  float threshold = 0;
+  std::size_t candidates = 10;
+};
+
+int run_identify(const IdentifyOptions& o) {
+  auto g = load_gallery(o.gallery);
+  if (!g) return fail(g.error());
+  abis::SearchProbe probe;
+  for (const std::string& item : o.probes) {
+    const auto colon = item.find(':');
+    int position = 0;
+    if (colon == std::string::npos || std::from_chars(item.data(), item.data() + colon, position).ec != std::errc{} ||
+        position < 1 || position > abis::parameters::fingers_per_person)
+      return fail(Error{ErrorCode::kInvalidArgument, "probe must be POSITION:PATH with POSITION 1..10: " + item});
+    auto t = load_template_or_image(item.substr(colon + 1));
+    if (!t) return fail(t.error());
+    probe.fingers[static_cast<std::size_t>(position - 1)] = std::move(*t);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto found = abis::search(*g, probe, {.candidates_max = o.candidates, .score_threshold = o.threshold});
+  if (!found) return fail(found.error());
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  boost::json::array candidates;
+  for (const auto& c : *found)
+    candidates.push_back({{"person", c.person}, {"score", c.score}, {"fingers", c.fingers_compared}});
+  std::cout << boost::json::serialize(boost::json::object{{"candidates", candidates}, {"search_ms", ms}}) << "\n";
+  return 0;
+}
+
+int run_identify_eval(const abis::IdentifyEvalOptions& o) {
+  auto r = abis::identify_eval(o);
+  if (!r) return fail(r.error());
+  std::cout << boost::json::serialize(boost::json::object{
+                   {"persons", r->persons}, {"searches_mated", r->searches}, {"searches_non_mated", r->searches},
+                   {"fingers", o.fingers}, {"fpir_target", r->fpir_target}, {"threshold", r->threshold},
+                   {"fnir", r->fnir}, {"rank1_identification_rate", r->rank1_identification_rate},
+                   {"enroll_s", r->enroll_s}, {"search_ms_mean", r->search_ms_mean}, {"search_ms_max", r->search_ms_max}})
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void register_abis_commands(CLI::App& app) {
@@ -200,6 +308,41 @@ void register_abis_commands(CLI::App& app) {
       ->check(CLI::IsMember({"fvc", "all"}));
   eval->add_option("--det", ev->det_png, "write the DET curve as PNG");
   eval->callback([ev] { exit_code() = run_eval(*ev); });
+
+  auto sy = std::make_shared<std::tuple<std::string, std::size_t, int, std::uint64_t>>("", 10, 2, 1);
+  auto* synth = abis->add_subcommand("synth", "write synthetic templates DIR/<person>_<finger>_<impression>.ekt");
+  synth->add_option("DIR", std::get<0>(*sy))->required();
+  synth->add_option("--persons", std::get<1>(*sy), "persons (10 fingers each)");
+  synth->add_option("--impressions", std::get<2>(*sy), "impressions per finger");
+  synth->add_option("--seed", std::get<3>(*sy));
+  synth->callback([sy] { exit_code() = run_synth(std::get<0>(*sy), std::get<1>(*sy), std::get<2>(*sy), std::get<3>(*sy)); });
+
+  auto en = std::make_shared<EnrollOptions>();
+  auto* enroll = abis->add_subcommand("enroll", "add a finger to a gallery file (created if missing)");
+  enroll->add_option("GALLERY", en->gallery)->required();
+  enroll->add_option("TEMPLATE", en->template_path, "template or image");
+  enroll->add_option("--person", en->person);
+  enroll->add_option("--finger", en->finger, "ISO finger position 1..10");
+  enroll->add_option("--synthetic", en->synthetic, "start from N synthetic persons instead of the file");
+  enroll->add_option("--seed", en->seed);
+  enroll->callback([en] { exit_code() = run_enroll(*en); });
+
+  auto id = std::make_shared<IdentifyOptions>();
+  auto* identify = abis->add_subcommand("identify", "1:N search; prints the candidate list as JSON");
+  identify->add_option("GALLERY", id->gallery)->required();
+  identify->add_option("PROBE", id->probes, "POSITION:PATH, one per finger")->required();
+  identify->add_option("--threshold", id->threshold);
+  identify->add_option("--candidates", id->candidates);
+  identify->callback([id] { exit_code() = run_identify(*id); });
+
+  auto ie = std::make_shared<abis::IdentifyEvalOptions>();
+  auto* ieval = abis->add_subcommand("identify-eval", "1:N accuracy and speed on a synthetic gallery");
+  ieval->add_option("--persons", ie->persons);
+  ieval->add_option("--searches", ie->searches, "mated and non-mated searches, each");
+  ieval->add_option("--fingers", ie->fingers, "fingers per probe");
+  ieval->add_option("--threads", ie->threads);
+  ieval->add_option("--seed", ie->seed);
+  ieval->callback([ie] { exit_code() = run_identify_eval(*ie); });
 }
 
 }  // namespace ektp::cli
