@@ -221,11 +221,10 @@ struct CellCounts {
   int common, differ, norm_a, norm_b;
 };
 
-// The hot loop of matching. On CPUs with AVX-512 VPOPCNTDQ a vectorised clone is chosen at load
-// time; elsewhere the scalar popcnt version runs. bits is a subset of valid, so masking by the
-// other cylinder's validity masks by the common area.
-__attribute__((target_clones("arch=icelake-server", "default")))
-void count_row(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+// The hot loop of matching. bits is a subset of valid, so masking by the other cylinder's
+// validity masks by the common area.
+inline __attribute__((always_inline)) void count_row_impl(const Cylinder& a, const Cylinder* b, std::size_t nb,
+                                                          CellCounts* out) {
   for (std::size_t j = 0; j < nb; ++j) {
     int common = 0, differ = 0, norm_a = 0, norm_b = 0;
     for (std::size_t w = 0; w < kCylinderWords; ++w) {
@@ -238,6 +237,35 @@ void count_row(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts*
     }
     out[j] = {common, differ, norm_a, norm_b};
   }
+}
+
+void count_row_generic(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+  count_row_impl(a, b, nb, out);
+}
+
+#if defined(__x86_64__)
+// With AVX-512 VPOPCNTDQ the compiler vectorises the popcounts; chosen once at run time.
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512vpopcntdq"))) void count_row_avx512(
+    const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+  count_row_impl(a, b, nb, out);
+}
+#endif
+
+using CountRow = void (*)(const Cylinder&, const Cylinder*, std::size_t, CellCounts*);
+
+CountRow pick_count_row() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512vpopcntdq") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw"))
+    return count_row_avx512;
+#endif
+  return count_row_generic;
+}
+
+void count_row(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+  static const CountRow chosen = pick_count_row();
+  chosen(a, b, nb, out);
 }
 
 }  // namespace

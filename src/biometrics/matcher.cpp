@@ -91,14 +91,18 @@ float compatibility(const PreparedMinutia& a1, const PreparedMinutia& b1, const 
 }
 
 // Best one-to-one pairs by local similarity (greedy on the sorted list).
-// Sorting only the best few times `wanted` candidates is enough almost always; when conflicts
-// exhaust them the rest is sorted too.
-std::vector<Pair> top_pairs(std::vector<Pair>& all, std::size_t na, std::size_t nb, std::size_t wanted) {
+// Greedy one-to-one selection over the pairs sorted by local similarity. Only the best few times
+// `wanted` are ordered (nth_element, then sort); if conflicts use them all up, the rest follows.
+void top_pairs(std::vector<Pair>& all, std::size_t na, std::size_t nb, std::size_t wanted,
+               std::vector<std::uint8_t>& used_a, std::vector<std::uint8_t>& used_b, std::vector<Pair>& out) {
   auto better = [](const Pair& x, const Pair& y) { return x.similarity > y.similarity; };
-  std::vector<std::uint8_t> used_a(na, 0), used_b(nb, 0);
-  std::vector<Pair> out;
-  std::size_t sorted = std::min(all.size(), 4 * wanted);
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(sorted), all.end(), better);
+  used_a.assign(na, 0);
+  used_b.assign(nb, 0);
+  out.clear();
+  std::size_t sorted = std::min(all.size(), 3 * wanted);
+  if (sorted < all.size())
+    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(sorted), all.end(), better);
+  std::sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(sorted), better);
   for (std::size_t i = 0; i < all.size() && out.size() < wanted; ++i) {
     if (i == sorted) {
       std::sort(all.begin() + static_cast<std::ptrdiff_t>(i), all.end(), better);
@@ -109,8 +113,15 @@ std::vector<Pair> top_pairs(std::vector<Pair>& all, std::size_t na, std::size_t 
     used_a[pr.a] = used_b[pr.b] = 1;
     out.push_back(pr);
   }
-  return out;
 }
+
+// Per-thread buffers, so a comparison allocates nothing once warm.
+struct Scratch {
+  std::vector<Pair> all, pairs;
+  std::vector<float> row, rho, lambda, next, initial, efficiency;
+  std::vector<std::uint8_t> used_a, used_b;
+  std::vector<std::uint16_t> order;
+};
 
 }  // namespace
 
@@ -119,52 +130,59 @@ float Matcher::match(const SearchTemplate& candidate) const { return match_templ
 float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
   const std::size_t na = a.minutiae.size(), nb = b.minutiae.size();
   if (na == 0 || nb == 0) return 0.0f;
-  std::vector<Pair> all;
-  all.reserve(na * nb / 2);
-  std::vector<float> row(nb);
+  thread_local Scratch s;
+  s.all.clear();
+  s.row.resize(nb);
   for (std::size_t i = 0; i < na; ++i) {
-    cylinder_similarity_row(a.cylinders[i], b.cylinders, row);
+    cylinder_similarity_row(a.cylinders[i], b.cylinders, s.row);
     for (std::size_t j = 0; j < nb; ++j) {
-      if (row[j] <= 0) continue;
+      if (s.row[j] <= 0) continue;
       if (angle_difference(a.minutiae[i].angle_rad, b.minutiae[j].angle_rad) > p::mcc_direction_difference_max_rad)
         continue;
-      all.push_back({row[j], static_cast<std::uint16_t>(i), static_cast<std::uint16_t>(j)});
+      s.all.push_back({s.row[j], static_cast<std::uint16_t>(i), static_cast<std::uint16_t>(j)});
     }
   }
   const int np = pair_count(na, nb);
   const std::size_t nr = std::min<std::size_t>({na, nb, static_cast<std::size_t>(p::relaxation_pairs_max)});
-  std::vector<Pair> pairs = top_pairs(all, na, nb, nr);
+  top_pairs(s.all, na, nb, nr, s.used_a, s.used_b, s.pairs);
+  const auto& pairs = s.pairs;
   if (pairs.size() < 2) return 0.0f;
   const std::size_t n = pairs.size();
   // Relaxation: each pair's score is pulled towards the support it gets from compatible pairs.
-  std::vector<float> rho(n * n, 0.0f);
+  s.rho.assign(n * n, 0.0f);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t k = i + 1; k < n; ++k) {
       const float r = compatibility(a.minutiae[pairs[i].a], b.minutiae[pairs[i].b], a.minutiae[pairs[k].a],
                                     b.minutiae[pairs[k].b]);
-      rho[i * n + k] = rho[k * n + i] = r;
+      s.rho[i * n + k] = s.rho[k * n + i] = r;
     }
   }
-  std::vector<float> lambda(n), next(n), initial(n);
-  for (std::size_t i = 0; i < n; ++i) lambda[i] = initial[i] = pairs[i].similarity;
+  s.lambda.resize(n);
+  s.next.resize(n);
+  s.initial.resize(n);
+  for (std::size_t i = 0; i < n; ++i) s.lambda[i] = s.initial[i] = pairs[i].similarity;
+  const float support_weight = (1 - p::relaxation_weight) / static_cast<float>(n - 1);
   for (int t = 0; t < p::relaxation_iterations; ++t) {
     for (std::size_t i = 0; i < n; ++i) {
       float support = 0;
-      for (std::size_t k = 0; k < n; ++k) support += rho[i * n + k] * lambda[k];
-      next[i] = p::relaxation_weight * lambda[i] +
-                (1 - p::relaxation_weight) * support / static_cast<float>(n - 1);
+      const float* rho_row = &s.rho[i * n];
+      for (std::size_t k = 0; k < n; ++k) support += rho_row[k] * s.lambda[k];
+      s.next[i] = p::relaxation_weight * s.lambda[i] + support_weight * support;
     }
-    lambda.swap(next);
+    s.lambda.swap(s.next);
   }
   // Keep the nP pairs whose score survived relaxation best (efficiency), average their scores.
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    return lambda[x] / initial[x] > lambda[y] / initial[y];
-  });
+  s.efficiency.resize(n);
+  s.order.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    s.efficiency[i] = s.lambda[i] / s.initial[i];
+    s.order[i] = static_cast<std::uint16_t>(i);
+  }
   const std::size_t take = std::min(n, static_cast<std::size_t>(np));
+  std::partial_sort(s.order.begin(), s.order.begin() + static_cast<std::ptrdiff_t>(take), s.order.end(),
+                    [&](std::uint16_t x, std::uint16_t y) { return s.efficiency[x] > s.efficiency[y]; });
   float sum = 0;
-  for (std::size_t i = 0; i < take; ++i) sum += lambda[order[i]];
+  for (std::size_t i = 0; i < take; ++i) sum += s.lambda[s.order[i]];
   return sum / static_cast<float>(np);
 }
 
