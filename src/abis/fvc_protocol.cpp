@@ -55,4 +55,28 @@ FvcReport run_fvc(const std::vector<FvcImage>& images, int dpi, ImpostorPairs im
   return report;
 }
 
+std::vector<float> all_impostor_scores(const std::vector<std::vector<FvcImage>>& sets, const std::vector<int>& dpis) {
+  struct Item {
+    std::size_t set;
+    int finger;
+    bio::SearchTemplate prepared;
+  };
+  std::vector<Item> items;
+  for (std::size_t k = 0; k < sets.size() && k < dpis.size(); ++k) {
+    for (const FvcImage& image : sets[k]) {
+      auto t = bio::extract(image.image, dpis[k]);
+      if (t && !t->minutiae.empty()) items.push_back({k, image.finger, bio::prepare(*t)});
+    }
+  }
+  std::vector<float> scores;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const bio::Matcher probe(items[i].prepared);
+    for (std::size_t j = i + 1; j < items.size(); ++j) {
+      if (items[i].set == items[j].set && items[i].finger == items[j].finger) continue;
+      scores.push_back(probe.match(items[j].prepared));
+    }
+  }
+  return scores;
+}
+
 }  // namespace ektp::abis

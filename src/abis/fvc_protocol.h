@@ -31,4 +31,8 @@ struct FvcReport {
 
 FvcReport run_fvc(const std::vector<FvcImage>& images, int dpi, ImpostorPairs impostors);
 
+// Score calibration: every pair of images from different fingers, within and across data sets
+// (sets[k] scanned at dpis[k]); images that fail extraction are skipped.
+std::vector<float> all_impostor_scores(const std::vector<std::vector<FvcImage>>& sets, const std::vector<int>& dpis);
+
 }  // namespace ektp::abis

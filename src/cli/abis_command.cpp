@@ -2,6 +2,7 @@
 // File I/O lives here, never in src/biometrics.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <tuple>
 #include <cstring>
@@ -129,6 +130,10 @@ struct EvalOptions {
   int dpi = 0;
 };
 
+std::string fmt_fmr(double fmr) {
+  return "threshold_fmr_1e" + std::to_string(static_cast<int>(std::lround(std::log10(fmr))));
+}
+
 int dataset_dpi(const fs::path& dir) {
   auto bytes = read_file_bytes(dir / "meta.json", 1 << 16);
   if (!bytes) return bio::parameters::target_dpi;
@@ -139,26 +144,49 @@ int dataset_dpi(const fs::path& dir) {
   return dpi != nullptr && dpi->is_int64() ? static_cast<int>(dpi->as_int64()) : bio::parameters::target_dpi;
 }
 
-int run_eval(const EvalOptions& o) {
+Result<std::vector<abis::FvcImage>> load_fvc_images(const std::string& dir) {
   constexpr std::size_t kImagesMax = 10'000;
   const std::regex name(R"((\d+)_(\d+)\.(tif|tiff|png|bmp|pgm))", std::regex::icase);
   std::vector<abis::FvcImage> images;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(o.dir, ec)) {
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::smatch m;
     const std::string file = entry.path().filename().string();
     if (!std::regex_match(file, m, name) || images.size() >= kImagesMax) continue;
     auto bytes = read_file_bytes(entry.path(), bio::parameters::image_bytes_max);
-    if (!bytes) return fail(bytes.error());
+    if (!bytes) return std::unexpected(bytes.error());
     auto image = bio::decode_image(*bytes);
-    abis::FvcImage item{std::stoi(m[1]), std::stoi(m[2]), image ? std::move(*image) : bio::GreyImage{}};
-    images.push_back(std::move(item));
+    images.push_back({std::stoi(m[1]), std::stoi(m[2]), image ? std::move(*image) : bio::GreyImage{}});
   }
-  if (ec) return fail(Error{ErrorCode::kNotFound, "cannot list " + o.dir + ": " + ec.message()});
-  if (images.empty()) return fail(Error{ErrorCode::kNotFound, "no <finger>_<impression> images in " + o.dir});
+  if (ec) return not_found("cannot list " + dir + ": " + ec.message());
+  if (images.empty()) return not_found("no <finger>_<impression> images in " + dir);
   std::sort(images.begin(), images.end(), [](const auto& x, const auto& y) {
     return std::pair(x.finger, x.impression) < std::pair(y.finger, y.impression);
   });
+  return images;
+}
+
+int run_calibrate(const std::vector<std::string>& dirs) {
+  std::vector<std::vector<abis::FvcImage>> sets;
+  std::vector<int> dpis;
+  for (const auto& dir : dirs) {
+    auto images = load_fvc_images(dir);
+    if (!images) return fail(images.error());
+    sets.push_back(std::move(*images));
+    dpis.push_back(dataset_dpi(dir));
+  }
+  const auto scores = abis::all_impostor_scores(sets, dpis);
+  boost::json::object out{{"impostor_comparisons", scores.size()}};
+  for (double fmr : {1e-2, 1e-3, 1e-4, 1e-5})
+    out[fmt_fmr(fmr)] = bio::threshold_for_fmr(scores, fmr);
+  std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
+
+int run_eval(const EvalOptions& o) {
+  auto loaded = load_fvc_images(o.dir);
+  if (!loaded) return fail(loaded.error());
+  const auto& images = *loaded;
   const int dpi = o.dpi > 0 ? o.dpi : dataset_dpi(o.dir);
   const auto mode = o.impostors == "all" ? abis::ImpostorPairs::kAll : abis::ImpostorPairs::kFirstImpressions;
   const abis::FvcReport r = abis::run_fvc(images, dpi, mode);
@@ -308,6 +336,11 @@ void register_abis_commands(CLI::App& app) {
       ->check(CLI::IsMember({"fvc", "all"}));
   eval->add_option("--det", ev->det_png, "write the DET curve as PNG");
   eval->callback([ev] { exit_code() = run_eval(*ev); });
+
+  auto cal = std::make_shared<std::vector<std::string>>();
+  auto* calibrate = abis->add_subcommand("calibrate", "score thresholds for FMR 1e-2..1e-5 from cross-finger pairs");
+  calibrate->add_option("DIR", *cal, "data set directories")->required();
+  calibrate->callback([cal] { exit_code() = run_calibrate(*cal); });
 
   auto sy = std::make_shared<std::tuple<std::string, std::size_t, int, std::uint64_t>>("", 10, 2, 1);
   auto* synth = abis->add_subcommand("synth", "write synthetic templates DIR/<person>_<finger>_<impression>.ekt");
