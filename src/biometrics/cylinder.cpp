@@ -223,13 +223,14 @@ struct CellCounts {
 
 // The hot loop of matching. bits is a subset of valid, so masking by the other cylinder's
 // validity masks by the common area.
-inline __attribute__((always_inline)) void count_row_impl(const Cylinder& a, const Cylinder* b, std::size_t nb,
-                                                          CellCounts* out) {
+inline __attribute__((always_inline)) void count_row_impl(const Cylinder& a, const Cylinder* const* b,
+                                                          std::size_t nb, CellCounts* out) {
   for (std::size_t j = 0; j < nb; ++j) {
     int common = 0, differ = 0, norm_a = 0, norm_b = 0;
+    const Cylinder& o = *b[j];
     for (std::size_t w = 0; w < kCylinderWords; ++w) {
-      const std::uint64_t c = a.valid[w] & b[j].valid[w];
-      const std::uint64_t x = a.bits[w] & b[j].valid[w], y = b[j].bits[w] & a.valid[w];
+      const std::uint64_t c = a.valid[w] & o.valid[w];
+      const std::uint64_t x = a.bits[w] & o.valid[w], y = o.bits[w] & a.valid[w];
       common += std::popcount(c);
       differ += std::popcount(x ^ y);
       norm_a += std::popcount(x);
@@ -239,19 +240,19 @@ inline __attribute__((always_inline)) void count_row_impl(const Cylinder& a, con
   }
 }
 
-void count_row_generic(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+void count_row_generic(const Cylinder& a, const Cylinder* const* b, std::size_t nb, CellCounts* out) {
   count_row_impl(a, b, nb, out);
 }
 
 #if defined(__x86_64__)
 // With AVX-512 VPOPCNTDQ the compiler vectorises the popcounts; chosen once at run time.
 __attribute__((target("avx512f,avx512vl,avx512bw,avx512vpopcntdq"))) void count_row_avx512(
-    const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+    const Cylinder& a, const Cylinder* const* b, std::size_t nb, CellCounts* out) {
   count_row_impl(a, b, nb, out);
 }
 #endif
 
-using CountRow = void (*)(const Cylinder&, const Cylinder*, std::size_t, CellCounts*);
+using CountRow = void (*)(const Cylinder&, const Cylinder* const*, std::size_t, CellCounts*);
 
 CountRow pick_count_row() {
 #if defined(__x86_64__)
@@ -263,7 +264,7 @@ CountRow pick_count_row() {
   return count_row_generic;
 }
 
-void count_row(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts* out) {
+void count_row(const Cylinder& a, const Cylinder* const* b, std::size_t nb, CellCounts* out) {
   static const CountRow chosen = pick_count_row();
   chosen(a, b, nb, out);
 }
@@ -272,11 +273,12 @@ void count_row(const Cylinder& a, const Cylinder* b, std::size_t nb, CellCounts*
 
 float cylinder_similarity(const Cylinder& a, const Cylinder& b) {
   CellCounts c{};
-  count_row(a, &b, 1, &c);
+  const Cylinder* other = &b;
+  count_row(a, &other, 1, &c);
   return similarity_from_counts(c.common, c.differ, c.norm_a, c.norm_b);
 }
 
-void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder> b, std::span<float> out) {
+void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder* const> b, std::span<float> out) {
   EKTP_ASSERT(out.size() >= b.size());
   constexpr std::size_t kChunk = 64;
   CellCounts counts[kChunk];
@@ -286,6 +288,12 @@ void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder> b, std
     for (std::size_t j = 0; j < n; ++j)
       out[start + j] = similarity_from_counts(counts[j].common, counts[j].differ, counts[j].norm_a, counts[j].norm_b);
   }
+}
+
+void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder> b, std::span<float> out) {
+  std::vector<const Cylinder*> pointers(b.size());
+  for (std::size_t j = 0; j < b.size(); ++j) pointers[j] = &b[j];
+  cylinder_similarity_row(a, pointers, out);
 }
 
 }  // namespace ektp::biometrics

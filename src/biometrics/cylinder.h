@@ -44,5 +44,7 @@ float cylinder_similarity(const Cylinder& a, const Cylinder& b);
 
 // cylinder_similarity of `a` against each of `b`, into out[0..b.size()).
 void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder> b, std::span<float> out);
+// The same over a chosen subset of cylinders.
+void cylinder_similarity_row(const Cylinder& a, std::span<const Cylinder* const> b, std::span<float> out);
 
 }  // namespace ektp::biometrics

@@ -1,6 +1,7 @@
 #include "biometrics/matcher.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -92,22 +93,26 @@ float compatibility(const PreparedMinutia& a1, const PreparedMinutia& b1, const 
 
 // Best one-to-one pairs by local similarity (greedy on the sorted list).
 // Greedy one-to-one selection over the pairs sorted by local similarity. Only the best few times
-// `wanted` are ordered (nth_element, then sort); if conflicts use them all up, the rest follows.
+// `wanted` are considered: a 64-bucket histogram of similarities (all in (0, 1]) finds the cut
+// in one pass.
 void top_pairs(std::vector<Pair>& all, std::size_t na, std::size_t nb, std::size_t wanted,
                std::vector<std::uint8_t>& used_a, std::vector<std::uint8_t>& used_b, std::vector<Pair>& out) {
   auto better = [](const Pair& x, const Pair& y) { return x.similarity > y.similarity; };
   used_a.assign(na, 0);
   used_b.assign(nb, 0);
   out.clear();
-  std::size_t sorted = std::min(all.size(), 3 * wanted);
-  if (sorted < all.size())
-    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(sorted), all.end(), better);
-  std::sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(sorted), better);
-  for (std::size_t i = 0; i < all.size() && out.size() < wanted; ++i) {
-    if (i == sorted) {
-      std::sort(all.begin() + static_cast<std::ptrdiff_t>(i), all.end(), better);
-      sorted = all.size();
-    }
+  constexpr int kBuckets = 64;
+  auto bucket = [](float v) { return std::min(kBuckets - 1, static_cast<int>(v * kBuckets)); };
+  std::array<std::uint32_t, kBuckets> counts{};
+  for (const Pair& pr : all) ++counts[static_cast<std::size_t>(bucket(pr.similarity))];
+  int cut = kBuckets - 1;
+  for (std::size_t above = counts[kBuckets - 1]; cut > 0 && above < 5 * wanted;)
+    above += counts[static_cast<std::size_t>(--cut)];
+  const auto head_end = std::partition(all.begin(), all.end(), [&](const Pair& pr) { return bucket(pr.similarity) >= cut; });
+  std::sort(all.begin(), head_end, better);
+  // Pairs below the cut are too weak to matter: relaxation works on what the head yields.
+  const std::size_t head = static_cast<std::size_t>(head_end - all.begin());
+  for (std::size_t i = 0; i < head && out.size() < wanted; ++i) {
     const Pair& pr = all[i];
     if (used_a[pr.a] || used_b[pr.b]) continue;
     used_a[pr.a] = used_b[pr.b] = 1;
@@ -120,7 +125,8 @@ struct Scratch {
   std::vector<Pair> all, pairs;
   std::vector<float> row, rho, lambda, next, initial, efficiency;
   std::vector<std::uint8_t> used_a, used_b;
-  std::vector<std::uint16_t> order;
+  std::vector<std::uint16_t> order, candidate_index;
+  std::vector<const Cylinder*> candidates;
 };
 
 }  // namespace
@@ -133,14 +139,20 @@ float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
   thread_local Scratch s;
   s.all.clear();
   s.row.resize(nb);
+  s.candidates.resize(nb);
+  s.candidate_index.resize(nb);
   for (std::size_t i = 0; i < na; ++i) {
-    cylinder_similarity_row(a.cylinders[i], b.cylinders, s.row);
+    // Only cylinders whose minutia directions are close enough are compared at all.
+    std::size_t n = 0;
     for (std::size_t j = 0; j < nb; ++j) {
-      if (s.row[j] <= 0) continue;
       if (angle_difference(a.minutiae[i].angle_rad, b.minutiae[j].angle_rad) > p::mcc_direction_difference_max_rad)
         continue;
-      s.all.push_back({s.row[j], static_cast<std::uint16_t>(i), static_cast<std::uint16_t>(j)});
+      s.candidates[n] = &b.cylinders[j];
+      s.candidate_index[n++] = static_cast<std::uint16_t>(j);
     }
+    cylinder_similarity_row(a.cylinders[i], std::span<const Cylinder* const>(s.candidates.data(), n), s.row);
+    for (std::size_t k = 0; k < n; ++k)
+      if (s.row[k] > 0) s.all.push_back({s.row[k], static_cast<std::uint16_t>(i), s.candidate_index[k]});
   }
   const int np = pair_count(na, nb);
   const std::size_t nr = std::min<std::size_t>({na, nb, static_cast<std::size_t>(p::relaxation_pairs_max)});
