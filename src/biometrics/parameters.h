@@ -43,7 +43,7 @@ inline constexpr float gabor_sigma_along_ratio = 0.55f;     // sigma along ridge
 inline constexpr int gabor_radius_px_max = 7;
 
 // --- Minutiae ---
-inline constexpr int minutia_border_px = 10;                // distance to background
+inline constexpr int minutia_border_px = 5;                // distance to background
 inline constexpr int minutia_direction_trace_px = 10;       // ridge walk to measure direction
 inline constexpr int short_ridge_px = 8;                    // spurs and islands shorter: removed
 inline constexpr float close_pair_px = 8.0f;                // opposite minutiae this close: a break

@@ -1,6 +1,7 @@
 #include "biometrics/extract/minutiae_filter.h"
 
 #include "biometrics/extract/minutiae_detection.h"
+#include "biometrics/parameters.h"
 #include "stage_fixture.h"
 #include "support/test_support.h"
 
@@ -29,7 +30,8 @@ TEST(MinutiaeFilter, NothingSurvivesNearTheBorderOfARealPrint) {
   const auto kept = remove_false_minutiae(detect_minutiae(s.skeleton, s.mask), s.skeleton, s.mask, s.orientation);
   EXPECT_GT(kept.size(), 15u);
   for (const Minutia& m : kept)
-    EXPECT_GT(distance_to_background_px(s.mask, s.image.width, s.image.height, m.x, m.y, 20), 10);
+    EXPECT_GT(distance_to_background_px(s.mask, s.image.width, s.image.height, m.x, m.y, 20),
+              parameters::minutia_border_px);
 }
 
 }  // namespace
