@@ -39,7 +39,7 @@ inline constexpr int frequency_smooth_blocks = 3;
 inline constexpr int gabor_orientations = 16;
 inline constexpr int gabor_periods = 8;                     // period bins between min and max
 inline constexpr float gabor_sigma_across_ratio = 0.45f;    // sigma across ridges / period
-inline constexpr float gabor_sigma_along_ratio = 0.55f;     // sigma along ridges / period
+inline constexpr float gabor_sigma_along_ratio = 0.65f;     // sigma along ridges / period
 inline constexpr int gabor_radius_px_max = 7;
 
 // --- Minutiae ---
