@@ -10,7 +10,7 @@ inline constexpr int fingers_per_person = 10;               // ISO positions 1..
 inline constexpr std::size_t gallery_persons_max = 5'000'000;
 inline constexpr std::size_t gallery_bytes_max = std::size_t{8} << 30;
 inline constexpr std::size_t search_candidates_max = 100;   // returned candidate list
-inline constexpr std::size_t shortlist_persons = 48;        // persons the full matcher sees
+inline constexpr std::size_t shortlist_persons = 160;       // persons the full matcher sees
 inline constexpr int search_threads_max = 64;
 
 // First stage: rotation/translation-invariant histogram of minutia pairs.
@@ -23,6 +23,6 @@ inline constexpr int histogram_bins =
     histogram_distance_bins * histogram_direction_bins * histogram_segment_bins;
 
 static_assert(histogram_bins % 32 == 0, "histograms are compared 32 bytes at a time");
-static_assert(shortlist_persons <= search_candidates_max);
+static_assert(shortlist_persons >= search_candidates_max / 2);
 
 }  // namespace ektp::abis::parameters
