@@ -1,5 +1,7 @@
 #include "abis/gallery.h"
 
+#include <random>
+
 #include "abis/identify_eval.h"
 #include "biometrics/template_format.h"
 #include "support/test_support.h"
@@ -53,6 +55,26 @@ TEST(Gallery, SerialisationRoundTripsAndDetectsCorruption) {
   std::vector<std::uint8_t> truncated(bytes.begin(), bytes.begin() + 100);
   EXPECT_FALSE(Gallery::deserialize(truncated).has_value());
   EXPECT_ERROR(Gallery::deserialize({}), ErrorCode::kDataLoss, "magic");
+}
+
+}  // namespace
+}  // namespace ektp::abis
+
+namespace ektp::abis {
+namespace {
+
+TEST(Gallery, MutatedFilesNeverCrash) {
+  const auto bytes = synthetic_gallery(3, 11, 1).serialize();
+  std::mt19937 rng(77);
+  for (int i = 0; i < 2000; ++i) {
+    auto m = bytes;
+    m[rng() % m.size()] = static_cast<std::uint8_t>(rng());
+    if (rng() % 4 == 0) m.resize(rng() % m.size());
+    auto g = Gallery::deserialize(m);
+    if (g) {
+      EXPECT_EQ(m, bytes);
+    }
+  }
 }
 
 }  // namespace

@@ -68,3 +68,33 @@ TEST(ImageIo, EncodeRejectsEmptyImage) {
 
 }  // namespace
 }  // namespace ektp::biometrics
+
+namespace ektp::biometrics {
+namespace {
+
+// Malformed images must give errors, never crashes: mutated TIFF and PNG bytes.
+TEST(ImageIo, MutatedImagesNeverCrash) {
+  auto tiff = testing::read_bytes(testing::fingerprint_path("fvc2002-db3b", 101, 1));
+  GreyImage g{96, 96, std::vector<std::uint8_t>(96 * 96, 77)};
+  auto png = encode_png(g);
+  ASSERT_OK(png);
+  std::mt19937 rng(1234);
+  int decoded = 0;
+  for (const auto* original : {&tiff, &*png}) {
+    for (int i = 0; i < 300; ++i) {
+      std::vector<std::uint8_t> m = *original;
+      const std::size_t head = std::min<std::size_t>(m.size(), 512);
+      for (int k = 0; k < 1 + static_cast<int>(rng() % 6); ++k) m[rng() % head] = static_cast<std::uint8_t>(rng());
+      if (rng() % 3 == 0) m.resize(rng() % m.size());
+      auto image = decode_image(m);
+      if (image) {
+        ++decoded;
+        EXPECT_EQ(image->pixels.size(), static_cast<std::size_t>(image->width) * image->height);
+      }
+    }
+  }
+  SUCCEED() << decoded << " mutants still decoded";
+}
+
+}  // namespace
+}  // namespace ektp::biometrics
