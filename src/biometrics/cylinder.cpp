@@ -125,6 +125,77 @@ const std::array<float, kDistanceSteps + 1>& spatial_table() {
 
 }  // namespace
 
+namespace {
+
+constexpr float kHalf = (kNs - 1) / 2.0f;
+using CellSums = std::vector<std::array<float, kNd>>;  // kNs * kNs cells
+
+// Adds every neighbour's contribution to the cells within 3 sigma of it, in the cylinder's own
+// frame. Returns the number of neighbours.
+int accumulate_neighbours(const std::vector<PreparedMinutia>& all, std::size_t i, CellSums& sums) {
+  const auto& gd_table = direction_table();
+  const auto& gs_table = spatial_table();
+  const float neighbour_px = p::mcc_radius_px + 3 * p::mcc_sigma_spatial_px;
+  const float reach_px = 3 * p::mcc_sigma_spatial_px;
+  const PreparedMinutia& m = all[i];
+  const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
+  for (auto& cell : sums) cell.fill(0.0f);
+  int neighbours = 0;
+  for (std::size_t j = 0; j < all.size(); ++j) {
+    const float dx = all[j].x - m.x, dy = all[j].y - m.y;
+    if (j == i || dx * dx + dy * dy > neighbour_px * neighbour_px) continue;
+    ++neighbours;
+    const float u = dx * cs + dy * sn, v = -dx * sn + dy * cs;
+    const float rel = angle_difference_signed(m.angle_rad, all[j].angle_rad);
+    const int step = std::clamp(static_cast<int>((rel + kPi) / (2 * kPi) * kAngleSteps), 0, kAngleSteps - 1);
+    const auto& gd = gd_table[static_cast<std::size_t>(step)];
+    const int ix0 = std::max(0, static_cast<int>(std::ceil((u - reach_px) / kCellPx + kHalf)));
+    const int ix1 = std::min(kNs - 1, static_cast<int>(std::floor((u + reach_px) / kCellPx + kHalf)));
+    const int iy0 = std::max(0, static_cast<int>(std::ceil((v - reach_px) / kCellPx + kHalf)));
+    const int iy1 = std::min(kNs - 1, static_cast<int>(std::floor((v + reach_px) / kCellPx + kHalf)));
+    for (int jy = iy0; jy <= iy1; ++jy) {
+      const float cv = (jy - kHalf) * kCellPx - v;
+      for (int ix = ix0; ix <= ix1; ++ix) {
+        const float cu = (ix - kHalf) * kCellPx - u;
+        const float d2 = cu * cu + cv * cv;
+        if (d2 > kReach2) continue;
+        const float gs = gs_table[static_cast<std::size_t>(d2 * (kDistanceSteps / kReach2))];
+        auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
+        for (int k = 0; k < kNd; ++k) cell[static_cast<std::size_t>(k)] += gs * gd[static_cast<std::size_t>(k)];
+      }
+    }
+  }
+  return neighbours;
+}
+
+// Thresholds the sums into bits; cells outside the radius or the enlarged hull stay invalid.
+// Returns the number of valid spatial cells.
+int fill_cylinder(const PreparedMinutia& m, const HullLines& hull, const CellSums& sums, Cylinder& c) {
+  const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
+  // Deep inside the hull every cell within the radius is valid; near it, test each cell.
+  const bool all_valid = hull.signed_distance(m.x, m.y) >= p::mcc_radius_px - p::mcc_hull_offset_px;
+  int valid_cells = 0;
+  for (int jy = 0; jy < kNs; ++jy) {
+    for (int ix = 0; ix < kNs; ++ix) {
+      const float u = (ix - kHalf) * kCellPx, v = (jy - kHalf) * kCellPx;
+      if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px) continue;
+      if (!all_valid && hull.signed_distance(m.x + u * cs - v * sn, m.y + u * sn + v * cs) < -p::mcc_hull_offset_px)
+        continue;
+      ++valid_cells;
+      const auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
+      for (int k = 0; k < kNd; ++k) {
+        const int index = (k * kNs + jy) * kNs + ix;
+        const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+        c.valid[static_cast<std::size_t>(index / 64)] |= bit;
+        if (cell[static_cast<std::size_t>(k)] > p::mcc_bit_threshold) c.bits[static_cast<std::size_t>(index / 64)] |= bit;
+      }
+    }
+  }
+  return valid_cells;
+}
+
+}  // namespace
+
 SearchTemplate prepare(const FeatureTemplate& t) {
   std::vector<PreparedMinutia> all;
   all.reserve(t.minutiae.size());
@@ -134,68 +205,13 @@ SearchTemplate prepare(const FeatureTemplate& t) {
   for (const auto& m : all) points.push_back({m.x, m.y});
   const HullLines hull = hull_lines(convex_hull(points));
   static const int kValidCellsMin = static_cast<int>(p::mcc_valid_cells_min_ratio * cells_within_radius());
-  const auto& gd_table = direction_table();
-  const auto& gs_table = spatial_table();
-  const float neighbour_px = p::mcc_radius_px + 3 * p::mcc_sigma_spatial_px;
-  const float reach_px = 3 * p::mcc_sigma_spatial_px;
-  constexpr float kHalf = (kNs - 1) / 2.0f;
-
   SearchTemplate out;
-  std::vector<std::array<float, kNd>> sums(kNs * kNs);
+  CellSums sums(kNs * kNs);
   for (std::size_t i = 0; i < all.size(); ++i) {
-    const PreparedMinutia& m = all[i];
-    const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
-    for (auto& cell : sums) cell.fill(0.0f);
-    int neighbours = 0;
-    // Each neighbour adds to the cells within 3 sigma of it (in the cylinder's own frame).
-    for (std::size_t j = 0; j < all.size(); ++j) {
-      if (j == i) continue;
-      const float dx = all[j].x - m.x, dy = all[j].y - m.y;
-      if (dx * dx + dy * dy > neighbour_px * neighbour_px) continue;
-      ++neighbours;
-      const float u = dx * cs + dy * sn, v = -dx * sn + dy * cs;
-      float rel = angle_difference_signed(m.angle_rad, all[j].angle_rad);
-      const int step = std::clamp(static_cast<int>((rel + kPi) / (2 * kPi) * kAngleSteps), 0, kAngleSteps - 1);
-      const auto& gd = gd_table[static_cast<std::size_t>(step)];
-      const int ix0 = std::max(0, static_cast<int>(std::ceil((u - reach_px) / kCellPx + kHalf)));
-      const int ix1 = std::min(kNs - 1, static_cast<int>(std::floor((u + reach_px) / kCellPx + kHalf)));
-      const int iy0 = std::max(0, static_cast<int>(std::ceil((v - reach_px) / kCellPx + kHalf)));
-      const int iy1 = std::min(kNs - 1, static_cast<int>(std::floor((v + reach_px) / kCellPx + kHalf)));
-      for (int jy = iy0; jy <= iy1; ++jy) {
-        const float cv = (jy - kHalf) * kCellPx - v;
-        for (int ix = ix0; ix <= ix1; ++ix) {
-          const float cu = (ix - kHalf) * kCellPx - u;
-          const float d2 = cu * cu + cv * cv;
-          if (d2 > kReach2) continue;
-          const float gs = gs_table[static_cast<std::size_t>(d2 * (kDistanceSteps / kReach2))];
-          auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
-          for (int k = 0; k < kNd; ++k) cell[static_cast<std::size_t>(k)] += gs * gd[static_cast<std::size_t>(k)];
-        }
-      }
-    }
-    if (neighbours < p::mcc_neighbours_min) continue;
-    // Deep inside the hull every cell within the radius is valid; near it, test each cell.
-    const bool all_valid = hull.signed_distance(m.x, m.y) >= p::mcc_radius_px - p::mcc_hull_offset_px;
+    if (accumulate_neighbours(all, i, sums) < p::mcc_neighbours_min) continue;
     Cylinder c;
-    int valid_cells = 0;
-    for (int jy = 0; jy < kNs; ++jy) {
-      for (int ix = 0; ix < kNs; ++ix) {
-        const float u = (ix - kHalf) * kCellPx, v = (jy - kHalf) * kCellPx;
-        if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px) continue;
-        if (!all_valid && hull.signed_distance(m.x + u * cs - v * sn, m.y + u * sn + v * cs) < -p::mcc_hull_offset_px)
-          continue;
-        ++valid_cells;
-        const auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
-        for (int k = 0; k < kNd; ++k) {
-          const int index = (k * kNs + jy) * kNs + ix;
-          const std::uint64_t bit = std::uint64_t{1} << (index % 64);
-          c.valid[static_cast<std::size_t>(index / 64)] |= bit;
-          if (cell[static_cast<std::size_t>(k)] > p::mcc_bit_threshold) c.bits[static_cast<std::size_t>(index / 64)] |= bit;
-        }
-      }
-    }
-    if (valid_cells < kValidCellsMin) continue;
-    out.minutiae.push_back(m);
+    if (fill_cylinder(all[i], hull, sums, c) < kValidCellsMin) continue;
+    out.minutiae.push_back(all[i]);
     out.cylinders.push_back(c);
   }
   EKTP_ASSERT(out.minutiae.size() == out.cylinders.size());
