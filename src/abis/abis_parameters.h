@@ -10,7 +10,9 @@ inline constexpr int fingers_per_person = 10;               // ISO positions 1..
 inline constexpr std::size_t gallery_persons_max = 5'000'000;
 inline constexpr std::size_t gallery_bytes_max = std::size_t{8} << 30;
 inline constexpr std::size_t search_candidates_max = 100;   // returned candidate list
-inline constexpr std::size_t shortlist_persons = 160;       // persons the full matcher sees
+// The full matcher's budget per search, in finger comparisons: 160 persons for a 10-finger probe,
+// 1,600 for a single finger, so a weaker probe gets a longer short list at the same cost.
+inline constexpr std::size_t shortlist_finger_comparisons = 1600;
 inline constexpr int search_threads_max = 64;
 
 // First stage: rotation/translation-invariant histogram of minutia pairs.
@@ -23,6 +25,6 @@ inline constexpr int histogram_bins =
     histogram_distance_bins * histogram_direction_bins * histogram_segment_bins;
 
 static_assert(histogram_bins % 32 == 0, "histograms are compared 32 bytes at a time");
-static_assert(shortlist_persons >= search_candidates_max / 2);
+static_assert(shortlist_finger_comparisons / fingers_per_person >= search_candidates_max);
 
 }  // namespace ektp::abis::parameters

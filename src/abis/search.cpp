@@ -76,8 +76,7 @@ std::vector<std::size_t> first_stage(const Gallery& g, const std::array<std::opt
 Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe& probe, const SearchOptions& options) {
   if (options.candidates_max == 0 || options.candidates_max > parameters::search_candidates_max)
     return invalid_argument("candidates_max must be 1.." + std::to_string(parameters::search_candidates_max));
-  if (options.shortlist_persons == 0 || options.shortlist_persons > 100'000)
-    return invalid_argument("shortlist_persons must be 1..100000");
+  if (options.shortlist_persons > 100'000) return invalid_argument("shortlist_persons must be 0..100000");
   std::array<std::optional<PairHistogram>, kFingers> histograms;
   std::vector<std::optional<bio::Matcher>> matchers(kFingers);
   int probe_fingers = 0;
@@ -92,7 +91,10 @@ Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe&
   if (gallery.person_count() == 0) return std::vector<Candidate>{};
 
   const int threads = thread_count(options.threads, gallery.person_count());
-  const auto shortlist = first_stage(gallery, histograms, options.shortlist_persons, threads);
+  const std::size_t shortlist_persons =
+      options.shortlist_persons > 0 ? options.shortlist_persons
+                                    : parameters::shortlist_finger_comparisons / static_cast<std::size_t>(probe_fingers);
+  const auto shortlist = first_stage(gallery, histograms, shortlist_persons, threads);
 
   std::vector<Candidate> scored(shortlist.size());
   std::atomic<std::size_t> next{0};

@@ -27,7 +27,7 @@ struct Candidate {
 struct SearchOptions {
   std::size_t candidates_max = 10;                      // at most parameters::search_candidates_max
   float score_threshold = 0.0f;                         // candidates below are dropped
-  std::size_t shortlist_persons = parameters::shortlist_persons;
+  std::size_t shortlist_persons = 0;                    // 0 = budget / probe fingers
   int threads = 0;                                      // 0 = all cores
 };
 
