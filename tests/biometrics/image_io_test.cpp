@@ -98,3 +98,43 @@ TEST(ImageIo, MutatedImagesNeverCrash) {
 
 }  // namespace
 }  // namespace ektp::biometrics
+
+namespace ektp::biometrics {
+namespace {
+
+TEST(ImageIo, DecodesPgmAndBmp) {
+  constexpr int kW = 70, kH = 66;
+  std::string header = "P5\n70 66\n255\n";
+  std::vector<std::uint8_t> pgm(header.begin(), header.end());
+  for (int i = 0; i < kW * kH; ++i) pgm.push_back(static_cast<std::uint8_t>(i % 251));
+  auto a = decode_image(pgm);
+  ASSERT_OK(a);
+  EXPECT_EQ(a->width, kW);
+  EXPECT_EQ(a->at(5, 0), 5);
+
+  // 24-bit BMP, bottom-up rows padded to 4 bytes, grey pixels.
+  const int row = (kW * 3 + 3) / 4 * 4;
+  const std::uint32_t size = 54 + static_cast<std::uint32_t>(row * kH);
+  std::vector<std::uint8_t> bmp(size, 0);
+  auto put32 = [&](std::size_t at, std::uint32_t v) {
+    for (int k = 0; k < 4; ++k) bmp[at + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(v >> (8 * k));
+  };
+  bmp[0] = 'B';
+  bmp[1] = 'M';
+  put32(2, size);
+  put32(10, 54);
+  put32(14, 40);
+  put32(18, kW);
+  put32(22, kH);
+  bmp[26] = 1;
+  bmp[28] = 24;
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW * 3; ++x) bmp[54 + static_cast<std::size_t>((kH - 1 - y) * row + x)] = static_cast<std::uint8_t>(y * 3);
+  auto b = decode_image(bmp);
+  ASSERT_OK(b);
+  EXPECT_EQ(b->height, kH);
+  EXPECT_EQ(b->at(10, 20), 60);
+}
+
+}  // namespace
+}  // namespace ektp::biometrics
