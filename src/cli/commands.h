@@ -14,5 +14,6 @@ int& exit_code();
 void register_nik_commands(CLI::App& app);
 void register_serve_commands(CLI::App& app);
 void register_admin_commands(CLI::App& app);
+void register_abis_commands(CLI::App& app);
 
 }  // namespace ektp::cli

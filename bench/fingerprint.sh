@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Fingerprint engine benchmarks (bench/README.md, "Fingerprint engine"): speed with Google
+# Benchmark, accuracy with the FVC protocol on every shared set, score calibration, and 1:N
+# search on a synthetic gallery. Usage: bench/fingerprint.sh BUILD_DIR [PERSONS]
+set -euo pipefail
+build=${1:-build}
+persons=${2:-10000}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="$root/../shared/data/fingerprints"
+sets=(fvc2002-db1b fvc2002-db2b fvc2002-db3b fvc2002-db4b-synthetic fvc2004-db1b)
+"$build/bench/ektp_fingerprint_bench" --benchmark_min_time=0.5
+dirs=()
+for set in "${sets[@]}"; do
+  [ -d "$data/$set" ] || continue
+  dirs+=("$data/$set")
+  "$build/ektp" abis eval "$data/$set" --impostors all
+done
+[ ${#dirs[@]} -gt 0 ] && "$build/ektp" abis calibrate "${dirs[@]}"
+"$build/ektp" abis identify-eval --persons "$persons" --searches 100
