@@ -1,0 +1,27 @@
+// Standar pelayanan (public): requirements, steps, time, cost, complaint channel (UU 25/2009).
+import { h } from '../dom.js';
+import { api } from '../api.js';
+
+function complaintView(c) {
+  if (!c || typeof c !== 'object') return c ? h('p', {}, String(c)) : null;
+  const NAMES = { name: 'Nama', channel: 'Saluran', phone: 'Telepon', telepon: 'Telepon', email: 'Surel', web: 'Situs', url: 'Situs', address: 'Alamat', alamat: 'Alamat', sms: 'SMS', whatsapp: 'WhatsApp', hours: 'Jam layanan', description: 'Keterangan' };
+  return h('dl', { class: 'bio' }, Object.entries(c).map(([k, v]) => [
+    h('dt', {}, NAMES[k] || k), h('dd', {}, Array.isArray(v) ? v.join(', ') : (typeof v === 'object' ? JSON.stringify(v) : String(v)))]));
+}
+
+export async function renderStandards(main, { isCurrent }) {
+  const s = await api.serviceStandards();
+  if (!isCurrent()) return;
+  main.append(
+    h('h2', {}, 'Standar Pelayanan Administrasi Kependudukan'),
+    h('p', {}, 'Sesuai UU 25/2009 tentang Pelayanan Publik: persyaratan, prosedur, waktu, biaya, dan pengaduan.'),
+    (s.services || []).map((sv) => h('section', { class: 'card', 'aria-labelledby': `sv-${sv.id}` },
+      h('h3', { id: `sv-${sv.id}` }, sv.name),
+      h('h4', {}, 'Persyaratan'), h('ul', {}, (sv.requirements || []).map((r) => h('li', {}, r))),
+      h('h4', {}, 'Prosedur'), h('ol', {}, (sv.steps || []).map((r) => h('li', {}, r))),
+      h('dl', { class: 'bio' },
+        h('dt', {}, 'Waktu penyelesaian'), h('dd', {}, sv.time || '—'),
+        h('dt', {}, 'Biaya'), h('dd', { class: 'biaya' }, sv.cost || '—')))),
+    h('section', { class: 'card', 'aria-labelledby': 'aduan-h' }, h('h3', { id: 'aduan-h' }, 'Pengaduan'), complaintView(s.complaint)),
+  );
+}
