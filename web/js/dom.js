@@ -21,6 +21,9 @@ function append(el, children) {
   }
 }
 
+/** Appends children, skipping null/undefined/false and flattening arrays. */
+export function put(el, ...children) { append(el, children); return el; }
+
 export function clear(el) { while (el.firstChild) el.firstChild.remove(); return el; }
 
 let idCounter = 0;

@@ -1,5 +1,5 @@
 // Persetujuan pembetulan (supervisor): pending corrections, approve or reject.
-import { h, table, alertBox } from '../dom.js';
+import { h, put, table, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { label, CORRECTION_FIELD, RELIGION, EDUCATION, BLOOD } from '../labels.js';
 
@@ -12,7 +12,7 @@ function fieldsText(fields) {
 export async function renderCorrections(main, { isCurrent }) {
   const msg = h('div', { 'aria-live': 'polite' });
   const list = h('div', {});
-  main.append(h('h2', {}, 'Persetujuan Pembetulan Biodata'), msg, list);
+  put(main, h('h2', {}, 'Persetujuan Pembetulan Biodata'), msg, list);
 
   async function reload() {
     const { corrections } = await api.corrections('pending');

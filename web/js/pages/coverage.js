@@ -1,5 +1,5 @@
 // Cakupan perekaman: per-kecamatan enrollment coverage of a regency.
-import { h, table, waktu, alertBox } from '../dom.js';
+import { h, put, table, waktu, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { regionPicker } from '../region-picker.js';
 import { DEFAULT_REGENCY } from '../config.js';
@@ -31,7 +31,7 @@ export async function renderCoverage(main, { params, isCurrent }) {
     if (picker.value()) go(`/cakupan/${picker.value()}`);
   });
   const out = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Memuat cakupan…'));
-  main.append(form, out);
+  put(main, form, out);
   let c;
   try { c = await api.coverage(code); } catch (e) {
     if (isCurrent() && e.status !== 401) out.replaceChildren(alertBox('error', e.message));

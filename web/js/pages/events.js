@@ -1,17 +1,17 @@
 // Event form pages: validation, idempotent submission, server error display.
-import { h, alertBox } from '../dom.js';
+import { h, put, alertBox } from '../dom.js';
 import { api, NetworkError } from '../api.js';
 import { FORMS } from './event-forms.js';
 
 export function renderEventIndex(main) {
-  main.append(h('h2', {}, 'Peristiwa Kependudukan'),
+  put(main, h('h2', {}, 'Peristiwa Kependudukan'),
     h('section', { class: 'card' }, h('p', {}, 'Pilih formulir peristiwa:'),
       h('ul', {}, Object.entries(FORMS).map(([kind, f]) => h('li', {}, h('a', { href: `#/peristiwa/${kind}` }, f.title))))));
 }
 
 export function renderEventForm(main, { params, query }) {
   const spec = FORMS[params.kind];
-  if (!spec) { main.append(alertBox('error', 'Formulir tidak dikenal.')); return; }
+  if (!spec) { put(main, alertBox('error', 'Formulir tidak dikenal.')); return; }
   const fields = spec.fields(query);
   const summary = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, 'Simpan');
@@ -71,5 +71,5 @@ export function renderEventForm(main, { params, query }) {
       submit.disabled = false;
     }
   });
-  main.append(form);
+  put(main, form);
 }

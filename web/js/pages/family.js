@@ -1,5 +1,5 @@
 // Kartu keluarga: number, address, members, PDF.
-import { h, table, tanggal } from '../dom.js';
+import { h, put, table, tanggal } from '../dom.js';
 import { api } from '../api.js';
 import { label, RELATION, SEX } from '../labels.js';
 import { addressText } from './person.js';
@@ -8,7 +8,7 @@ import { pdfButton } from './pdf.js';
 export async function renderFamily(main, { params, isCurrent }) {
   const f = await api.family(params.kk);
   if (!isCurrent()) return;
-  main.append(
+  put(main, 
     h('h2', {}, `Kartu Keluarga ${f.kk_number}`),
     h('section', { class: 'card', 'aria-labelledby': 'kk-h' },
       h('h3', { id: 'kk-h' }, 'Data kartu keluarga'),

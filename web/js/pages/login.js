@@ -1,5 +1,5 @@
 // Masuk: username + password → token in sessionStorage.
-import { h, alertBox } from '../dom.js';
+import { h, put, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { setSession } from '../session.js';
 import { go } from '../router.js';
@@ -41,6 +41,6 @@ export async function renderLogin(main, { notice }) {
       submit.disabled = false;
     }
   });
-  main.append(form, h('p', {}, h('a', { href: '#/standar-pelayanan' }, 'Lihat standar pelayanan (tanpa masuk)')));
+  put(main, form, h('p', {}, h('a', { href: '#/standar-pelayanan' }, 'Lihat standar pelayanan (tanpa masuk)')));
   user.focus();
 }

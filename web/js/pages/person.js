@@ -1,5 +1,5 @@
 // Halaman penduduk: biodata, wajib KTP, rekam/cetak status, family card, history, PDF, event shortcuts.
-import { h, table, tanggal, waktu, alertBox } from '../dom.js';
+import { h, put, table, tanggal, waktu, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { label, RELIGION, MARITAL, RELATION, EDUCATION, BLOOD, CITIZENSHIP, SEX, EVENT, DOCUMENT, yaTidak } from '../labels.js';
 import { hasRole } from '../session.js';
@@ -26,7 +26,7 @@ export async function renderPerson(main, { params, isCurrent }) {
   if (!isCurrent()) return;
   const a = p.address || {};
   const ktp = p.wajib_ktp || {};
-  main.append(
+  put(main, 
     h('h2', {}, `${p.name} `, h('span', { class: 'muted' }, `— NIK ${p.nik}`)),
     p.alive === false ? alertBox('info', `Penduduk ini telah meninggal dunia pada ${tanggal(p.death_date)}.`) : null,
     h('section', { class: 'card', 'aria-labelledby': 'biodata-h' },

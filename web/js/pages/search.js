@@ -1,5 +1,5 @@
 // Cari penduduk: by NIK, or by name (+ birth date).
-import { h, alertBox, table, tanggal } from '../dom.js';
+import { h, put, alertBox, table, tanggal } from '../dom.js';
 import { api } from '../api.js';
 import { label, RELATION, SEX } from '../labels.js';
 import { validNik, dateNotFuture } from '../validate.js';
@@ -62,7 +62,7 @@ export async function renderSearch(main, { query }) {
     history.replaceState(null, '', `#/cari?nama=${encodeURIComponent(n)}${birth.value ? '&lahir=' + birth.value : ''}`);
     show(api.searchByName(n, birth.value));
   });
-  main.append(byNik, byName, out);
+  put(main, byNik, byName, out);
   if (query.get('nik')) show(api.searchByNik(query.get('nik')));
   else if (query.get('nama')) show(api.searchByName(query.get('nama'), query.get('lahir')));
   else nik.focus();

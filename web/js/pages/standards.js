@@ -1,5 +1,5 @@
 // Standar pelayanan (public): requirements, steps, time, cost, complaint channel (UU 25/2009).
-import { h } from '../dom.js';
+import { h, put } from '../dom.js';
 import { api } from '../api.js';
 
 function complaintView(c) {
@@ -12,10 +12,10 @@ function complaintView(c) {
 export async function renderStandards(main, { isCurrent }) {
   const s = await api.serviceStandards();
   if (!isCurrent()) return;
-  main.append(
+  put(main, 
     h('h2', {}, 'Standar Pelayanan Administrasi Kependudukan'),
     h('p', {}, 'Sesuai UU 25/2009 tentang Pelayanan Publik: persyaratan, prosedur, waktu, biaya, dan pengaduan.'),
-    (s.services || []).map((sv) => h('section', { class: 'card', 'aria-labelledby': `sv-${sv.id}` },
+    ...(s.services || []).map((sv) => h('section', { class: 'card', 'aria-labelledby': `sv-${sv.id}` },
       h('h3', { id: `sv-${sv.id}` }, sv.name),
       h('h4', {}, 'Persyaratan'), h('ul', {}, (sv.requirements || []).map((r) => h('li', {}, r))),
       h('h4', {}, 'Prosedur'), h('ol', {}, (sv.steps || []).map((r) => h('li', {}, r))),

@@ -1,0 +1,74 @@
+// Public pages and authentication: service standards without login, login failure, expired session.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTarget, launchBrowser, newPage, login, creds } from './helpers.mjs';
+
+let target; let browser;
+before(async () => { target = await startTarget(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await target?.stop(); });
+
+test('service standards are public and state the cost Rp 0', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/#/standar-pelayanan');
+  await page.getByRole('heading', { name: 'Standar Pelayanan Administrasi Kependudukan' }).waitFor();
+  assert.ok(await page.locator('dd.biaya', { hasText: 'Rp 0' }).count() >= 1, 'cost "Rp 0" is shown');
+  assert.ok(await page.getByRole('heading', { name: 'Persyaratan' }).first().isVisible());
+  assert.ok(await page.getByRole('heading', { name: 'Prosedur' }).first().isVisible());
+  assert.ok(await page.getByRole('heading', { name: 'Pengaduan' }).isVisible());
+  assert.equal(await page.getByRole('button', { name: 'Keluar' }).count(), 0, 'nobody is logged in');
+  assert.deepEqual(page.pageErrors, []);
+  await page.context().close();
+});
+
+test('a wrong password shows a message and keeps the user on the login page', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/');
+  await page.getByLabel('Nama pengguna').fill(creds.operator.user);
+  await page.getByLabel('Kata sandi').fill('salah-sekali');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nama pengguna atau kata sandi salah.' }).waitFor();
+  assert.match(page.url(), /#\/masuk$/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('ektp.session')), null);
+  await page.context().close();
+});
+
+test('empty login fields are refused without a request', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  let posted = false;
+  page.on('request', (r) => { if (r.url().includes('/auth/login')) posted = true; });
+  await page.goto('/#/masuk');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wajib diisi' }).waitFor();
+  assert.equal(posted, false);
+  await page.context().close();
+});
+
+test('an expired token sends the user back to login with "Sesi berakhir"', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('ektp.session'));
+    s.token = 'kedaluwarsa';
+    sessionStorage.setItem('ektp.session', JSON.stringify(s));
+  });
+  await page.goto(`/#/orang/${target.demoNik}`);
+  await page.getByText('Sesi berakhir, silakan masuk kembali').waitFor();
+  assert.match(page.url(), /#\/masuk$/);
+  // Logging in again returns to the page that was asked for.
+  await page.getByLabel('Nama pengguna').fill(creds.operator.user);
+  await page.getByLabel('Kata sandi').fill(creds.operator.password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('heading', { name: 'Biodata' }).waitFor();
+  assert.match(page.url(), new RegExp(`#/orang/${target.demoNik}$`));
+  await page.context().close();
+});
+
+test('logout ends the session', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await page.getByText('Anda telah keluar.').waitFor();
+  await page.goto('/#/cari');
+  await page.getByLabel('Kata sandi').waitFor();
+  await page.context().close();
+});
