@@ -37,8 +37,8 @@ export async function renderCorrections(main, { isCurrent }) {
       approve.disabled = true; reject.disabled = true;
       try {
         const r = await api.decideCorrection(c.id, decision, reason.value.trim());
-        msg.replaceChildren(alertBox('success', `Permohonan ${c.id} untuk NIK ${c.nik}: ${r.status === 'approved' ? 'disetujui' : r.status === 'rejected' ? 'ditolak' : r.status}.`));
         await reload();
+        msg.replaceChildren(alertBox('success', `Permohonan ${c.id} untuk NIK ${c.nik}: ${r.status === 'approved' ? 'disetujui' : r.status === 'rejected' ? 'ditolak' : r.status}.`));
       } catch (e) {
         msg.replaceChildren(alertBox('error', e.message));
         approve.disabled = false; reject.disabled = false;
