@@ -20,7 +20,7 @@ export const DOCUMENT = {
 };
 export const EVENT = {
   birth: 'Kelahiran', new_family: 'Keluarga Baru', 'new-family': 'Keluarga Baru', marriage: 'Perkawinan', divorce: 'Perceraian',
-  death: 'Kematian', move: 'Pindah', family_split: 'Pecah KK', 'family-split': 'Pecah KK', correction: 'Pembetulan Biodata',
+  death: 'Kematian', move: 'Pindah', family_split: 'Pecah KK', 'family-split': 'Pecah KK', correction: 'Pembetulan Biodata', correction_requested: 'Permohonan Pembetulan', correction_approved: 'Pembetulan Disetujui', correction_rejected: 'Pembetulan Ditolak',
   registration: 'Pendaftaran', enrollment: 'Perekaman', card_printed: 'Pencetakan KTP-el',
 };
 export const CORRECTION_FIELD = {

@@ -140,7 +140,10 @@ test('a retry after a network error reuses the idempotency key', async () => {
   assert.match(keys[0], /^[0-9a-f-]{36}$/);
   assert.equal(keys[0], keys[1], 'same key on retry');
 
-  // A new submission after an answer gets a new key.
+  // The form is locked after a success; a new submission starts from a fresh form with a new key.
+  assert.equal(await page.getByRole('button', { name: 'Simpan' }).isVisible(), false);
+  await page.getByRole('button', { name: 'Isi formulir baru' }).click();
+  await page.getByLabel('Tempat lahir baru').fill('Pemalang');
   await page.getByLabel('Alasan pembetulan').fill('Uji kirim kedua');
   await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/api/v1/corrections') && r.request().method() === 'POST'),

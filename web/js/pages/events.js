@@ -2,6 +2,7 @@
 import { h, put, alertBox } from '../dom.js';
 import { api, NetworkError } from '../api.js';
 import { FORMS } from './event-forms.js';
+import { go } from '../router.js';
 
 export function renderEventIndex(main) {
   put(main, h('h2', {}, 'Peristiwa Kependudukan'),
@@ -15,12 +16,15 @@ export function renderEventForm(main, { params, query }) {
   const fields = spec.fields(query);
   const summary = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, 'Simpan');
+  // After a success the form is locked so the same event is not recorded twice by a second click.
+  const again = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => go(location.hash.slice(1)) }, 'Isi formulir baru');
+  let done = false;
   const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'form-h' },
     h('h2', { id: 'form-h' }, `Formulir ${spec.title}`),
     spec.help ? h('p', { class: 'muted' }, spec.help) : null,
     Object.values(fields).map((f) => f.el),
     summary,
-    h('div', {}, submit, h('a', { href: '#/peristiwa', class: 'button secondary' }, 'Batal')));
+    h('div', {}, submit, again, h('a', { href: '#/peristiwa', class: 'button secondary' }, 'Batal')));
 
   // One key per logical submission: kept while the outcome is unknown (network error), so a retry
   // cannot record the event twice; a fresh key after any answer from the server.
@@ -28,6 +32,7 @@ export function renderEventForm(main, { params, query }) {
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (done) return;
     summary.replaceChildren();
     let firstInvalid = null;
     for (const f of Object.values(fields)) {
@@ -55,6 +60,9 @@ export function renderEventForm(main, { params, query }) {
     try {
       const r = spec.endpoint ? await api.event(spec.endpoint, body) : await api.requestCorrection(body);
       pendingKey = null;
+      done = true;
+      submit.hidden = true;
+      again.hidden = false;
       summary.replaceChildren(h('div', { class: 'alert success', role: 'status' }, spec.success(r),
         r.replayed ? ' (Peristiwa ini sudah tercatat sebelumnya; tidak dicatat dua kali.)' : '',
         r.event_id ? h('span', { class: 'muted' }, ` Nomor peristiwa: ${r.event_id}.`) : ''));
