@@ -64,7 +64,12 @@ async function route() {
   const seq = ++renderSeq;
   const { path, query } = parseHash();
   const main = clear(document.getElementById('konten'));
-  const s = getSession();
+  let s = getSession();
+  if (s && s.expires_at && Date.parse(s.expires_at) < Date.now()) {
+    clearSession();
+    s = null;
+    loginNotice = { kind: 'error', text: 'Sesi berakhir, silakan masuk kembali' };
+  }
   if (path.length === 0) { go(s ? '/cari' : '/masuk'); return; }
   const found = matchRoute(routes, path);
   if (!found) {

@@ -54,6 +54,8 @@ export async function newPage(browser, baseUrl, options = {}) {
   const page = await context.newPage();
   page.pageErrors = [];
   page.on('pageerror', (e) => page.pageErrors.push(e.message));
+  // The server sends CSP default-src 'self': inline scripts/handlers or foreign origins would show up here.
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) page.pageErrors.push(m.text()); });
   return page;
 }
 

@@ -72,3 +72,19 @@ test('logout ends the session', async () => {
   await page.getByLabel('Kata sandi').waitFor();
   await page.context().close();
 });
+
+test('a session past its expires_at is ended before any request', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('ektp.session'));
+    s.expires_at = new Date(Date.now() - 1000).toISOString();
+    sessionStorage.setItem('ektp.session', JSON.stringify(s));
+  });
+  let sent = 0;
+  page.on('request', (r) => { if (r.url().includes('/api/v1/persons')) sent += 1; });
+  await page.goto(`/#/orang/${target.demoNik}`);
+  await page.getByText('Sesi berakhir, silakan masuk kembali').waitFor();
+  assert.equal(sent, 0);
+  await page.context().close();
+});
