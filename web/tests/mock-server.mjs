@@ -357,7 +357,7 @@ function correction(b, actor) {
   }
   checkText('reason', b.reason, 1000);
   correctionSeq += 1;
-  const c = { id: correctionSeq, nik: p.nik, fields: b.fields, reason: b.reason, requested_by: actor, status: 'pending' };
+  const c = { id: correctionSeq, nik: p.nik, fields: b.fields, reason: b.reason, requested_by: actor, status: 'pending', decided_by: '' };
   corrections.set(c.id, c);
   const e = addEvent('correction_requested', todayJakarta(), actor, [], { correction_id: c.id, fields: b.fields }, [p.nik]);
   return { event_id: e.id, correction_id: c.id, status: 'pending' };
@@ -411,7 +411,7 @@ function coverage(code) {
     return d;
   });
   total.persen_rekam = total.wajib_ktp ? Math.round((1000 * total.sudah_rekam) / total.wajib_ktp) / 10 : 0;
-  return { regency: { code, name: reg.name }, as_of: new Date().toISOString(), districts, total };
+  return { regency: { code, name: reg.name }, as_of: todayJakarta(), districts, total: { code, name: reg.name, ...total, anomalies: [] } };
 }
 
 const SERVICE_STANDARDS = {
@@ -509,8 +509,9 @@ async function apiRoute(req, res, url) {
   }
   if (is('GET', 'corrections')) {
     auth(req, WRITERS);
-    const st = url.searchParams.get('status');
-    return send(res, 200, { corrections: [...corrections.values()].filter((c) => !st || c.status === st) });
+    const st = url.searchParams.get('status') || 'pending';
+    if (!['pending', 'approved', 'rejected'].includes(st)) throw bad('status: one of pending, approved, rejected');
+    return send(res, 200, { corrections: [...corrections.values()].filter((c) => c.status === st) });
   }
   if (is('POST', 'corrections', '*', 'approve') || is('POST', 'corrections', '*', 'reject')) {
     const a = auth(req, ['supervisor']); const b = await readJson(req);
@@ -518,11 +519,10 @@ async function apiRoute(req, res, url) {
     if (!c) throw notFound(`correction ${p[1]} does not exist`);
     if (c.status !== 'pending') throw conflict(`correction ${c.id} is already ${c.status}`);
     c.status = p[2] === 'approve' ? 'approved' : 'rejected';
-    if (c.status === 'approved') {
-      const person = persons.get(c.nik); Object.assign(person, c.fields); person.version += 1;
-      addEvent('correction', todayJakarta(), a.username, [], { correction_id: c.id, fields: c.fields, reason: b.reason || '' }, [c.nik]);
-    }
-    return send(res, 200, { status: c.status });
+    if (c.status === 'approved') { const person = persons.get(c.nik); Object.assign(person, c.fields); person.version += 1; }
+    c.decided_by = a.username;
+    const e = addEvent('correction', todayJakarta(), a.username, [], { correction_id: c.id, decision: c.status, fields: c.fields, reason: b.reason || '' }, [c.nik]);
+    return send(res, 200, { correction_id: c.id, status: c.status, event_id: e.id, replayed: false });
   }
   if (is('POST', 'users')) {
     auth(req, ['admin']); const b = await readJson(req);

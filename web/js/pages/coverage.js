@@ -1,5 +1,5 @@
 // Cakupan perekaman: per-kecamatan enrollment coverage of a regency.
-import { h, put, table, waktu, alertBox } from '../dom.js';
+import { h, put, table, tanggal, waktu, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { regionPicker } from '../region-picker.js';
 import { DEFAULT_REGENCY } from '../config.js';
@@ -54,6 +54,6 @@ export async function renderCoverage(main, { params, isCurrent }) {
   const nAnom = c.districts.filter((d) => anomalies(d).length).length;
   out.replaceChildren(h('section', { class: 'card', 'aria-labelledby': 'cak-h' },
     h('h3', { id: 'cak-h' }, `${c.regency?.name || code} — ${c.districts.length} kecamatan`),
-    h('p', { class: 'muted' }, `Data per ${waktu(c.as_of)}. ${nAnom ? `${nAnom} kecamatan dengan anomali (ditandai kuning).` : 'Tidak ada anomali.'}`),
+    h('p', { class: 'muted' }, `Data per ${/^\d{4}-\d{2}-\d{2}$/.test(c.as_of || '') ? tanggal(c.as_of) : waktu(c.as_of)}. ${nAnom ? `${nAnom} kecamatan dengan anomali (ditandai kuning).` : 'Tidak ada anomali.'}`),
     table(cols, rows, { rowClass: (d) => (d.isTotal ? 'total' : anomalies(d).length ? 'anomali' : null) })));
 }
