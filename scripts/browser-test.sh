@@ -75,7 +75,7 @@ fi
 export EKTP_BASE_URL="http://127.0.0.1:$PORT" EKTP_DEMO_NIK="$DEMO_NIK"
 echo "browser-test: server pid $SERVER_PID at $EKTP_BASE_URL, demo NIK $DEMO_NIK"
 set +e
-node --test --test-reporter=spec web/tests/
+node --test --test-concurrency=1 --test-reporter=spec web/tests/
 status=$?
 set -e
 if [[ $status -ne 0 ]]; then

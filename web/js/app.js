@@ -96,7 +96,8 @@ async function route() {
     await r.render(main, ctx);
   } catch (e) {
     if (e && e.status === 401) return; // handled by the unauthorized handler
-    if (seq === renderSeq) main.append(alertBox('error', e && e.message ? e.message : String(e)));
+    const text = e && e.message ? e.message : String(e);
+    if (seq === renderSeq) main.append(alertBox('error', e && e.status === 404 ? `Data tidak ditemukan: ${text}` : text));
   }
 }
 

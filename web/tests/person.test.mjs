@@ -105,3 +105,18 @@ test('the person page fits a narrow phone screen', async () => {
   await page.screenshot({ path: path.join(RESULTS_DIR, 'person-phone.png'), fullPage: true });
   await page.context().close();
 });
+
+test('an unknown NIK finds nothing and its page says so', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  const unknown = '3327010101019999';
+  await page.getByLabel('NIK', { exact: true }).fill(unknown);
+  await page.getByRole('button', { name: 'Cari NIK' }).click();
+  await page.getByText('Tidak ada penduduk yang cocok.').waitFor();
+  await page.getByLabel('NIK', { exact: true }).fill('33270101010199');
+  await page.getByRole('button', { name: 'Cari NIK' }).click();
+  await page.getByText('NIK harus terdiri dari 16 digit angka').waitFor();
+  await page.goto(`/#/orang/${unknown}`);
+  await page.getByText('Data tidak ditemukan').waitFor();
+  await page.context().close();
+});

@@ -40,7 +40,8 @@ export async function renderSearch(main, { query }) {
         : h('section', { class: 'card', 'aria-label': 'Hasil pencarian' },
           h('h3', {}, `Hasil pencarian (${results.length})`), table(personColumns(), results)));
     } catch (e) {
-      out.replaceChildren(alertBox('error', e.message));
+      if (e.status === 404) out.replaceChildren(alertBox('info', 'Tidak ada penduduk yang cocok.'));
+      else if (e.status !== 401) out.replaceChildren(alertBox('error', e.message));
     }
   }
 
