@@ -415,13 +415,15 @@ function coverage(code) {
 }
 
 const SERVICE_STANDARDS = {
+  law: 'UU 25/2009 tentang Pelayanan Publik',
   services: [
     { id: 'ktp-el', name: 'Perekaman dan Penerbitan KTP-el', requirements: ['Berumur 17 tahun atau sudah/pernah kawin', 'Fotokopi Kartu Keluarga'],
       steps: ['Datang ke kantor kecamatan dengan membawa KK', 'Verifikasi biodata oleh petugas', 'Perekaman foto, tanda tangan, sidik jari dan iris', 'Pencetakan KTP-el setelah deduplikasi'], time: '14 hari kerja', cost: 'Rp 0' },
     { id: 'akta-kelahiran', name: 'Akta Kelahiran', requirements: ['Surat keterangan lahir dari dokter/bidan', 'Kartu Keluarga orang tua', 'KTP-el orang tua'],
       steps: ['Isi formulir F-2.01', 'Serahkan berkas ke petugas', 'Akta diterbitkan'], time: '1 hari kerja', cost: 'Rp 0' },
   ],
-  complaint: { channel: 'Layanan pengaduan Disdukcapil', phone: '1500-537', email: 'pengaduan@dukcapil.example.go.id', web: 'https://dukcapil.example.go.id/pengaduan' },
+  complaint: { name: 'Pengaduan layanan', channels: ['Loket pengaduan di kantor Disdukcapil dan kecamatan', 'SP4N-LAPOR! (lapor.go.id)'],
+    response_time: 'Setiap pengaduan mendapat nomor pelacakan dan ditanggapi paling lama 5 hari kerja' },
 };
 
 // ---------- HTTP ----------

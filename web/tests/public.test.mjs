@@ -1,7 +1,8 @@
 // Public pages and authentication: service standards without login, login failure, expired session.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launchBrowser, newPage, login, creds } from './helpers.mjs';
+import path from 'node:path';
+import { startTarget, launchBrowser, newPage, login, creds, RESULTS_DIR } from './helpers.mjs';
 
 let target; let browser;
 before(async () => { target = await startTarget(); browser = await launchBrowser(); });
@@ -16,6 +17,7 @@ test('service standards are public and state the cost Rp 0', async () => {
   assert.ok(await page.getByRole('heading', { name: 'Prosedur' }).first().isVisible());
   assert.ok(await page.getByRole('heading', { name: 'Pengaduan' }).isVisible());
   assert.equal(await page.getByRole('button', { name: 'Keluar' }).count(), 0, 'nobody is logged in');
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'standards.png'), fullPage: true });
   assert.deepEqual(page.pageErrors, []);
   await page.context().close();
 });

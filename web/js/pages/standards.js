@@ -2,11 +2,15 @@
 import { h, put } from '../dom.js';
 import { api } from '../api.js';
 
+const COMPLAINT_NAMES = { channel: 'Saluran', channels: 'Saluran pengaduan', phone: 'Telepon', email: 'Surel', web: 'Situs',
+  url: 'Situs', address: 'Alamat', hours: 'Jam layanan', response_time: 'Waktu tanggapan', description: 'Keterangan' };
+
 function complaintView(c) {
   if (!c || typeof c !== 'object') return c ? h('p', {}, String(c)) : null;
-  const NAMES = { name: 'Nama', channel: 'Saluran', phone: 'Telepon', telepon: 'Telepon', email: 'Surel', web: 'Situs', url: 'Situs', address: 'Alamat', alamat: 'Alamat', sms: 'SMS', whatsapp: 'WhatsApp', hours: 'Jam layanan', description: 'Keterangan' };
-  return h('dl', { class: 'bio' }, Object.entries(c).map(([k, v]) => [
-    h('dt', {}, NAMES[k] || k), h('dd', {}, Array.isArray(v) ? v.join(', ') : (typeof v === 'object' ? JSON.stringify(v) : String(v)))]));
+  return h('dl', { class: 'bio' }, Object.entries(c).filter(([k]) => k !== 'name').map(([k, v]) => [
+    h('dt', {}, COMPLAINT_NAMES[k] || k),
+    h('dd', {}, Array.isArray(v) ? h('ul', {}, v.map((x) => h('li', {}, typeof x === 'object' ? JSON.stringify(x) : String(x))))
+      : (typeof v === 'object' ? JSON.stringify(v) : String(v)))]));
 }
 
 export async function renderStandards(main, { isCurrent }) {
@@ -14,7 +18,7 @@ export async function renderStandards(main, { isCurrent }) {
   if (!isCurrent()) return;
   put(main, 
     h('h2', {}, 'Standar Pelayanan Administrasi Kependudukan'),
-    h('p', {}, 'Sesuai UU 25/2009 tentang Pelayanan Publik: persyaratan, prosedur, waktu, biaya, dan pengaduan.'),
+    h('p', {}, `Sesuai ${s.law || 'UU 25/2009 tentang Pelayanan Publik'}: persyaratan, prosedur, waktu, biaya, dan pengaduan.`),
     ...(s.services || []).map((sv) => h('section', { class: 'card', 'aria-labelledby': `sv-${sv.id}` },
       h('h3', { id: `sv-${sv.id}` }, sv.name),
       h('h4', {}, 'Persyaratan'), h('ul', {}, (sv.requirements || []).map((r) => h('li', {}, r))),
@@ -22,6 +26,6 @@ export async function renderStandards(main, { isCurrent }) {
       h('dl', { class: 'bio' },
         h('dt', {}, 'Waktu penyelesaian'), h('dd', {}, sv.time || '—'),
         h('dt', {}, 'Biaya'), h('dd', { class: 'biaya' }, sv.cost || '—')))),
-    h('section', { class: 'card', 'aria-labelledby': 'aduan-h' }, h('h3', { id: 'aduan-h' }, 'Pengaduan'), complaintView(s.complaint)),
+    h('section', { class: 'card', 'aria-labelledby': 'aduan-h' }, h('h3', { id: 'aduan-h' }, 'Pengaduan'), s.complaint?.name ? h('p', {}, s.complaint.name) : null, complaintView(s.complaint)),
   );
 }
