@@ -62,6 +62,8 @@ export const api = {
   corrections: (status = 'pending') => send('GET', `/corrections?status=${enc(status)}`),
   decideCorrection: (id, decision, reason) =>
     send('POST', `/corrections/${enc(id)}/${decision}`, { body: reason ? { reason } : {} }),
+  addUser: (username, password, role) => send('POST', '/users', { body: { username, password, role } }),
+  auditVerify: () => send('GET', '/audit/verify'),
   /** Fetches a PDF with the token and returns a Blob. */
   pdf: async (path) => (await send('GET', path, { raw: true })).blob(),
 };

@@ -11,6 +11,7 @@ import { renderEventIndex, renderEventForm } from './pages/events.js';
 import { renderCorrections } from './pages/corrections.js';
 import { renderCoverage } from './pages/coverage.js';
 import { renderStandards } from './pages/standards.js';
+import { renderAdmin } from './pages/admin.js';
 
 const STAFF = ['operator', 'supervisor', 'admin'];
 const WRITERS = ['operator', 'supervisor'];
@@ -23,6 +24,7 @@ const routes = [
   { match: ['peristiwa'], render: renderEventIndex, roles: WRITERS, title: 'Peristiwa Kependudukan', nav: 'peristiwa' },
   { match: ['peristiwa', ':kind'], render: renderEventForm, roles: WRITERS, title: 'Formulir Peristiwa', nav: 'peristiwa' },
   { match: ['persetujuan'], render: renderCorrections, roles: ['supervisor'], title: 'Persetujuan Pembetulan', nav: 'persetujuan' },
+  { match: ['admin'], render: renderAdmin, roles: ['admin'], title: 'Administrasi', nav: 'admin' },
   { match: ['cakupan'], render: renderCoverage, roles: STAFF, title: 'Cakupan Perekaman', nav: 'cakupan' },
   { match: ['cakupan', ':code'], render: renderCoverage, roles: STAFF, title: 'Cakupan Perekaman', nav: 'cakupan' },
 ];
@@ -32,6 +34,7 @@ const NAV = [
   { id: 'peristiwa', href: '#/peristiwa', text: 'Peristiwa', roles: WRITERS },
   { id: 'persetujuan', href: '#/persetujuan', text: 'Persetujuan Pembetulan', roles: ['supervisor'] },
   { id: 'cakupan', href: '#/cakupan', text: 'Cakupan Perekaman', roles: STAFF },
+  { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'] },
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
 ];
 

@@ -90,3 +90,29 @@ test('a session past its expires_at is ended before any request', async () => {
   assert.equal(sent, 0);
   await page.context().close();
 });
+
+test('admin adds a user who can then log in; the audit chain verifies', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'admin');
+  await page.getByRole('link', { name: 'Administrasi' }).click();
+  const name = `petugas${Date.now().toString(36)}`;
+  await page.getByLabel('Nama pengguna baru').fill(name);
+  await page.getByLabel('Kata sandi awal').fill('pendek');
+  await page.getByLabel('Peran').selectOption('operator');
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click();
+  await page.getByText('Kata sandi paling sedikit 8 karakter.').waitFor();
+  await page.getByLabel('Kata sandi awal').fill('kata-sandi-panjang-1');
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click();
+  await page.getByText(`Pengguna ${name} (Operator (petugas)) ditambahkan.`).waitFor();
+  await page.getByRole('button', { name: 'Periksa rantai audit' }).click();
+  await page.getByText(/Rantai audit utuh: \d+ catatan\./).waitFor();
+  await page.context().close();
+
+  const op = await newPage(browser, target.baseUrl);
+  await op.goto('/#/masuk');
+  await op.getByLabel('Nama pengguna').fill(name);
+  await op.getByLabel('Kata sandi').fill('kata-sandi-panjang-1');
+  await op.getByRole('button', { name: 'Masuk' }).click();
+  await op.getByRole('link', { name: 'Peristiwa' }).waitFor();
+  await op.context().close();
+});
