@@ -45,3 +45,29 @@ test('an operator is told that approving corrections is not for their role', asy
   await op.getByText('Peran Anda tidak berwenang membuka halaman ini.').waitFor();
   await op.context().close();
 });
+
+test('a supervisor rejects a correction; the person is unchanged', async () => {
+  const name = `Nama Salah ${Date.now().toString(36).toUpperCase()}`;
+  const op = await newPage(browser, target.baseUrl);
+  await login(op, 'operator');
+  await op.goto(`/#/peristiwa/pembetulan?nik=${target.demoNik}`);
+  await op.getByLabel('Nama baru').fill(name);
+  await op.getByLabel('Alasan pembetulan').fill('Permohonan tanpa dokumen');
+  await op.getByRole('button', { name: 'Simpan' }).click();
+  await op.locator('.alert.success').waitFor();
+  await op.context().close();
+
+  const sv = await newPage(browser, target.baseUrl);
+  await login(sv, 'supervisor');
+  await sv.goto('/#/persetujuan');
+  const row = sv.getByRole('row').filter({ hasText: name });
+  await row.waitFor();
+  await row.getByRole('textbox').fill('Tidak ada dokumen pendukung');
+  await row.getByRole('button', { name: 'Tolak' }).click();
+  await sv.locator('.alert.success').filter({ hasText: 'ditolak' }).waitFor();
+  assert.equal(await sv.getByRole('row').filter({ hasText: name }).count(), 0);
+  await sv.goto(`/#/orang/${target.demoNik}`);
+  const dd = sv.getByRole('region', { name: 'Biodata' }).locator('dt:text-is("Nama") + dd');
+  assert.notEqual(await dd.textContent(), name);
+  await sv.context().close();
+});

@@ -33,3 +33,19 @@ test('the coverage page lists the 14 kecamatan of Pemalang', async () => {
   await page.screenshot({ path: path.join(RESULTS_DIR, 'coverage.png'), fullPage: true });
   await page.context().close();
 });
+
+test('another regency can be chosen', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.goto('/#/cakupan');
+  await page.getByRole('region', { name: /Kabupaten Pemalang/ }).waitFor();
+  const regency = page.getByLabel('Kabupaten/Kota');
+  await regency.locator('option[value="3328"]').waitFor({ state: 'attached' });
+  await regency.selectOption('3328');
+  await page.getByRole('button', { name: 'Tampilkan' }).click();
+  await page.waitForURL(/#\/cakupan\/3328$/);
+  const section = page.getByRole('region', { name: /Tegal/ });
+  await section.waitFor();
+  assert.match(await section.getByRole('heading').textContent(), /^Kabupaten Tegal — \d+ kecamatan$/);
+  await page.context().close();
+});

@@ -24,7 +24,7 @@ function anomalies(d) {
 export async function renderCoverage(main, { params, isCurrent }) {
   const code = params.code || DEFAULT_REGENCY;
   const picker = regionPicker({ depth: 2, initial: code });
-  const form = h('form', { class: 'card', 'aria-label': 'Pilih kabupaten/kota' },
+  const form = h('form', { class: 'card', 'aria-label': 'Pilih wilayah laporan' },
     h('h2', {}, 'Cakupan Perekaman KTP-el'), picker.el, h('button', { type: 'submit' }, 'Tampilkan'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
