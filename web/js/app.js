@@ -97,6 +97,11 @@ async function route() {
   loginNotice = null;
   try {
     await r.render(main, ctx);
+    // Move focus to the new page's heading (screen readers announce it) unless the page focused a field.
+    if (seq === renderSeq && !main.contains(document.activeElement)) {
+      const heading = main.querySelector('h2');
+      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    }
   } catch (e) {
     if (e && e.status === 401) return; // handled by the unauthorized handler
     const text = e && e.message ? e.message : String(e);
@@ -108,6 +113,12 @@ setUnauthorizedHandler(() => {
   loginNotice = { kind: 'error', text: 'Sesi berakhir, silakan masuk kembali' };
   if (parseHash().path[0] !== 'masuk') sessionStorage.setItem('ektp.after-login', location.hash);
   go('/masuk');
+});
+
+// The skip link must not change the hash (that is the router's).
+document.querySelector('.skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  document.getElementById('konten').focus();
 });
 
 window.addEventListener('hashchange', route);

@@ -116,3 +116,16 @@ test('admin adds a user who can then log in; the audit chain verifies', async ()
   await op.getByRole('link', { name: 'Peristiwa' }).waitFor();
   await op.context().close();
 });
+
+test('keyboard: the skip link moves focus to the content without changing the route', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/#/standar-pelayanan');
+  await page.getByRole('heading', { name: 'Standar Pelayanan Administrasi Kependudukan' }).waitFor();
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Langsung ke konten');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'konten');
+  assert.match(page.url(), /#\/standar-pelayanan$/);
+  await page.context().close();
+});
