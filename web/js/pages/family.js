@@ -23,7 +23,7 @@ export async function renderFamily(main, { params, isCurrent }) {
       h('h3', { id: 'anggota-h' }, `Anggota keluarga (${f.members.length})`),
       table([
         { label: 'NIK', value: (p) => h('a', { href: `#/orang/${p.nik}` }, p.nik) },
-        { label: 'Nama', value: (p) => p.name },
+        { label: 'Nama', value: (p) => (p.alive === false ? `${p.name} (meninggal)` : p.name) },
         { label: 'Hubungan', value: (p) => label(RELATION, p.relation) },
         { label: 'Jenis kelamin', value: (p) => label(SEX, p.sex) },
         { label: 'Tanggal lahir', value: (p) => tanggal(p.birth_date) },
