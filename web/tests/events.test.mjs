@@ -113,6 +113,9 @@ test('the server\'s error message is shown next to the form (death before birth)
   const shown = page.locator('form .server-error');
   await shown.waitFor();
   assert.ok((await shown.textContent()).includes(error.message), `shows "${error.message}" as-is`);
+  if (error.message.startsWith('date:')) {
+    assert.equal(await page.getByLabel('Tanggal kematian').getAttribute('aria-invalid'), 'true', 'the named field is marked');
+  }
   // The person is still alive.
   await page.goto(`/#/orang/${target.demoNik}`);
   const status = page.getByRole('region', { name: 'Biodata' }).locator('dt:text-is("Status hidup") + dd');

@@ -72,6 +72,9 @@ export function renderEventForm(main, { params, query }) {
       } else {
         pendingKey = null;
         if (e.status === 401) return;
+        // Messages start with the field they concern ("date: …", "new_family.address.rt: …"): mark it too.
+        const named = /^([a-z_]+)(?=[.[:])/.exec(e.message);
+        if (named && fields[named[1]]) fields[named[1]].showError(e.message);
         summary.replaceChildren(h('div', { class: 'alert error server-error', role: 'alert' },
           h('strong', {}, e.status === 409 ? 'Ditolak (konflik): ' : e.status === 403 ? 'Tidak berwenang: ' : 'Ditolak server: '), e.message));
       }
