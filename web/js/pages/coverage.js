@@ -29,6 +29,7 @@ export async function renderCoverage(main, { params, isCurrent }) {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (picker.value()) go(`/cakupan/${picker.value()}`);
+    else out.replaceChildren(alertBox('error', 'Pilih kabupaten/kota terlebih dahulu.'));
   });
   const out = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Memuat cakupan…'));
   put(main, form, out);
