@@ -2,7 +2,7 @@
 # Real-browser tests of the web front end against a real `ektp serve`.
 # Usage: scripts/browser-test.sh BUILD_DIR
 # Creates a temporary SQLite database with an admin, an operator and a supervisor, serves the demo
-# regency 3327 (Pemalang) with web/ as the web root on a free port, runs `node --test web/tests/`
+# regency 3327 (Pemalang) with web/ as the web root on a free port (--port 0), runs `node --test web/tests/`
 # with EKTP_* variables, and stops the server by its PID. Exit status = the tests'.
 set -euo pipefail
 BUILD_DIR=${1:?usage: scripts/browser-test.sh BUILD_DIR}
@@ -39,28 +39,23 @@ printf '%s\n' "$EKTP_ADMIN_PASSWORD" | "$EKTP" user add --db "$DB" --username "$
 printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --password-stdin
 printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --password-stdin
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-started=0
-for attempt in 1 2 3; do
-  PORT=$(free_port)
-  "$EKTP" serve --db "$DB" --port "$PORT" --demo 3327 --demo-size 2000 --web-root web >"$TMP/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 120); do   # 60 s
-    if curl -fsS --max-time 2 "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1; then started=1; break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  [[ $started == 1 ]] && break
-  echo "browser-test: server did not come up on port $PORT (attempt $attempt):" >&2
-  tail -20 "$TMP/server.log" >&2 || true
-  kill -KILL "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+# --port 0: the server picks a free port and prints "listening on http://ADDR:PORT/" (no race).
+"$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 2000 --web-root web >"$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+PORT=
+for _ in $(seq 120); do   # 60 s: the demo population is generated at start-up
+  if [[ -z $PORT ]]; then
+    PORT=$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$TMP/server.log" | head -1)
+  fi
+  if [[ -n $PORT ]] && curl -fsS --max-time 2 "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "browser-test: the server exited:" >&2; tail -40 "$TMP/server.log" >&2; exit 1
+  fi
+  sleep 0.5
 done
-[[ $started == 1 ]] || exit 1
+if [[ -z $PORT ]] || ! curl -fsS --max-time 2 "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1; then
+  echo "browser-test: the server did not answer /api/v1/health within 60 s:" >&2; tail -40 "$TMP/server.log" >&2; exit 1
+fi
 
 # An adult head of a family that has a wife (the birth scenario registers a child for her).
 DEMO_NIK=$(sqlite3 "$TMP/ektp.db" "select f.head_nik from families f join persons h on h.nik = f.head_nik
