@@ -1,0 +1,78 @@
+// API client for /api/v1 (docs/api.md). Every call sends the bearer token; a 401 ends the session.
+import { getSession, clearSession } from './session.js';
+
+export const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+}
+/** The request never got an answer (offline, server down): the same idempotency key may be retried. */
+export class NetworkError extends Error {}
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+const enc = encodeURIComponent;
+
+async function send(method, path, { body, auth = true, raw = false } = {}) {
+  const headers = { Accept: raw ? '*/*' : 'application/json' };
+  const session = getSession();
+  if (auth && session) headers.Authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new NetworkError('Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.');
+  }
+  if (res.status === 401 && auth) {
+    clearSession();
+    onUnauthorized();
+    throw new ApiError(401, 'unauthenticated', 'Sesi berakhir, silakan masuk kembali');
+  }
+  if (!res.ok) {
+    let code = 'http_' + res.status; let message = `Server menjawab ${res.status}`;
+    try {
+      const j = await res.json();
+      if (j && j.error) { code = j.error.code || code; message = j.error.message || message; }
+    } catch { /* not JSON */ }
+    if (res.status >= 500) throw new NetworkError(`Kesalahan server (${res.status}): ${message}`);
+    throw new ApiError(res.status, code, message);
+  }
+  if (raw) return res;
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+export const api = {
+  health: () => send('GET', '/health', { auth: false }),
+  login: (username, password) => send('POST', '/auth/login', { body: { username, password }, auth: false }),
+  logout: () => send('POST', '/auth/logout'),
+  serviceStandards: () => send('GET', '/service-standards', { auth: false }),
+  region: (code) => send('GET', `/regions/${enc(code)}`, { auth: false }),
+  person: (nik) => send('GET', `/persons/${enc(nik)}`),
+  searchByNik: (nik) => send('GET', `/persons?nik=${enc(nik)}`),
+  searchByName: (name, birthDate) =>
+    send('GET', `/persons?name=${enc(name)}` + (birthDate ? `&birth_date=${enc(birthDate)}` : '')),
+  history: (nik) => send('GET', `/persons/${enc(nik)}/history`),
+  family: (kk) => send('GET', `/families/${enc(kk)}`),
+  coverage: (code) => send('GET', `/coverage/${enc(code)}`),
+  event: (kind, body) => send('POST', `/events/${kind}`, { body }),
+  requestCorrection: (body) => send('POST', '/corrections', { body }),
+  corrections: (status = 'pending') => send('GET', `/corrections?status=${enc(status)}`),
+  decideCorrection: (id, decision, reason) =>
+    send('POST', `/corrections/${enc(id)}/${decision}`, { body: reason ? { reason } : {} }),
+  addUser: (username, password, role) => send('POST', '/users', { body: { username, password, role } }),
+  auditVerify: () => send('GET', '/audit/verify'),
+  /** Fetches a PDF with the token and returns a Blob. */
+  pdf: async (path) => (await send('GET', path, { raw: true })).blob(),
+};
+
+/** Saves a blob as a file via a temporary object URL. */
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url; a.download = filename; a.style.display = 'none';
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+}

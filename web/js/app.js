@@ -1,0 +1,125 @@
+// Entry point: navigation, routing, session handling.
+import { h, clear, alertBox } from './dom.js';
+import { api, setUnauthorizedHandler } from './api.js';
+import { getSession, clearSession } from './session.js';
+import { parseHash, go, matchRoute } from './router.js';
+import { renderLogin } from './pages/login.js';
+import { renderSearch } from './pages/search.js';
+import { renderPerson } from './pages/person.js';
+import { renderFamily } from './pages/family.js';
+import { renderEventIndex, renderEventForm } from './pages/events.js';
+import { renderCorrections } from './pages/corrections.js';
+import { renderCoverage } from './pages/coverage.js';
+import { renderStandards } from './pages/standards.js';
+import { renderAdmin } from './pages/admin.js';
+
+const STAFF = ['operator', 'supervisor', 'admin'];
+const WRITERS = ['operator', 'supervisor'];
+const routes = [
+  { match: ['masuk'], render: renderLogin, title: 'Masuk' },
+  { match: ['standar-pelayanan'], render: renderStandards, title: 'Standar Pelayanan', nav: 'standar-pelayanan' },
+  { match: ['cari'], render: renderSearch, roles: STAFF, title: 'Cari Penduduk', nav: 'cari' },
+  { match: ['orang', ':nik'], render: renderPerson, roles: STAFF, title: 'Biodata Penduduk', nav: 'cari' },
+  { match: ['kk', ':kk'], render: renderFamily, roles: STAFF, title: 'Kartu Keluarga', nav: 'cari' },
+  { match: ['peristiwa'], render: renderEventIndex, roles: WRITERS, title: 'Peristiwa Kependudukan', nav: 'peristiwa' },
+  { match: ['peristiwa', ':kind'], render: renderEventForm, roles: WRITERS, title: 'Formulir Peristiwa', nav: 'peristiwa' },
+  { match: ['persetujuan'], render: renderCorrections, roles: ['supervisor'], title: 'Persetujuan Pembetulan', nav: 'persetujuan' },
+  { match: ['admin'], render: renderAdmin, roles: ['admin'], title: 'Administrasi', nav: 'admin' },
+  { match: ['cakupan'], render: renderCoverage, roles: STAFF, title: 'Cakupan Perekaman', nav: 'cakupan' },
+  { match: ['cakupan', ':code'], render: renderCoverage, roles: STAFF, title: 'Cakupan Perekaman', nav: 'cakupan' },
+];
+
+const NAV = [
+  { id: 'cari', href: '#/cari', text: 'Cari Penduduk', roles: STAFF },
+  { id: 'peristiwa', href: '#/peristiwa', text: 'Peristiwa', roles: WRITERS },
+  { id: 'persetujuan', href: '#/persetujuan', text: 'Persetujuan Pembetulan', roles: ['supervisor'] },
+  { id: 'cakupan', href: '#/cakupan', text: 'Cakupan Perekaman', roles: STAFF },
+  { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'] },
+  { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
+];
+
+let loginNotice = null;
+
+function renderNav(active) {
+  const nav = clear(document.getElementById('nav'));
+  const s = getSession();
+  const items = NAV.filter((n) => !n.roles || (s && n.roles.includes(s.role)));
+  const ul = h('ul', {}, items.map((n) =>
+    h('li', {}, h('a', { href: n.href, 'aria-current': n.id === active ? 'page' : null }, n.text))));
+  if (s) {
+    ul.append(h('li', { class: 'who' }, `${s.username} (${s.role})`));
+    ul.append(h('li', {}, h('button', { type: 'button', onclick: logout }, 'Keluar')));
+  } else {
+    ul.append(h('li', {}, h('a', { href: '#/masuk', 'aria-current': active === 'masuk' ? 'page' : null }, 'Masuk')));
+  }
+  nav.append(ul);
+}
+
+async function logout() {
+  try { await api.logout(); } catch { /* the session ends locally anyway */ }
+  clearSession();
+  loginNotice = { kind: 'info', text: 'Anda telah keluar.' };
+  go('/masuk');
+}
+
+let renderSeq = 0;
+async function route() {
+  const seq = ++renderSeq;
+  const { path, query } = parseHash();
+  const main = clear(document.getElementById('konten'));
+  let s = getSession();
+  if (s && s.expires_at && Date.parse(s.expires_at) < Date.now()) {
+    clearSession();
+    s = null;
+    loginNotice = { kind: 'error', text: 'Sesi berakhir, silakan masuk kembali' };
+  }
+  if (path.length === 0) { go(s ? '/cari' : '/masuk'); return; }
+  const found = matchRoute(routes, path);
+  if (!found) {
+    renderNav(null);
+    main.append(h('h2', {}, 'Halaman tidak ditemukan'), h('p', {}, h('a', { href: '#/' }, 'Kembali ke beranda')));
+    return;
+  }
+  const { route: r, params } = found;
+  if (r.roles && !s) {
+    loginNotice = loginNotice || { kind: 'info', text: 'Silakan masuk terlebih dahulu.' };
+    sessionStorage.setItem('ektp.after-login', location.hash);
+    go('/masuk');
+    return;
+  }
+  renderNav(r.nav || path[0]);
+  document.title = `${r.title} — ektp`;
+  if (r.roles && !r.roles.includes(s.role)) {
+    main.append(h('h2', {}, r.title), alertBox('error', 'Peran Anda tidak berwenang membuka halaman ini.'));
+    return;
+  }
+  const ctx = { params, query, notice: loginNotice, isCurrent: () => seq === renderSeq };
+  loginNotice = null;
+  try {
+    await r.render(main, ctx);
+    // Move focus to the new page's heading (screen readers announce it) unless the page focused a field.
+    if (seq === renderSeq && !main.contains(document.activeElement)) {
+      const heading = main.querySelector('h2');
+      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    }
+  } catch (e) {
+    if (e && e.status === 401) return; // handled by the unauthorized handler
+    const text = e && e.message ? e.message : String(e);
+    if (seq === renderSeq) main.append(alertBox('error', e && e.status === 404 ? `Data tidak ditemukan: ${text}` : text));
+  }
+}
+
+setUnauthorizedHandler(() => {
+  loginNotice = { kind: 'error', text: 'Sesi berakhir, silakan masuk kembali' };
+  if (parseHash().path[0] !== 'masuk') sessionStorage.setItem('ektp.after-login', location.hash);
+  go('/masuk');
+});
+
+// The skip link must not change the hash (that is the router's).
+document.querySelector('.skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  document.getElementById('konten').focus();
+});
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,37 @@
+// Indonesian labels for the API's vocabularies (docs/api.md).
+
+export const RELIGION = { islam: 'Islam', kristen: 'Kristen', katolik: 'Katolik', hindu: 'Hindu', buddha: 'Buddha', khonghucu: 'Khonghucu', kepercayaan: 'Kepercayaan' };
+export const MARITAL = { belum_kawin: 'Belum Kawin', kawin: 'Kawin', cerai_hidup: 'Cerai Hidup', cerai_mati: 'Cerai Mati' };
+export const RELATION = {
+  kepala_keluarga: 'Kepala Keluarga', suami: 'Suami', istri: 'Istri', anak: 'Anak', menantu: 'Menantu', cucu: 'Cucu',
+  orang_tua: 'Orang Tua', mertua: 'Mertua', famili_lain: 'Famili Lain', lainnya: 'Lainnya',
+};
+export const EDUCATION = {
+  tidak_sekolah: 'Tidak/Belum Sekolah', belum_tamat_sd: 'Belum Tamat SD/Sederajat', sd: 'Tamat SD/Sederajat', smp: 'SLTP/Sederajat',
+  sma: 'SLTA/Sederajat', d1: 'Diploma I/II', d3: 'Akademi/Diploma III/Sarjana Muda', s1: 'Diploma IV/Strata I', s2: 'Strata II', s3: 'Strata III',
+};
+export const BLOOD = { A: 'A', B: 'B', AB: 'AB', O: 'O', '-': 'Tidak tahu (-)' };
+export const CITIZENSHIP = { WNI: 'WNI', WNA: 'WNA' };
+export const SEX = { M: 'Laki-laki', F: 'Perempuan' };
+export const DOCUMENT = {
+  surat_keterangan_lahir: 'Surat Keterangan Lahir', akta_kelahiran: 'Akta Kelahiran', surat_nikah: 'Surat/Buku Nikah',
+  akta_perceraian: 'Akta Perceraian', surat_kematian: 'Surat Keterangan Kematian', surat_pindah: 'Surat Keterangan Pindah',
+  kartu_keluarga: 'Kartu Keluarga', lainnya: 'Lainnya',
+};
+export const EVENT = {
+  birth: 'Kelahiran', new_family: 'Keluarga Baru', 'new-family': 'Keluarga Baru', marriage: 'Perkawinan', divorce: 'Perceraian',
+  death: 'Kematian', move: 'Pindah', family_split: 'Pecah KK', 'family-split': 'Pecah KK', correction: 'Pembetulan Biodata', correction_requested: 'Permohonan Pembetulan', correction_approved: 'Pembetulan Disetujui', correction_rejected: 'Pembetulan Ditolak',
+  registration: 'Pendaftaran', enrollment: 'Perekaman', card_printed: 'Pencetakan KTP-el',
+};
+export const CORRECTION_FIELD = {
+  name: 'Nama', birth_place: 'Tempat Lahir', occupation: 'Pekerjaan', religion: 'Agama', education: 'Pendidikan', blood_type: 'Golongan Darah',
+};
+export const LEVEL = { province: 'Provinsi', regency: 'Kabupaten/Kota', district: 'Kecamatan', village: 'Desa/Kelurahan' };
+
+/** Label for a vocabulary value; unknown values are shown as they came. */
+export function label(vocab, value) {
+  if (value === undefined || value === null || value === '') return '—';
+  return Object.prototype.hasOwnProperty.call(vocab, value) ? vocab[value] : String(value);
+}
+
+export const yaTidak = (b) => (b ? 'Ya' : 'Tidak');

@@ -1,0 +1,131 @@
+// Public pages and authentication: service standards without login, login failure, expired session.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startTarget, launchBrowser, newPage, login, creds, RESULTS_DIR } from './helpers.mjs';
+
+let target; let browser;
+before(async () => { target = await startTarget(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await target?.stop(); });
+
+test('service standards are public and state the cost Rp 0', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/#/standar-pelayanan');
+  await page.getByRole('heading', { name: 'Standar Pelayanan Administrasi Kependudukan' }).waitFor();
+  assert.ok(await page.locator('dd.biaya', { hasText: 'Rp 0' }).count() >= 1, 'cost "Rp 0" is shown');
+  assert.ok(await page.getByRole('heading', { name: 'Persyaratan' }).first().isVisible());
+  assert.ok(await page.getByRole('heading', { name: 'Prosedur' }).first().isVisible());
+  assert.ok(await page.getByRole('heading', { name: 'Pengaduan' }).isVisible());
+  assert.equal(await page.getByRole('button', { name: 'Keluar' }).count(), 0, 'nobody is logged in');
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'standards.png'), fullPage: true });
+  assert.deepEqual(page.pageErrors, []);
+  await page.context().close();
+});
+
+test('a wrong password shows a message and keeps the user on the login page', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/');
+  await page.getByLabel('Nama pengguna').fill(creds.operator.user);
+  await page.getByLabel('Kata sandi').fill('salah-sekali');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nama pengguna atau kata sandi salah.' }).waitFor();
+  assert.match(page.url(), /#\/masuk$/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('ektp.session')), null);
+  await page.context().close();
+});
+
+test('empty login fields are refused without a request', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  let posted = false;
+  page.on('request', (r) => { if (r.url().includes('/auth/login')) posted = true; });
+  await page.goto('/#/masuk');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wajib diisi' }).waitFor();
+  assert.equal(posted, false);
+  await page.context().close();
+});
+
+test('an expired token sends the user back to login with "Sesi berakhir"', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('ektp.session'));
+    s.token = 'kedaluwarsa';
+    sessionStorage.setItem('ektp.session', JSON.stringify(s));
+  });
+  await page.goto(`/#/orang/${target.demoNik}`);
+  await page.getByText('Sesi berakhir, silakan masuk kembali').waitFor();
+  assert.match(page.url(), /#\/masuk$/);
+  // Logging in again returns to the page that was asked for.
+  await page.getByLabel('Nama pengguna').fill(creds.operator.user);
+  await page.getByLabel('Kata sandi').fill(creds.operator.password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('heading', { name: 'Biodata' }).waitFor();
+  assert.match(page.url(), new RegExp(`#/orang/${target.demoNik}$`));
+  await page.context().close();
+});
+
+test('logout ends the session', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await page.getByText('Anda telah keluar.').waitFor();
+  await page.goto('/#/cari');
+  await page.getByLabel('Kata sandi').waitFor();
+  await page.context().close();
+});
+
+test('a session past its expires_at is ended before any request', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'operator');
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('ektp.session'));
+    s.expires_at = new Date(Date.now() - 1000).toISOString();
+    sessionStorage.setItem('ektp.session', JSON.stringify(s));
+  });
+  let sent = 0;
+  page.on('request', (r) => { if (r.url().includes('/api/v1/persons')) sent += 1; });
+  await page.goto(`/#/orang/${target.demoNik}`);
+  await page.getByText('Sesi berakhir, silakan masuk kembali').waitFor();
+  assert.equal(sent, 0);
+  await page.context().close();
+});
+
+test('admin adds a user who can then log in; the audit chain verifies', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'admin');
+  await page.getByRole('link', { name: 'Administrasi' }).click();
+  const name = `petugas${Date.now().toString(36)}`;
+  await page.getByLabel('Nama pengguna baru').fill(name);
+  await page.getByLabel('Kata sandi awal').fill('pendek');
+  await page.getByLabel('Peran').selectOption('operator');
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click();
+  await page.getByText('Kata sandi paling sedikit 8 karakter.').waitFor();
+  await page.getByLabel('Kata sandi awal').fill('kata-sandi-panjang-1');
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click();
+  await page.getByText(`Pengguna ${name} (Operator (petugas)) ditambahkan.`).waitFor();
+  await page.getByRole('button', { name: 'Periksa rantai audit' }).click();
+  await page.getByText(/Rantai audit utuh: \d+ catatan\./).waitFor();
+  await page.context().close();
+
+  const op = await newPage(browser, target.baseUrl);
+  await op.goto('/#/masuk');
+  await op.getByLabel('Nama pengguna').fill(name);
+  await op.getByLabel('Kata sandi').fill('kata-sandi-panjang-1');
+  await op.getByRole('button', { name: 'Masuk' }).click();
+  await op.getByRole('link', { name: 'Peristiwa' }).waitFor();
+  await op.context().close();
+});
+
+test('keyboard: the skip link moves focus to the content without changing the route', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/#/standar-pelayanan');
+  await page.getByRole('heading', { name: 'Standar Pelayanan Administrasi Kependudukan' }).waitFor();
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Langsung ke konten');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'konten');
+  assert.match(page.url(), /#\/standar-pelayanan$/);
+  await page.context().close();
+});
