@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# HTTP test of the registry API against a real `ektp serve` on SQLite: the README walk-through
+# (login → birth → marriage → move → audit verify) plus the error statuses of docs/api.md.
+# Usage: tests/http/api_walkthrough.sh BUILD_DIR
+set -euo pipefail
+BUILD_DIR=$(cd "${1:?usage: api_walkthrough.sh BUILD_DIR}" && pwd)
+EKTP="$BUILD_DIR/ektp"
+TMP=$(mktemp -d /tmp/ektp-http.XXXXXX)
+SERVER_PID=
+cleanup() {
+  [[ -n $SERVER_PID ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+DB="sqlite:$TMP/ektp.db"
+passed=0 failed=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1: expected '$2', got '$3'"; fi
+}
+
+"$EKTP" db migrate --db "$DB" >/dev/null
+echo "admin-password-1" | "$EKTP" user add --db "$DB" --username admin --role admin --password-stdin >/dev/null
+echo "operator-password-1" | "$EKTP" user add --db "$DB" --username op1 --role operator --password-stdin >/dev/null
+check "user add rejects a bad role" 1 "$(echo x12345678 | "$EKTP" user add --db "$DB" --username x1 --role king --password-stdin >/dev/null 2>&1; echo $?)"
+"$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 3000 >"$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+PORT=
+for _ in $(seq 120); do
+  PORT=$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$TMP/server.log" | head -1)
+  [[ -n $PORT ]] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TMP/server.log"; exit 1; }
+  sleep 0.5
+done
+[[ -n $PORT ]] || { echo "server did not start"; cat "$TMP/server.log"; exit 1; }
+API="http://127.0.0.1:$PORT/api/v1"
+status() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval(sys.argv[1]))" "$1"; }
+
+check "health" 200 "$(status "$API/health")"
+check "login wrong password" 401 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"wrong-one"}')"
+check "login" 200 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
+OP=$(json 'd["token"]')
+status -X POST "$API/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+ADMIN=$(json 'd["token"]')
+H=(-H "Authorization: Bearer $OP")
+
+check "no token" 401 "$(status "$API/persons/3327015508900001")"
+check "forged token" 401 "$(status -H "Authorization: Bearer $(printf 'a%.0s' {1..64})" "$API/persons/3327015508900001")"
+check "operator on admin endpoint" 403 "$(status "${H[@]}" "$API/audit/verify")"
+check "unknown NIK" 404 "$(status "${H[@]}" "$API/persons/3327015508900001")"
+
+# A married woman from the demo, with her husband heading the card.
+WIFE=$(sqlite3 "$TMP/ektp.db" "select w.nik from persons w join families f on f.kk_number = w.kk_number
+  where w.relation = 'istri' and w.alive = 1 and f.active = 1 and w.birth_date > date('now','-40 years') limit 1")
+check "read person" 200 "$(status "${H[@]}" "$API/persons/$WIFE")"
+KK=$(json 'd["kk_number"]')
+check "family card" 200 "$(status "${H[@]}" "$API/families/$KK")"
+check "biodata pdf" 200 "$(status "${H[@]}" "$API/persons/$WIFE/biodata.pdf")"
+check "pdf magic" "%PDF-" "$(head -c5 "$TMP/body")"
+
+BIRTH='{"idempotency_key":"walk-birth-1","name":"Dewi Lestari","birth_place":"Pemalang","birth_date":"2026-11-01","sex":"F","mother_nik":"'$WIFE'","documents":[{"type":"surat_keterangan_lahir","number":"SKL/1/2026"}]}'
+check "birth" 201 "$(status "${H[@]}" -X POST "$API/events/birth" -d "$BIRTH")"
+CHILD=$(json 'd["nik"]')
+check "child NIK is female (day+40)" "41" "$(echo "${CHILD:6:2}")"
+check "birth replay" 200 "$(status "${H[@]}" -X POST "$API/events/birth" -d "$BIRTH")"
+check "replay same NIK" "$CHILD" "$(json 'd["nik"]')"
+check "same key other body" 409 "$(status "${H[@]}" -X POST "$API/events/birth" -d "${BIRTH/Dewi/Sari}")"
+check "birth in the future" 400 "$(status "${H[@]}" -X POST "$API/events/birth" -d "${BIRTH/2026-11-01/2030-01-01}")"
+check "future message" True "$(json '"in the future" in d["error"]["message"]')"
+check "truncated JSON" 400 "$(status "${H[@]}" -X POST "$API/events/birth" -d '{"idempotency_key":"x","name":')"
+DEEP=$(python3 -c 'print("["*10000 + "]"*10000)')
+check "JSON 10,000 deep" 400 "$(status "${H[@]}" -X POST "$API/events/birth" -d "$DEEP")"
+head -c 52428800 /dev/zero | tr '\0' ' ' > "$TMP/big.json"
+check "50 MB body" 413 "$(status "${H[@]}" -X POST "$API/events/birth" --data-binary "@$TMP/big.json")"
+check "name with control character" 400 "$(status "${H[@]}" -X POST "$API/events/birth" -d "${BIRTH/Dewi Lestari/Dewi\\u0001}")"
+
+# Marriage of two unmarried adults, then a move of the new couple to Kota Tegal.
+read -r HUSBAND BRIDE < <(sqlite3 -separator ' ' "$TMP/ektp.db" "select m.nik, f.nik from persons m, persons f
+  where m.sex='M' and f.sex='F' and m.marital_status='belum_kawin' and f.marital_status='belum_kawin'
+  and m.relation='anak' and f.relation='anak' and m.kk_number <> f.kk_number
+  and m.birth_date < date('now','-25 years') and f.birth_date < date('now','-22 years') limit 1")
+MINOR=$(sqlite3 "$TMP/ektp.db" "select nik from persons where sex='F' and birth_date > date('now','-15 years') limit 1")
+check "marriage of a minor" 409 "$(status "${H[@]}" -X POST "$API/events/marriage" -d '{"idempotency_key":"walk-m0","husband_nik":"'$HUSBAND'","wife_nik":"'$MINOR'","date":"2026-11-20"}')"
+MARRIAGE='{"idempotency_key":"walk-m1","husband_nik":"'$HUSBAND'","wife_nik":"'$BRIDE'","date":"2026-11-20","documents":[{"type":"buku_nikah","number":"KUA/7/2026"}],"new_family":{"address":{"street":"Jl. Melati 3","rt":"2","rw":"5","village_code":"3327012001"}}}'
+check "marriage" 201 "$(status "${H[@]}" -X POST "$API/events/marriage" -d "$MARRIAGE")"
+NEWKK=$(json 'd["kk_number"]')
+check "already married" 409 "$(status "${H[@]}" -X POST "$API/events/marriage" -d "${MARRIAGE/walk-m1/walk-m2}")"
+TEGAL=$(sqlite3 "$TMP/ektp.db" "select 1" >/dev/null; grep -m1 '^3376' "$(dirname "$0")/../../data/wilayah/villages.csv" | cut -d, -f1)
+check "move to a village that does not exist" 400 "$(status "${H[@]}" -X POST "$API/events/move" -d '{"idempotency_key":"walk-mv0","niks":["'$HUSBAND'","'$BRIDE'"],"date":"2026-11-22","to":{"street":"Jl. X","rt":"1","rw":"1","village_code":"3327999999"}}')"
+check "move" 201 "$(status "${H[@]}" -X POST "$API/events/move" -d '{"idempotency_key":"walk-mv1","niks":["'$HUSBAND'","'$BRIDE'"],"date":"2026-11-22","to":{"street":"Jl. Pancasila 9","rt":"3","rw":"1","village_code":"'$TEGAL'"}}')"
+check "new card in Kota Tegal" 3376 "$(json 'd["kk_number"][:4]')"
+check "NIK kept after the move" 200 "$(status "${H[@]}" "$API/persons/$HUSBAND")"
+check "address in Tegal" 3376 "$(json 'd["address"]["village_code"][:4]')"
+check "history" 200 "$(status "${H[@]}" "$API/persons/$HUSBAND/history")"
+check "history events" "marriage move" "$(json '" ".join(e["type"] for e in d["events"])')"
+DEATH='{"idempotency_key":"walk-d0","nik":"'$CHILD'","date":"2020-01-01","place":"Pemalang"}'
+check "death before birth" 400 "$(status "${H[@]}" -X POST "$API/events/death" -d "$DEATH")"
+check "coverage" 200 "$(status "${H[@]}" "$API/coverage/3327")"
+check "coverage districts" 14 "$(json 'len(d["districts"])')"
+check "audit verify (admin)" 200 "$(status -H "Authorization: Bearer $ADMIN" "$API/audit/verify")"
+check "audit chain valid" True "$(json 'd["valid"]')"
+check "logout" 204 "$(status "${H[@]}" -X POST "$API/auth/logout")"
+check "token after logout" 401 "$(status "${H[@]}" "$API/persons/$WIFE")"
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
+check "audit verify (CLI)" 0 "$("$EKTP" audit verify --db "$DB" >/dev/null; echo $?)"
+sqlite3 "$TMP/ektp.db" "update audit_log set actor='mallory' where seq = 3"
+check "tampered chain detected" 2 "$("$EKTP" audit verify --db "$DB" >/dev/null; echo $?)"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
