@@ -1,14 +1,14 @@
 // Biodata correction: an operator requests, a supervisor approves, the person page shows the change.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, launchBrowser, newPage, login } from './helpers.mjs';
+import { startTarget, launchBrowser, newPage, login, uniqueWord } from './helpers.mjs';
 
 let target; let browser;
 before(async () => { target = await startTarget(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await target?.stop(); });
 
 test('operator requests a correction, supervisor approves it', async () => {
-  const occupation = `Wiraswasta ${Date.now().toString(36).toUpperCase()}`;
+  const occupation = `Wiraswasta ${uniqueWord()}`;
   const op = await newPage(browser, target.baseUrl);
   await login(op, 'operator');
   await op.goto(`/#/orang/${target.demoNik}`);
@@ -47,7 +47,7 @@ test('an operator is told that approving corrections is not for their role', asy
 });
 
 test('a supervisor rejects a correction; the person is unchanged', async () => {
-  const name = `Nama Salah ${Date.now().toString(36).toUpperCase()}`;
+  const name = `Nama Salah ${uniqueWord()}`;
   const op = await newPage(browser, target.baseUrl);
   await login(op, 'operator');
   await op.goto(`/#/peristiwa/pembetulan?nik=${target.demoNik}`);

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startTarget, launchBrowser, newPage, login, jakartaDate, recordApi, RESULTS_DIR } from './helpers.mjs';
+import { startTarget, launchBrowser, newPage, login, jakartaDate, recordApi, RESULTS_DIR, uniqueWord } from './helpers.mjs';
 
 let target; let browser;
 before(async () => { target = await startTarget(); browser = await launchBrowser(); });
@@ -29,7 +29,7 @@ test('operator registers a birth for the head\'s wife and sees the child on the 
   await page.getByRole('heading', { name: 'Formulir Kelahiran' }).waitFor();
   assert.equal(await page.getByLabel('NIK ibu').inputValue(), mother, 'the form is pre-filled with the mother');
 
-  const childName = `Bayi Uji ${Date.now().toString(36).toUpperCase()}`;
+  const childName = `Bayi Uji ${uniqueWord()}`;
   await page.getByLabel('Nama anak').fill(childName);
   await page.getByLabel('Tempat lahir').fill('Pemalang');
   await page.getByLabel('Tanggal lahir').fill(jakartaDate(-3));
@@ -40,7 +40,7 @@ test('operator registers a birth for the head\'s wife and sees the child on the 
     page.getByRole('button', { name: 'Simpan' }).click(),
   ]);
   const answer = await resp.json();
-  assert.equal(resp.status(), 200, JSON.stringify(answer));
+  assert.equal(resp.status(), 201, JSON.stringify(answer));
   const sent = JSON.parse(resp.request().postData());
   assert.equal(sent.mother_nik, mother);
   assert.equal(sent.sex, 'F');

@@ -80,3 +80,12 @@ export function recordApi(page) {
   page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/api/')) seen.push({ method: r.method(), path: u.pathname, body: r.postData() }); });
   return seen;
 }
+
+// A word unique to this run, letters only (names may not contain digits): the current time in
+// base 26 written with A–Z.
+export function uniqueWord() {
+  let n = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+  let word = '';
+  while (n > 0) { word = String.fromCharCode(65 + (n % 26)) + word; n = Math.floor(n / 26); }
+  return word.charAt(0) + word.slice(1).toLowerCase();
+}

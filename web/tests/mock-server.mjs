@@ -374,7 +374,7 @@ function idempotent(body, fn) {
   }
   const result = { ...fn(), replayed: false };
   idempotency.set(key, { hash, body: result });
-  return [200, result];
+  return [201, result];  // like the server: 201 when recorded now, 200 for a replay
 }
 
 // ---------- PDF ----------
