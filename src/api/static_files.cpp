@@ -89,6 +89,15 @@ Result<StaticFile> resolve_static_file(const fs::path& web_root, std::string_vie
   if (ec) return not_found(fmt::format("web root {} is missing", web_root.string()));
 
   const fs::path relative = fs::path(url_path.substr(1)).lexically_normal();
+  // The web folder also holds its tests, npm packages and test screenshots (which show demo
+  // personal data): none of that is served.
+  if (!relative.empty()) {
+    const std::string first = relative.begin()->string();
+    for (std::string_view hidden : {"tests", "node_modules", "test-results", "package.json",
+                                    "package-lock.json"}) {
+      if (first == hidden) return not_found(fmt::format("no file {}", url_path));
+    }
+  }
   std::optional<fs::path> file;
   if (!relative.empty() && relative != ".") file = existing_file_under(root, relative);
   // "/" and unknown routes of the single-page app ("/persons/3327…") get index.html.

@@ -89,6 +89,19 @@ TEST_F(StaticFilesTest, RefusesSymlinksOutOfTheRoot) {
   EXPECT_ERROR(resolve_static_file(root_, "/up/secret.txt"), ErrorCode::kNotFound, "secret");
 }
 
+TEST_F(StaticFilesTest, HidesTestsPackagesAndScreenshots) {
+  write_file(root_ / "tests" / "login.test.mjs", "test");
+  write_file(root_ / "node_modules" / "x" / "index.js", "x");
+  write_file(root_ / "test-results" / "person.png", "png");
+  write_file(root_ / "package.json", "{}");
+  for (const char* path : {"/tests/login.test.mjs", "/node_modules/x/index.js", "/test-results/person.png",
+                           "/package.json"}) {
+    SCOPED_TRACE(path);
+    EXPECT_ERROR(resolve_static_file(root_, path), ErrorCode::kNotFound, "no file");
+  }
+  EXPECT_OK(resolve_static_file(root_, "/assets/style.css"));
+}
+
 TEST_F(StaticFilesTest, MissingRoot) {
   EXPECT_ERROR(resolve_static_file(base_ / "nothing", "/"), ErrorCode::kNotFound, "web root");
 }
