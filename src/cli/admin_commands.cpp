@@ -9,6 +9,7 @@
 #include "cli/database_option.h"
 #include "core/limits.h"
 #include "registry/audit_log.h"
+#include "registry/demo/demo_loader.h"
 #include "registry/auth_service.h"
 #include "store/migrations.h"
 
@@ -48,6 +49,28 @@ int run_user_add(const std::string& url, const std::string& username, const std:
   return 0;
 }
 
+// Bulk-loads a synthetic population (benchmarks, demos): prints one JSON line with persons/s.
+int run_load_demo(const std::string& url, const std::string& regency, std::size_t persons) {
+  auto db = open_database(url);
+  if (!db) return report(db.error());
+  if (auto m = store::migrate(**db, store::registry_migrations()); !m) return report(m.error());
+  registry::demo::DemoOptions options;
+  options.regency_code = regency;
+  options.persons = persons;
+  options.today = jakarta_date_of(std::chrono::system_clock::now());
+  auto started = std::chrono::steady_clock::now();
+  auto loaded = registry::demo::load_demo_population(**db, options, [](std::size_t done, std::size_t total) {
+    if (done % 100'000 < 5'000) std::cerr << "loaded " << done << " of " << total << " persons\n";
+  });
+  if (!loaded) return report(loaded.error());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  boost::json::object out{{"backend", (*db)->backend() == store::Backend::kSQLite ? "sqlite" : "postgresql"},
+                          {"persons", *loaded}, {"seconds", seconds},
+                          {"persons_per_s", static_cast<double>(*loaded) / seconds}};
+  std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
+
 int run_audit_verify(const std::string& url) {
   auto db = open_database(url);
   if (!db) return report(db.error());
@@ -71,6 +94,17 @@ void register_admin_commands(CLI::App& app) {
   auto* migrate = db->add_subcommand("migrate", "apply the missing schema migrations");
   add_database_option(*migrate, *url);
   migrate->callback([url] { exit_code() = run_migrate(*url); });
+  auto demo_url = std::make_shared<std::string>();
+  auto demo_regency = std::make_shared<std::string>("3327");
+  auto demo_persons = std::make_shared<std::size_t>(50'000);
+  auto* load_demo = db->add_subcommand("load-demo", "bulk-load a synthetic population into an empty register");
+  add_database_option(*load_demo, *demo_url);
+  load_demo->add_option("--regency", *demo_regency, "regency code")->capture_default_str();
+  load_demo->add_option("--persons", *demo_persons, "number of persons")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{limits::demo_persons_max}))->capture_default_str();
+  load_demo->callback([demo_url, demo_regency, demo_persons] {
+    exit_code() = run_load_demo(*demo_url, *demo_regency, *demo_persons);
+  });
 
   auto user_url = std::make_shared<std::string>();
   auto username = std::make_shared<std::string>();
