@@ -1,6 +1,5 @@
 // The /api/v1 routes of the registry (docs/api.md): authentication, reading persons and families
 // (audited), civil events, corrections, coverage, users and the audit check.
-#include <openssl/evp.h>
 
 #include <charconv>
 
@@ -16,6 +15,7 @@
 #include "core/limits.h"
 #include "registry/documents.h"
 #include "registry/person_store.h"
+#include "registry/sha256.h"
 
 namespace ektp::api {
 
@@ -23,15 +23,7 @@ namespace {
 
 using boost::json::object;
 using registry::Session;
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
-  return out;
-}
+using registry::sha256_hex;
 
 std::string iso_time_ms(std::int64_t ms) {
   auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));

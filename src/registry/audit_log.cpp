@@ -1,10 +1,10 @@
 #include "registry/audit_log.h"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 
 #include <fmt/format.h>
+
+#include "registry/sha256.h"
 
 namespace ektp::registry {
 
@@ -15,16 +15,6 @@ constexpr std::size_t kAuditBatchMax = 5'000;
 constexpr auto kAuditFlushInterval = std::chrono::milliseconds(20);
 constexpr std::int64_t kAuditChainLockId = 746'101;
 const std::string kGenesisHash(64, '0');
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
 
 // Length-prefixed fields, so that no two different entries hash the same text.
 std::string entry_hash(const std::string& prev_hash, const AuditEntry& e) {

@@ -1,11 +1,11 @@
 #include "registry/auth_service.h"
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <fmt/format.h>
 
 #include "core/limits.h"
+#include "registry/sha256.h"
 
 namespace ektp::registry {
 
@@ -25,12 +25,7 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
-std::string token_hash(std::string_view token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(), nullptr);
-  return hex(digest, length);
-}
+std::string token_hash(std::string_view token) { return sha256_hex(token); }
 
 bool sodium_ready() {
   static const bool ready = sodium_init() >= 0;

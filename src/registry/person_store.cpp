@@ -171,46 +171,43 @@ Status insert_family(store::Connection& db, const Family& family, std::int64_t n
   return db.insert_rows("families", family_columns(), {family_to_values(family, now_ms)});
 }
 
-Status update_person(store::Connection& db, Person& person, std::int64_t now_ms) {
-  auto values = person_to_values(person, now_ms);
+namespace {
+
+// UPDATE table SET columns[1..] = values[1..], version = version + 1 WHERE columns[0] = values[0]
+// AND version = expected: a lost race (someone changed the row since it was read) is kAborted.
+Status update_versioned_row(store::Connection& db, std::string_view table,
+                            const std::vector<std::string>& columns, std::vector<Value> values,
+                            std::int64_t expected_version, std::string_view what) {
   std::string assignments;
-  const auto& columns = person_columns();
   for (std::size_t i = 1; i < columns.size(); ++i) {
     assignments += fmt::format("{}{} = ${}", assignments.empty() ? "" : ", ", columns[i], i + 1);
   }
-  values.push_back(person.version);
+  values.emplace_back(std::in_place_type<std::int64_t>, expected_version);
   auto result = db.execute(
-      fmt::format("UPDATE persons SET {}, version = version + 1 WHERE nik = $1 AND version = ${}",
-                  assignments, values.size()),
+      fmt::format("UPDATE {} SET {}, version = version + 1 WHERE {} = $1 AND version = ${}", table,
+                  assignments, columns[0], values.size()),
       values);
   if (!result) return std::unexpected(result.error());
   if (result->rows_affected != 1) {
-    return make_error(ErrorCode::kAborted,
-                      fmt::format("person {} was changed by someone else; retry", person.nik));
+    return make_error(ErrorCode::kAborted, fmt::format("{} was changed by someone else; retry", what));
   }
-  person.version += 1;
   return {};
 }
 
+}  // namespace
+
+Status update_person(store::Connection& db, Person& person, std::int64_t now_ms) {
+  auto s = update_versioned_row(db, "persons", person_columns(), person_to_values(person, now_ms),
+                                person.version, fmt::format("person {}", person.nik));
+  if (s) person.version += 1;
+  return s;
+}
+
 Status update_family(store::Connection& db, Family& family, std::int64_t now_ms) {
-  auto values = family_to_values(family, now_ms);
-  std::string assignments;
-  const auto& columns = family_columns();
-  for (std::size_t i = 1; i < columns.size(); ++i) {
-    assignments += fmt::format("{}{} = ${}", assignments.empty() ? "" : ", ", columns[i], i + 1);
-  }
-  values.push_back(family.version);
-  auto result = db.execute(
-      fmt::format("UPDATE families SET {}, version = version + 1 WHERE kk_number = $1 AND version = ${}",
-                  assignments, values.size()),
-      values);
-  if (!result) return std::unexpected(result.error());
-  if (result->rows_affected != 1) {
-    return make_error(ErrorCode::kAborted,
-                      fmt::format("family {} was changed by someone else; retry", family.kk_number));
-  }
-  family.version += 1;
-  return {};
+  auto s = update_versioned_row(db, "families", family_columns(), family_to_values(family, now_ms),
+                                family.version, fmt::format("family {}", family.kk_number));
+  if (s) family.version += 1;
+  return s;
 }
 
 Result<std::vector<Person>> search_persons(store::Connection& db, std::string_view name,
