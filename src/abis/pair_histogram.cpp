@@ -1,4 +1,5 @@
 #include "abis/pair_histogram.h"
+#include "biometrics/fast_atan2.h"
 
 #include <algorithm>
 #include <cmath>
@@ -26,22 +27,6 @@ void add(PairHistogram& h, int distance_bin, int direction_bin, int segment_bin)
 
 }  // namespace
 
-namespace {
-
-// atan2 to ~0.005 rad; the bins are 45 degrees wide or more.
-float fast_atan2(float y, float x) {
-  const float ax = std::abs(x), ay = std::abs(y);
-  const float mx = std::max(ax, ay), mn = std::min(ax, ay);
-  if (mx == 0) return 0;
-  const float a = mn / mx, s = a * a;
-  float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
-  if (ay > ax) r = 1.57079637f - r;
-  if (x < 0) r = 3.14159274f - r;
-  return y < 0 ? -r : r;
-}
-
-}  // namespace
-
 PairHistogram pair_histogram(const biometrics::FeatureTemplate& t) {
   PairHistogram h;
   const float max_px = p::histogram_distance_min_px + p::histogram_distance_bins * p::histogram_distance_bin_px;
@@ -56,7 +41,7 @@ PairHistogram pair_histogram(const biometrics::FeatureTemplate& t) {
       const float f = (std::sqrt(d2) - p::histogram_distance_min_px) / p::histogram_distance_bin_px;
       const int bin = static_cast<int>(f);
       const float within = f - static_cast<float>(bin);
-      const float segment_ij = fast_atan2(dy, dx);
+      const float segment_ij = biometrics::fast_atan2(dy, dx);
       // Both directions of the pair, so the histogram does not depend on minutia order.
       for (int way = 0; way < 2; ++way) {
         const auto& a = way == 0 ? m[i] : m[j];

@@ -1,4 +1,5 @@
 #include "biometrics/matcher.h"
+#include "biometrics/fast_atan2.h"
 
 #include <algorithm>
 #include <array>
@@ -51,18 +52,6 @@ float fast_exp(float x) {
 }
 
 float fast_sigmoid(float v, float mu, float tau) { return 1.0f / (1.0f + fast_exp(-tau * (v - mu))); }
-
-// atan2 to ~0.005 rad (a minimax polynomial on [0, 1] plus octant folding).
-float fast_atan2(float y, float x) {
-  const float ax = std::abs(x), ay = std::abs(y);
-  const float mx = std::max(ax, ay), mn = std::min(ax, ay);
-  if (mx == 0) return 0;
-  const float a = mn / mx, s = a * a;
-  float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
-  if (ay > ax) r = 1.57079637f - r;
-  if (x < 0) r = 3.14159274f - r;
-  return y < 0 ? -r : r;
-}
 
 // nP grows with the smaller template: few minutiae cannot support many pairs.
 int pair_count(std::size_t na, std::size_t nb) {
