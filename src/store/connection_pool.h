@@ -42,4 +42,26 @@ class ConnectionPool {
   std::size_t open_count_ = 0;                     // guarded by mutex_: idle + lent + opening
 };
 
+// The part of a Database that both back ends share: lending connections from a ConnectionPool.
+// A back end supplies how to open a connection and whether a returned one may be lent again.
+class PooledDatabase : public Database {
+ public:
+  Result<PooledConnection> connect() final {
+    Result<std::unique_ptr<Connection>> connection = pool_.acquire();
+    if (!connection) return std::unexpected(connection.error());
+    return PooledConnection(this, std::move(*connection));
+  }
+  void give_back(std::unique_ptr<Connection> connection) final { pool_.release(std::move(connection)); }
+  // Adds the connection that opening the database made (to check the URL) to the pool.
+  void adopt(std::unique_ptr<Connection> connection) { pool_.adopt(std::move(connection)); }
+
+ protected:
+  PooledDatabase(std::size_t connections_max, ConnectionPool::Opener opener,
+                 ConnectionPool::Checker reusable)
+      : pool_(connections_max, std::move(opener), std::move(reusable)) {}
+
+ private:
+  ConnectionPool pool_;
+};
+
 }  // namespace ektp::store::detail

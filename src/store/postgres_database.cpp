@@ -9,28 +9,18 @@
 namespace ektp::store::detail {
 namespace {
 
-class PostgresDatabase final : public Database {
+class PostgresDatabase final : public PooledDatabase {
  public:
   PostgresDatabase(std::string url, std::string description)
-      : url_(std::move(url)),
-        description_(std::move(description)),
-        pool_(
+      : PooledDatabase(
             tunables::postgres_connections_max, [this] { return open_connection(); },
             [](Connection& connection) {
               return static_cast<PostgresConnection&>(connection).healthy();
-            }) {}
+            }),
+        url_(std::move(url)),
+        description_(std::move(description)) {}
 
   Backend backend() const override { return Backend::kPostgreSQL; }
-
-  Result<PooledConnection> connect() override {
-    Result<std::unique_ptr<Connection>> connection = pool_.acquire();
-    if (!connection) return std::unexpected(connection.error());
-    return PooledConnection(this, std::move(*connection));
-  }
-
-  void give_back(std::unique_ptr<Connection> connection) override {
-    pool_.release(std::move(connection));
-  }
 
   std::string describe() const override { return description_; }
 
@@ -40,12 +30,9 @@ class PostgresDatabase final : public Database {
     return std::unique_ptr<Connection>(std::move(*opened));
   }
 
-  void adopt(std::unique_ptr<Connection> connection) { pool_.adopt(std::move(connection)); }
-
  private:
   const std::string url_;  // may hold a password: never shown
   const std::string description_;
-  ConnectionPool pool_;
 };
 
 // "postgresql database DB on HOST port PORT as USER", from the URL, without the password.

@@ -10,25 +10,15 @@
 namespace ektp::store::detail {
 namespace {
 
-class SQLiteDatabase final : public Database {
+class SQLiteDatabase final : public PooledDatabase {
  public:
   explicit SQLiteDatabase(std::string path)
-      : path_(std::move(path)),
-        pool_(
+      : PooledDatabase(
             tunables::sqlite_connections_max, [this] { return open_connection(); },
-            [](Connection&) { return true; }) {}
+            [](Connection&) { return true; }),
+        path_(std::move(path)) {}
 
   Backend backend() const override { return Backend::kSQLite; }
-
-  Result<PooledConnection> connect() override {
-    Result<std::unique_ptr<Connection>> connection = pool_.acquire();
-    if (!connection) return std::unexpected(connection.error());
-    return PooledConnection(this, std::move(*connection));
-  }
-
-  void give_back(std::unique_ptr<Connection> connection) override {
-    pool_.release(std::move(connection));
-  }
 
   std::string describe() const override { return "sqlite:" + path_ + " (WAL, synchronous=FULL)"; }
 
@@ -38,11 +28,8 @@ class SQLiteDatabase final : public Database {
     return std::unique_ptr<Connection>(std::move(*opened));
   }
 
-  void adopt(std::unique_ptr<Connection> connection) { pool_.adopt(std::move(connection)); }
-
  private:
   const std::string path_;
-  ConnectionPool pool_;
 };
 
 Status check_path(std::string_view path) {
