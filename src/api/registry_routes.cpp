@@ -9,7 +9,7 @@
 
 #include "api/api_services.h"
 #include "api/http.h"
-#include "api/json_fields.h"
+#include "registry/json_fields.h"
 #include "api/registry_json.h"
 #include "api/service_standards.h"
 #include "core/limits.h"
@@ -20,6 +20,8 @@
 namespace ektp::api {
 
 namespace {
+
+using namespace ektp::json;
 
 using boost::json::object;
 using registry::Session;

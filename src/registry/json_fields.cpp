@@ -1,9 +1,9 @@
-#include "api/json_fields.h"
+#include "registry/json_fields.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-namespace ektp::api {
+namespace ektp::json {
 
 namespace {
 
@@ -68,4 +68,4 @@ Result<const boost::json::array*> optional_array(const boost::json::object& obje
   return &value->as_array();
 }
 
-}  // namespace ektp::api
+}  // namespace ektp::json

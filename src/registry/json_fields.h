@@ -14,7 +14,7 @@
 #include "core/civil_date.h"
 #include "core/error.h"
 
-namespace ektp::api {
+namespace ektp::json {
 
 Result<const boost::json::object*> as_object(const boost::json::value& value, std::string_view what);
 Status only_fields(const boost::json::object& object, std::initializer_list<std::string_view> allowed,
@@ -29,4 +29,4 @@ Result<CivilDate> required_date(const boost::json::object& object, std::string_v
 Result<const boost::json::array*> optional_array(const boost::json::object& object,
                                                  std::string_view field, std::size_t size_max);
 
-}  // namespace ektp::api
+}  // namespace ektp::json
