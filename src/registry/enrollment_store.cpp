@@ -231,7 +231,9 @@ Status insert_enrollment(store::Connection& db, const Enrollment& e) {
          iris.missing_reason});
     if (!r) return std::unexpected(r.error());
   }
-  std::int64_t at = e.received_at_ms != 0 ? e.received_at_ms : e.captured_at_ms;
+  // The first entry is when it was captured; a station clock ahead of central's is clamped.
+  std::int64_t at = e.captured_at_ms;
+  if (e.received_at_ms != 0 && at > e.received_at_ms) at = e.received_at_ms;
   return set_enrollment_status(db, e.enrollment_id, e.status, at, "");
 }
 

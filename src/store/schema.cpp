@@ -139,6 +139,8 @@ CREATE TABLE enrollments (
 );
 CREATE INDEX enrollments_nik ON enrollments (nik);
 CREATE INDEX enrollments_status ON enrollments (status);
+CREATE INDEX persons_updated ON persons (district_code, updated_at_ms, nik);
+CREATE INDEX families_updated ON families (district_code, updated_at_ms, kk_number);
 
 CREATE TABLE enrollment_fingers (
   enrollment_id  TEXT NOT NULL,
@@ -259,7 +261,8 @@ CREATE TABLE station_identity (
   public_key         {BLOB} NOT NULL,
   central_public_key {BLOB} NOT NULL,
   request_counter    BIGINT NOT NULL DEFAULT 0,
-  changes_cursor_ms  BIGINT NOT NULL DEFAULT 0,
+  persons_cursor_ms  BIGINT NOT NULL DEFAULT 0,
+  families_cursor_ms BIGINT NOT NULL DEFAULT 0,
   provisioned_at_ms  BIGINT NOT NULL
 );
 

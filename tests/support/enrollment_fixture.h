@@ -61,8 +61,8 @@ inline std::vector<registry::FingerCapture> real_fingers(const std::string& set,
   return fingers;
 }
 
-inline registry::Enrollment real_enrollment(const std::string& enrollment_id, const std::string& nik,
-                                            const std::string& set, int impression) {
+// Everything but the fingers: a real photo and a small signature.
+inline registry::Enrollment base_enrollment(const std::string& enrollment_id, const std::string& nik) {
   registry::Enrollment e;
   e.enrollment_id = enrollment_id;
   e.nik = nik;
@@ -75,6 +75,12 @@ inline registry::Enrollment real_enrollment(const std::string& enrollment_id, co
   e.photo_sha256 = registry::bytes_sha256(e.photo);
   e.signature = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3};
   e.signature_sha256 = registry::bytes_sha256(e.signature);
+  return e;
+}
+
+inline registry::Enrollment real_enrollment(const std::string& enrollment_id, const std::string& nik,
+                                            const std::string& set, int impression) {
+  registry::Enrollment e = base_enrollment(enrollment_id, nik);
   e.fingers = real_fingers(set, impression);
   return e;
 }
