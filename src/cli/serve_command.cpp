@@ -13,6 +13,10 @@
 #include "cli/database_option.h"
 #include "registry/demo/demo_loader.h"
 #include "store/migrations.h"
+#include "sync/enrollment_items.h"
+#include "sync/enrollment_payload.h"
+#include "sync/station_directory.h"
+#include "sync/sync_ingest.h"
 
 namespace ektp::cli {
 
@@ -28,12 +32,21 @@ struct ServeOptions {
   std::size_t demo_size = 50'000;
 };
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 std::filesystem::path default_web_root() {
   if (std::filesystem::exists("web/index.html")) return "web";
   std::filesystem::path source = std::filesystem::path(EKTP_SOURCE_DIR) / "web";
   if (std::filesystem::exists(source / "index.html")) return source;
   return {};
 }
+
+namespace {
 
 // The demo needs people to log in as: three users with a password printed on the console.
 void create_demo_users(registry::AuthService& auth) {
@@ -72,9 +85,14 @@ int run_serve(const ServeOptions& options) {
   }
   registry::CivilRegistry civil(**db, regions);
   registry::AuditWriter audit(**db);
-  api::ApiServices services{**db, regions, civil, auth, audit};
+  auto sync_key = sync::central_signing_key(**db, wall_ms());
+  if (!sync_key) return report(sync_key.error());
+  sync::SyncIngest ingest(**db, *sync_key);
+  ingest.set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
+  api::ApiServices services{**db, regions, civil, auth, audit, &ingest};
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
+  api::add_sync_routes(*router, services);
   api::HttpServerOptions server_options;
   server_options.address = options.address;
   server_options.port = static_cast<std::uint16_t>(options.port);
