@@ -15,5 +15,6 @@ void register_nik_commands(CLI::App& app);
 void register_serve_commands(CLI::App& app);
 void register_admin_commands(CLI::App& app);
 void register_abis_commands(CLI::App& app);
+void register_photo_commands(CLI::App& app);
 
 }  // namespace ektp::cli
