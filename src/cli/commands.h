@@ -17,6 +17,7 @@ void register_nik_commands(CLI::App& app);
 void register_serve_commands(CLI::App& app);
 void register_admin_commands(CLI::App& app);
 void register_abis_commands(CLI::App& app);
+void register_photo_commands(CLI::App& app);
 void register_station_commands(CLI::App& app);
 
 // ./web when run from the checkout, else the source tree's web/ (empty if neither exists).
