@@ -283,6 +283,50 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (delivered_at_ms, seq);
 )sql"},
+      {4, "dedup and adjudication", R"sql(
+CREATE TABLE dedup_jobs (
+  id             {ID},
+  enrollment_id  TEXT NOT NULL UNIQUE,
+  nik            TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  created_at_ms  BIGINT NOT NULL,
+  started_at_ms  BIGINT NOT NULL DEFAULT 0,
+  finished_at_ms BIGINT NOT NULL DEFAULT 0,
+  result         TEXT NOT NULL DEFAULT '',
+  candidates     INTEGER NOT NULL DEFAULT 0,
+  best_score     DOUBLE PRECISION NOT NULL DEFAULT 0,
+  error          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX dedup_jobs_status ON dedup_jobs (status, id);
+
+CREATE TABLE adjudication_cases (
+  id                      {ID},
+  job_id                  BIGINT NOT NULL,
+  enrollment_id           TEXT NOT NULL,
+  nik                     TEXT NOT NULL,
+  candidate_nik           TEXT NOT NULL,
+  candidate_enrollment_id TEXT NOT NULL,
+  candidate_rank          INTEGER NOT NULL,
+  score                   DOUBLE PRECISION NOT NULL,
+  finger_scores           TEXT NOT NULL,
+  status                  TEXT NOT NULL,
+  proposed_decision       TEXT NOT NULL DEFAULT '',
+  proposed_by             TEXT NOT NULL DEFAULT '',
+  proposed_reason         TEXT NOT NULL DEFAULT '',
+  proposed_at_ms          BIGINT NOT NULL DEFAULT 0,
+  confirmed_decision      TEXT NOT NULL DEFAULT '',
+  confirmed_by            TEXT NOT NULL DEFAULT '',
+  confirmed_reason        TEXT NOT NULL DEFAULT '',
+  confirmed_at_ms         BIGINT NOT NULL DEFAULT 0,
+  final_decision          TEXT NOT NULL DEFAULT '',
+  disagreements           INTEGER NOT NULL DEFAULT 0,
+  created_at_ms           BIGINT NOT NULL,
+  UNIQUE (job_id, candidate_nik)
+);
+CREATE INDEX adjudication_cases_status ON adjudication_cases (status, id);
+CREATE INDEX adjudication_cases_enrollment ON adjudication_cases (enrollment_id);
+)sql"},
   };
   return migrations;
 }
