@@ -152,13 +152,27 @@ class StationRoutes {
     e.photo = std::move(*photo_bytes);
     if (e.photo.empty()) return invalid_argument("photo.data: is required");
     e.photo_sha256 = registry::bytes_sha256(e.photo);
+    auto override_reason = optional_string(**po, "override_reason", "photo");
+    if (!override_reason) return std::unexpected(override_reason.error());
     if (s_.check_photo) {
       auto verdict = s_.check_photo(e.photo);
       if (!verdict) return std::unexpected(verdict.error());
-      e.photo_report_json = boost::json::serialize(verdict->report);
       if (!verdict->ok) {
-        return invalid_argument(fmt::format("photo: does not meet the rules: {}", e.photo_report_json));
+        // A photo that fails a rule is refused, naming the rules, unless the operator records why
+        // it is accepted anyway (e.g. no backdrop at a mobile service); the reason stays with it.
+        if (!*override_reason || (*override_reason)->empty()) {
+          std::string failed;
+          if (const auto* list = verdict->report.if_contains("failed"); list && list->is_array()) {
+            for (const auto& rule : list->as_array()) {
+              failed += (failed.empty() ? "" : ", ") + std::string(rule.as_string());
+            }
+          }
+          return invalid_argument(fmt::format("photo: does not meet the rules ({}): {}", failed,
+                                              boost::json::serialize(verdict->report)));
+        }
+        verdict->report["override"] = object{{"by", session->username}, {"reason", **override_reason}};
       }
+      e.photo_report_json = boost::json::serialize(verdict->report);
     }
     // Signature.
     const auto* signature = (*o)->if_contains("signature");

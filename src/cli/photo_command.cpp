@@ -13,6 +13,7 @@
 #include "biometrics/photo_quality.h"
 #include "cli/commands.h"
 #include "cli/face_cascade.h"
+#include "api/capture_json.h"
 
 namespace ektp::cli {
 
@@ -44,33 +45,6 @@ Result<std::vector<std::uint8_t>> read_limited(const std::filesystem::path& path
 }
 
 // Figures to 4 decimals: more would only be noise from the measurement.
-double rounded(double x) { return std::round(x * 1e4) / 1e4; }
-
-boost::json::object check_json(const bio::QualityCheck& c) {
-  return {{"id", c.id},
-          {"result", bio::outcome_name(c.outcome)},
-          {"value", rounded(c.value)},
-          {"limit", rounded(c.limit)},
-          {"bound", bio::bound_name(c.bound)},
-          {"message", c.message}};
-}
-
-boost::json::object report_json(const bio::PhotoReport& r) {
-  boost::json::array checks;
-  boost::json::array failed;
-  for (const auto& c : r.checks) {
-    checks.push_back(check_json(c));
-    if (c.outcome == bio::CheckOutcome::kFail) failed.push_back(boost::json::string(c.id));
-  }
-  boost::json::value face = nullptr;
-  if (r.face) {
-    face = boost::json::object{{"x", r.face->x}, {"y", r.face->y}, {"width", r.face->width},
-                               {"height", r.face->height}, {"votes", r.face->votes}};
-  }
-  return {{"ok", r.ok},     {"width", r.width}, {"height", r.height}, {"faces", r.faces},
-          {"face", face},   {"failed", failed}, {"checks", checks}};
-}
-
 int refuse(const std::string& file, const Error& e, int code) {
   boost::json::object out{{"ok", false}, {"file", file}, {"error", e.message}};
   std::cout << boost::json::serialize(out) << "\n";
@@ -88,7 +62,7 @@ int run_photo_check(const PhotoOptions& o) {
     const bool refused = report.error().code == ErrorCode::kInvalidArgument;
     return refuse(o.file, report.error(), refused ? kExitRefused : kExitNoDetector);
   }
-  std::cout << boost::json::serialize(report_json(*report)) << "\n";
+  std::cout << boost::json::serialize(api::photo_report_json(*report)) << "\n";
   return report->ok ? 0 : kExitFailedRules;
 }
 

@@ -12,6 +12,8 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "registry/demo/demo_loader.h"
+#include "abis/dedup_jobs.h"
+#include "abis/dedup_service.h"
 #include "store/migrations.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
@@ -88,7 +90,19 @@ int run_serve(const ServeOptions& options) {
   auto sync_key = sync::central_signing_key(**db, wall_ms());
   if (!sync_key) return report(sync_key.error());
   sync::SyncIngest ingest(**db, *sync_key);
-  ingest.set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
+  // Every received enrollment becomes a dedup job in the same transaction; the worker searches it
+  // against everyone enrolled (jobs survive restarts: they live in the database).
+  auto dedup = abis::DedupService::open(**db, {}, [](const abis::GalleryLoadProgress& p) {
+    spdlog::info("dedup gallery: {} of {} enrollments read, {} persons", p.enrollments_done, p.enrollments_total, p.persons);
+  });
+  if (!dedup) return report(dedup.error());
+  ingest.set_handler(std::string(sync::kEnrollmentKind),
+                     sync::make_enrollment_handler([](store::Connection& c, const registry::Enrollment& e,
+                                                      std::int64_t now) {
+                       return abis::enqueue_dedup_job(c, e.enrollment_id, e.nik, now);
+                     }));
+  ingest.set_after_apply([service = dedup->get()] { service->wake(); });
+  (*dedup)->start();
   api::ApiServices services{**db, regions, civil, auth, audit, &ingest};
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
@@ -104,6 +118,7 @@ int run_serve(const ServeOptions& options) {
                server.port(), server_options.web_root.string());
   std::cout << "listening on http://" << options.address << ":" << server.port() << "/" << std::endl;
   server.run_until_signal();
+  (*dedup)->stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
   spdlog::info("stopped");
   return 0;

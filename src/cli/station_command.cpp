@@ -7,7 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "abis/local_dedup.h"
 #include "api/api_services.h"
+#include "api/capture_json.h"
 #include "api/central_client.h"
 #include "api/http.h"
 #include "api/http_server.h"
@@ -15,6 +17,7 @@
 #include "api/station_sync_loop.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
+#include "cli/face_cascade.h"
 #include "store/migrations.h"
 #include "sync/station_provisioning.h"
 
@@ -82,6 +85,27 @@ int run_station(const StationOptions& options) {
   api::ApiServices services{**db, regions, civil, auth, audit};
   api::StationSyncLoop loop(**db, **identity, std::chrono::seconds(options.pull_every_s));
   api::StationServices station{services, **identity, &loop, nullptr, nullptr};
+  // Photo rules need the Haar cascade (opencv-data); without it the desk still works, unchecked.
+  auto detector = load_face_detector();
+  std::shared_ptr<biometrics::FaceDetector> face_detector;
+  if (detector) {
+    face_detector = std::make_shared<biometrics::FaceDetector>(std::move(*detector));
+    station.check_photo = [face_detector](const std::vector<std::uint8_t>& bytes) -> Result<api::PhotoVerdict> {
+      auto report = biometrics::check_photo(bytes, *face_detector);
+      if (!report) return std::unexpected(report.error());
+      return api::PhotoVerdict{report->ok, api::photo_report_json(*report)};
+    };
+  } else {
+    spdlog::warn("photo checks are off: {}", detector.error().message);
+  }
+  station.local_duplicates = [](store::Connection& c,
+                                const registry::Enrollment& e) -> Result<std::vector<std::string>> {
+    auto hits = abis::find_local_duplicates(c, e);
+    if (!hits) return std::unexpected(hits.error());
+    std::vector<std::string> niks;
+    for (const auto& h : *hits) niks.push_back(h.nik);
+    return niks;
+  };
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
   api::add_station_routes(*router, station);

@@ -75,20 +75,25 @@ H=(-H "Authorization: Bearer $OP")
 read -r ADULT1 ADULT2 <<<"$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and alive = 1 and birth_date < '2000-01-01' order by nik limit 2" | tr '\n' ' ')"
 CHILD=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and birth_date > date('now','-10 years') limit 1")
 
-make_body() {  # make_body NIK SET [PHOTO]
-  python3 - "$1" "$SHARED/fingerprints/$2" "${3:-$SHARED/faces/matplotlib_grace_hopper.jpg}" <<'PY'
+make_body() {  # make_body NIK SET [OVERRIDE_REASON]
+  python3 - "$1" "$SHARED/fingerprints/$2" "$SHARED/faces/matplotlib_grace_hopper.jpg" "${3:-}" <<'PY'
 import base64, json, sys
-nik, fdir, photo = sys.argv[1:4]
+nik, fdir, photo, override = sys.argv[1:5]
 b = lambda p: base64.b64encode(open(p, 'rb').read()).decode()
 png = base64.b64encode(bytes.fromhex('89504e470d0a1a0a')).decode()
 fingers = [{"position": i + 1, "image": b(f"{fdir}/{101 + i}_1.tif")} for i in range(9)]
 fingers.append({"position": 10, "missing_reason": "luka"})
-print(json.dumps({"nik": nik, "photo": {"mime": "image/jpeg", "data": b(photo)}, "signature": {"data": png},
+p = {"mime": "image/jpeg", "data": b(photo)}
+if override: p["override_reason"] = override
+print(json.dumps({"nik": nik, "photo": p, "signature": {"data": png},
                   "fingers": fingers, "irises": [{"eye": "right", "missing_reason": "tidak tersedia"}]}))
 PY
 }
-make_body "$ADULT1" fvc2002-db1b >"$TMP/e1.json"
-make_body "$ADULT2" fvc2002-db2b >"$TMP/e2.json"
+make_body "$ADULT1" fvc2002-db1b >"$TMP/e1-strict.json"
+make_body "$ADULT1" fvc2002-db1b "tanpa latar polos (layanan keliling)" >"$TMP/e1.json"
+make_body "$ADULT2" fvc2002-db2b "tanpa latar polos (layanan keliling)" >"$TMP/e2.json"
+check "photo rules named" 400 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e1-strict.json")"
+check "failed rule is background_not_plain" True "$(json '"background_not_plain" in d["error"]["message"]')"
 check "enroll without token" 401 "$(status -X POST "$SAPI/station/enrollments" --data-binary @"$TMP/e1.json")"
 check "enroll first resident offline" 201 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e1.json")"
 E1=$(json 'd["enrollment_id"]')
@@ -135,6 +140,12 @@ status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-pass
 ADMIN=$(json 'd["token"]')
 check "status timeline" 200 "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT1/enrollment-status")"
 check "timeline says terkirim" "True" "$(json '"terkirim" in [s["status"] for s in d["timeline"]]')"
+for _ in $(seq 60); do
+  status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT2/enrollment-status" >/dev/null
+  [[ $(json 'd["current"].get("status")') == siap_cetak ]] && break
+  sleep 0.5
+done
+check "dedup: no hit, siap cetak" siap_cetak "$(json 'd["current"].get("status")')"
 
 # Forged, replayed and revoked station requests.
 check "unsigned upload" 401 "$(status -X POST "$CAPI/sync/upload" -d '{}')"
