@@ -255,10 +255,18 @@ Result<StationRecord> authenticate_station_request(store::Database& db, std::str
                         fmt::format("replayed station request (counter {} is not above {})", counter,
                                     station->last_request_counter));
     }
+    // The counter moves only upwards, checked again by the UPDATE itself: on PostgreSQL (READ
+    // COMMITTED) two copies of a request racing here both pass the check above, and the second
+    // would otherwise be accepted too, or put the counter back below a newer request's.
     auto updated = c.execute(
-        "UPDATE stations SET last_request_counter = $2, last_seen_at_ms = $3 WHERE station_id = $1",
+        "UPDATE stations SET last_request_counter = $2, last_seen_at_ms = $3 "
+        "WHERE station_id = $1 AND last_request_counter < $2",
         {std::string(station_id), counter, now_ms});
     if (!updated) return std::unexpected(updated.error());
+    if (updated->rows_affected != 1) {
+      return make_error(ErrorCode::kUnauthenticated,
+                        fmt::format("replayed station request (counter {} is not above the last one)", counter));
+    }
     station->last_request_counter = counter;
     station->last_seen_at_ms = now_ms;
     return station;
