@@ -1,5 +1,5 @@
 // Faults at central's door, on both back ends: copies of signed requests racing through
-// authentication.
+// authentication, and one provisioning token presented twice at once.
 #include <fmt/format.h>
 
 #include <array>
@@ -148,6 +148,48 @@ TEST_P(SyncFaultsTest, RacingCopiesOfASignedRequestAuthenticateOnce) {
     EXPECT_FALSE(replay[0].has_value() || replay[1].has_value()) << "a request was accepted again";
   }
   std::cout << fmt::format("racing requests: {} rounds; both successive requests accepted in {}\n", kRounds, both_in);
+}
+
+TEST_P(SyncFaultsTest, AProvisioningTokenRacedTwiceWorksOnce) {
+  // The same one-time token presented twice at the same moment (a retry racing the first try, or
+  // someone who copied it): one station key is registered, the other attempt is refused.
+  constexpr int kRounds = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::string id = fmt::format("st-token-{}", round);
+    auto token = register_station(central.db(), RegionDirectory::builtin(),
+                                  {id, district, "Kantor Kecamatan", {"operator"}}, "admin", kCentralNowMs);
+    ASSERT_OK(token);
+    std::array<KeyPair, 2> keys{generate_key_pair(), generate_key_pair()};
+    std::latch start(2);
+    std::array<Result<Provisioning>, 2> answers{make_error(ErrorCode::kInternal, "not run"),
+                                                make_error(ErrorCode::kInternal, "not run")};
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < 2; ++t) {
+      threads.emplace_back([&, t] {
+        start.arrive_and_wait();
+        answers[t] = provision_station(central.db(), id, *token, keys[t].public_key_hex, kCentralNowMs);
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    int accepted = 0;
+    for (std::size_t t = 0; t < 2; ++t) {
+      if (!answers[t]) {
+        // The token is spent: refused as unknown (its hash is cleared) or as already used.
+        EXPECT_TRUE(answers[t].error().code == ErrorCode::kUnauthenticated ||
+                    answers[t].error().code == ErrorCode::kFailedPrecondition)
+            << answers[t].error().message;
+        continue;
+      }
+      ++accepted;
+      // The key that was told it is registered is the one central holds.
+      auto conn = central.db().connect();
+      ASSERT_OK(conn);
+      EXPECT_EQ(load_station(**conn, id)->public_key_hex, keys[t].public_key_hex);
+    }
+    EXPECT_EQ(accepted, 1);
+    EXPECT_EQ(test::count_rows(central.db(), "SELECT COUNT(*) FROM serial_leases WHERE station_id = $1", {id}), 2);
+  }
 }
 
 EKTP_INSTANTIATE_FOR_BACKENDS(SyncFaultsTest);
