@@ -1,5 +1,5 @@
 // Faults at central's door, on both back ends: copies of signed requests racing through
-// authentication, and one provisioning token presented twice at once.
+// authentication, and provisioning and lease grants that race.
 #include <fmt/format.h>
 
 #include <array>
@@ -148,6 +148,54 @@ TEST_P(SyncFaultsTest, RacingCopiesOfASignedRequestAuthenticateOnce) {
     EXPECT_FALSE(replay[0].has_value() || replay[1].has_value()) << "a request was accepted again";
   }
   std::cout << fmt::format("racing requests: {} rounds; both successive requests accepted in {}\n", kRounds, both_in);
+}
+
+TEST_P(SyncFaultsTest, LeasesGrantedAtTheSameMomentNeverOverlap) {
+  // Two stations of one district provisioned at the same moment, then renewing at the same
+  // moment: no serial may be lent to both.
+  constexpr int kRounds = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(fmt::format("round {}", round));
+    std::array<std::string, 2> ids{fmt::format("st-race-{}a", round), fmt::format("st-race-{}b", round)};
+    std::array<std::string, 2> tokens;
+    for (std::size_t t = 0; t < 2; ++t) {
+      auto token = register_station(central.db(), RegionDirectory::builtin(),
+                                    {ids[t], district, "Kantor Kecamatan", {"operator"}}, "admin", kCentralNowMs);
+      ASSERT_OK(token);
+      tokens[t] = *token;
+    }
+    for (bool renew : {false, true}) {
+      std::latch start(2);
+      std::array<Status, 2> answers;
+      std::vector<std::thread> threads;
+      for (std::size_t t = 0; t < 2; ++t) {
+        threads.emplace_back([&, t] {
+          auto key = generate_key_pair();
+          start.arrive_and_wait();
+          if (renew) {
+            auto leases = renew_station_leases(central.db(), ids[t], kCentralNowMs);
+            answers[t] = leases ? Status{} : Status{std::unexpected(leases.error())};
+          } else {
+            auto provisioned = provision_station(central.db(), ids[t], tokens[t], key.public_key_hex, kCentralNowMs);
+            answers[t] = provisioned ? Status{} : Status{std::unexpected(provisioned.error())};
+          }
+        });
+      }
+      for (auto& thread : threads) thread.join();
+      for (const auto& answer : answers) ASSERT_OK(answer);
+    }
+  }
+  for (std::string kind : {"nik", "kk"}) {
+    EXPECT_EQ(test::count_rows(central.db(),
+                               "SELECT COUNT(*) FROM serial_leases a JOIN serial_leases b ON a.lease_id < b.lease_id "
+                               "AND a.kind = b.kind AND a.district_code = b.district_code "
+                               "AND a.first_serial <= b.last_serial AND b.first_serial <= a.last_serial "
+                               "WHERE a.kind = $1",
+                               {kind}),
+              0)
+        << kind << " leases overlap";
+  }
+  EXPECT_EQ(test::count_rows(central.db(), "SELECT COUNT(*) FROM serial_leases"), 2 + kRounds * 2 * 2 * 2);
 }
 
 TEST_P(SyncFaultsTest, AProvisioningTokenRacedTwiceWorksOnce) {
