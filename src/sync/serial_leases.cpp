@@ -37,6 +37,17 @@ Result<SerialLease> grant_lease(store::Connection& db, std::string_view station_
   if (count < 1 || count > static_cast<int>(limits::serial_lease_size_max)) {
     return invalid_argument(fmt::format("lease size {} is not 1..{}", count, limits::serial_lease_size_max));
   }
+  if (db.backend() == store::Backend::kPostgreSQL) {
+    // Grants must not interleave: under READ COMMITTED two of them would read the same floor and
+    // lend the same block to two stations. Taking the lease table first serialises grants; the
+    // SHARE lock on serials waits for central's allocations in flight (registry/serial_allocator)
+    // and holds new ones back until this lease is committed, so neither side misses the other.
+    // SQLite's write transactions are serial already (BEGIN IMMEDIATE).
+    for (const char* lock :
+         {"LOCK TABLE serial_leases IN SHARE ROW EXCLUSIVE MODE", "LOCK TABLE serials IN SHARE MODE"}) {
+      if (auto locked = db.execute(lock); !locked) return std::unexpected(locked.error());
+    }
+  }
   auto floor = db.execute("SELECT MIN(first_serial) FROM serial_leases WHERE kind = $1 AND district_code = $2",
                           {std::string(kind), std::string(district_code)});
   if (!floor) return std::unexpected(floor.error());

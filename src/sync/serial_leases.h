@@ -31,8 +31,10 @@ struct SerialLease {
   std::int64_t expires_at_ms = 0;  // on the clock of the side that stored it
 };
 
-// Central: grants a new block of `count` serials. kResourceExhausted when the block would reach
-// serials central has already used in that district; kInvalidArgument for a bad kind or count.
+// Central: grants a new block of `count` serials, inside the caller's write transaction (grants
+// serialise with each other and with central's allocator). kResourceExhausted when the block
+// would reach serials central has already used in that district; kInvalidArgument for a bad kind
+// or count.
 Result<SerialLease> grant_lease(store::Connection& db, std::string_view station_id, std::string_view district_code,
                                 std::string_view kind, int count, std::int64_t valid_for_ms, std::int64_t now_ms);
 // Central: the unexpired leases of a station.

@@ -170,11 +170,17 @@ Result<Provisioning> provision_station(store::Database& db, std::string_view sta
       return failed_precondition(fmt::format("station {} is {}: its token cannot be used again", station_id,
                                              rows->rows[0].text(0)));
     }
+    // Spent here, checked again by the UPDATE itself: on PostgreSQL (READ COMMITTED) two
+    // attempts with the same token both pass the checks above, and both would be told they are
+    // provisioned while only the last key stays.
     auto updated = c.execute(
         "UPDATE stations SET status = 'active', public_key = $2, provisioned_at_ms = $3, provisioning_hash = '', "
-        "last_request_counter = 0 WHERE station_id = $1",
-        {std::string(station_id), text_blob(public_key_hex), now_ms});
+        "last_request_counter = 0 WHERE station_id = $1 AND status = 'registered' AND provisioning_hash = $4",
+        {std::string(station_id), text_blob(public_key_hex), now_ms, registry::sha256_hex(token)});
     if (!updated) return std::unexpected(updated.error());
+    if (updated->rows_affected != 1) {
+      return failed_precondition(fmt::format("station {}: its token was used at the same moment", station_id));
+    }
     auto station = load_station(c, station_id);
     if (!station) return std::unexpected(station.error());
     Provisioning p;
@@ -255,10 +261,18 @@ Result<StationRecord> authenticate_station_request(store::Database& db, std::str
                         fmt::format("replayed station request (counter {} is not above {})", counter,
                                     station->last_request_counter));
     }
+    // The counter moves only upwards, checked again by the UPDATE itself: on PostgreSQL (READ
+    // COMMITTED) two copies of a request racing here both pass the check above, and the second
+    // would otherwise be accepted too, or put the counter back below a newer request's.
     auto updated = c.execute(
-        "UPDATE stations SET last_request_counter = $2, last_seen_at_ms = $3 WHERE station_id = $1",
+        "UPDATE stations SET last_request_counter = $2, last_seen_at_ms = $3 "
+        "WHERE station_id = $1 AND last_request_counter < $2",
         {std::string(station_id), counter, now_ms});
     if (!updated) return std::unexpected(updated.error());
+    if (updated->rows_affected != 1) {
+      return make_error(ErrorCode::kUnauthenticated,
+                        fmt::format("replayed station request (counter {} is not above the last one)", counter));
+    }
     station->last_request_counter = counter;
     station->last_seen_at_ms = now_ms;
     return station;

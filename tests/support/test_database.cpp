@@ -83,6 +83,14 @@ Result<std::unique_ptr<TestDatabase>> TestDatabase::create(store::Backend backen
   return test_database;
 }
 
+Status TestDatabase::reopen() {
+  db_.reset();
+  Result<std::unique_ptr<store::Database>> opened = store::Database::open(url_);
+  if (!opened) return std::unexpected(opened.error());
+  db_ = std::move(*opened);
+  return {};
+}
+
 TestDatabase::~TestDatabase() {
   db_.reset();
   if (!temp_directory_.empty()) {

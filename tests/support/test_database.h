@@ -25,6 +25,10 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
 
   store::Database& db() { return *db_; }
+  // Closes the Database (every pooled connection), as a process that stops would; the data stays.
+  void close() { db_.reset(); }
+  // Opens the same data again (after close(), or in place of the open Database: a restart).
+  Status reopen();
   // The URL, to open a second Database on the same data (as a second process would).
   const std::string& url() const { return url_; }
   store::Backend backend() const { return backend_; }

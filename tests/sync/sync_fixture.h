@@ -1,17 +1,22 @@
 // A central database with a small demo regency and a provisioned station database, joined by an
 // in-process link that signs and checks each request as HTTP would and can drop requests, drop
-// answers, deliver twice or hold batches back (reordering). For the sync tests and simulation.
+// answers or deliver twice. Enrollments with real fingers, full size or compact (real templates,
+// small images) where only the sync path is under test. The simulated network with reordering
+// and partitions is sim_network.h.
 #pragma once
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 
+#include "central_route.h"
+#include "biometrics/image_io.h"
 #include "registry/auth_service.h"
 #include "registry/demo/demo_loader.h"
 #include "registry/person_store.h"
@@ -53,11 +58,21 @@ inline Central make_central(store::Backend backend, std::size_t persons = 300) {
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
   EXPECT_TRUE(auth.create_user("admin", "admin-password", Role::kAdmin, now).has_value());
   EXPECT_TRUE(auth.create_user("operator", "operator-password", Role::kOperator, now).has_value());
-  auto key = sync::central_signing_key(central.db(), kCentralNowMs);
-  EXPECT_TRUE(key.has_value());
-  central.ingest = std::make_unique<sync::SyncIngest>(central.db(), *key);
-  central.ingest->set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
+  auto ingest = make_central_ingest(central.db(), kCentralNowMs);
+  EXPECT_TRUE(ingest.has_value()) << (ingest ? "" : ingest.error().message);
+  if (ingest) central.ingest = std::move(*ingest);
   return central;
+}
+
+// Central stops and starts again: the ingest and every database connection go, the same
+// database is opened again and the ingest rebuilt from it (its signing key included).
+inline Status restart_central(Central& central) {
+  central.ingest.reset();
+  if (auto s = central.database->reopen(); !s) return s;
+  auto ingest = make_central_ingest(central.db(), kCentralNowMs);
+  if (!ingest) return std::unexpected(ingest.error());
+  central.ingest = std::move(*ingest);
+  return {};
 }
 
 // Adult residents of a district at central (NIKs), at most `count`.
@@ -122,6 +137,44 @@ inline registry::Enrollment station_enrollment(const Station& station, const std
   return e;
 }
 
+// Ten real fingers of `set`, compact: the templates our extractor made from the FVC images, each
+// image cut down to its central 64×64 pixels (PNG). For tests of the sync path, where the bytes
+// of a record matter only as bytes; an enrollment stays ~100 KB instead of ~2 MB.
+inline std::vector<registry::FingerCapture> compact_fingers(const std::string& set, int impression = 1) {
+  static std::map<std::pair<std::string, int>, std::vector<registry::FingerCapture>> cache;
+  auto key = std::pair{set, impression};
+  if (auto found = cache.find(key); found != cache.end()) return found->second;
+  auto fingers = real_fingers(set, impression);
+  for (auto& f : fingers) {
+    auto grey = biometrics::decode_image(f.image);
+    EXPECT_TRUE(grey.has_value());
+    if (!grey) continue;
+    biometrics::GreyImage crop;
+    crop.width = std::min(64, grey->width);
+    crop.height = std::min(64, grey->height);
+    int x0 = (grey->width - crop.width) / 2, y0 = (grey->height - crop.height) / 2;
+    for (int y = 0; y < crop.height; ++y) {
+      for (int x = 0; x < crop.width; ++x) crop.pixels.push_back(grey->at(x0 + x, y0 + y));
+    }
+    auto png = biometrics::encode_png(crop);
+    EXPECT_TRUE(png.has_value());
+    if (!png) continue;
+    f.image = std::move(*png);
+    f.image_sha256 = registry::bytes_sha256(f.image);
+  }
+  cache[key] = fingers;
+  return fingers;
+}
+
+// A compact enrollment of `nik` at `station` with the given id (compact_fingers of `set`).
+inline registry::Enrollment compact_enrollment(const Station& station, const std::string& enrollment_id,
+                                               const std::string& nik, const std::string& set) {
+  registry::Enrollment e = base_enrollment(enrollment_id, nik);
+  e.fingers = compact_fingers(set);
+  e.station_id = station.identity.station_id;
+  return e;
+}
+
 // The in-process link: signs like the station's HTTP client, checks like central's route.
 class LoopbackLink : public sync::CentralLink {
  public:
@@ -143,22 +196,11 @@ class LoopbackLink : public sync::CentralLink {
     return once;
   }
 
-  // What central's HTTP route does with a signed body.
+  // Signs `body` as the station would and hands it to central's route.
   Result<sync::UploadResponse> deliver(const std::string& body) {
-    auto counter = sync::next_request_counter(station_.db());
-    if (!counter) return std::unexpected(counter.error());
-    std::string text = sync::request_signing_text("POST", "/api/v1/sync/upload", station_.identity.station_id,
-                                                  *counter, registry::sha256_hex(body));
-    auto signature = sync::sign_hex(station_.identity.secret_key_hex, text);
-    auto station = sync::authenticate_station_request(central_.db(), station_.identity.station_id, *counter,
-                                                      *signature, text, kCentralNowMs);
-    if (!station) return std::unexpected(station.error());
-    auto request = sync::upload_request_from_json(body);
-    if (!request) return std::unexpected(request.error());
-    auto response = central_.ingest->ingest(*station, *request, kCentralNowMs);
-    if (!response) return std::unexpected(response.error());
-    // Through JSON, as over the wire.
-    return sync::upload_response_from_json(sync::upload_response_to_json(*response));
+    auto signed_upload = sign_upload(station_.db(), station_.identity, body);
+    if (!signed_upload) return std::unexpected(signed_upload.error());
+    return central_upload_route(central_.db(), *central_.ingest, *signed_upload, kCentralNowMs);
   }
 
  private:
