@@ -1,5 +1,6 @@
 #include "abis/dedup_service.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -65,6 +66,9 @@ Status DedupService::load_gallery(const GalleryLoadCallback& progress) {
     return rows->rows.empty() ? 0 : rows->rows[0].integer(0);
   });
   if (!total) return std::unexpected(total.error());
+  const std::size_t thread_count = options_.search_threads > 0
+                                       ? static_cast<std::size_t>(options_.search_threads)
+                                       : std::max<std::size_t>(1, std::thread::hardware_concurrency());
   GalleryLoadProgress p;
   p.enrollments_total = static_cast<std::size_t>(*total);
   if (progress) progress(p);
@@ -104,11 +108,25 @@ Status DedupService::load_gallery(const GalleryLoadCallback& progress) {
     if (!page) return std::unexpected(page.error());
     if (page->enrollments.empty()) break;
     after = page->enrollments.back().enrollment_id;
+    // Decoding and the first-stage histograms are most of the cost: prepared on every thread.
+    const std::size_t n = page->enrollments.size();
+    std::vector<Result<PreparedEnrollment>> prepared(n, PreparedEnrollment{});
+    {
+      const std::size_t threads = std::min(n, thread_count);
+      std::vector<std::thread> pool;
+      for (std::size_t t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+          for (std::size_t k = t; k < n; k += threads) prepared[k] = prepare_for_gallery(page->enrollments[k]);
+        });
+      }
+      for (auto& th : pool) th.join();
+    }
     {
       std::unique_lock lock(gallery_mutex_);
-      for (const auto& e : page->enrollments) {
+      for (std::size_t k = 0; k < n; ++k) {
+        const reg::Enrollment& e = page->enrollments[k];
         ++p.enrollments_done;
-        auto added = enroll_in_gallery(gallery_, e);
+        auto added = prepared[k] ? enroll_prepared(gallery_, *prepared[k]) : Result<bool>(std::unexpected(prepared[k].error()));
         if (!added) {
           ++p.enrollments_skipped;
           p.last_problem = added.error().message;

@@ -48,18 +48,44 @@ Result<SearchProbe> search_probe_of(const registry::Enrollment& e) {
   return probe;
 }
 
+Result<PreparedEnrollment> prepare_for_gallery(const registry::Enrollment& e) {
+  auto person = person_id_of_nik(e.nik);
+  if (!person) return std::unexpected(person.error());
+  auto probe = search_probe_of(e);  // decodes and checks every template
+  if (!probe) return std::unexpected(probe.error());
+  PreparedEnrollment prepared;
+  prepared.person = *person;
+  for (std::size_t f = 0; f < prepared.fingers.size(); ++f) {
+    const auto& t = probe->fingers[f];
+    if (!t) continue;
+    auto finger = prepare_finger(*t);
+    if (!finger) {
+      return make_error(ErrorCode::kDataLoss, fmt::format("enrollment {}: finger {} template: {}", e.enrollment_id,
+                                                          f + 1, finger.error().message));
+    }
+    prepared.fingers[f] = std::move(*finger);
+  }
+  return prepared;
+}
+
+Result<bool> enroll_prepared(Gallery& gallery, const PreparedEnrollment& prepared) {
+  if (gallery.person_index(prepared.person)) return false;
+  for (std::size_t f = 0; f < prepared.fingers.size(); ++f) {
+    if (!prepared.fingers[f]) continue;
+    if (auto added = gallery.enroll(prepared.person, static_cast<int>(f) + 1, *prepared.fingers[f]); !added) {
+      return std::unexpected(added.error());
+    }
+  }
+  return true;
+}
+
 Result<bool> enroll_in_gallery(Gallery& gallery, const registry::Enrollment& e) {
   auto person = person_id_of_nik(e.nik);
   if (!person) return std::unexpected(person.error());
-  if (gallery.person_index(*person)) return false;
-  auto probe = search_probe_of(e);  // decodes and checks every template before anything is added
-  if (!probe) return std::unexpected(probe.error());
-  for (int f = 1; f <= kFingers; ++f) {
-    const auto& t = probe->fingers[static_cast<std::size_t>(f - 1)];
-    if (!t) continue;
-    if (auto added = gallery.enroll(*person, f, *t); !added) return std::unexpected(added.error());
-  }
-  return true;
+  if (gallery.person_index(*person)) return false;  // skip the costly preparation
+  auto prepared = prepare_for_gallery(e);
+  if (!prepared) return std::unexpected(prepared.error());
+  return enroll_prepared(gallery, *prepared);
 }
 
 Result<std::vector<ScoredCandidate>> find_candidates(const Gallery& gallery, const SearchProbe& probe,

@@ -5,6 +5,7 @@
 // reentrant; the Gallery must not change during a call.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,19 @@ std::string nik_of_person(PersonId person);
 // template (nothing to search with).
 Result<SearchProbe> search_probe_of(const registry::Enrollment& enrollment);
 
-// Adds the enrollment's fingers to the gallery under its NIK. Returns false (and adds nothing)
-// when that person is already in the gallery. kDataLoss for a template that does not decode.
+// An enrollment's fingers decoded and prepared for a gallery (the costly part of adding it), so
+// that bulk loads can prepare on several threads. kDataLoss for a template that does not decode;
+// kInvalidArgument for a bad NIK or an enrollment without templates.
+struct PreparedEnrollment {
+  PersonId person = 0;
+  std::array<std::optional<PreparedFinger>, parameters::fingers_per_person> fingers;
+};
+Result<PreparedEnrollment> prepare_for_gallery(const registry::Enrollment& enrollment);
+
+// Adds the fingers under the person. Returns false (and adds nothing) when that person is already
+// in the gallery.
+Result<bool> enroll_prepared(Gallery& gallery, const PreparedEnrollment& prepared);
+// Both steps at once.
 Result<bool> enroll_in_gallery(Gallery& gallery, const registry::Enrollment& enrollment);
 
 struct ScoredCandidate {

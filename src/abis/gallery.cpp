@@ -46,25 +46,41 @@ std::size_t Gallery::add_person(PersonId person) {
   return i;
 }
 
+Result<PreparedFinger> prepare_finger(const bio::FeatureTemplate& t) {
+  auto encoded = bio::encode_template(t);
+  if (!encoded) return std::unexpected(encoded.error());
+  PreparedFinger prepared;
+  prepared.encoded_ = std::move(*encoded);
+  prepared.histogram_ = pair_histogram(t);
+  return prepared;
+}
+
 Status Gallery::enroll(PersonId person, int finger_position, const bio::FeatureTemplate& t) {
   if (finger_position < 1 || finger_position > kFingers)
     return invalid_argument("finger position must be 1..10, got " + std::to_string(finger_position));
-  auto encoded = bio::encode_template(t);
-  if (!encoded) return std::unexpected(encoded.error());
+  auto prepared = prepare_finger(t);
+  if (!prepared) return std::unexpected(prepared.error());
+  return enroll(person, finger_position, *prepared);
+}
+
+Status Gallery::enroll(PersonId person, int finger_position, const PreparedFinger& finger) {
+  if (finger_position < 1 || finger_position > kFingers)
+    return invalid_argument("finger position must be 1..10, got " + std::to_string(finger_position));
+  if (finger.encoded_.empty()) return invalid_argument("the prepared finger is empty (moved from)");
   auto existing = person_index(person);
   if (existing && has_finger(*existing, finger_position))
     return make_error(ErrorCode::kAlreadyExists, "person " + std::to_string(person) + " finger " +
                                                      std::to_string(finger_position) + " is already enrolled");
   if (!existing && person_ids_.size() >= parameters::gallery_persons_max)
     return make_error(ErrorCode::kResourceExhausted, "gallery is full");
-  if (arena_.size() + encoded->size() > parameters::gallery_bytes_max)
+  if (arena_.size() + finger.encoded_.size() > parameters::gallery_bytes_max)
     return make_error(ErrorCode::kResourceExhausted, "gallery template storage is full");
   const std::size_t p = existing ? *existing : add_person(person);
   const std::size_t s = slot(p, finger_position);
   template_offsets_[s] = static_cast<std::uint32_t>(arena_.size());
-  template_sizes_[s] = static_cast<std::uint16_t>(encoded->size());
-  arena_.insert(arena_.end(), encoded->begin(), encoded->end());
-  histograms_[s] = pair_histogram(t);
+  template_sizes_[s] = static_cast<std::uint16_t>(finger.encoded_.size());
+  arena_.insert(arena_.end(), finger.encoded_.begin(), finger.encoded_.end());
+  histograms_[s] = finger.histogram_;
   finger_masks_[p] = static_cast<std::uint16_t>(finger_masks_[p] | (1u << (finger_position - 1)));
   ++finger_count_;
   return {};

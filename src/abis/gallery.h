@@ -19,11 +19,28 @@ namespace ektp::abis {
 
 using PersonId = std::uint64_t;
 
+// A finger ready to enter a gallery: its encoded template and first-stage histogram. Preparing
+// is the costly part of enrolment (the histogram), so bulk loads prepare on many threads and then
+// enrol sequentially. kInvalidArgument for an invalid template.
+class PreparedFinger {
+ public:
+  const PairHistogram& histogram() const { return histogram_; }
+
+ private:
+  friend Result<PreparedFinger> prepare_finger(const biometrics::FeatureTemplate& t);
+  friend class Gallery;
+  std::vector<std::uint8_t> encoded_;  // validated by encode_template()
+  PairHistogram histogram_;
+};
+Result<PreparedFinger> prepare_finger(const biometrics::FeatureTemplate& t);
+
 class Gallery {
  public:
   // kInvalidArgument for a bad finger position or template; kAlreadyExists if that person's
   // finger is enrolled; kResourceExhausted past parameters::gallery_persons_max.
   Status enroll(PersonId person, int finger_position, const biometrics::FeatureTemplate& t);
+  // The same for a finger from prepare_finger().
+  Status enroll(PersonId person, int finger_position, const PreparedFinger& finger);
 
   std::size_t person_count() const { return person_ids_.size(); }
   std::size_t finger_count() const { return finger_count_; }

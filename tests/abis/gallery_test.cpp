@@ -41,6 +41,25 @@ TEST(Gallery, RejectsBadEnrolments) {
   EXPECT_ERROR(g.enroll(2, 1, bad), ErrorCode::kInvalidArgument, "outside");
 }
 
+TEST(Gallery, PreparedFingersEnrolLikeTemplates) {
+  Gallery direct, prepared;
+  for (int f = 1; f <= 3; ++f) {
+    ASSERT_OK(direct.enroll(5, f, sample(5, f)));
+    auto finger = prepare_finger(sample(5, f));
+    ASSERT_OK(finger);
+    EXPECT_EQ(finger->histogram().bins, pair_histogram(sample(5, f)).bins);
+    ASSERT_OK(prepared.enroll(5, f, *finger));
+  }
+  EXPECT_EQ(prepared.serialize(), direct.serialize());
+  auto finger = prepare_finger(sample(6, 1));
+  ASSERT_OK(finger);
+  EXPECT_ERROR(prepared.enroll(5, 1, *finger), ErrorCode::kAlreadyExists, "already");
+  EXPECT_ERROR(prepared.enroll(6, 0, *finger), ErrorCode::kInvalidArgument, "position");
+  biometrics::FeatureTemplate bad = sample(7, 1);
+  bad.minutiae[0].x = -5;
+  EXPECT_ERROR(prepare_finger(bad), ErrorCode::kInvalidArgument, "outside");
+}
+
 TEST(Gallery, SerialisationRoundTripsAndDetectsCorruption) {
   const Gallery g = synthetic_gallery(20, 9, 2);
   const auto bytes = g.serialize();
