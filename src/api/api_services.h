@@ -13,6 +13,9 @@
 namespace ektp::sync {
 class SyncIngest;
 }
+namespace ektp::abis {
+class DedupService;
+}
 
 namespace ektp::api {
 
@@ -23,6 +26,7 @@ struct ApiServices {
   registry::AuthService& auth;
   registry::AuditWriter& audit;
   sync::SyncIngest* sync_ingest = nullptr;  // central: set when stations may upload
+  abis::DedupService* dedup = nullptr;      // central: decisions update its gallery
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };
@@ -33,5 +37,8 @@ void add_registry_routes(class Router& router, ApiServices& services);
 // Central's station routes: register/list/revoke stations, provisioning, and the signed sync
 // routes (upload, working-copy changes, lease renewal); the resident's enrollment status.
 void add_sync_routes(class Router& router, ApiServices& services);
+// Adjudication of possible duplicates (two-person rule), enrollment images for the side-by-side
+// view, and supervisors' resolution of sync conflicts.
+void add_adjudication_routes(class Router& router, ApiServices& services);
 
 }  // namespace ektp::api

@@ -54,7 +54,8 @@ namespace {
 void create_demo_users(registry::AuthService& auth) {
   constexpr const char* kDemoPassword = "ektp-demo-2026";
   for (auto [name, role] : {std::pair{"admin", Role::kAdmin}, std::pair{"operator", Role::kOperator},
-                            std::pair{"supervisor", Role::kSupervisor}}) {
+                            std::pair{"supervisor", Role::kSupervisor},
+                            std::pair{"adjudikator1", Role::kAdjudicator}, std::pair{"adjudikator2", Role::kAdjudicator}}) {
     auto created = auth.create_user(name, kDemoPassword, role, std::chrono::system_clock::now());
     if (created) spdlog::info("demo user '{}' ({}) with password '{}'", name, role_id(role), kDemoPassword);
   }
@@ -103,10 +104,11 @@ int run_serve(const ServeOptions& options) {
                      }));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
-  api::ApiServices services{**db, regions, civil, auth, audit, &ingest};
+  api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get()};
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
   api::add_sync_routes(*router, services);
+  api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options;
   server_options.address = options.address;
   server_options.port = static_cast<std::uint16_t>(options.port);

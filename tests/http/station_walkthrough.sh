@@ -39,6 +39,7 @@ CDB="sqlite:$TMP/central.db"
 "$EKTP" db migrate --db "$CDB" >/dev/null
 echo "admin-password-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
 echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --password-stdin >/dev/null
+for a in adj1 adj2; do echo "adjudicator-password-1" | "$EKTP" user add --db "$CDB" --username $a --role adjudicator --password-stdin >/dev/null; done
 start_central() {
   "$EKTP" serve --db "$CDB" --port "${CPORT:-0}" --demo 3327 --demo-size 3000 >>"$TMP/central.log" 2>&1 &
   CENTRAL_PID=$!
@@ -146,6 +147,50 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 check "dedup: no hit, siap cetak" siap_cetak "$(json 'd["current"].get("status")')"
+
+# A third resident enrolled with the first one's fingers: stopped at the desk (same office), and
+# at central (another office) it lands in adjudication, decided by two adjudicators.
+ADULT3=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and alive = 1 and birth_date < '2000-01-01' and nik not in ('$ADULT1','$ADULT2') order by nik limit 1")
+make_body "$ADULT3" fvc2002-db1b "tanpa latar polos (layanan keliling)" >"$TMP/e3.json"
+check "same fingers stopped at the desk" 409 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e3.json")"
+check "desk names the earlier NIK" True "$(json '"'"$ADULT1"'" in d["error"]["message"]')"
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+ADMIN=$(json 'd["token"]')
+check "second station" 201 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations" \
+  -d "{\"station_id\":\"st-test-2\",\"district_code\":\"$DISTRICT\",\"name\":\"Layanan keliling\",\"operators\":[\"op1\"]}")"
+TOKEN2=$(json 'd["provisioning_token"]')
+"$EKTP" station init --db "sqlite:$TMP/station2.db" --central "http://127.0.0.1:$CPORT" --station-id st-test-2 --token "$TOKEN2" >/dev/null 2>&1
+"$EKTP" station --db "sqlite:$TMP/station2.db" --port 0 --pull-every 1 >>"$TMP/station2.log" 2>&1 &
+STATION2_PID=$!
+S2PORT=$(wait_port "$TMP/station2.log" "$STATION2_PID")
+S2API="http://127.0.0.1:$S2PORT/api/v1"
+status -X POST "$S2API/auth/login" -d '{"username":"op1","password":"operator-password-1"}' >/dev/null
+OP2=$(json 'd["token"]')
+check "enroll the third at another office" 201 "$(status -X POST -H "Authorization: Bearer $OP2" "$S2API/station/enrollments" --data-binary @"$TMP/e3.json")"
+E3=$(json 'd["enrollment_id"]')
+for _ in $(seq 60); do
+  status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT3/enrollment-status" >/dev/null
+  [[ $(json 'd["current"].get("status")') == adjudikasi ]] && break
+  sleep 0.5
+done
+check "third lands in adjudication" adjudikasi "$(json 'd["current"].get("status")')"
+kill -TERM "$STATION2_PID"; wait "$STATION2_PID" 2>/dev/null || true
+status -X POST "$CAPI/auth/login" -d '{"username":"adj1","password":"adjudicator-password-1"}' >/dev/null
+ADJ1=$(json 'd["token"]')
+status -X POST "$CAPI/auth/login" -d '{"username":"adj2","password":"adjudicator-password-1"}' >/dev/null
+ADJ2=$(json 'd["token"]')
+status -X POST "$CAPI/auth/login" -d '{"username":"op1","password":"operator-password-1"}' >/dev/null
+check "operator may not adjudicate" 403 "$(status -H "Authorization: Bearer $(json 'd["token"]')" "$CAPI/adjudication/cases")"
+check "open cases" 200 "$(status -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases?status=open")"
+CASE=$(json '[c["id"] for c in d["cases"] if c["enrollment_id"] == "'"$E3"'"][0]')
+check "case names the first resident" "$ADULT1" "$(json '[c["candidate_nik"] for c in d["cases"] if c["id"] == '"$CASE"'][0]')"
+check "case detail with minutiae" True "$(status -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE" >/dev/null; json 'len(d["probe"]["fingers"][0]["minutiae"]) > 10')"
+check "finger image as PNG" 200 "$(status -H "Authorization: Bearer $ADJ1" "$CAPI/enrollments/$E3/fingers/1")"
+check "png magic" "PNG" "$(head -c4 "$TMP/body" | tail -c3)"
+check "propose duplicate" 200 "$(status -X POST -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE/propose" -d '{"decision":"duplicate","reason":"10 jari sama dengan NIK lain"}')"
+check "the proposer cannot confirm" 403 "$(status -X POST -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE/confirm" -d '{"agree":true,"reason":"setuju"}')"
+check "second adjudicator confirms" 200 "$(status -X POST -H "Authorization: Bearer $ADJ2" "$CAPI/adjudication/cases/$CASE/confirm" -d '{"agree":true,"reason":"setuju, sidik jari identik"}')"
+check "resident told: duplikat" duplikat "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT3/enrollment-status" >/dev/null; json 'd["current"]["status"]')"
 
 # Forged, replayed and revoked station requests.
 check "unsigned upload" 401 "$(status -X POST "$CAPI/sync/upload" -d '{}')"

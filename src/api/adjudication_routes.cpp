@@ -1,0 +1,327 @@
+// Central's routes for adjudicators and supervisors (docs/api.md, "Adjudication"): possible
+// duplicates side by side (photos, fingerprint images as PNG, minutiae and scores) decided under
+// the two-person rule, and sync conflicts resolved by a supervisor. Every read of the two
+// persons' biometrics is audited.
+#include <charconv>
+#include <cmath>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "abis/adjudication.h"
+#include "abis/dedup_service.h"
+#include "api/api_services.h"
+#include "api/http.h"
+#include "api/route_auth.h"
+#include "biometrics/image_io.h"
+#include "registry/audit_log.h"
+#include "registry/enrollment_store.h"
+#include "registry/json_fields.h"
+#include "registry/person_store.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+using namespace ektp::json;
+
+template <class F>
+Handler guarded(F f) {
+  return [f](const HttpRequest& request) -> HttpResponse {
+    auto result = f(request);
+    if (!result) return error_response(result.error());
+    return std::move(*result);
+  };
+}
+
+Result<std::int64_t> id_param(const HttpRequest& request, const char* name) {
+  const auto& text = request.path_params.at(name);
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id < 1) {
+    return invalid_argument(fmt::format("{} '{}' is not a positive number", name, text));
+  }
+  return id;
+}
+
+bool can_resolve_conflicts(Role role) { return can_approve_corrections(role); }
+
+array finger_scores_json(const std::vector<abis::FingerScore>& scores) {
+  array out;
+  for (const auto& f : scores) out.push_back(object{{"position", f.position}, {"score", f.score}});
+  return out;
+}
+
+object case_json(const abis::AdjudicationCase& c) {
+  auto decision = [](const std::optional<abis::Decision>& d) -> boost::json::value {
+    if (!d) return nullptr;
+    return boost::json::string(abis::decision_id(*d));
+  };
+  return object{{"id", c.id},
+                {"enrollment_id", c.enrollment_id},
+                {"nik", c.nik},
+                {"candidate_nik", c.candidate_nik},
+                {"candidate_enrollment_id", c.candidate_enrollment_id},
+                {"candidate_rank", c.candidate_rank},
+                {"score", c.score},
+                {"finger_scores", finger_scores_json(c.finger_scores)},
+                {"status", abis::case_status_id(c.status)},
+                {"proposed_decision", decision(c.proposed_decision)},
+                {"proposed_by", c.proposed_by},
+                {"proposed_reason", c.proposed_reason},
+                {"confirmed_by", c.confirmed_by},
+                {"confirmed_reason", c.confirmed_reason},
+                {"final_decision", decision(c.final_decision)},
+                {"disagreements", c.disagreements},
+                {"created_at_ms", c.created_at_ms}};
+}
+
+object side_json(const abis::CaseSide& side) {
+  array fingers;
+  for (const auto& f : side.fingers) {
+    array minutiae;
+    for (const auto& m : f.minutiae) {
+      minutiae.push_back(array{m.x, m.y, std::round(m.angle_rad * 1000.0f) / 1000.0f,
+                               m.type == biometrics::MinutiaType::kEnding ? "E" : "B"});
+    }
+    fingers.push_back(object{{"position", f.position},
+                             {"width_px", f.width_px},
+                             {"height_px", f.height_px},
+                             {"minutiae", std::move(minutiae)},
+                             {"missing_reason", f.missing_reason},
+                             {"error", f.error}});
+  }
+  return object{{"enrollment_id", side.enrollment_id},
+                {"nik", side.nik},
+                {"status", registry::enrollment_status_id(side.status)},
+                {"fingers", std::move(fingers)}};
+}
+
+Result<boost::json::object> decision_body(const HttpRequest& request) {
+  auto body = parse_json_body(request.body);
+  if (!body) return std::unexpected(body.error());
+  auto o = as_object(*body, "body");
+  if (!o) return std::unexpected(o.error());
+  return **o;
+}
+
+void add_case_routes(Router& router, ApiServices& s) {
+  router.add("GET", "/api/v1/adjudication/cases", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto session = authenticate_bearer(s, request, can_adjudicate);
+    if (!session) return std::unexpected(session.error());
+    std::optional<abis::CaseStatus> status;
+    if (auto it = request.query.find("status"); it != request.query.end() && !it->second.empty()) {
+      auto parsed = abis::parse_case_status(it->second);
+      if (!parsed) return std::unexpected(parsed.error());
+      status = *parsed;
+    }
+    auto cases = store::with_read_transaction<std::vector<abis::AdjudicationCase>>(
+        s.db, [&](store::Connection& c) { return abis::list_cases(c, status, 200); });
+    if (!cases) return std::unexpected(cases.error());
+    array out;
+    for (const auto& c : *cases) out.push_back(case_json(c));
+    return json_response(object{{"cases", std::move(out)}});
+  }));
+
+  router.add("GET", "/api/v1/adjudication/cases/{id}",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto session = authenticate_bearer(s, request, can_adjudicate);
+               if (!session) return std::unexpected(session.error());
+               auto id = id_param(request, "id");
+               if (!id) return std::unexpected(id.error());
+               auto detail = store::with_read_transaction<abis::CaseDetail>(
+                   s.db, [&](store::Connection& c) { return abis::load_case(c, *id); });
+               if (!detail) return std::unexpected(detail.error());
+               s.audit.record({now_ms(s), session->username, "read_adjudication_case", detail->record.nik,
+                               fmt::format("case {} with {}", *id, detail->record.candidate_nik)});
+               return json_response(object{{"case", case_json(detail->record)},
+                                           {"probe", side_json(detail->probe)},
+                                           {"candidate", side_json(detail->candidate)}});
+             }));
+
+  router.add("POST", "/api/v1/adjudication/cases/{id}/propose",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto session = authenticate_bearer(s, request, can_adjudicate);
+               if (!session) return std::unexpected(session.error());
+               auto id = id_param(request, "id");
+               if (!id) return std::unexpected(id.error());
+               auto body = decision_body(request);
+               if (!body) return std::unexpected(body.error());
+               auto decision_text = required_string(*body, "decision");
+               if (!decision_text) return std::unexpected(decision_text.error());
+               auto decision = abis::parse_decision(*decision_text);
+               if (!decision) return std::unexpected(decision.error());
+               auto reason = optional_string(*body, "reason");
+               if (!reason) return std::unexpected(reason.error());
+               if (s.dedup == nullptr) return make_error(ErrorCode::kUnavailable, "no dedup service here");
+               auto result = s.dedup->propose_decision(*id, {session->username, session->role}, *decision,
+                                                       reason->value_or(""));
+               if (!result) return std::unexpected(result.error());
+               return json_response(object{{"case", case_json(*result)}});
+             }));
+
+  router.add("POST", "/api/v1/adjudication/cases/{id}/confirm",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto session = authenticate_bearer(s, request, can_adjudicate);
+               if (!session) return std::unexpected(session.error());
+               auto id = id_param(request, "id");
+               if (!id) return std::unexpected(id.error());
+               auto body = decision_body(request);
+               if (!body) return std::unexpected(body.error());
+               const auto* agree = body->if_contains("agree");
+               if (!agree || !agree->is_bool()) return invalid_argument("agree: must be true or false");
+               auto reason = optional_string(*body, "reason");
+               if (!reason) return std::unexpected(reason.error());
+               if (s.dedup == nullptr) return make_error(ErrorCode::kUnavailable, "no dedup service here");
+               auto result = s.dedup->confirm_decision(*id, {session->username, session->role}, agree->as_bool(),
+                                                       reason->value_or(""));
+               if (!result) return std::unexpected(result.error());
+               object out{{"case", case_json(result->record)}, {"reopened", result->reopened}};
+               if (result->enrollment_status) {
+                 out["enrollment_status"] = registry::enrollment_status_id(*result->enrollment_status);
+               }
+               return json_response(out);
+             }));
+}
+
+// The photo and fingerprint images of an enrollment, for the side-by-side view (fingerprints
+// converted to PNG: scanners give TIFF/BMP/PGM, which browsers do not show).
+void add_image_routes(Router& router, ApiServices& s) {
+  router.add("GET", "/api/v1/enrollments/{id}/photo", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto session = authenticate_bearer(s, request, can_adjudicate);
+    if (!session) return std::unexpected(session.error());
+    auto e = store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
+      return registry::load_enrollment(c, request.path_params.at("id"));
+    });
+    if (!e) return std::unexpected(e.error());
+    s.audit.record({now_ms(s), session->username, "read_enrollment_photo", e->nik, e->enrollment_id});
+    HttpResponse response;
+    response.content_type = e->photo_mime;
+    response.body.assign(e->photo.begin(), e->photo.end());
+    return response;
+  }));
+
+  router.add("GET", "/api/v1/enrollments/{id}/fingers/{position}",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto session = authenticate_bearer(s, request, can_adjudicate);
+               if (!session) return std::unexpected(session.error());
+               auto position = id_param(request, "position");
+               if (!position) return std::unexpected(position.error());
+               auto e = store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
+                 return registry::load_enrollment(c, request.path_params.at("id"));
+               });
+               if (!e) return std::unexpected(e.error());
+               const registry::FingerCapture* finger = nullptr;
+               for (const auto& f : e->fingers) {
+                 if (f.position == *position) finger = &f;
+               }
+               if (finger == nullptr || finger->missing()) {
+                 return not_found(fmt::format("enrollment {} has no image of finger {}", e->enrollment_id, *position));
+               }
+               auto grey = biometrics::decode_image(finger->image);
+               if (!grey) return std::unexpected(grey.error());
+               auto png = biometrics::encode_png(*grey);
+               if (!png) return std::unexpected(png.error());
+               s.audit.record({now_ms(s), session->username, "read_enrollment_finger", e->nik,
+                               fmt::format("{} finger {}", e->enrollment_id, *position)});
+               HttpResponse response;
+               response.content_type = "image/png";
+               response.body.assign(png->begin(), png->end());
+               return response;
+             }));
+}
+
+void add_conflict_routes(Router& router, ApiServices& s) {
+  router.add("GET", "/api/v1/sync/conflicts", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto session = authenticate_bearer(s, request, can_resolve_conflicts);
+    if (!session) return std::unexpected(session.error());
+    std::string status = request.query.contains("status") ? request.query.at("status") : "open";
+    auto rows = store::with_read_transaction<store::QueryResult>(s.db, [&](store::Connection& c) {
+      return c.execute(
+          "SELECT id, station_id, item_key, nik, base_version, central_version, station_values, central_values, "
+          "status, resolved_by, resolution, created_at_ms, resolved_at_ms FROM sync_conflicts WHERE status = $1 "
+          "ORDER BY id LIMIT 200",
+          {status});
+    });
+    if (!rows) return std::unexpected(rows.error());
+    array out;
+    for (const auto& r : rows->rows) {
+      boost::system::error_code ec1, ec2;
+      out.push_back(object{{"id", r.integer(0)},
+                           {"station_id", r.text(1)},
+                           {"item_key", r.text(2)},
+                           {"nik", r.text(3)},
+                           {"base_version", r.integer(4)},
+                           {"central_version", r.integer(5)},
+                           {"station_values", boost::json::parse(r.text(6), ec1)},
+                           {"central_values", boost::json::parse(r.text(7), ec2)},
+                           {"status", r.text(8)},
+                           {"resolved_by", r.text(9)},
+                           {"resolution", r.text(10)},
+                           {"created_at_ms", r.integer(11)},
+                           {"resolved_at_ms", r.integer(12)}});
+    }
+    return json_response(object{{"conflicts", std::move(out)}});
+  }));
+
+  // keep "central": the station's edit is dropped; keep "station": its values become a pending
+  // correction (the normal approval path, so a second supervisor still decides them).
+  router.add("POST", "/api/v1/sync/conflicts/{id}/resolve",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto session = authenticate_bearer(s, request, can_resolve_conflicts);
+               if (!session) return std::unexpected(session.error());
+               auto id = id_param(request, "id");
+               if (!id) return std::unexpected(id.error());
+               auto body = decision_body(request);
+               if (!body) return std::unexpected(body.error());
+               auto keep = required_string(*body, "keep");
+               if (!keep) return std::unexpected(keep.error());
+               if (*keep != "central" && *keep != "station") return invalid_argument("keep: must be central or station");
+               auto reason = required_string(*body, "reason");
+               if (!reason) return std::unexpected(reason.error());
+               const std::int64_t now = now_ms(s);
+               auto done = store::with_write_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+                 auto row = c.execute("SELECT nik, station_values, status, item_key FROM sync_conflicts WHERE id = $1",
+                                      {*id});
+                 if (!row) return std::unexpected(row.error());
+                 if (row->rows.empty()) return not_found(fmt::format("conflict {} not found", *id));
+                 if (row->rows[0].text(2) != "open") {
+                   return failed_precondition(fmt::format("conflict {} is already resolved", *id));
+                 }
+                 const std::string nik = row->rows[0].text(0);
+                 if (*keep == "station") {
+                   auto correction = c.execute(
+                       "INSERT INTO corrections (nik, fields, reason, requested_by, status, idempotency_key, "
+                       "created_at_ms) VALUES ($1,$2,$3,$4,'pending',$5,$6)",
+                       {nik, row->rows[0].text(1), *reason, session->username,
+                        "conflict/" + std::to_string(*id), now});
+                   if (!correction) return std::unexpected(correction.error());
+                 }
+                 auto updated = c.execute(
+                     "UPDATE sync_conflicts SET status = 'resolved', resolved_by = $2, resolution = $3, "
+                     "resolved_at_ms = $4 WHERE id = $1",
+                     {*id, session->username, fmt::format("keep {}: {}", *keep, *reason), now});
+                 if (!updated) return std::unexpected(updated.error());
+                 if (auto a = registry::append_audit(c, {now, session->username, "sync.conflict_resolve", nik,
+                                                         fmt::format("conflict {} keep {}", *id, *keep)});
+                     !a) {
+                   return std::unexpected(a.error());
+                 }
+                 return object{{"id", *id}, {"status", "resolved"}, {"keep", *keep}};
+               });
+               if (!done) return std::unexpected(done.error());
+               return json_response(*done);
+             }));
+}
+
+}  // namespace
+
+void add_adjudication_routes(Router& router, ApiServices& services) {
+  add_case_routes(router, services);
+  add_image_routes(router, services);
+  add_conflict_routes(router, services);
+}
+
+}  // namespace ektp::api
