@@ -123,9 +123,16 @@ check "finger quality check" 200 "$(status -X POST "${H[@]}" "$SAPI/station/fing
 check "finger quality is 1..5" True "$(json '1 <= d["quality"] <= 5')"
 check "outbox waits while offline" 2 "$(status "${H[@]}" "$SAPI/station/status" >/dev/null; json 'd["outbox"]["pending"]')"
 check "nothing stored for refused input" 2 "$(sqlite3 "$TMP/station.db" "select count(*) from enrollments")"
+check "online backup while running" 0 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >"$TMP/backup.log" 2>&1; echo $?)"
+check "backup says 2 pending" 1 "$(grep -c '2 outbox item(s) pending' "$TMP/backup.log")"
+check "backup refuses to overwrite" 1 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >/dev/null 2>&1; echo $?)"
 
-# The station restarts (power cut), then central comes back.
+# Power cut: the station dies; it is replaced by new hardware restored from the backup (the
+# same database file moved over), then central comes back.
 kill -KILL "$STATION_PID"; wait "$STATION_PID" 2>/dev/null || true; STATION_PID=
+check "old disk passes integrity_check after kill -9" ok "$(sqlite3 "$TMP/station.db" "pragma integrity_check")"
+mv "$TMP/station.db" "$TMP/old-station.db"; rm -f "$TMP/station.db-wal" "$TMP/station.db-shm"
+cp "$TMP/backup.db" "$TMP/station.db"
 start_station
 check "integrity after kill -9" ok "$(sqlite3 "$TMP/station.db" "pragma integrity_check")"
 start_central
