@@ -29,7 +29,8 @@ cv::Mat synthetic_eye(cv::Size size = {640, 480}, int seed = 5) {
       if (r > iris_r) continue;
       const double a = std::atan2(dy, dx);
       const double texture = 18 * std::sin(37 * a + r / (6 * unit)) +
-                             12 * std::sin(11 * a - r / (9 * unit)) + 8 * std::sin(r / (2.5 * unit));
+                             12 * std::sin(11 * a - r / (9 * unit)) +
+                             8 * std::sin(r / (2.5 * unit));
       row[x] = cv::saturate_cast<std::uint8_t>(95 + texture + rng.gaussian(6));
     }
   }
