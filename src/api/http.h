@@ -26,6 +26,7 @@ struct HttpRequest {
   std::string body;
   std::string content_type;
   std::string authorization;   // the Authorization header, if any
+  std::map<std::string, std::string> headers;  // X-Ektp-* headers, names in lower case
   std::string client_address;  // peer IP
 };
 

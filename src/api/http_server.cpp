@@ -152,7 +152,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits::request_header_bytes_max));
-    parser_->body_limit(server_.body_bytes_max);
+    // Large until the target is known (on_read_header narrows it for everything but uploads).
+    parser_->body_limit(std::max<std::uint64_t>(server_.body_bytes_max, limits::sync_batch_bytes_max));
     stream_.expires_after(std::chrono::milliseconds(limits::request_timeout_ms));
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -162,6 +163,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // The header is in: limits on it and on a declared Content-Length are already checked.
   void on_read_header(beast::error_code ec, std::size_t bytes) {
     if (ec || parser_->is_done()) return on_read(ec, bytes);
+    // Only uploads that carry images (station sync batches, enrollments, capture checks) get the
+    // larger limit; everything else the server's.
+    const auto target = parser_->get().target();
+    if (!target.starts_with("/api/v1/sync/") && !target.starts_with("/api/v1/station/")) {
+      const auto declared = parser_->content_length();
+      if (declared && *declared > server_.body_bytes_max) return on_read(http::error::body_limit, 0);
+      parser_->body_limit(server_.body_bytes_max);
+    }
     // curl and others wait for "100 Continue" before sending a large body.
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       return do_continue();
@@ -227,6 +236,14 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     request.content_type = std::string(message[http::field::content_type]);
     request.authorization = std::string(message[http::field::authorization]);
+    for (const auto& field : message) {
+      const auto name = field.name_string();
+      if (name.size() > 7 && beast::iequals(name.substr(0, 7), "x-ektp-")) {
+        std::string key(name);
+        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        request.headers.emplace(std::move(key), std::string(field.value()));
+      }
+    }
     request.client_address = client_address_;
     version_ = message.version();
     HttpResponse response;

@@ -8,13 +8,15 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include "api/json_fields.h"
+#include "registry/json_fields.h"
 #include "core/eligibility.h"
 #include "core/limits.h"
 
 namespace ektp::api {
 
 namespace {
+
+using namespace ektp::json;
 
 using boost::json::object;
 

@@ -8,8 +8,9 @@
 #include <fmt/format.h>
 
 #include "api/api_services.h"
+#include "api/route_auth.h"
 #include "api/http.h"
-#include "api/json_fields.h"
+#include "registry/json_fields.h"
 #include "api/registry_json.h"
 #include "api/service_standards.h"
 #include "core/limits.h"
@@ -20,6 +21,8 @@
 namespace ektp::api {
 
 namespace {
+
+using namespace ektp::json;
 
 using boost::json::object;
 using registry::Session;
@@ -35,17 +38,7 @@ class Routes {
   explicit Routes(ApiServices& s) : s_(s) {}
 
   Result<Session> authenticate(const HttpRequest& request, bool (*allowed)(Role)) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!request.authorization.starts_with(kBearer)) {
-      return make_error(ErrorCode::kUnauthenticated, "missing bearer token; log in first");
-    }
-    auto session = s_.auth.authenticate(request.authorization.substr(kBearer.size()), s_.clock());
-    if (!session) return session;
-    if (allowed != nullptr && !allowed(session->role)) {
-      return make_error(ErrorCode::kPermissionDenied,
-                        fmt::format("role {} may not do this", role_id(session->role)));
-    }
-    return session;
+    return authenticate_bearer(s_, request, allowed);
   }
 
   void audit_read(const Session& session, std::string action, std::string subject, std::string detail = "") {

@@ -2,6 +2,8 @@
 // and sets their callbacks; a callback's exit status goes through `exit_code`.
 #pragma once
 
+#include <filesystem>
+
 namespace CLI {
 class App;
 }
@@ -16,5 +18,9 @@ void register_serve_commands(CLI::App& app);
 void register_admin_commands(CLI::App& app);
 void register_abis_commands(CLI::App& app);
 void register_photo_commands(CLI::App& app);
+void register_station_commands(CLI::App& app);
+
+// ./web when run from the checkout, else the source tree's web/ (empty if neither exists).
+std::filesystem::path default_web_root();
 
 }  // namespace ektp::cli

@@ -1,7 +1,6 @@
 // `ektp photo check FILE`: the enrollment photo quality checks, report as JSON on stdout.
 // Exit status: 0 every rule passed, 1 some rule failed, 2 the file was refused (unreadable, not
 // a JPEG/PNG, over the limits), 3 the face detector could not be loaded.
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +12,7 @@
 #include "biometrics/photo_quality.h"
 #include "cli/commands.h"
 #include "cli/face_cascade.h"
+#include "api/capture_json.h"
 
 namespace ektp::cli {
 
@@ -46,34 +46,6 @@ Result<std::vector<std::uint8_t>> read_limited(const std::filesystem::path& path
   return bytes;
 }
 
-// Figures to 4 decimals: more would only be noise from the measurement.
-double rounded(double x) { return std::round(x * 1e4) / 1e4; }
-
-boost::json::object check_json(const bio::QualityCheck& c) {
-  return {{"id", c.id},
-          {"result", bio::outcome_name(c.outcome)},
-          {"value", rounded(c.value)},
-          {"limit", rounded(c.limit)},
-          {"bound", bio::bound_name(c.bound)},
-          {"message", c.message}};
-}
-
-boost::json::object report_json(const bio::PhotoReport& r) {
-  boost::json::array checks;
-  boost::json::array failed;
-  for (const auto& c : r.checks) {
-    checks.push_back(check_json(c));
-    if (c.outcome == bio::CheckOutcome::kFail) failed.push_back(boost::json::string(c.id));
-  }
-  boost::json::value face = nullptr;
-  if (r.face) {
-    face = boost::json::object{{"x", r.face->x}, {"y", r.face->y}, {"width", r.face->width},
-                               {"height", r.face->height}, {"votes", r.face->votes}};
-  }
-  return {{"ok", r.ok},     {"width", r.width}, {"height", r.height}, {"faces", r.faces},
-          {"face", face},   {"failed", failed}, {"checks", checks}};
-}
-
 int refuse(const std::string& file, const Error& e, int code) {
   boost::json::object out{{"ok", false}, {"file", file}, {"error", e.message}};
   std::cout << boost::json::serialize(out) << "\n";
@@ -91,7 +63,7 @@ int run_photo_check(const PhotoOptions& o) {
     const bool refused = report.error().code == ErrorCode::kInvalidArgument;
     return refuse(o.file, report.error(), refused ? kExitRefused : kExitNoDetector);
   }
-  std::cout << boost::json::serialize(report_json(*report)) << "\n";
+  std::cout << boost::json::serialize(api::photo_report_json(*report)) << "\n";
   return report->ok ? 0 : kExitFailedRules;
 }
 

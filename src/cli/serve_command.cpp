@@ -12,7 +12,13 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "registry/demo/demo_loader.h"
+#include "abis/dedup_jobs.h"
+#include "abis/dedup_service.h"
 #include "store/migrations.h"
+#include "sync/enrollment_items.h"
+#include "sync/enrollment_payload.h"
+#include "sync/station_directory.h"
+#include "sync/sync_ingest.h"
 
 namespace ektp::cli {
 
@@ -28,12 +34,21 @@ struct ServeOptions {
   std::size_t demo_size = 50'000;
 };
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 std::filesystem::path default_web_root() {
   if (std::filesystem::exists("web/index.html")) return "web";
   std::filesystem::path source = std::filesystem::path(EKTP_SOURCE_DIR) / "web";
   if (std::filesystem::exists(source / "index.html")) return source;
   return {};
 }
+
+namespace {
 
 // The demo needs people to log in as: three users with a password printed on the console.
 void create_demo_users(registry::AuthService& auth) {
@@ -72,9 +87,26 @@ int run_serve(const ServeOptions& options) {
   }
   registry::CivilRegistry civil(**db, regions);
   registry::AuditWriter audit(**db);
-  api::ApiServices services{**db, regions, civil, auth, audit};
+  auto sync_key = sync::central_signing_key(**db, wall_ms());
+  if (!sync_key) return report(sync_key.error());
+  sync::SyncIngest ingest(**db, *sync_key);
+  // Every received enrollment becomes a dedup job in the same transaction; the worker searches it
+  // against everyone enrolled (jobs survive restarts: they live in the database).
+  auto dedup = abis::DedupService::open(**db, {}, [](const abis::GalleryLoadProgress& p) {
+    spdlog::info("dedup gallery: {} of {} enrollments read, {} persons", p.enrollments_done, p.enrollments_total, p.persons);
+  });
+  if (!dedup) return report(dedup.error());
+  ingest.set_handler(std::string(sync::kEnrollmentKind),
+                     sync::make_enrollment_handler([](store::Connection& c, const registry::Enrollment& e,
+                                                      std::int64_t now) {
+                       return abis::enqueue_dedup_job(c, e.enrollment_id, e.nik, now);
+                     }));
+  ingest.set_after_apply([service = dedup->get()] { service->wake(); });
+  (*dedup)->start();
+  api::ApiServices services{**db, regions, civil, auth, audit, &ingest};
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
+  api::add_sync_routes(*router, services);
   api::HttpServerOptions server_options;
   server_options.address = options.address;
   server_options.port = static_cast<std::uint16_t>(options.port);
@@ -86,6 +118,7 @@ int run_serve(const ServeOptions& options) {
                server.port(), server_options.web_root.string());
   std::cout << "listening on http://" << options.address << ":" << server.port() << "/" << std::endl;
   server.run_until_signal();
+  (*dedup)->stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
   spdlog::info("stopped");
   return 0;

@@ -27,6 +27,18 @@ inline constexpr std::uint32_t token_lifetime_s = 8 * 3600;
 inline constexpr std::uint32_t rate_limit_requests_per_s = 2'000;  // per client address
 inline constexpr std::uint32_t login_attempts_per_min = 10;       // per username
 
+// Enrollment captures (bytes as uploaded) and station sync.
+inline constexpr std::size_t photo_bytes_max = 8 << 20;
+inline constexpr std::size_t finger_image_bytes_max = 2 << 20;
+inline constexpr std::size_t iris_image_bytes_max = 4 << 20;
+inline constexpr std::size_t signature_bytes_max = 1 << 20;
+inline constexpr std::size_t enrollment_body_bytes_max = 64 << 20;  // JSON with base64 images
+inline constexpr std::size_t sync_batch_items_max = 64;
+inline constexpr std::size_t sync_batch_bytes_max = 64 << 20;
+inline constexpr std::size_t station_id_bytes_max = 40;
+inline constexpr std::size_t station_operators_max = 100;
+inline constexpr std::uint32_t serial_lease_size_max = 1'000;
+
 inline constexpr std::uint32_t demo_persons_max = 5'000'000;
 
 static_assert(password_bytes_min < password_bytes_max);

@@ -17,5 +17,7 @@ bool can_read_persons(Role role);
 bool can_record_events(Role role);
 bool can_approve_corrections(Role role);
 bool can_manage_users(Role role);
+// Deciding fingerprint duplicate candidates (both halves of the two-person rule).
+bool can_adjudicate(Role role);
 
 }  // namespace ektp

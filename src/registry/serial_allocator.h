@@ -8,7 +8,8 @@
 
 namespace ektp::registry {
 
-// 1..9999; kResourceExhausted once the prefix has used all 9999.
+// 1..9999; kResourceExhausted once the prefix has used all 9999, or reaches the serials leased
+// to stations in that district (leases take the top of the range).
 Result<int> next_serial(store::Connection& db, std::string_view prefix);
 
 }  // namespace ektp::registry

@@ -118,6 +118,215 @@ CREATE TABLE audit_log (
   hash       TEXT NOT NULL
 );
 )sql"},
+      {2, "enrollment", R"sql(
+CREATE TABLE enrollments (
+  enrollment_id    TEXT PRIMARY KEY,
+  nik              TEXT NOT NULL,
+  station_id       TEXT NOT NULL,
+  operator         TEXT NOT NULL,
+  captured_at_ms   BIGINT NOT NULL,
+  received_at_ms   BIGINT NOT NULL DEFAULT 0,
+  status           TEXT NOT NULL,
+  modalities       TEXT NOT NULL,
+  biodata_changes  TEXT NOT NULL,
+  base_version     INTEGER NOT NULL,
+  photo            {BLOB} NOT NULL,
+  photo_mime       TEXT NOT NULL,
+  photo_sha256     TEXT NOT NULL,
+  photo_report     TEXT NOT NULL,
+  signature        {BLOB} NOT NULL,
+  signature_sha256 TEXT NOT NULL
+);
+CREATE INDEX enrollments_nik ON enrollments (nik);
+CREATE INDEX enrollments_status ON enrollments (status);
+CREATE INDEX persons_updated ON persons (district_code, updated_at_ms, nik);
+CREATE INDEX families_updated ON families (district_code, updated_at_ms, kk_number);
+
+CREATE TABLE enrollment_fingers (
+  enrollment_id  TEXT NOT NULL,
+  position       INTEGER NOT NULL,
+  image          {BLOB},
+  image_sha256   TEXT NOT NULL DEFAULT '',
+  template       {BLOB},
+  quality        INTEGER NOT NULL DEFAULT 0,
+  missing_reason TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (enrollment_id, position)
+);
+
+CREATE TABLE enrollment_irises (
+  enrollment_id  TEXT NOT NULL,
+  eye            TEXT NOT NULL,
+  image          {BLOB},
+  image_sha256   TEXT NOT NULL DEFAULT '',
+  quality        INTEGER NOT NULL DEFAULT 0,
+  missing_reason TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (enrollment_id, eye)
+);
+
+CREATE TABLE status_timeline (
+  id            {ID},
+  nik           TEXT NOT NULL,
+  enrollment_id TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  at_ms         BIGINT NOT NULL,
+  detail        TEXT NOT NULL,
+  UNIQUE (enrollment_id, status)
+);
+CREATE INDEX status_timeline_nik ON status_timeline (nik);
+)sql"},
+      {3, "stations and sync", R"sql(
+CREATE TABLE stations (
+  station_id          TEXT PRIMARY KEY,
+  district_code       TEXT NOT NULL,
+  name                TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  provisioning_hash   TEXT NOT NULL,
+  public_key          {BLOB},
+  last_request_counter BIGINT NOT NULL DEFAULT 0,
+  last_seq            BIGINT NOT NULL DEFAULT 0,
+  created_at_ms       BIGINT NOT NULL,
+  provisioned_at_ms   BIGINT NOT NULL DEFAULT 0,
+  revoked_at_ms       BIGINT NOT NULL DEFAULT 0,
+  last_seen_at_ms     BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE station_operators (
+  station_id TEXT NOT NULL,
+  username   TEXT NOT NULL,
+  PRIMARY KEY (station_id, username)
+);
+
+CREATE TABLE serial_leases (
+  lease_id       TEXT PRIMARY KEY,
+  station_id     TEXT NOT NULL,
+  kind           TEXT NOT NULL,
+  district_code  TEXT NOT NULL,
+  first_serial   INTEGER NOT NULL,
+  last_serial    INTEGER NOT NULL,
+  granted_at_ms  BIGINT NOT NULL,
+  valid_for_ms   BIGINT NOT NULL,
+  expires_at_ms  BIGINT NOT NULL
+);
+CREATE INDEX serial_leases_district ON serial_leases (district_code, kind);
+
+CREATE TABLE serial_lease_use (
+  lease_id    TEXT NOT NULL,
+  prefix      TEXT NOT NULL,
+  last_serial INTEGER NOT NULL,
+  PRIMARY KEY (lease_id, prefix)
+);
+
+CREATE TABLE sync_items (
+  station_id    TEXT NOT NULL,
+  seq           BIGINT NOT NULL,
+  item_key      TEXT NOT NULL UNIQUE,
+  kind          TEXT NOT NULL,
+  item_sha256   TEXT NOT NULL,
+  outcome       TEXT NOT NULL,
+  detail        TEXT NOT NULL,
+  receipt       TEXT NOT NULL,
+  applied_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (station_id, seq)
+);
+
+CREATE TABLE sync_conflicts (
+  id             {ID},
+  station_id     TEXT NOT NULL,
+  item_key       TEXT NOT NULL UNIQUE,
+  nik            TEXT NOT NULL,
+  base_version   INTEGER NOT NULL,
+  central_version INTEGER NOT NULL,
+  station_values TEXT NOT NULL,
+  central_values TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  resolved_by    TEXT NOT NULL DEFAULT '',
+  resolution     TEXT NOT NULL DEFAULT '',
+  created_at_ms  BIGINT NOT NULL,
+  resolved_at_ms BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE server_keys (
+  name        TEXT PRIMARY KEY,
+  secret_key  {BLOB} NOT NULL,
+  public_key  {BLOB} NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+
+CREATE TABLE station_identity (
+  id                 INTEGER PRIMARY KEY,
+  station_id         TEXT NOT NULL,
+  district_code      TEXT NOT NULL,
+  central_url        TEXT NOT NULL,
+  secret_key         {BLOB} NOT NULL,
+  public_key         {BLOB} NOT NULL,
+  central_public_key {BLOB} NOT NULL,
+  request_counter    BIGINT NOT NULL DEFAULT 0,
+  persons_cursor_ms  BIGINT NOT NULL DEFAULT 0,
+  families_cursor_ms BIGINT NOT NULL DEFAULT 0,
+  provisioned_at_ms  BIGINT NOT NULL
+);
+
+CREATE TABLE outbox (
+  seq           {ID},
+  item_key      TEXT NOT NULL UNIQUE,
+  kind          TEXT NOT NULL,
+  nik           TEXT NOT NULL,
+  payload       {BLOB} NOT NULL,
+  item_sha256   TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  last_error    TEXT NOT NULL DEFAULT '',
+  last_attempt_at_ms BIGINT NOT NULL DEFAULT 0,
+  delivered_at_ms BIGINT NOT NULL DEFAULT 0,
+  outcome       TEXT NOT NULL DEFAULT '',
+  receipt       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_pending ON outbox (delivered_at_ms, seq);
+)sql"},
+      {4, "dedup and adjudication", R"sql(
+CREATE TABLE dedup_jobs (
+  id             {ID},
+  enrollment_id  TEXT NOT NULL UNIQUE,
+  nik            TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  created_at_ms  BIGINT NOT NULL,
+  started_at_ms  BIGINT NOT NULL DEFAULT 0,
+  finished_at_ms BIGINT NOT NULL DEFAULT 0,
+  result         TEXT NOT NULL DEFAULT '',
+  candidates     INTEGER NOT NULL DEFAULT 0,
+  best_score     DOUBLE PRECISION NOT NULL DEFAULT 0,
+  error          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX dedup_jobs_status ON dedup_jobs (status, id);
+
+CREATE TABLE adjudication_cases (
+  id                      {ID},
+  job_id                  BIGINT NOT NULL,
+  enrollment_id           TEXT NOT NULL,
+  nik                     TEXT NOT NULL,
+  candidate_nik           TEXT NOT NULL,
+  candidate_enrollment_id TEXT NOT NULL,
+  candidate_rank          INTEGER NOT NULL,
+  score                   DOUBLE PRECISION NOT NULL,
+  finger_scores           TEXT NOT NULL,
+  status                  TEXT NOT NULL,
+  proposed_decision       TEXT NOT NULL DEFAULT '',
+  proposed_by             TEXT NOT NULL DEFAULT '',
+  proposed_reason         TEXT NOT NULL DEFAULT '',
+  proposed_at_ms          BIGINT NOT NULL DEFAULT 0,
+  confirmed_decision      TEXT NOT NULL DEFAULT '',
+  confirmed_by            TEXT NOT NULL DEFAULT '',
+  confirmed_reason        TEXT NOT NULL DEFAULT '',
+  confirmed_at_ms         BIGINT NOT NULL DEFAULT 0,
+  final_decision          TEXT NOT NULL DEFAULT '',
+  disagreements           INTEGER NOT NULL DEFAULT 0,
+  created_at_ms           BIGINT NOT NULL,
+  UNIQUE (job_id, candidate_nik)
+);
+CREATE INDEX adjudication_cases_status ON adjudication_cases (status, id);
+CREATE INDEX adjudication_cases_enrollment ON adjudication_cases (enrollment_id);
+)sql"},
   };
   return migrations;
 }

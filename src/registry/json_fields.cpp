@@ -1,9 +1,13 @@
-#include "api/json_fields.h"
+#include "registry/json_fields.h"
+
+#include <boost/json/parse.hpp>
+
+#include "core/limits.h"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-namespace ektp::api {
+namespace ektp::json {
 
 namespace {
 
@@ -47,6 +51,43 @@ Result<std::string> required_string(const boost::json::object& object, std::stri
   return std::move(**value);
 }
 
+Result<boost::json::value> parse_json_text(std::string_view text, std::size_t bytes_max, std::string_view what) {
+  if (text.size() > bytes_max) {
+    return make_error(ErrorCode::kResourceExhausted,
+                      fmt::format("{}: {} bytes, the limit is {}", what, text.size(), bytes_max));
+  }
+  try {
+    boost::json::parse_options options;
+    options.max_depth = limits::json_depth_max;
+    boost::system::error_code ec;
+    auto value = boost::json::parse(text, ec, boost::json::storage_ptr(), options);
+    if (ec) return invalid_argument(fmt::format("{}: invalid JSON: {}", what, ec.message()));
+    return value;
+  } catch (const std::exception& e) {
+    return invalid_argument(fmt::format("{}: invalid JSON: {}", what, e.what()));
+  }
+}
+
+Result<std::optional<std::int64_t>> optional_int(const boost::json::object& object, std::string_view field,
+                                                 std::string_view prefix) {
+  auto it = object.find(field);
+  if (it == object.end() || it->value().is_null()) return std::optional<std::int64_t>{};
+  const auto& v = it->value();
+  if (v.is_int64()) return std::optional<std::int64_t>{v.as_int64()};
+  if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return std::optional<std::int64_t>{static_cast<std::int64_t>(v.as_uint64())};
+  }
+  return invalid_argument(fmt::format("{}: must be an integer", name_of(prefix, field)));
+}
+
+Result<std::int64_t> required_int(const boost::json::object& object, std::string_view field,
+                                  std::string_view prefix) {
+  auto value = optional_int(object, field, prefix);
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return invalid_argument(fmt::format("{}: is required", name_of(prefix, field)));
+  return **value;
+}
+
 Result<CivilDate> required_date(const boost::json::object& object, std::string_view field,
                                 std::string_view prefix) {
   auto text = required_string(object, field, prefix);
@@ -68,4 +109,4 @@ Result<const boost::json::array*> optional_array(const boost::json::object& obje
   return &value->as_array();
 }
 
-}  // namespace ektp::api
+}  // namespace ektp::json

@@ -1,0 +1,131 @@
+#include "api/central_client.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "api/http.h"
+#include "api/http_client.h"
+#include "api/sync_json.h"
+#include "registry/json_fields.h"
+#include "registry/sha256.h"
+
+namespace ektp::api {
+
+namespace {
+
+// An error answer of central as an ektp error (its code and message), else the status.
+Error error_of(const ClientResponse& response) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(response.body, ec);
+  std::string message = fmt::format("central answered HTTP {}", response.status);
+  if (!ec && value.is_object()) {
+    if (const auto* error = value.as_object().if_contains("error"); error && error->is_object()) {
+      if (const auto* m = error->as_object().if_contains("message"); m && m->is_string()) {
+        message = fmt::format("central: {}", std::string_view(m->as_string()));
+      }
+    }
+  }
+  ErrorCode code = ErrorCode::kUnavailable;
+  if (response.status == 401) code = ErrorCode::kUnauthenticated;
+  else if (response.status == 403) code = ErrorCode::kPermissionDenied;
+  else if (response.status == 400 || response.status == 422) code = ErrorCode::kInvalidArgument;
+  else if (response.status == 404) code = ErrorCode::kNotFound;
+  else if (response.status == 409) code = ErrorCode::kFailedPrecondition;
+  else if (response.status == 413) code = ErrorCode::kResourceExhausted;
+  return Error{code, message};
+}
+
+}  // namespace
+
+Result<sync::Provisioning> request_provisioning(std::string_view central_url, std::string_view station_id,
+                                                std::string_view token, std::string_view public_key_hex) {
+  ClientRequest request;
+  request.method = "POST";
+  request.target = fmt::format("/api/v1/stations/{}/provision", station_id);
+  request.body = boost::json::serialize(
+      boost::json::object{{"provisioning_token", token}, {"public_key", public_key_hex}});
+  auto response = http_exchange(central_url, request);
+  if (!response) return std::unexpected(response.error());
+  if (response->status != 200) return std::unexpected(error_of(*response));
+  auto value = json::parse_json_text(response->body, 16 << 20, "provisioning");
+  if (!value) return std::unexpected(value.error());
+  return provisioning_from_json(*value);
+}
+
+Result<std::string> CentralClient::signed_request(std::string method, std::string target, std::string body) {
+  auto counter = sync::next_request_counter(db_);
+  if (!counter) return std::unexpected(counter.error());
+  std::string text = sync::request_signing_text(method, target, identity_.station_id, *counter,
+                                                registry::sha256_hex(body));
+  auto signature = sync::sign_hex(identity_.secret_key_hex, text);
+  if (!signature) return std::unexpected(signature.error());
+  ClientRequest request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  request.body = std::move(body);
+  request.headers = {{"X-Ektp-Station", identity_.station_id},
+                     {"X-Ektp-Counter", std::to_string(*counter)},
+                     {"X-Ektp-Signature", *signature}};
+  auto response = http_exchange(identity_.central_url, request, timeout_);
+  if (!response) return std::unexpected(response.error());
+  if (response->status != 200) return std::unexpected(error_of(*response));
+  return std::move(response->body);
+}
+
+Result<sync::UploadResponse> CentralClient::upload(const sync::UploadRequest& request) {
+  auto body = signed_request("POST", "/api/v1/sync/upload", sync::upload_request_to_json(request));
+  if (!body) return std::unexpected(body.error());
+  return sync::upload_response_from_json(*body);
+}
+
+Result<sync::ChangesPage> CentralClient::changes(std::string_view table, std::int64_t after_ms,
+                                                 std::string_view after_key) {
+  // Keys are NIK / KK numbers: digits, safe in a query string as they are.
+  std::string key;
+  for (char c : after_key) {
+    if (c >= '0' && c <= '9') key.push_back(c);
+  }
+  auto body = signed_request("GET", fmt::format("/api/v1/sync/changes?table={}&after_ms={}&after_key={}", table,
+                                                after_ms, key),
+                             "");
+  if (!body) return std::unexpected(body.error());
+  return sync::changes_page_from_json(*body);
+}
+
+Result<std::vector<sync::SerialLease>> CentralClient::renew_leases() {
+  auto body = signed_request("POST", "/api/v1/sync/leases", "{}");
+  if (!body) return std::unexpected(body.error());
+  auto value = json::parse_json_text(*body, 1 << 20, "leases");
+  if (!value) return std::unexpected(value.error());
+  const auto* leases = value->is_object() ? value->as_object().if_contains("leases") : nullptr;
+  if (!leases) return invalid_argument("central's lease answer has no leases");
+  return leases_from_json(*leases);
+}
+
+Result<std::size_t> pull_working_copy(store::Database& station_db, CentralClient& client) {
+  auto identity = sync::load_station_identity(station_db);
+  if (!identity) return std::unexpected(identity.error());
+  if (!*identity) return failed_precondition("this station is not provisioned");
+  std::size_t applied = 0;
+  std::int64_t cursors[2] = {(*identity)->persons_cursor_ms, (*identity)->families_cursor_ms};
+  const char* tables[2] = {"families", "persons"};
+  for (int t = 0; t < 2; ++t) {
+    std::int64_t& cursor = cursors[t == 0 ? 1 : 0];
+    std::int64_t after_ms = std::max<std::int64_t>(0, cursor - sync::pull_overlap_ms);
+    std::string after_key;
+    for (;;) {
+      auto page = client.changes(tables[t], after_ms, after_key);
+      if (!page) return std::unexpected(page.error());
+      if (auto s = sync::apply_changes(station_db, *page); !s) return std::unexpected(s.error());
+      applied += page->rows.size();
+      after_ms = page->next_after_ms;
+      after_key = page->next_after_key;
+      cursor = std::max(cursor, after_ms);
+      if (!page->more) break;
+    }
+  }
+  if (auto s = sync::save_pull_cursors(station_db, cursors[0], cursors[1]); !s) return std::unexpected(s.error());
+  return applied;
+}
+
+}  // namespace ektp::api

@@ -1,0 +1,336 @@
+#include "api/station_routes.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "api/http.h"
+#include "api/route_auth.h"
+#include "api/sync_json.h"
+#include "biometrics/extractor.h"
+#include "biometrics/image_io.h"
+#include "biometrics/template_format.h"
+#include "core/eligibility.h"
+#include "core/limits.h"
+#include "registry/json_fields.h"
+#include "registry/person_store.h"
+#include "sync/enrollment_items.h"
+#include "sync/enrollment_payload.h"
+#include "sync/outbox.h"
+#include "sync/serial_leases.h"
+#include "sync/signing.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+using namespace ektp::json;
+
+// Fingers of quality 4–5 should be captured again; the operator decides.
+constexpr int kRecaptureQuality = 4;
+
+template <class F>
+Handler guarded(F f) {
+  return [f](const HttpRequest& request) -> HttpResponse {
+    auto result = f(request);
+    if (!result) return error_response(result.error());
+    return std::move(*result);
+  };
+}
+
+struct FingerResult {
+  int quality = 0;
+  std::size_t minutiae = 0;
+  std::vector<std::uint8_t> template_bytes;
+};
+
+Result<FingerResult> analyse_finger(const std::vector<std::uint8_t>& image, int position) {
+  auto grey = biometrics::decode_image(image);
+  if (!grey) return invalid_argument(fmt::format("fingers: position {}: {}", position, grey.error().message));
+  auto t = biometrics::extract(*grey, 500);
+  if (!t) return invalid_argument(fmt::format("fingers: position {}: {}", position, t.error().message));
+  auto bytes = biometrics::encode_template(*t);
+  if (!bytes) return std::unexpected(bytes.error());
+  return FingerResult{std::clamp(static_cast<int>(t->image_quality), 1, 5), t->minutiae.size(), std::move(*bytes)};
+}
+
+Result<std::vector<std::uint8_t>> image_field(const object& o, std::string_view field, std::size_t max,
+                                              std::string_view what) {
+  auto text = optional_string(o, field, what);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return std::vector<std::uint8_t>{};
+  return sync::base64_decode(**text, max, fmt::format("{}.{}", what, field));
+}
+
+class StationRoutes {
+ public:
+  explicit StationRoutes(StationServices& s) : s_(s) {}
+
+  Result<HttpResponse> check_finger(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_record_events);
+    if (!session) return std::unexpected(session.error());
+    auto body = parse_json_text(request.body, limits::enrollment_body_bytes_max, "body");
+    if (!body) return std::unexpected(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return std::unexpected(o.error());
+    auto position = required_int(**o, "position");
+    if (!position) return std::unexpected(position.error());
+    if (*position < 1 || *position > 10) return invalid_argument("position: must be 1..10");
+    auto image = image_field(**o, "image", limits::finger_image_bytes_max, "body");
+    if (!image) return std::unexpected(image.error());
+    if (image->empty()) return invalid_argument("image: is required");
+    auto finger = analyse_finger(*image, static_cast<int>(*position));
+    if (!finger) return std::unexpected(finger.error());
+    return json_response(object{{"position", *position},
+                                {"quality", finger->quality},
+                                {"minutiae", finger->minutiae},
+                                {"recapture", finger->quality >= kRecaptureQuality}});
+  }
+
+  Result<HttpResponse> check_photo(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_record_events);
+    if (!session) return std::unexpected(session.error());
+    auto body = parse_json_text(request.body, limits::enrollment_body_bytes_max, "body");
+    if (!body) return std::unexpected(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return std::unexpected(o.error());
+    auto photo = image_field(**o, "data", limits::photo_bytes_max, "photo");
+    if (!photo) return std::unexpected(photo.error());
+    if (photo->empty()) return invalid_argument("photo.data: is required");
+    if (!s_.check_photo) return json_response(object{{"ok", true}, {"checks", array{}}});
+    auto verdict = s_.check_photo(*photo);
+    if (!verdict) return std::unexpected(verdict.error());
+    object out = verdict->report;
+    out["ok"] = verdict->ok;
+    return json_response(out);
+  }
+
+  Result<HttpResponse> enroll(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_record_events);
+    if (!session) return std::unexpected(session.error());
+    auto body = parse_json_text(request.body, limits::enrollment_body_bytes_max, "body");
+    if (!body) return std::unexpected(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return std::unexpected(o.error());
+    if (auto st = only_fields(**o, {"nik", "photo", "signature", "fingers", "irises", "biodata_changes", "enrollment_id"});
+        !st) {
+      return std::unexpected(st.error());
+    }
+    const std::int64_t now = now_ms(s_.api);
+    registry::Enrollment e;
+    auto nik = required_string(**o, "nik");
+    if (!nik) return std::unexpected(nik.error());
+    e.nik = *nik;
+    auto id = optional_string(**o, "enrollment_id");  // lets a client retry without a second record
+    if (!id) return std::unexpected(id.error());
+    e.enrollment_id = id->value_or(sync::random_uuid());
+    e.station_id = s_.identity.station_id;
+    e.operator_name = session->username;
+    e.captured_at_ms = now;
+
+    auto person = store::with_read_transaction<Person>(s_.api.db, [&](store::Connection& c) {
+      return registry::load_person(c, e.nik);
+    });
+    if (!person) return std::unexpected(person.error());
+    auto eligibility = wajib_ktp(*person, jakarta_date_of(s_.api.clock()));
+    if (!eligibility.required) {
+      return failed_precondition(fmt::format("{} bukan wajib KTP: {}", person->name, eligibility.reason));
+    }
+    e.base_version = person->version;
+
+    // Photo.
+    const auto* photo = (*o)->if_contains("photo");
+    if (!photo) return invalid_argument("photo: is required");
+    auto po = as_object(*photo, "photo");
+    if (!po) return std::unexpected(po.error());
+    auto mime = required_string(**po, "mime", "photo");
+    if (!mime) return std::unexpected(mime.error());
+    e.photo_mime = *mime;
+    auto photo_bytes = image_field(**po, "data", limits::photo_bytes_max, "photo");
+    if (!photo_bytes) return std::unexpected(photo_bytes.error());
+    e.photo = std::move(*photo_bytes);
+    if (e.photo.empty()) return invalid_argument("photo.data: is required");
+    e.photo_sha256 = registry::bytes_sha256(e.photo);
+    auto override_reason = optional_string(**po, "override_reason", "photo");
+    if (!override_reason) return std::unexpected(override_reason.error());
+    if (s_.check_photo) {
+      auto verdict = s_.check_photo(e.photo);
+      if (!verdict) return std::unexpected(verdict.error());
+      if (!verdict->ok) {
+        // A photo that fails a rule is refused, naming the rules, unless the operator records why
+        // it is accepted anyway (e.g. no backdrop at a mobile service); the reason stays with it.
+        if (!*override_reason || (*override_reason)->empty()) {
+          std::string failed;
+          if (const auto* list = verdict->report.if_contains("failed"); list && list->is_array()) {
+            for (const auto& rule : list->as_array()) {
+              failed += (failed.empty() ? "" : ", ") + std::string(rule.as_string());
+            }
+          }
+          return invalid_argument(fmt::format("photo: does not meet the rules ({}): {}", failed,
+                                              boost::json::serialize(verdict->report)));
+        }
+        verdict->report["override"] = object{{"by", session->username}, {"reason", **override_reason}};
+      }
+      e.photo_report_json = boost::json::serialize(verdict->report);
+    }
+    // Signature.
+    const auto* signature = (*o)->if_contains("signature");
+    if (!signature) return invalid_argument("signature: is required");
+    auto so = as_object(*signature, "signature");
+    if (!so) return std::unexpected(so.error());
+    auto sig = image_field(**so, "data", limits::signature_bytes_max, "signature");
+    if (!sig) return std::unexpected(sig.error());
+    e.signature = std::move(*sig);
+    if (e.signature.empty()) return invalid_argument("signature.data: is required");
+    e.signature_sha256 = registry::bytes_sha256(e.signature);
+    // Fingers.
+    auto fingers = optional_array(**o, "fingers", 10);
+    if (!fingers) return std::unexpected(fingers.error());
+    if (!*fingers) return invalid_argument("fingers: all 10 positions are required (a reason for a missing one)");
+    array finger_report;
+    int good_fingers = 0;
+    for (std::size_t i = 0; i < (*fingers)->size(); ++i) {
+      std::string what = fmt::format("fingers[{}]", i);
+      auto fo = as_object((**fingers)[i], what);
+      if (!fo) return std::unexpected(fo.error());
+      registry::FingerCapture f;
+      auto position = required_int(**fo, "position", what);
+      if (!position) return std::unexpected(position.error());
+      if (*position < 1 || *position > 10) return invalid_argument(fmt::format("{}.position: must be 1..10", what));
+      f.position = static_cast<int>(*position);
+      auto image = image_field(**fo, "image", limits::finger_image_bytes_max, what);
+      if (!image) return std::unexpected(image.error());
+      auto reason = optional_string(**fo, "missing_reason", what);
+      if (!reason) return std::unexpected(reason.error());
+      if (image->empty()) {
+        f.missing_reason = reason->value_or("");
+      } else {
+        auto analysed = analyse_finger(*image, f.position);
+        if (!analysed) return std::unexpected(analysed.error());
+        f.image = std::move(*image);
+        f.image_sha256 = registry::bytes_sha256(f.image);
+        f.template_bytes = std::move(analysed->template_bytes);
+        f.quality = analysed->quality;
+        if (f.quality < kRecaptureQuality) ++good_fingers;
+        finger_report.push_back(object{{"position", f.position}, {"quality", f.quality},
+                                       {"minutiae", analysed->minutiae}});
+      }
+      e.fingers.push_back(std::move(f));
+    }
+    // Irises.
+    auto irises = optional_array(**o, "irises", 2);
+    if (!irises) return std::unexpected(irises.error());
+    bool has_iris = false;
+    if (*irises) {
+      for (std::size_t i = 0; i < (*irises)->size(); ++i) {
+        std::string what = fmt::format("irises[{}]", i);
+        auto io = as_object((**irises)[i], what);
+        if (!io) return std::unexpected(io.error());
+        registry::IrisCapture iris;
+        auto eye = required_string(**io, "eye", what);
+        if (!eye) return std::unexpected(eye.error());
+        iris.eye = *eye;
+        auto image = image_field(**io, "image", limits::iris_image_bytes_max, what);
+        if (!image) return std::unexpected(image.error());
+        auto reason = optional_string(**io, "missing_reason", what);
+        if (!reason) return std::unexpected(reason.error());
+        iris.image = std::move(*image);
+        iris.missing_reason = reason->value_or("");
+        if (!iris.image.empty()) {
+          iris.image_sha256 = registry::bytes_sha256(iris.image);
+          iris.quality = 50;
+          has_iris = true;
+        }
+        e.irises.push_back(std::move(iris));
+      }
+    }
+    // Which ways of verifying work for this person: never exclude someone whose prints are worn.
+    if (good_fingers >= 2) e.modalities.push_back("fingerprint");
+    if (has_iris) e.modalities.push_back("iris");
+    e.modalities.push_back("face");
+    if (good_fingers < 2 && !has_iris) e.modalities.push_back("assisted");
+    if (const auto* changes = (*o)->if_contains("biodata_changes"); changes && !changes->is_null()) {
+      if (!changes->is_object()) return invalid_argument("biodata_changes: must be an object");
+      e.biodata_changes_json = boost::json::serialize(*changes);
+    }
+    if (auto st = registry::validate_enrollment(e); !st) return std::unexpected(st.error());
+    if (s_.local_duplicates) {
+      auto conn = s_.api.db.connect();
+      if (!conn) return std::unexpected(conn.error());
+      auto hits = s_.local_duplicates(**conn, e);
+      if (!hits) return std::unexpected(hits.error());
+      if (!hits->empty()) {
+        return failed_precondition(fmt::format(
+            "sidik jari sama dengan perekaman lain di kantor ini (NIK {}): perekaman ganda dihentikan", hits->front()));
+      }
+    }
+    auto seq = sync::save_enrollment_with_outbox(s_.api.db, e, now);
+    if (!seq) return std::unexpected(seq.error());
+    s_.api.audit.record({now, session->username, "enrollment.record", e.nik, e.enrollment_id});
+    if (s_.loop) s_.loop->wake();
+    array modalities;
+    for (const auto& m : e.modalities) modalities.emplace_back(m);
+    return json_response(object{{"enrollment_id", e.enrollment_id},
+                                {"nik", e.nik},
+                                {"outbox_seq", *seq},
+                                {"status", "direkam"},
+                                {"fingers", std::move(finger_report)},
+                                {"modalities", std::move(modalities)}},
+                         201);
+  }
+
+  Result<HttpResponse> status(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_read_persons);
+    if (!session) return std::unexpected(session.error());
+    auto summary = sync::outbox_summary(s_.api.db);
+    if (!summary) return std::unexpected(summary.error());
+    auto conn = s_.api.db.connect();
+    if (!conn) return std::unexpected(conn.error());
+    auto nik_left = sync::leased_serials_left(**conn, "nik", now_ms(s_.api));
+    auto kk_left = sync::leased_serials_left(**conn, "kk", now_ms(s_.api));
+    object link;
+    if (s_.loop) {
+      auto st = s_.loop->state();
+      link = object{{"online", st.online}, {"last_contact_ms", st.last_contact_ms}, {"last_pull_ms", st.last_pull_ms},
+                    {"last_error", st.last_error}, {"next_try_ms", st.next_try_ms}};
+    }
+    return json_response(object{{"station_id", s_.identity.station_id},
+                                {"district_code", s_.identity.district_code},
+                                {"central_url", s_.identity.central_url},
+                                {"outbox", outbox_summary_to_json(*summary)},
+                                {"link", link},
+                                {"leases", object{{"nik_serials", nik_left.value_or(0)},
+                                                  {"kk_serials", kk_left.value_or(0)}}}});
+  }
+
+  Result<HttpResponse> outbox(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_read_persons);
+    if (!session) return std::unexpected(session.error());
+    bool pending = request.query.contains("pending") && request.query.at("pending") != "0";
+    auto rows = sync::list_outbox(s_.api.db, pending, 200);
+    if (!rows) return std::unexpected(rows.error());
+    array out;
+    for (const auto& r : *rows) out.push_back(outbox_row_to_json(r));
+    return json_response(object{{"items", std::move(out)}});
+  }
+
+ private:
+  StationServices& s_;
+};
+
+}  // namespace
+
+void add_station_routes(Router& router, StationServices& services) {
+  auto routes = std::make_shared<StationRoutes>(services);
+  router.add("POST", "/api/v1/station/enrollments",
+             guarded([routes](const HttpRequest& r) { return routes->enroll(r); }));
+  router.add("POST", "/api/v1/station/fingerprints/check",
+             guarded([routes](const HttpRequest& r) { return routes->check_finger(r); }));
+  router.add("POST", "/api/v1/station/photo/check",
+             guarded([routes](const HttpRequest& r) { return routes->check_photo(r); }));
+  router.add("GET", "/api/v1/station/status", guarded([routes](const HttpRequest& r) { return routes->status(r); }));
+  router.add("GET", "/api/v1/station/outbox", guarded([routes](const HttpRequest& r) { return routes->outbox(r); }));
+}
+
+}  // namespace ektp::api

@@ -1,0 +1,225 @@
+// Central's routes for stations (docs/api.md, "Stations and sync").
+#include <charconv>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "api/api_services.h"
+#include "api/http.h"
+#include "api/route_auth.h"
+#include "api/sync_json.h"
+#include "core/limits.h"
+#include "registry/enrollment_store.h"
+#include "registry/json_fields.h"
+#include "registry/sha256.h"
+#include "sync/station_directory.h"
+#include "sync/sync_ingest.h"
+#include "sync/working_copy.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+using namespace ektp::json;
+
+bool is_admin(Role role) { return can_manage_users(role); }
+
+std::string header(const HttpRequest& request, std::string_view name) {
+  auto it = request.headers.find(std::string(name));
+  return it == request.headers.end() ? std::string() : it->second;
+}
+
+// Who is this station? Checks the signature over method, target, counter and body.
+Result<sync::StationRecord> authenticate_station(ApiServices& s, const HttpRequest& request) {
+  std::string station_id = header(request, "x-ektp-station");
+  std::string counter_text = header(request, "x-ektp-counter");
+  std::string signature = header(request, "x-ektp-signature");
+  if (station_id.empty() || counter_text.empty() || signature.empty()) {
+    return make_error(ErrorCode::kUnauthenticated, "station request without X-Ektp-Station/Counter/Signature");
+  }
+  std::int64_t counter = 0;
+  auto [end, ec] = std::from_chars(counter_text.data(), counter_text.data() + counter_text.size(), counter);
+  if (ec != std::errc() || end != counter_text.data() + counter_text.size() || counter < 1) {
+    return make_error(ErrorCode::kUnauthenticated, "X-Ektp-Counter must be a positive integer");
+  }
+  std::string text = sync::request_signing_text(request.method, request.target, station_id, counter,
+                                                registry::sha256_hex(request.body));
+  return sync::authenticate_station_request(s.db, station_id, counter, signature, text, now_ms(s));
+}
+
+template <class F>
+Handler guarded(F f) {
+  return [f](const HttpRequest& request) -> HttpResponse {
+    auto result = f(request);
+    if (!result) return error_response(result.error());
+    return std::move(*result);
+  };
+}
+
+void add_station_admin_routes(Router& router, ApiServices& s) {
+  router.add("POST", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto session = authenticate_bearer(s, request, is_admin);
+    if (!session) return std::unexpected(session.error());
+    auto body = parse_json_body(request.body);
+    if (!body) return std::unexpected(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return std::unexpected(o.error());
+    if (auto st = only_fields(**o, {"station_id", "district_code", "name", "operators"}); !st) {
+      return std::unexpected(st.error());
+    }
+    sync::StationRegistration r;
+    auto id = required_string(**o, "station_id");
+    if (!id) return std::unexpected(id.error());
+    auto district = required_string(**o, "district_code");
+    if (!district) return std::unexpected(district.error());
+    auto name = required_string(**o, "name");
+    if (!name) return std::unexpected(name.error());
+    auto operators = optional_array(**o, "operators", limits::station_operators_max);
+    if (!operators) return std::unexpected(operators.error());
+    r.station_id = *id;
+    r.district_code = *district;
+    r.name = *name;
+    if (*operators) {
+      for (const auto& v : **operators) {
+        if (!v.is_string()) return invalid_argument("operators: must be usernames");
+        r.operators.emplace_back(v.as_string());
+      }
+    }
+    auto token = sync::register_station(s.db, s.regions, r, session->username, now_ms(s));
+    if (!token) return std::unexpected(token.error());
+    return json_response(object{{"station_id", r.station_id}, {"provisioning_token", *token}}, 201);
+  }));
+
+  router.add("GET", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto session = authenticate_bearer(s, request, can_approve_corrections);
+    if (!session) return std::unexpected(session.error());
+    auto stations = sync::list_stations(s.db);
+    if (!stations) return std::unexpected(stations.error());
+    array out;
+    for (const auto& st : *stations) out.push_back(station_to_json(st));
+    return json_response(object{{"stations", std::move(out)}});
+  }));
+
+  router.add("POST", "/api/v1/stations/{id}/revoke", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto session = authenticate_bearer(s, request, is_admin);
+    if (!session) return std::unexpected(session.error());
+    const auto& id = request.path_params.at("id");
+    if (auto st = sync::revoke_station(s.db, id, session->username, now_ms(s)); !st) return std::unexpected(st.error());
+    return json_response(object{{"station_id", id}, {"status", "revoked"}});
+  }));
+
+  router.add("POST", "/api/v1/stations/{id}/provision",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto body = parse_json_body(request.body);
+               if (!body) return std::unexpected(body.error());
+               auto o = as_object(*body, "body");
+               if (!o) return std::unexpected(o.error());
+               auto token = required_string(**o, "provisioning_token");
+               if (!token) return std::unexpected(token.error());
+               auto key = required_string(**o, "public_key");
+               if (!key) return std::unexpected(key.error());
+               auto p = sync::provision_station(s.db, request.path_params.at("id"), *token, *key, now_ms(s));
+               if (!p) return std::unexpected(p.error());
+               return json_response(provisioning_to_json(*p));
+             }));
+}
+
+void add_station_sync_routes(Router& router, ApiServices& s) {
+  router.add("POST", "/api/v1/sync/upload", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    if (s.sync_ingest == nullptr) return make_error(ErrorCode::kUnavailable, "this server takes no station uploads");
+    auto station = authenticate_station(s, request);
+    if (!station) return std::unexpected(station.error());
+    auto upload = sync::upload_request_from_json(request.body);
+    if (!upload) return std::unexpected(upload.error());
+    auto response = s.sync_ingest->ingest(*station, *upload, now_ms(s));
+    if (!response) return std::unexpected(response.error());
+    HttpResponse http;
+    http.body = sync::upload_response_to_json(*response);
+    return http;
+  }));
+
+  router.add("GET", "/api/v1/sync/changes", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto station = authenticate_station(s, request);
+    if (!station) return std::unexpected(station.error());
+    auto param = [&](const char* name) {
+      auto it = request.query.find(name);
+      return it == request.query.end() ? std::string() : it->second;
+    };
+    std::int64_t after_ms = 0;
+    std::size_t limit = sync::pull_page_rows_max;
+    try {
+      if (!param("after_ms").empty()) after_ms = std::stoll(param("after_ms"));
+      if (!param("limit").empty()) limit = std::stoul(param("limit"));
+    } catch (const std::exception&) {
+      return invalid_argument("after_ms and limit must be integers");
+    }
+    auto page = sync::read_changes(s.db, param("table"), station->district_code, after_ms, param("after_key"), limit);
+    if (!page) return std::unexpected(page.error());
+    HttpResponse http;
+    http.body = sync::changes_page_to_json(*page);
+    return http;
+  }));
+
+  router.add("POST", "/api/v1/sync/leases", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    auto station = authenticate_station(s, request);
+    if (!station) return std::unexpected(station.error());
+    auto leases = sync::renew_station_leases(s.db, station->station_id, now_ms(s));
+    if (!leases) return std::unexpected(leases.error());
+    return json_response(object{{"leases", leases_to_json(*leases)}});
+  }));
+}
+
+void add_status_routes(Router& router, ApiServices& s) {
+  // The timeline a resident follows: direkam, terkirim, dedup, siap cetak … with dates.
+  router.add("GET", "/api/v1/persons/{nik}/enrollment-status",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto session = authenticate_bearer(s, request, can_read_persons);
+               if (!session) return std::unexpected(session.error());
+               const auto& nik = request.path_params.at("nik");
+               auto data = store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+                 auto timeline = registry::timeline_of(c, nik);
+                 if (!timeline) return std::unexpected(timeline.error());
+                 auto enrollments = registry::enrollments_of(c, nik);
+                 if (!enrollments) return std::unexpected(enrollments.error());
+                 array steps;
+                 for (const auto& t : *timeline) {
+                   steps.push_back(object{{"enrollment_id", t.enrollment_id},
+                                          {"status", registry::enrollment_status_id(t.status)},
+                                          {"label", registry::enrollment_status_label(t.status)},
+                                          {"at_ms", t.at_ms},
+                                          {"detail", t.detail}});
+                 }
+                 array list;
+                 for (const auto& e : *enrollments) {
+                   array modalities;
+                   for (const auto& m : e.modalities) modalities.emplace_back(m);
+                   list.push_back(object{{"enrollment_id", e.enrollment_id},
+                                         {"station_id", e.station_id},
+                                         {"status", registry::enrollment_status_id(e.status)},
+                                         {"label", registry::enrollment_status_label(e.status)},
+                                         {"captured_at_ms", e.captured_at_ms},
+                                         {"received_at_ms", e.received_at_ms},
+                                         {"modalities", std::move(modalities)}});
+                 }
+                 object current;
+                 if (!enrollments->empty()) current = list.front().as_object();
+                 return object{{"nik", nik}, {"current", current}, {"timeline", std::move(steps)},
+                               {"enrollments", std::move(list)}};
+               });
+               if (!data) return std::unexpected(data.error());
+               s.audit.record({now_ms(s), session->username, "read_enrollment_status", nik, ""});
+               return json_response(*data);
+             }));
+}
+
+}  // namespace
+
+void add_sync_routes(Router& router, ApiServices& services) {
+  add_station_admin_routes(router, services);
+  add_station_sync_routes(router, services);
+  add_status_routes(router, services);
+}
+
+}  // namespace ektp::api

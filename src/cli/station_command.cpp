@@ -1,0 +1,160 @@
+// `ektp station`: the offline-first service point. `ektp station init` provisions a station
+// database once (key pair, central's key, operators, serial leases, working copy); `ektp station`
+// then serves the station UI and API from that database and sends its outbox whenever central
+// can be reached (docs/station.md).
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "abis/local_dedup.h"
+#include "api/api_services.h"
+#include "api/capture_json.h"
+#include "api/central_client.h"
+#include "api/http.h"
+#include "api/http_server.h"
+#include "api/station_routes.h"
+#include "api/station_sync_loop.h"
+#include "cli/commands.h"
+#include "cli/database_option.h"
+#include "cli/face_cascade.h"
+#include "store/migrations.h"
+#include "sync/station_provisioning.h"
+
+namespace ektp::cli {
+
+namespace {
+
+struct StationOptions {
+  std::string db_url;
+  std::string central_url;
+  std::string address = "127.0.0.1";
+  int port = 8081;
+  int threads = 2;
+  std::string web_root;
+  std::string station_id;
+  std::string token;
+  int pull_every_s = 30;
+};
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int run_init(const StationOptions& options) {
+  auto db = open_database(options.db_url);
+  if (!db) return report(db.error());
+  if (auto migrated = store::migrate(**db, store::registry_migrations()); !migrated) return report(migrated.error());
+  auto existing = sync::load_station_identity(**db);
+  if (!existing) return report(existing.error());
+  if (*existing) {
+    return report(failed_precondition(fmt::format("this database already belongs to station {}; use a new file",
+                                                  (*existing)->station_id)).error());
+  }
+  auto key = sync::generate_key_pair();
+  auto provisioning = api::request_provisioning(options.central_url, options.station_id, options.token,
+                                                key.public_key_hex);
+  if (!provisioning) return report(provisioning.error());
+  if (auto s = sync::apply_provisioning(**db, *provisioning, options.central_url, key, wall_ms()); !s) {
+    return report(s.error());
+  }
+  auto identity = sync::load_station_identity(**db);
+  if (!identity || !*identity) return report(identity ? Error{ErrorCode::kInternal, "identity not saved"} : identity.error());
+  api::CentralClient client(**db, **identity);
+  auto pulled = api::pull_working_copy(**db, client);
+  if (!pulled) return report(pulled.error());
+  std::cout << "station " << options.station_id << " provisioned for district " << provisioning->station.district_code
+            << ": " << provisioning->operators.size() << " operator(s), " << provisioning->leases.size()
+            << " serial lease(s), " << *pulled << " working-copy rows" << std::endl;
+  return 0;
+}
+
+int run_station(const StationOptions& options) {
+  auto db = open_database(options.db_url);
+  if (!db) return report(db.error());
+  if (auto migrated = store::migrate(**db, store::registry_migrations()); !migrated) return report(migrated.error());
+  auto identity = sync::load_station_identity(**db);
+  if (!identity) return report(identity.error());
+  if (!*identity) return report(failed_precondition("this database is not a provisioned station: run `ektp station init` first").error());
+  if (!options.central_url.empty()) (*identity)->central_url = options.central_url;
+  const auto& regions = RegionDirectory::builtin();
+  registry::AuthService auth(**db);
+  registry::CivilRegistry civil(**db, regions);
+  registry::AuditWriter audit(**db);
+  api::ApiServices services{**db, regions, civil, auth, audit};
+  api::StationSyncLoop loop(**db, **identity, std::chrono::seconds(options.pull_every_s));
+  api::StationServices station{services, **identity, &loop, nullptr, nullptr};
+  // Photo rules need the Haar cascade (opencv-data); without it the desk still works, unchecked.
+  auto detector = load_face_detector();
+  std::shared_ptr<biometrics::FaceDetector> face_detector;
+  if (detector) {
+    face_detector = std::make_shared<biometrics::FaceDetector>(std::move(*detector));
+    station.check_photo = [face_detector](const std::vector<std::uint8_t>& bytes) -> Result<api::PhotoVerdict> {
+      auto report = biometrics::check_photo(bytes, *face_detector);
+      if (!report) return std::unexpected(report.error());
+      return api::PhotoVerdict{report->ok, api::photo_report_json(*report)};
+    };
+  } else {
+    spdlog::warn("photo checks are off: {}", detector.error().message);
+  }
+  station.local_duplicates = [](store::Connection& c,
+                                const registry::Enrollment& e) -> Result<std::vector<std::string>> {
+    auto hits = abis::find_local_duplicates(c, e);
+    if (!hits) return std::unexpected(hits.error());
+    std::vector<std::string> niks;
+    for (const auto& h : *hits) niks.push_back(h.nik);
+    return niks;
+  };
+  auto router = std::make_shared<api::Router>();
+  api::add_registry_routes(*router, services);
+  api::add_station_routes(*router, station);
+  api::HttpServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = static_cast<std::uint16_t>(options.port);
+  server_options.threads = options.threads;
+  server_options.web_root = options.web_root.empty() ? default_web_root() : std::filesystem::path(options.web_root);
+  api::HttpServer server(server_options, router);
+  if (auto started = server.start(); !started) return report(started.error());
+  loop.start();
+  spdlog::info("station {} (district {}) serving {} on http://{}:{}/, central {}", (*identity)->station_id,
+               (*identity)->district_code, (*db)->describe(), options.address, server.port(), (*identity)->central_url);
+  std::cout << "listening on http://" << options.address << ":" << server.port() << "/" << std::endl;
+  server.run_until_signal();
+  loop.stop();
+  if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void register_station_commands(CLI::App& app) {
+  auto options = std::make_shared<StationOptions>();
+  auto* station = app.add_subcommand("station", "run an offline-first enrollment station (kecamatan service point)");
+  station->add_option("--db", options->db_url, "the station database: sqlite:PATH");
+  station->add_option("--central", options->central_url, "central server URL (default: the one it was provisioned with)");
+  station->add_option("--address", options->address, "address to listen on")->capture_default_str();
+  station->add_option("--port", options->port, "TCP port (0 = any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+  station->add_option("--threads", options->threads, "HTTP worker threads")->check(CLI::Range(1, 64))->capture_default_str();
+  station->add_option("--web-root", options->web_root, "folder of the web front end (default: ./web)");
+  station->add_option("--pull-every", options->pull_every_s, "seconds between working-copy pulls")
+      ->check(CLI::Range(1, 86400))->capture_default_str();
+  station->callback([options, station] {
+    if (!station->get_subcommands().empty()) return;
+    if (options->db_url.empty()) {
+      exit_code() = report(invalid_argument("--db is required, e.g. --db sqlite:station.db").error());
+      return;
+    }
+    exit_code() = run_station(*options);
+  });
+
+  auto* init = station->add_subcommand("init", "provision this station's database with central (once)");
+  add_database_option(*init, options->db_url);
+  init->add_option("--central", options->central_url, "central server URL, e.g. http://10.0.0.1:8080")->required();
+  init->add_option("--station-id", options->station_id, "the id an admin registered")->required();
+  init->add_option("--token", options->token, "the one-time provisioning token")->required();
+  init->callback([options] { exit_code() = run_init(*options); });
+}
+
+}  // namespace ektp::cli

@@ -1,0 +1,133 @@
+#include "sync/enrollment_items.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "biometrics/template_format.h"
+#include "registry/json_fields.h"
+#include "registry/person_store.h"
+#include "sync/enrollment_payload.h"
+#include "sync/outbox.h"
+
+namespace ektp::sync {
+
+namespace {
+
+// The person's fields a station may propose to correct at the desk, as they are now.
+boost::json::object current_values(const Person& p, const boost::json::object& changes) {
+  boost::json::object out;
+  for (const auto& [field, value] : changes) {
+    (void)value;
+    if (field == "occupation") out["occupation"] = p.occupation;
+    else if (field == "birth_place") out["birth_place"] = p.birth_place;
+    else if (field == "name") out["name"] = p.name;
+    else if (field == "blood_type") out["blood_type"] = std::string(blood_type_id(p.blood_type));
+    else if (field == "religion") out["religion"] = std::string(religion_id(p.religion));
+    else if (field == "education") out["education"] = std::string(education_id(p.education));
+  }
+  return out;
+}
+
+Status check_changes(const boost::json::object& changes) {
+  for (const auto& [field, value] : changes) {
+    if (field != "occupation" && field != "birth_place" && field != "name" && field != "blood_type" &&
+        field != "religion" && field != "education") {
+      return invalid_argument(fmt::format("biodata_changes: field '{}' cannot be corrected at a station",
+                                          std::string_view(field)));
+    }
+    if (!value.is_string() || value.as_string().size() > 200) {
+      return invalid_argument(fmt::format("biodata_changes.{}: must be a short string", std::string_view(field)));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string enrollment_item_key(const registry::Enrollment& e) {
+  return fmt::format("{}/{}", e.station_id, e.enrollment_id);
+}
+
+Result<std::int64_t> save_enrollment_with_outbox(store::Database& db, const registry::Enrollment& enrollment,
+                                                 std::int64_t now_ms) {
+  if (auto s = registry::validate_enrollment(enrollment); !s) return std::unexpected(s.error());
+  std::string payload = enrollment_to_payload(enrollment);
+  return store::with_write_transaction<std::int64_t>(db, [&](store::Connection& c) -> Result<std::int64_t> {
+    if (auto s = registry::insert_enrollment(c, enrollment); !s) return std::unexpected(s.error());
+    return append_outbox(c, {std::string(kEnrollmentKind), enrollment_item_key(enrollment), enrollment.nik, payload},
+                         now_ms);
+  });
+}
+
+ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
+  return [on_received = std::move(on_received)](store::Connection& c, const StationRecord& station,
+                                                const OutboxItem& item, std::int64_t now_ms) -> Result<ItemResult> {
+    auto enrollment = enrollment_from_payload(item.payload);
+    if (!enrollment) return std::unexpected(enrollment.error());
+    auto& e = *enrollment;
+    if (e.station_id != station.station_id || item.item_key != enrollment_item_key(e) || item.nik != e.nik) {
+      return make_error(ErrorCode::kPermissionDenied,
+                        fmt::format("enrollment {} does not belong to station {} as sent", e.enrollment_id,
+                                    station.station_id));
+    }
+    for (const auto& f : e.fingers) {
+      if (f.missing()) continue;
+      auto t = biometrics::decode_template(f.template_bytes);
+      if (!t) {
+        return make_error(ErrorCode::kDataLoss, fmt::format("fingers: position {} template: {}", f.position,
+                                                            t.error().message));
+      }
+    }
+    auto person = registry::load_person(c, e.nik, true);
+    if (!person) {
+      if (person.error().code == ErrorCode::kNotFound) {
+        return not_found(fmt::format("NIK {} is not in the registry", e.nik));
+      }
+      return std::unexpected(person.error());
+    }
+    if (!person->alive) return failed_precondition(fmt::format("NIK {} is recorded as deceased", e.nik));
+
+    ItemResult result;
+    auto changes = json::parse_json_text(e.biodata_changes_json, 4096, "biodata_changes");
+    if (!changes || !changes->is_object()) return invalid_argument("biodata_changes: must be a JSON object");
+    const auto& change_object = changes->as_object();
+    if (auto s = check_changes(change_object); !s) return std::unexpected(s.error());
+    if (!change_object.empty()) {
+      if (person->version != e.base_version) {
+        auto conflict = c.execute(
+            "INSERT INTO sync_conflicts (station_id, item_key, nik, base_version, central_version, station_values, "
+            "central_values, status, created_at_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8)",
+            {station.station_id, item.item_key, e.nik, e.base_version, person->version, e.biodata_changes_json,
+             boost::json::serialize(current_values(*person, change_object)), now_ms});
+        if (!conflict) return std::unexpected(conflict.error());
+        result.outcome = "conflict";
+        result.detail = fmt::format("biodata changed centrally (version {} → {}): a supervisor resolves it",
+                                    e.base_version, person->version);
+      } else {
+        auto correction = c.execute(
+            "INSERT INTO corrections (nik, fields, reason, requested_by, status, idempotency_key, created_at_ms) "
+            "VALUES ($1,$2,$3,$4,'pending',$5,$6)",
+            {e.nik, e.biodata_changes_json, std::string("koreksi saat perekaman di ") + station.station_id,
+             e.operator_name, item.item_key, now_ms});
+        if (!correction) return std::unexpected(correction.error());
+        result.detail = "biodata correction awaits a supervisor";
+      }
+    }
+    e.status = registry::EnrollmentStatus::kRecorded;
+    e.received_at_ms = now_ms;
+    if (auto s = registry::insert_enrollment(c, e); !s) return std::unexpected(s.error());
+    if (auto s = registry::set_enrollment_status(c, e.enrollment_id, registry::EnrollmentStatus::kSent, now_ms,
+                                                 station.station_id);
+        !s) {
+      return std::unexpected(s.error());
+    }
+    auto flagged = c.execute("UPDATE persons SET enrolled = 1, updated_at_ms = $2 WHERE nik = $1", {e.nik, now_ms});
+    if (!flagged) return std::unexpected(flagged.error());
+    if (on_received) {
+      if (auto s = on_received(c, e, now_ms); !s) return std::unexpected(s.error());
+    }
+    return result;
+  };
+}
+
+}  // namespace ektp::sync

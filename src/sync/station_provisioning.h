@@ -1,0 +1,18 @@
+// The station's side of provisioning: keeps what central handed over (its identity and central's
+// key, its operators' credentials, its serial leases) in one transaction.
+#pragma once
+
+#include "store/database.h"
+#include "sync/station_directory.h"
+#include "sync/station_identity.h"
+
+namespace ektp::sync {
+
+Status apply_provisioning(store::Database& station_db, const Provisioning& provisioning,
+                          std::string_view central_url, const KeyPair& station_key, std::int64_t local_now_ms);
+
+// Keeps leases renewed by central (expiry counted on this station's clock).
+Status store_station_leases(store::Database& station_db, const std::vector<SerialLease>& leases,
+                            std::int64_t local_now_ms);
+
+}  // namespace ektp::sync

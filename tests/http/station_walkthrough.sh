@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# HTTP test of a station against a real central (`ektp serve`) and a real `ektp station`, both on
+# SQLite: an admin registers the station, `ektp station init` provisions it, central goes down,
+# the operator enrolls two residents offline (real face photo, real FVC fingerprints), the station
+# is restarted, central comes back, and both enrollments arrive once with signed receipts; plus
+# the refusals (no token, not wajib KTP, bad image, wrong-size fingerprint, forged and replayed
+# station requests, revoked station).
+# Usage: tests/http/station_walkthrough.sh BUILD_DIR
+set -euo pipefail
+BUILD_DIR=$(cd "${1:?usage: station_walkthrough.sh BUILD_DIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED=$(cd "$SRC/../shared/data" && pwd)
+EKTP="$BUILD_DIR/ektp"
+TMP=$(mktemp -d /tmp/ektp-station.XXXXXX)
+CENTRAL_PID= STATION_PID=
+cleanup() {
+  for pid in $STATION_PID $CENTRAL_PID; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+passed=0 failed=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $1: expected '$2', got '$3'"; cat "$TMP/body" 2>/dev/null | head -c 600; echo; fi
+}
+wait_port() {  # wait_port LOG PID → prints the port
+  local port=
+  for _ in $(seq 120); do
+    port=$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$1" | head -1)
+    [[ -n $port ]] && { echo "$port"; return; }
+    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; return 1; }
+    sleep 0.25
+  done
+  return 1
+}
+status() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval(sys.argv[1]))" "$1"; }
+
+CDB="sqlite:$TMP/central.db"
+"$EKTP" db migrate --db "$CDB" >/dev/null
+echo "admin-password-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
+echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --password-stdin >/dev/null
+start_central() {
+  "$EKTP" serve --db "$CDB" --port "${CPORT:-0}" --demo 3327 --demo-size 3000 >>"$TMP/central.log" 2>&1 &
+  CENTRAL_PID=$!
+  CPORT=$(wait_port "$TMP/central.log" "$CENTRAL_PID")
+}
+start_central
+CAPI="http://127.0.0.1:$CPORT/api/v1"
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+ADMIN=$(json 'd["token"]')
+DISTRICT=$(sqlite3 "$TMP/central.db" "select district_code from persons group by district_code order by count(*) desc limit 1")
+
+check "register station without token" 401 "$(status -X POST "$CAPI/stations" -d '{}')"
+check "register station" 201 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations" \
+  -d "{\"station_id\":\"st-test-1\",\"district_code\":\"$DISTRICT\",\"name\":\"Kantor Kecamatan\",\"operators\":[\"op1\"]}")"
+TOKEN=$(json 'd["provisioning_token"]')
+SDB="sqlite:$TMP/station.db"
+check "init with a wrong token" 1 "$("$EKTP" station init --db "sqlite:$TMP/other.db" --central "http://127.0.0.1:$CPORT" --station-id st-test-1 --token 00 >/dev/null 2>&1; echo $?)"
+check "station init" 0 "$("$EKTP" station init --db "$SDB" --central "http://127.0.0.1:$CPORT" --station-id st-test-1 --token "$TOKEN" >"$TMP/init.log" 2>&1; echo $?)"
+check "token used once" 1 "$("$EKTP" station init --db "sqlite:$TMP/third.db" --central "http://127.0.0.1:$CPORT" --station-id st-test-1 --token "$TOKEN" >/dev/null 2>&1; echo $?)"
+check "working copy arrived" 1 "$(sqlite3 "$TMP/station.db" "select count(*) > 0 from persons where district_code = '$DISTRICT'")"
+
+# Central goes down: the station works offline.
+kill -TERM "$CENTRAL_PID"; wait "$CENTRAL_PID" 2>/dev/null || true; CENTRAL_PID=
+start_station() {
+  "$EKTP" station --db "$SDB" --port "${SPORT:-0}" --pull-every 1 >>"$TMP/station.log" 2>&1 &
+  STATION_PID=$!
+  SPORT=$(wait_port "$TMP/station.log" "$STATION_PID")
+}
+start_station
+SAPI="http://127.0.0.1:$SPORT/api/v1"
+check "operator logs in at the station offline" 200 "$(status -X POST "$SAPI/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
+OP=$(json 'd["token"]')
+H=(-H "Authorization: Bearer $OP")
+read -r ADULT1 ADULT2 <<<"$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and alive = 1 and birth_date < '2000-01-01' order by nik limit 2" | tr '\n' ' ')"
+CHILD=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and birth_date > date('now','-10 years') limit 1")
+
+make_body() {  # make_body NIK SET [OVERRIDE_REASON]
+  python3 - "$1" "$SHARED/fingerprints/$2" "$SHARED/faces/matplotlib_grace_hopper.jpg" "${3:-}" <<'PY'
+import base64, json, sys
+nik, fdir, photo, override = sys.argv[1:5]
+b = lambda p: base64.b64encode(open(p, 'rb').read()).decode()
+png = base64.b64encode(bytes.fromhex('89504e470d0a1a0a')).decode()
+fingers = [{"position": i + 1, "image": b(f"{fdir}/{101 + i}_1.tif")} for i in range(9)]
+fingers.append({"position": 10, "missing_reason": "luka"})
+p = {"mime": "image/jpeg", "data": b(photo)}
+if override: p["override_reason"] = override
+print(json.dumps({"nik": nik, "photo": p, "signature": {"data": png},
+                  "fingers": fingers, "irises": [{"eye": "right", "missing_reason": "tidak tersedia"}]}))
+PY
+}
+make_body "$ADULT1" fvc2002-db1b >"$TMP/e1-strict.json"
+make_body "$ADULT1" fvc2002-db1b "tanpa latar polos (layanan keliling)" >"$TMP/e1.json"
+make_body "$ADULT2" fvc2002-db2b "tanpa latar polos (layanan keliling)" >"$TMP/e2.json"
+check "photo rules named" 400 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e1-strict.json")"
+check "failed rule is background_not_plain" True "$(json '"background_not_plain" in d["error"]["message"]')"
+check "enroll without token" 401 "$(status -X POST "$SAPI/station/enrollments" --data-binary @"$TMP/e1.json")"
+check "enroll first resident offline" 201 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e1.json")"
+E1=$(json 'd["enrollment_id"]')
+check "modalities recorded" "['fingerprint', 'face']" "$(json 'd["modalities"]')"
+check "enroll second resident offline" 201 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e2.json")"
+E2=$(json 'd["enrollment_id"]')
+if [[ -n $CHILD ]]; then
+  make_body "$CHILD" fvc2002-db3b >"$TMP/child.json"
+  check "a child is not wajib KTP" 409 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/child.json")"
+fi
+python3 - "$TMP/e1.json" "$TMP/bad_photo.json" <<'PY'
+import json, sys, base64
+d = json.load(open(sys.argv[1])); d["photo"]["data"] = base64.b64encode(b"not an image at all").decode()
+json.dump(d, open(sys.argv[2], "w"))
+PY
+check "finger that is not an image" 400 "$(status -X POST "${H[@]}" "$SAPI/station/fingerprints/check" -d '{"position":1,"image":"aGVsbG8="}')"
+python3 -c "
+import base64,struct,zlib
+w=h=20000
+ihdr=struct.pack('>IIBBBBB',w,h,8,0,0,0,0)
+png=b'\x89PNG\r\n\x1a\n'+struct.pack('>I',13)+b'IHDR'+ihdr+struct.pack('>I',zlib.crc32(b'IHDR'+ihdr))
+print('{\"position\":2,\"image\":\"'+base64.b64encode(png).decode()+'\"}')" >"$TMP/huge.json"
+check "20000x20000 fingerprint refused" 400 "$(status -X POST "${H[@]}" "$SAPI/station/fingerprints/check" --data-binary @"$TMP/huge.json")"
+printf '{"position":1,"image":"%s"}' "$(base64 -w0 "$SHARED/fingerprints/fvc2002-db1b/101_1.tif")" >"$TMP/finger.json"
+check "finger quality check" 200 "$(status -X POST "${H[@]}" "$SAPI/station/fingerprints/check" --data-binary @"$TMP/finger.json")"
+check "finger quality is 1..5" True "$(json '1 <= d["quality"] <= 5')"
+check "outbox waits while offline" 2 "$(status "${H[@]}" "$SAPI/station/status" >/dev/null; json 'd["outbox"]["pending"]')"
+check "nothing stored for refused input" 2 "$(sqlite3 "$TMP/station.db" "select count(*) from enrollments")"
+
+# The station restarts (power cut), then central comes back.
+kill -KILL "$STATION_PID"; wait "$STATION_PID" 2>/dev/null || true; STATION_PID=
+start_station
+check "integrity after kill -9" ok "$(sqlite3 "$TMP/station.db" "pragma integrity_check")"
+start_central
+for _ in $(seq 60); do
+  [[ $(sqlite3 "$TMP/station.db" "select count(*) from outbox where delivered_at_ms = 0") == 0 ]] && break
+  sleep 0.5
+done
+check "outbox delivered" 0 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where delivered_at_ms = 0")"
+check "both at central, once" 2 "$(sqlite3 "$TMP/central.db" "select count(distinct enrollment_id) from enrollments where enrollment_id in ('$E1','$E2')")"
+check "receipts kept at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
+check "receipts kept at the station" 2 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+ADMIN=$(json 'd["token"]')
+check "status timeline" 200 "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT1/enrollment-status")"
+check "timeline says terkirim" "True" "$(json '"terkirim" in [s["status"] for s in d["timeline"]]')"
+for _ in $(seq 60); do
+  status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT2/enrollment-status" >/dev/null
+  [[ $(json 'd["current"].get("status")') == siap_cetak ]] && break
+  sleep 0.5
+done
+check "dedup: no hit, siap cetak" siap_cetak "$(json 'd["current"].get("status")')"
+
+# Forged, replayed and revoked station requests.
+check "unsigned upload" 401 "$(status -X POST "$CAPI/sync/upload" -d '{}')"
+check "forged upload" 401 "$(status -X POST -H 'X-Ektp-Station: st-test-1' -H 'X-Ektp-Counter: 999999' -H "X-Ektp-Signature: $(printf '0%.0s' {1..128})" "$CAPI/sync/upload" -d '{}')"
+check "revoke" 200 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations/st-test-1/revoke")"
+check "enroll after revoke still saves locally" 201 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e1.json")"
+sleep 3
+check "revoked station is refused" 1 "$(grep -c 'st-test-1 is revoked' "$TMP/station.log" | awk '{print ($1 > 0)}')"
+
+echo "station walkthrough: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,176 @@
+// A central database with a small demo regency and a provisioned station database, joined by an
+// in-process link that signs and checks each request as HTTP would and can drop requests, drop
+// answers, deliver twice or hold batches back (reordering). For the sync tests and simulation.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "registry/auth_service.h"
+#include "registry/demo/demo_loader.h"
+#include "registry/person_store.h"
+#include "registry/sha256.h"
+#include "store/migrations.h"
+#include "support/enrollment_fixture.h"
+#include "support/test_database.h"
+#include "support/test_support.h"
+#include "sync/enrollment_items.h"
+#include "sync/enrollment_payload.h"
+#include "sync/station_provisioning.h"
+#include "sync/sync_ingest.h"
+#include "sync/uploader.h"
+
+namespace ektp::test {
+
+inline constexpr std::int64_t kCentralNowMs = 1'795'400'000'000;  // 2026-11-23
+
+struct Central {
+  std::unique_ptr<TestDatabase> database;
+  std::unique_ptr<sync::SyncIngest> ingest;
+  store::Database& db() { return database->db(); }
+};
+
+// Central on `backend` with `persons` demo residents of regency 3327 and users admin + operator.
+inline Central make_central(store::Backend backend, std::size_t persons = 300) {
+  Central central;
+  auto created = TestDatabase::create(backend);
+  EXPECT_TRUE(created.has_value());
+  if (!created) return central;
+  central.database = std::move(*created);
+  EXPECT_TRUE(store::migrate(central.db(), store::registry_migrations()).has_value());
+  registry::demo::DemoOptions demo;
+  demo.regency_code = "3327";
+  demo.persons = persons;
+  demo.today = CivilDate{std::chrono::year{2026}, std::chrono::November, std::chrono::day{23}};
+  EXPECT_TRUE(registry::demo::load_demo_population(central.db(), demo, nullptr).has_value());
+  registry::AuthService auth(central.db());
+  auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
+  EXPECT_TRUE(auth.create_user("admin", "admin-password", Role::kAdmin, now).has_value());
+  EXPECT_TRUE(auth.create_user("operator", "operator-password", Role::kOperator, now).has_value());
+  auto key = sync::central_signing_key(central.db(), kCentralNowMs);
+  EXPECT_TRUE(key.has_value());
+  central.ingest = std::make_unique<sync::SyncIngest>(central.db(), *key);
+  central.ingest->set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
+  return central;
+}
+
+// Adult residents of a district at central (NIKs), at most `count`.
+inline std::vector<std::string> residents_of(store::Database& db, std::string_view district, std::size_t count) {
+  auto conn = db.connect();
+  EXPECT_TRUE(conn.has_value());
+  auto rows = (*conn)->execute(
+      "SELECT nik FROM persons WHERE district_code = $1 AND alive = 1 AND birth_date < '2005-01-01' ORDER BY nik "
+      "LIMIT $2",
+      {std::string(district), static_cast<std::int64_t>(count)});
+  EXPECT_TRUE(rows.has_value());
+  std::vector<std::string> out;
+  for (const auto& row : rows->rows) out.push_back(row.text(0));
+  return out;
+}
+
+inline std::string busiest_district(store::Database& db) {
+  auto conn = db.connect();
+  auto rows = (*conn)->execute(
+      "SELECT district_code, COUNT(*) AS n FROM persons GROUP BY district_code ORDER BY n DESC, district_code LIMIT 1");
+  EXPECT_TRUE(rows.has_value() && !rows->rows.empty());
+  return rows->rows[0].text(0);
+}
+
+struct Station {
+  std::unique_ptr<TestDatabase> database;
+  sync::StationIdentity identity;
+  store::Database& db() { return database->db(); }
+};
+
+// Registers, provisions and sets up a station (SQLite, as in the field) for `district`.
+inline Station make_station(Central& central, std::string station_id, std::string district) {
+  Station station;
+  auto created = TestDatabase::create(store::Backend::kSQLite);
+  EXPECT_TRUE(created.has_value());
+  station.database = std::move(*created);
+  EXPECT_TRUE(store::migrate(station.db(), store::registry_migrations()).has_value());
+  auto token = sync::register_station(central.db(), RegionDirectory::builtin(),
+                                      {station_id, district, "Kantor Kecamatan", {"operator"}}, "admin",
+                                      kCentralNowMs);
+  EXPECT_TRUE(token.has_value()) << (token ? "" : token.error().message);
+  auto key = sync::generate_key_pair();
+  auto provisioning = sync::provision_station(central.db(), station_id, *token, key.public_key_hex, kCentralNowMs);
+  EXPECT_TRUE(provisioning.has_value()) << (provisioning ? "" : provisioning.error().message);
+  EXPECT_TRUE(sync::apply_provisioning(station.db(), *provisioning, "http://central.test", key, kCentralNowMs)
+                  .has_value());
+  auto identity = sync::load_station_identity(station.db());
+  EXPECT_TRUE(identity.has_value() && identity->has_value());
+  station.identity = **identity;
+  return station;
+}
+
+// An enrollment of `nik` made at `station` with the ten fingers of `set` (impression 1).
+inline registry::Enrollment station_enrollment(const Station& station, const std::string& nik, const std::string& set,
+                                               int impression = 1) {
+  static std::map<std::pair<std::string, int>, std::vector<registry::FingerCapture>> cache;
+  auto key = std::pair{set, impression};
+  if (!cache.contains(key)) cache[key] = real_fingers(set, impression);
+  registry::Enrollment e = base_enrollment(sync::random_uuid(), nik);
+  e.fingers = cache[key];
+  e.station_id = station.identity.station_id;
+  return e;
+}
+
+// The in-process link: signs like the station's HTTP client, checks like central's route.
+class LoopbackLink : public sync::CentralLink {
+ public:
+  LoopbackLink(Central& central, Station& station) : central_(central), station_(station) {}
+
+  // Faults for the next calls.
+  bool drop_request = false;   // central never sees it
+  bool drop_response = false;  // central applies it; the answer is lost
+  bool deliver_twice = false;  // the network duplicates it
+  int requests = 0;
+
+  Result<sync::UploadResponse> upload(const sync::UploadRequest& request) override {
+    ++requests;
+    if (drop_request) return make_error(ErrorCode::kUnavailable, "link down");
+    std::string body = sync::upload_request_to_json(request);
+    auto once = deliver(body);
+    if (deliver_twice) once = deliver(body);
+    if (drop_response) return make_error(ErrorCode::kUnavailable, "connection reset after the request was sent");
+    return once;
+  }
+
+  // What central's HTTP route does with a signed body.
+  Result<sync::UploadResponse> deliver(const std::string& body) {
+    auto counter = sync::next_request_counter(station_.db());
+    if (!counter) return std::unexpected(counter.error());
+    std::string text = sync::request_signing_text("POST", "/api/v1/sync/upload", station_.identity.station_id,
+                                                  *counter, registry::sha256_hex(body));
+    auto signature = sync::sign_hex(station_.identity.secret_key_hex, text);
+    auto station = sync::authenticate_station_request(central_.db(), station_.identity.station_id, *counter,
+                                                      *signature, text, kCentralNowMs);
+    if (!station) return std::unexpected(station.error());
+    auto request = sync::upload_request_from_json(body);
+    if (!request) return std::unexpected(request.error());
+    auto response = central_.ingest->ingest(*station, *request, kCentralNowMs);
+    if (!response) return std::unexpected(response.error());
+    // Through JSON, as over the wire.
+    return sync::upload_response_from_json(sync::upload_response_to_json(*response));
+  }
+
+ private:
+  Central& central_;
+  Station& station_;
+};
+
+inline std::int64_t count_rows(store::Database& db, const std::string& sql, std::vector<store::Value> params = {}) {
+  auto conn = db.connect();
+  auto rows = (*conn)->execute(sql, params);
+  EXPECT_TRUE(rows.has_value()) << (rows ? "" : rows.error().message);
+  return rows ? rows->rows[0].integer(0) : -1;
+}
+
+}  // namespace ektp::test
