@@ -39,6 +39,7 @@ Result<FaceDetector> FaceDetector::from_cascade_xml(std::string_view xml) {
 }
 
 Result<std::vector<FaceBox>> FaceDetector::detect(const GreyImage& image) const {
+  if (!state_) return failed_precondition("face detector was moved from");
   const std::size_t pixels = static_cast<std::size_t>(std::max(image.width, 0)) *
                              static_cast<std::size_t>(std::max(image.height, 0));
   if (image.empty() || image.pixels.size() != pixels) {

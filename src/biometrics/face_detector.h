@@ -35,7 +35,7 @@ class FaceDetector {
   // Every face candidate in the image, strongest (most votes) first, with the scale factor,
   // grouping threshold and minimum size from capture_parameters.h. Candidates include weak false
   // detections: judging them is the caller's business. kInvalidArgument on an empty image,
-  // kInternal if OpenCV fails.
+  // kFailedPrecondition on a moved-from detector, kInternal if OpenCV fails.
   Result<std::vector<FaceBox>> detect(const GreyImage& image) const;
 
  private:

@@ -1,6 +1,7 @@
 #include "biometrics/photo_quality.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <exception>
 #include <string>
@@ -37,9 +38,9 @@ constexpr Rule kOffCentre{rule::kFaceOffCentre, p::face_centre_offset_ratio_max,
                           "Wajah tidak berada di tengah foto."};
 constexpr Rule kResolution{rule::kFaceResolutionLow, p::face_height_px_min, Bound::kMin,
                            "Resolusi wajah terlalu rendah; gunakan foto yang lebih besar."};
-constexpr Rule kNotPlain{rule::kBackgroundNotPlain, p::background_stddev_max, Bound::kMax,
+constexpr Rule kNotPlain{rule::kBackgroundNotPlain, p::background_spread_max, Bound::kMax,
                          "Latar belakang tidak polos; gunakan latar satu warna."};
-constexpr Rule kNotLight{rule::kBackgroundNotLight, p::background_mean_min, Bound::kMin,
+constexpr Rule kNotLight{rule::kBackgroundNotLight, p::background_grey_min, Bound::kMin,
                          "Latar belakang terlalu gelap; gunakan latar terang."};
 constexpr Rule kTooDark{rule::kTooDark, p::face_mean_min, Bound::kMin,
                         "Wajah terlalu gelap; tambah pencahayaan."};
@@ -111,15 +112,50 @@ cv::Rect clamp_to(const cv::Rect& r, const cv::Mat& image) {
 // Above the chin and outside an ellipse that holds the head with hair, ears or a headscarf.
 cv::Mat background_mask(const Scaled& s, const FaceBox& f) {
   cv::Mat mask(s.grey.size(), CV_8UC1, cv::Scalar(0));
-  const int chin_y = std::min(s.grey.rows, f.y + f.height);
+  const int chin_y = std::clamp(f.y + f.height, 0, s.grey.rows);
   mask(cv::Rect(0, 0, s.grey.cols, chin_y)).setTo(255);
-  const cv::Point centre(f.x + f.width / 2, f.y + static_cast<int>(0.4 * f.height));
+  const cv::Point centre(f.x + f.width / 2,
+                         f.y + static_cast<int>(p::head_centre_ratio * f.height));
   const cv::Size axes(static_cast<int>(p::head_half_width_ratio * f.width),
                       static_cast<int>(p::head_half_height_ratio * f.height));
   cv::ellipse(mask, centre, axes, 0, 0, 360, cv::Scalar(0), cv::FILLED);
   return mask;
 }
 
+// Quartiles of the masked pixels of one 8-bit channel, from its histogram.
+struct Quartiles {
+  double lower = 0, median = 0, upper = 0;
+};
+
+Quartiles masked_quartiles(const cv::Mat& channel, const cv::Mat& mask) {
+  std::array<std::int64_t, 256> histogram{};
+  std::int64_t count = 0;
+  for (int y = 0; y < channel.rows; ++y) {
+    const auto* c = channel.ptr<std::uint8_t>(y);
+    const auto* m = mask.ptr<std::uint8_t>(y);
+    for (int x = 0; x < channel.cols; ++x) {
+      if (m[x] != 0) {
+        ++histogram[c[x]];
+        ++count;
+      }
+    }
+  }
+  auto percentile = [&](double q) {
+    const auto rank = static_cast<std::int64_t>(q * static_cast<double>(count - 1));
+    std::int64_t seen = 0;
+    for (int v = 0; v < 256; ++v) {
+      seen += histogram[static_cast<std::size_t>(v)];
+      if (seen > rank) return static_cast<double>(v);
+    }
+    return 255.0;
+  };
+  return {percentile(0.25), percentile(0.5), percentile(0.75)};
+}
+
+// Robust statistics, so that the edge of a head of hair or a headscarf reaching into the sample
+// does not count as clutter: the spread is the interquartile range over 1.349 (the standard
+// deviation, for normally distributed noise), the largest over B, G and R; the level is the
+// median grey.
 void add_background_checks(const Scaled& s, const FaceBox& f, std::vector<QualityCheck>& out) {
   const cv::Mat mask = background_mask(s, f);
   const double area = cv::countNonZero(mask);
@@ -128,10 +164,15 @@ void add_background_checks(const Scaled& s, const FaceBox& f, std::vector<Qualit
     out.push_back(not_measured(kNotLight));
     return;
   }
-  cv::Scalar mean, stddev;
-  cv::meanStdDev(s.colour, mean, stddev, mask);
-  out.push_back(measured(kNotPlain, std::max({stddev[0], stddev[1], stddev[2]})));
-  out.push_back(measured(kNotLight, cv::mean(s.grey, mask)[0]));
+  std::vector<cv::Mat> channels;
+  cv::split(s.colour, channels);
+  double spread = 0.0;
+  for (const cv::Mat& channel : channels) {
+    const Quartiles q = masked_quartiles(channel, mask);
+    spread = std::max(spread, (q.upper - q.lower) / 1.349);
+  }
+  out.push_back(measured(kNotPlain, spread));
+  out.push_back(measured(kNotLight, masked_quartiles(s.grey, mask).median));
 }
 
 FaceBox to_photo_pixels(const FaceBox& f, double scale) {

@@ -1,7 +1,6 @@
 // `ektp photo check FILE`: the enrollment photo quality checks, report as JSON on stdout.
 // Exit status: 0 every rule passed, 1 some rule failed, 2 the file was refused (unreadable, not
 // a JPEG/PNG, over the limits), 3 the face detector could not be loaded.
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,21 +29,23 @@ struct PhotoOptions {
   std::string cascade = kDefaultFaceCascadePath;
 };
 
+// The file's bytes; a file over the limit is refused without reading it.
 Result<std::vector<std::uint8_t>> read_limited(const std::filesystem::path& path,
                                                std::size_t limit) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return not_found("cannot read " + path.string() + ": " + ec.message());
-  // One byte over the limit is enough for the check to refuse the file with its own message.
-  const std::size_t wanted = size > limit ? limit + 1 : static_cast<std::size_t>(size);
-  std::vector<std::uint8_t> bytes(wanted);
+  if (size > limit) {
+    return invalid_argument("photo: file is " + std::to_string(size) + " bytes; the limit is " +
+                            std::to_string(limit));
+  }
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
   std::ifstream in(path, std::ios::binary);
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(wanted));
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
   if (!in) return not_found("cannot read " + path.string());
   return bytes;
 }
 
-// Figures to 4 decimals: more would only be noise from the measurement.
 int refuse(const std::string& file, const Error& e, int code) {
   boost::json::object out{{"ok", false}, {"file", file}, {"error", e.message}};
   std::cout << boost::json::serialize(out) << "\n";

@@ -78,9 +78,10 @@ inline cv::Mat window_of(const cv::Mat& image, const cv::Rect& window) {
 }
 
 // A 3x4 (width:height) crop around the face: the face box `face_ratio` of the height, its
-// centre at `centre_x` of the width and `centre_y` of the height.
+// centre at `centre_x` of the width and `centre_y` of the height. With the defaults the crown
+// (about 0.4 box heights above the box) is some 10% of the height below the top edge.
 inline cv::Mat crop_3x4(const cv::Mat& image, const cv::Rect& face, double face_ratio,
-                        double centre_x = 0.5, double centre_y = 0.42) {
+                        double centre_x = 0.5, double centre_y = 0.5) {
   const int height = static_cast<int>(face.height / face_ratio);
   const int width = height * 3 / 4;
   const int x = face.x + face.width / 2 - static_cast<int>(centre_x * width);
@@ -141,15 +142,15 @@ inline cv::Mat studio_backdrop(cv::Size size, int seed = 1) {
   return wall;
 }
 
-// A cluttered dark backdrop: random dark blobs of several colours.
+// A cluttered dark backdrop: many overlapping blobs of several dark colours.
 inline cv::Mat cluttered_backdrop(cv::Size size, int seed = 2) {
   cv::Mat wall(size, CV_8UC3, cv::Scalar(40, 45, 50));
   cv::RNG rng(static_cast<std::uint64_t>(seed));
-  for (int i = 0; i < 60; ++i) {
+  for (int i = 0; i < 400; ++i) {
     const cv::Point centre(rng.uniform(0, size.width), rng.uniform(0, size.height));
-    const int radius = rng.uniform(size.width / 30 + 1, size.width / 8 + 2);
-    cv::circle(wall, centre, radius,
-               cv::Scalar(rng.uniform(0, 160), rng.uniform(0, 160), rng.uniform(0, 160)), cv::FILLED);
+    const int radius = rng.uniform(size.width / 60 + 1, size.width / 20 + 2);
+    const cv::Scalar colour(rng.uniform(0, 160), rng.uniform(0, 160), rng.uniform(0, 160));
+    cv::circle(wall, centre, radius, colour, cv::FILLED);
   }
   return wall;
 }

@@ -27,7 +27,8 @@ TEST(FaceDetector, RefusesTextThatIsNotACascade) {
 
 TEST(FaceDetector, FindsTheFaceStrongestFirst) {
   // grace_hopper.jpg at full size (512x600): one strong face around (155,105), 222 px.
-  auto faces = testing::face_detector().detect(grey_of(testing::face_photo("matplotlib_grace_hopper.jpg")));
+  const GreyImage grace = grey_of(testing::face_photo("matplotlib_grace_hopper.jpg"));
+  auto faces = testing::face_detector().detect(grace);
   ASSERT_OK(faces);
   ASSERT_FALSE(faces->empty());
   const FaceBox& best = faces->front();

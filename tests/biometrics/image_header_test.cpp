@@ -60,7 +60,8 @@ TEST(ImageHeader, RefusesOtherFormatsAndBrokenHeaders) {
   const std::vector<std::uint8_t> runaway = {0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xF0, 1, 2, 3};
   EXPECT_ERROR(read_image_header(runaway), ErrorCode::kInvalidArgument, "SOF");
   // A frame header that says 0 px high.
-  const std::vector<std::uint8_t> zero = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 0, 0, 10, 1, 1, 0x11, 0};
+  const std::vector<std::uint8_t> zero = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 0,
+                                          0,    10,   1,    1,    0x11, 0};
   EXPECT_ERROR(read_image_header(zero), ErrorCode::kInvalidArgument, "0 px");
 }
 

@@ -3,6 +3,7 @@
 #include "biometrics/photo_quality.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 #include "biometrics/capture_parameters.h"
@@ -35,14 +36,14 @@ double value(const PhotoReport& r, std::string_view id) {
 using Ids = std::vector<std::string>;
 
 // Each real photo as taken. Measured (Haar box at 640 px long side; face height / image height,
-// |centre offset| / width, background stddev and mean, inner-face mean, sharpness):
-//   astronaut  512x512   0.186  0.062  bg 64.8/155  face 179  sharp 193   (half body, flag)
-//   grace      512x600   0.370  0.020  bg 67.4/82   face 146  sharp 1349  (flag, blue wall)
-//   obama      910x1137  0.266  0.043  bg 52.9/93   face 146  sharp 671   (half body, flags)
-//   obama2     626x1200  0.277  0.007  bg 64.4/70   face 136  sharp 468   (half body, flag)
-//   biden2     1200x1200 0.444  0.059  bg 40.2/105  face 148  sharp 444   (painting)
-//   biden      970x2204  0.148  0.101  bg 54.8/161  face 97   sharp 290   (full body)
-//   obama3     1434x2333 0.139  0.056  bg 58.8/199  face 102  sharp 289   (full body)
+// |centre offset| / width, background spread / median grey, inner-face mean grey, sharpness):
+//   astronaut  512x512   0.186  0.062  bg 46.7/179  face 179  sharp 193   (half body, flag)
+//   grace      512x600   0.370  0.020  bg 95.6/99   face 146  sharp 1349  (flag, blue wall)
+//   obama      910x1137  0.266  0.043  bg 51.1/95   face 146  sharp 671   (half body, flags)
+//   obama2     626x1200  0.277  0.007  bg 93.4/59   face 136  sharp 468   (half body, flag)
+//   biden2     1200x1200 0.444  0.059  bg 48.9/105  face 148  sharp 444   (painting)
+//   biden      970x2204  0.148  0.101  bg 69.7/161  face 97   sharp 290   (full body)
+//   obama3     1434x2333 0.139  0.056  bg 74.1/209  face 102  sharp 289   (full body)
 // None is an ID photo: the half- and full-body shots are too small in the frame and every
 // backdrop is busy. The face itself (exposure, sharpness, centring) passes everywhere.
 struct AsTaken {
@@ -73,8 +74,10 @@ TEST_P(RealPhotoAsTaken, OneFaceFoundAndTheRightRulesFail) {
 INSTANTIATE_TEST_SUITE_P(
     Faces, RealPhotoAsTaken,
     ::testing::Values(
-        AsTaken{"skimage_astronaut_eileen_collins.png", 0.438, {"face_too_small", "background_not_plain"}},
-        AsTaken{"matplotlib_grace_hopper.jpg", 0.520, {"background_not_plain", "background_not_light"}},
+        AsTaken{"skimage_astronaut_eileen_collins.png", 0.438,
+                {"face_too_small", "background_not_plain"}},
+        AsTaken{"matplotlib_grace_hopper.jpg", 0.520,
+                {"background_not_plain", "background_not_light"}},
         AsTaken{"ageitgey_obama.jpg", 0.543,
                 {"face_too_small", "background_not_plain", "background_not_light"}},
         AsTaken{"ageitgey_obama2.jpg", 0.493,
@@ -100,21 +103,16 @@ TEST(PhotoQuality, FullBodyPhotosFailFaceTooSmallWithOneFace) {
 }
 
 // A 3x4 pas foto made from each portrait: the person cut out onto a light studio wall, cropped
-// with the face box at 45% of the height. Measured on the crops: face 0.41-0.47, offset <= 0.01,
-// background stddev 5-14 and mean 208-212, face mean 136-179, sharpness 190-1400. With the real
-// backdrop left in, the same crops have background stddev 37-67 and mean 65-182.
+// with the face box at 45% of the height and the crown about 10% below the top. Measured on the
+// crops: face 0.43-0.49, offset <= 0.01, background spread 4-7 and grey 210-211, face mean
+// 136-179, sharpness 190-1400. With the real backdrop left in, the same crops have background
+// spread 34-93 and grey 61-192.
 // The cut-out (GrabCut) is the slow part, so each test below covers several variants.
 class PasFoto : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     // GrabCut draws from OpenCV's global RNG: seed it so each case is the same alone or in a run.
-    cv::setRNGSeed(20261123);
-    // Known issue: run alone (as ctest does) this portrait's GrabCut cut-out keeps part of the
-    // backdrop, while in a full run it passes: the synthetic studio crop, not the photo check,
-    // is order-dependent. Skipped until the cut-out is made deterministic.
-    if (std::string_view(GetParam()) == "matplotlib_grace_hopper.jpg") {
-      GTEST_SKIP() << "studio cut-out of this portrait is order-dependent (see comment)";
-    }
+    cv::setRNGSeed(static_cast<int>(seed_));
     const cv::Mat photo = testing::face_photo(GetParam());
     ASSERT_FALSE(photo.empty());
     const auto as_taken = check(photo);
@@ -133,6 +131,11 @@ class PasFoto : public ::testing::TestWithParam<const char*> {
     crop_face_px_ = report.face->height;
   }
 
+  // EKTP_GRABCUT_SEED overrides the seed, to check that the cut-outs do not hang on one lucky
+  // seed (seeds 1-7 pass as well, alone and in a full run).
+  std::uint64_t seed_ = std::getenv("EKTP_GRABCUT_SEED") != nullptr
+                            ? std::strtoull(std::getenv("EKTP_GRABCUT_SEED"), nullptr, 10)
+                            : 20261123;
   cv::Mat photo_;   // the real photo at working size
   cv::Rect face_;   // its face box
   cv::Mat alpha_;   // the person's cut-out
@@ -152,9 +155,10 @@ TEST_P(PasFoto, StudioCropPassesAndRealBackdropFailsOnlyBackgroundRules) {
 
   const auto real = check(testing::crop_3x4(photo_, face_, 0.45));
   EXPECT_TRUE(fails(real, photo_rule::kBackgroundNotPlain));
-  EXPECT_GT(value(real, photo_rule::kBackgroundNotPlain), 35.0);
+  EXPECT_GT(value(real, photo_rule::kBackgroundNotPlain), 30.0);
   for (const auto& id : failed(real)) {
-    EXPECT_TRUE(id == photo_rule::kBackgroundNotPlain || id == photo_rule::kBackgroundNotLight) << id;
+    EXPECT_TRUE(id == photo_rule::kBackgroundNotPlain || id == photo_rule::kBackgroundNotLight)
+        << id;
   }
 }
 
@@ -234,6 +238,24 @@ TEST_P(PasFoto, ExposureSharpnessAndBackgroundRules) {
     EXPECT_TRUE(passes(report, photo_rule::kTooDark));
   }
   {
+    // A dark jilbab framing the face (drawn on the wall behind the person, down to the
+    // shoulders) belongs to the person, not to the background.
+    SCOPED_TRACE("headscarf: background still plain and light");
+    cv::Mat wall = testing::studio_backdrop(photo_.size());
+    const cv::Point centre(face_.x + face_.width / 2, face_.y + face_.height * 45 / 100);
+    const cv::Scalar cloth(60, 50, 45);
+    cv::ellipse(wall, centre, cv::Size(face_.width * 72 / 100, face_.height * 95 / 100), 0, 0, 360,
+                cloth, cv::FILLED);
+    const int chin = face_.y + face_.height;
+    const std::vector<cv::Point> drape = {{centre.x - face_.width * 65 / 100, chin - face_.height / 4},
+                                          {centre.x + face_.width * 65 / 100, chin - face_.height / 4},
+                                          {centre.x + face_.width * 3 / 2, wall.rows},
+                                          {centre.x - face_.width * 3 / 2, wall.rows}};
+    cv::fillConvexPoly(wall, drape, cloth);
+    const auto report = check(testing::crop_3x4(testing::composite(photo_, alpha_, wall), face_, 0.45));
+    EXPECT_TRUE(report.ok) << ::testing::PrintToString(failed(report));
+  }
+  {
     SCOPED_TRACE("cut out onto dark clutter: background neither plain nor light");
     const cv::Mat busy =
         testing::composite(photo_, alpha_, testing::cluttered_backdrop(photo_.size()));
@@ -264,7 +286,8 @@ TEST(PhotoQuality, PlainGreyImageFailsNoFaceAndSkipsTheFaceRules) {
 
 TEST(PhotoQuality, ReportsFaceInPhotoPixelsForLargePhotos) {
   // biden2 is 1200 px: detection runs at 640 px, the box is reported at full size.
-  auto report = check_photo(testing::face_photo_bytes("ageitgey_biden2.jpg"), testing::face_detector());
+  auto report =
+      check_photo(testing::face_photo_bytes("ageitgey_biden2.jpg"), testing::face_detector());
   ASSERT_OK(report);
   ASSERT_TRUE(report->face.has_value());
   EXPECT_NEAR(report->face->height, 533, 10);
@@ -273,22 +296,24 @@ TEST(PhotoQuality, ReportsFaceInPhotoPixelsForLargePhotos) {
 
 TEST(PhotoQuality, MessagesAreBahasaIndonesia) {
   const auto report = check(cv::Mat(300, 300, CV_8UC3, cv::Scalar(100, 100, 100)));
-  EXPECT_EQ(find_check(report.checks, photo_rule::kNoFace)->message, "Tidak ada wajah yang terdeteksi.");
+  EXPECT_EQ(find_check(report.checks, photo_rule::kNoFace)->message,
+            "Tidak ada wajah yang terdeteksi.");
 }
 
 // --- Bad input: refused with kInvalidArgument, never a crash ---
 
 TEST(PhotoQuality, RefusesEmptyAndNonImageBytes) {
   const auto& detector = testing::face_detector();
-  EXPECT_ERROR(check_photo({}, detector), ErrorCode::kInvalidArgument, "photo: not a JPEG or PNG image");
+  EXPECT_ERROR(check_photo({}, detector), ErrorCode::kInvalidArgument,
+               "photo: not a JPEG or PNG image");
   std::mt19937 rng(11);
   std::vector<std::uint8_t> noise(4000);
   for (auto& b : noise) b = static_cast<std::uint8_t>(rng());
   EXPECT_ERROR(check_photo(noise, detector), ErrorCode::kInvalidArgument,
                "photo: not a JPEG or PNG image");
   const std::string text = "GIF89a this is not a photo";
-  EXPECT_ERROR(check_photo(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
-                           detector),
+  const std::span gif(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  EXPECT_ERROR(check_photo(gif, detector),
                ErrorCode::kInvalidArgument, "not a JPEG or PNG");
 }
 
@@ -341,7 +366,8 @@ TEST(PhotoQuality, RefusesJpegFrameHeaderClaimingHugeImage) {
 TEST(PhotoQuality, RefusesFilesOverTheByteLimit) {
   std::vector<std::uint8_t> big = testing::face_photo_bytes("matplotlib_grace_hopper.jpg");
   big.resize(capture::image_bytes_max + 1, 0);
-  EXPECT_ERROR(check_photo(big, testing::face_detector()), ErrorCode::kInvalidArgument, "the limit is");
+  EXPECT_ERROR(check_photo(big, testing::face_detector()), ErrorCode::kInvalidArgument,
+               "the limit is");
 }
 
 TEST(PhotoQuality, RefusesTinyImages) {

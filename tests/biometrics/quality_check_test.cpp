@@ -30,7 +30,8 @@ TEST(QualityCheck, NotANumberNeverPasses) {
 }
 
 TEST(QualityCheck, SkippedChecksDoNotFailAReport) {
-  std::vector<QualityCheck> checks = {judge("a", 1, 0, Bound::kMin, ""), skipped("b", 1, Bound::kMax, "")};
+  std::vector<QualityCheck> checks = {judge("a", 1, 0, Bound::kMin, ""),
+                                      skipped("b", 1, Bound::kMax, "")};
   EXPECT_TRUE(all_passed(checks));
   EXPECT_TRUE(failed_ids(checks).empty());
   checks.push_back(judge("c", 2, 1, Bound::kMax, ""));
