@@ -8,6 +8,8 @@
 #include "api/sync_json.h"
 #include "biometrics/extractor.h"
 #include "biometrics/image_io.h"
+#include "biometrics/iris_quality.h"
+#include "biometrics/signature_check.h"
 #include "biometrics/template_format.h"
 #include "core/eligibility.h"
 #include "core/limits.h"
@@ -53,6 +55,16 @@ Result<FingerResult> analyse_finger(const std::vector<std::uint8_t>& image, int 
   auto bytes = biometrics::encode_template(*t);
   if (!bytes) return std::unexpected(bytes.error());
   return FingerResult{std::clamp(static_cast<int>(t->image_quality), 1, 5), t->minutiae.size(), std::move(*bytes)};
+}
+
+// "id (message); id (message)" of the failed checks, for the operator.
+std::string failed_messages(const std::vector<biometrics::QualityCheck>& checks) {
+  std::string out;
+  for (const auto& c : checks) {
+    if (c.outcome != biometrics::CheckOutcome::kFail) continue;
+    out += fmt::format("{}{} ({})", out.empty() ? "" : "; ", c.id, c.message);
+  }
+  return out;
 }
 
 Result<std::vector<std::uint8_t>> image_field(const object& o, std::string_view field, std::size_t max,
@@ -181,8 +193,13 @@ class StationRoutes {
     if (!so) return std::unexpected(so.error());
     auto sig = image_field(**so, "data", limits::signature_bytes_max, "signature");
     if (!sig) return std::unexpected(sig.error());
-    e.signature = std::move(*sig);
-    if (e.signature.empty()) return invalid_argument("signature.data: is required");
+    if (sig->empty()) return invalid_argument("signature.data: is required");
+    auto signature_check = biometrics::check_signature(*sig);
+    if (!signature_check) return std::unexpected(signature_check.error());
+    if (!signature_check->ok) {
+      return invalid_argument(fmt::format("signature: {}", failed_messages(signature_check->checks)));
+    }
+    e.signature = std::move(signature_check->png);  // black on white, cropped
     e.signature_sha256 = registry::bytes_sha256(e.signature);
     // Fingers.
     auto fingers = optional_array(**o, "fingers", 10);
@@ -238,8 +255,11 @@ class StationRoutes {
         iris.image = std::move(*image);
         iris.missing_reason = reason->value_or("");
         if (!iris.image.empty()) {
+          auto report = biometrics::check_iris(iris.image);
+          if (!report) return invalid_argument(fmt::format("{}: {}", what, report.error().message));
+          if (!report->ok) return invalid_argument(fmt::format("{}: {}", what, failed_messages(report->checks)));
           iris.image_sha256 = registry::bytes_sha256(iris.image);
-          iris.quality = 50;
+          iris.quality = report->quality_score;
           has_iris = true;
         }
         e.irises.push_back(std::move(iris));

@@ -81,7 +81,16 @@ make_body() {  # make_body NIK SET [OVERRIDE_REASON]
 import base64, json, sys
 nik, fdir, photo, override = sys.argv[1:5]
 b = lambda p: base64.b64encode(open(p, 'rb').read()).decode()
-png = base64.b64encode(bytes.fromhex('89504e470d0a1a0a')).decode()
+import struct, zlib
+def png_of(w, h, pixel):  # grey PNG
+    raw = b''.join(b'\x00' + bytes(pixel(x, y) for x in range(w)) for y in range(h))
+    chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+    return b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0)) + \
+        chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+import math
+# a drawn signature: a wavy stroke across a 400x150 canvas
+sig = png_of(400, 150, lambda x, y: 0 if 40 < x < 360 and abs(y - (75 + 35 * math.sin(x / 25))) < 3 else 255)
+png = base64.b64encode(sig).decode()
 fingers = [{"position": i + 1, "image": b(f"{fdir}/{101 + i}_1.tif")} for i in range(9)]
 fingers.append({"position": 10, "missing_reason": "luka"})
 p = {"mime": "image/jpeg", "data": b(photo)}
@@ -110,6 +119,18 @@ import json, sys, base64
 d = json.load(open(sys.argv[1])); d["photo"]["data"] = base64.b64encode(b"not an image at all").decode()
 json.dump(d, open(sys.argv[2], "w"))
 PY
+python3 - "$TMP/e1.json" "$TMP/empty_sig.json" <<'PY'
+import json, sys, base64, struct, zlib
+d = json.load(open(sys.argv[1]))
+raw = b''.join(b'\x00' + b'\xff' * 300 for _ in range(100))
+chunk = lambda t, x: struct.pack('>I', len(x)) + t + x + struct.pack('>I', zlib.crc32(t + x))
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 300, 100, 8, 0, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+d["signature"]["data"] = base64.b64encode(png).decode()
+json.dump(d, open(sys.argv[2], "w"))
+PY
+check "empty signature canvas refused" 400 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/empty_sig.json")"
+check "names signature_empty" True "$(json '"signature_empty" in d["error"]["message"]')"
+check "photo that is not an image" 400 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/bad_photo.json")"
 check "finger that is not an image" 400 "$(status -X POST "${H[@]}" "$SAPI/station/fingerprints/check" -d '{"position":1,"image":"aGVsbG8="}')"
 python3 -c "
 import base64,struct,zlib
