@@ -1,8 +1,12 @@
 #include "sync/enrollment_items.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "biometrics/extractor.h"
+#include "biometrics/image_io.h"
 #include "biometrics/template_format.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
@@ -70,13 +74,18 @@ ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
                         fmt::format("enrollment {} does not belong to station {} as sent", e.enrollment_id,
                                     station.station_id));
     }
-    for (const auto& f : e.fingers) {
+    // Central trusts no station's templates: each is extracted again from the image received
+    // (500 ppi, as captured at the desk), so one engine version makes the whole gallery.
+    for (auto& f : e.fingers) {
       if (f.missing()) continue;
-      auto t = biometrics::decode_template(f.template_bytes);
-      if (!t) {
-        return make_error(ErrorCode::kDataLoss, fmt::format("fingers: position {} template: {}", f.position,
-                                                            t.error().message));
-      }
+      auto grey = biometrics::decode_image(f.image);
+      if (!grey) return invalid_argument(fmt::format("fingers: position {}: {}", f.position, grey.error().message));
+      auto t = biometrics::extract(*grey, 500);
+      if (!t) return invalid_argument(fmt::format("fingers: position {}: {}", f.position, t.error().message));
+      auto bytes = biometrics::encode_template(*t);
+      if (!bytes) return std::unexpected(bytes.error());
+      f.template_bytes = std::move(*bytes);
+      f.quality = std::clamp(static_cast<int>(t->image_quality), 1, 5);
     }
     auto person = registry::load_person(c, e.nik, true);
     if (!person) {
