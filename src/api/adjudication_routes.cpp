@@ -12,7 +12,7 @@
 #include "abis/dedup_service.h"
 #include "api/api_services.h"
 #include "api/http.h"
-#include "api/route_auth.h"
+#include "api/route_support.h"
 #include "biometrics/image_io.h"
 #include "registry/audit_log.h"
 #include "registry/enrollment_store.h"
@@ -26,15 +26,6 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 using namespace ektp::json;
-
-template <class F>
-Handler guarded(F f) {
-  return [f](const HttpRequest& request) -> HttpResponse {
-    auto result = f(request);
-    if (!result) return error_response(result.error());
-    return std::move(*result);
-  };
-}
 
 Result<std::int64_t> id_param(const HttpRequest& request, const char* name) {
   const auto& text = request.path_params.at(name);
@@ -100,11 +91,7 @@ object side_json(const abis::CaseSide& side) {
 }
 
 Result<boost::json::object> decision_body(const HttpRequest& request) {
-  auto body = parse_json_body(request.body);
-  if (!body) return std::unexpected(body.error());
-  auto o = as_object(*body, "body");
-  if (!o) return std::unexpected(o.error());
-  return **o;
+  return json_object_body(request, 64 << 10);
 }
 
 void add_case_routes(Router& router, ApiServices& s) {

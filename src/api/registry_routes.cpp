@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "api/api_services.h"
-#include "api/route_auth.h"
+#include "api/route_support.h"
 #include "api/http.h"
 #include "registry/json_fields.h"
 #include "api/registry_json.h"

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "api/http.h"
-#include "api/route_auth.h"
+#include "api/route_support.h"
 #include "api/sync_json.h"
 #include "biometrics/extractor.h"
 #include "biometrics/image_io.h"
@@ -31,15 +31,6 @@ using namespace ektp::json;
 
 // Fingers of quality 4–5 should be captured again; the operator decides.
 constexpr int kRecaptureQuality = 4;
-
-template <class F>
-Handler guarded(F f) {
-  return [f](const HttpRequest& request) -> HttpResponse {
-    auto result = f(request);
-    if (!result) return error_response(result.error());
-    return std::move(*result);
-  };
-}
 
 struct FingerResult {
   int quality = 0;
@@ -82,14 +73,13 @@ class StationRoutes {
   Result<HttpResponse> check_finger(const HttpRequest& request) {
     auto session = authenticate_bearer(s_.api, request, can_record_events);
     if (!session) return std::unexpected(session.error());
-    auto body = parse_json_text(request.body, limits::enrollment_body_bytes_max, "body");
+    auto body = json_object_body(request, limits::enrollment_body_bytes_max);
     if (!body) return std::unexpected(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return std::unexpected(o.error());
-    auto position = required_int(**o, "position");
+    const boost::json::object* o = &*body;
+    auto position = required_int(*o, "position");
     if (!position) return std::unexpected(position.error());
     if (*position < 1 || *position > 10) return invalid_argument("position: must be 1..10");
-    auto image = image_field(**o, "image", limits::finger_image_bytes_max, "body");
+    auto image = image_field(*o, "image", limits::finger_image_bytes_max, "body");
     if (!image) return std::unexpected(image.error());
     if (image->empty()) return invalid_argument("image: is required");
     auto finger = analyse_finger(*image, static_cast<int>(*position));
@@ -103,11 +93,10 @@ class StationRoutes {
   Result<HttpResponse> check_photo(const HttpRequest& request) {
     auto session = authenticate_bearer(s_.api, request, can_record_events);
     if (!session) return std::unexpected(session.error());
-    auto body = parse_json_text(request.body, limits::enrollment_body_bytes_max, "body");
+    auto body = json_object_body(request, limits::enrollment_body_bytes_max);
     if (!body) return std::unexpected(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return std::unexpected(o.error());
-    auto photo = image_field(**o, "data", limits::photo_bytes_max, "photo");
+    const boost::json::object* o = &*body;
+    auto photo = image_field(*o, "data", limits::photo_bytes_max, "photo");
     if (!photo) return std::unexpected(photo.error());
     if (photo->empty()) return invalid_argument("photo.data: is required");
     if (!s_.check_photo) return json_response(object{{"ok", true}, {"checks", array{}}});
@@ -121,20 +110,19 @@ class StationRoutes {
   Result<HttpResponse> enroll(const HttpRequest& request) {
     auto session = authenticate_bearer(s_.api, request, can_record_events);
     if (!session) return std::unexpected(session.error());
-    auto body = parse_json_text(request.body, limits::enrollment_body_bytes_max, "body");
+    auto body = json_object_body(request, limits::enrollment_body_bytes_max);
     if (!body) return std::unexpected(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return std::unexpected(o.error());
-    if (auto st = only_fields(**o, {"nik", "photo", "signature", "fingers", "irises", "biodata_changes", "enrollment_id"});
+    const boost::json::object* o = &*body;
+    if (auto st = only_fields(*o, {"nik", "photo", "signature", "fingers", "irises", "biodata_changes", "enrollment_id"});
         !st) {
       return std::unexpected(st.error());
     }
     const std::int64_t now = now_ms(s_.api);
     registry::Enrollment e;
-    auto nik = required_string(**o, "nik");
+    auto nik = required_string(*o, "nik");
     if (!nik) return std::unexpected(nik.error());
     e.nik = *nik;
-    auto id = optional_string(**o, "enrollment_id");  // lets a client retry without a second record
+    auto id = optional_string(*o, "enrollment_id");  // lets a client retry without a second record
     if (!id) return std::unexpected(id.error());
     e.enrollment_id = id->value_or(sync::random_uuid());
     e.station_id = s_.identity.station_id;
@@ -152,7 +140,7 @@ class StationRoutes {
     e.base_version = person->version;
 
     // Photo.
-    const auto* photo = (*o)->if_contains("photo");
+    const auto* photo = o->if_contains("photo");
     if (!photo) return invalid_argument("photo: is required");
     auto po = as_object(*photo, "photo");
     if (!po) return std::unexpected(po.error());
@@ -187,7 +175,7 @@ class StationRoutes {
       e.photo_report_json = boost::json::serialize(verdict->report);
     }
     // Signature.
-    const auto* signature = (*o)->if_contains("signature");
+    const auto* signature = o->if_contains("signature");
     if (!signature) return invalid_argument("signature: is required");
     auto so = as_object(*signature, "signature");
     if (!so) return std::unexpected(so.error());
@@ -202,7 +190,7 @@ class StationRoutes {
     e.signature = std::move(signature_check->png);  // black on white, cropped
     e.signature_sha256 = registry::bytes_sha256(e.signature);
     // Fingers.
-    auto fingers = optional_array(**o, "fingers", 10);
+    auto fingers = optional_array(*o, "fingers", 10);
     if (!fingers) return std::unexpected(fingers.error());
     if (!*fingers) return invalid_argument("fingers: all 10 positions are required (a reason for a missing one)");
     array finger_report;
@@ -236,7 +224,7 @@ class StationRoutes {
       e.fingers.push_back(std::move(f));
     }
     // Irises.
-    auto irises = optional_array(**o, "irises", 2);
+    auto irises = optional_array(*o, "irises", 2);
     if (!irises) return std::unexpected(irises.error());
     bool has_iris = false;
     if (*irises) {
@@ -270,7 +258,7 @@ class StationRoutes {
     if (has_iris) e.modalities.push_back("iris");
     e.modalities.push_back("face");
     if (good_fingers < 2 && !has_iris) e.modalities.push_back("assisted");
-    if (const auto* changes = (*o)->if_contains("biodata_changes"); changes && !changes->is_null()) {
+    if (const auto* changes = o->if_contains("biodata_changes"); changes && !changes->is_null()) {
       if (!changes->is_object()) return invalid_argument("biodata_changes: must be an object");
       e.biodata_changes_json = boost::json::serialize(*changes);
     }

@@ -6,7 +6,7 @@
 
 #include "api/api_services.h"
 #include "api/http.h"
-#include "api/route_auth.h"
+#include "api/route_support.h"
 #include "api/sync_json.h"
 #include "core/limits.h"
 #include "registry/enrollment_store.h"
@@ -47,15 +47,6 @@ Result<sync::StationRecord> authenticate_station(ApiServices& s, const HttpReque
   std::string text = sync::request_signing_text(request.method, request.target, station_id, counter,
                                                 registry::sha256_hex(request.body));
   return sync::authenticate_station_request(s.db, station_id, counter, signature, text, now_ms(s));
-}
-
-template <class F>
-Handler guarded(F f) {
-  return [f](const HttpRequest& request) -> HttpResponse {
-    auto result = f(request);
-    if (!result) return error_response(result.error());
-    return std::move(*result);
-  };
 }
 
 void add_station_admin_routes(Router& router, ApiServices& s) {

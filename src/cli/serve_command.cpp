@@ -11,6 +11,7 @@
 #include "api/http_server.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
+#include "cli/listen_options.h"
 #include "registry/demo/demo_loader.h"
 #include "abis/dedup_jobs.h"
 #include "abis/dedup_service.h"
@@ -26,10 +27,7 @@ namespace {
 
 struct ServeOptions {
   std::string db_url;
-  std::string address = "127.0.0.1";
-  int port = 8080;
-  int threads = 2;
-  std::string web_root;
+  ListenOptions listen;
   std::string demo_regency;
   std::size_t demo_size = 50'000;
 };
@@ -109,16 +107,12 @@ int run_serve(const ServeOptions& options) {
   api::add_registry_routes(*router, services);
   api::add_sync_routes(*router, services);
   api::add_adjudication_routes(*router, services);
-  api::HttpServerOptions server_options;
-  server_options.address = options.address;
-  server_options.port = static_cast<std::uint16_t>(options.port);
-  server_options.threads = options.threads;
-  server_options.web_root = options.web_root.empty() ? default_web_root() : std::filesystem::path(options.web_root);
+  api::HttpServerOptions server_options = server_options_of(options.listen);
   api::HttpServer server(server_options, router);
   if (auto started = server.start(); !started) return report(started.error());
-  spdlog::info("ektp serving {} on http://{}:{}/ (web root '{}')", (*db)->describe(), options.address,
+  spdlog::info("ektp serving {} on http://{}:{}/ (web root '{}')", (*db)->describe(), options.listen.address,
                server.port(), server_options.web_root.string());
-  std::cout << "listening on http://" << options.address << ":" << server.port() << "/" << std::endl;
+  std::cout << "listening on http://" << options.listen.address << ":" << server.port() << "/" << std::endl;
   server.run_until_signal();
   (*dedup)->stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
@@ -132,10 +126,7 @@ void register_serve_commands(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   auto* serve = app.add_subcommand("serve", "run the central server (API + web)");
   add_database_option(*serve, options->db_url);
-  serve->add_option("--address", options->address, "address to listen on")->capture_default_str();
-  serve->add_option("--port", options->port, "TCP port (0 = any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
-  serve->add_option("--threads", options->threads, "HTTP worker threads")->check(CLI::Range(1, 64))->capture_default_str();
-  serve->add_option("--web-root", options->web_root, "folder of the web front end (default: ./web)");
+  add_listen_options(*serve, options->listen);
   serve->add_option("--demo", options->demo_regency, "load a demo population of this regency (e.g. 3327) into an empty database");
   serve->add_option("--demo-size", options->demo_size, "persons in the demo population")
       ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();

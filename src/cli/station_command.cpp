@@ -18,6 +18,7 @@
 #include "api/station_sync_loop.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
+#include "cli/listen_options.h"
 #include "cli/face_cascade.h"
 #include "store/migrations.h"
 #include "sync/station_provisioning.h"
@@ -29,10 +30,7 @@ namespace {
 struct StationOptions {
   std::string db_url;
   std::string central_url;
-  std::string address = "127.0.0.1";
-  int port = 8081;
-  int threads = 2;
-  std::string web_root;
+  ListenOptions listen;
   std::string station_id;
   std::string token;
   std::string backup_to;
@@ -145,17 +143,13 @@ int run_station(const StationOptions& options) {
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
   api::add_station_routes(*router, station);
-  api::HttpServerOptions server_options;
-  server_options.address = options.address;
-  server_options.port = static_cast<std::uint16_t>(options.port);
-  server_options.threads = options.threads;
-  server_options.web_root = options.web_root.empty() ? default_web_root() : std::filesystem::path(options.web_root);
+  api::HttpServerOptions server_options = server_options_of(options.listen);
   api::HttpServer server(server_options, router);
   if (auto started = server.start(); !started) return report(started.error());
   loop.start();
   spdlog::info("station {} (district {}) serving {} on http://{}:{}/, central {}", (*identity)->station_id,
-               (*identity)->district_code, (*db)->describe(), options.address, server.port(), (*identity)->central_url);
-  std::cout << "listening on http://" << options.address << ":" << server.port() << "/" << std::endl;
+               (*identity)->district_code, (*db)->describe(), options.listen.address, server.port(), (*identity)->central_url);
+  std::cout << "listening on http://" << options.listen.address << ":" << server.port() << "/" << std::endl;
   server.run_until_signal();
   loop.stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
@@ -167,13 +161,11 @@ int run_station(const StationOptions& options) {
 
 void register_station_commands(CLI::App& app) {
   auto options = std::make_shared<StationOptions>();
+  options->listen.port = 8081;
   auto* station = app.add_subcommand("station", "run an offline-first enrollment station (kecamatan service point)");
   station->add_option("--db", options->db_url, "the station database: sqlite:PATH");
   station->add_option("--central", options->central_url, "central server URL (default: the one it was provisioned with)");
-  station->add_option("--address", options->address, "address to listen on")->capture_default_str();
-  station->add_option("--port", options->port, "TCP port (0 = any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
-  station->add_option("--threads", options->threads, "HTTP worker threads")->check(CLI::Range(1, 64))->capture_default_str();
-  station->add_option("--web-root", options->web_root, "folder of the web front end (default: ./web)");
+  add_listen_options(*station, options->listen);
   station->add_option("--pull-every", options->pull_every_s, "seconds between working-copy pulls")
       ->check(CLI::Range(1, 86400))->capture_default_str();
   station->callback([options, station] {

@@ -1,12 +1,16 @@
-// Bearer-token authentication shared by every route file: who is asking, and may they do this.
+// What every route file shares: bearer-token authentication (who is asking, may they do this),
+// the JSON object of a body, and handlers written as Result<HttpResponse> functions.
 #pragma once
 
 #include <chrono>
+
+#include <boost/json/object.hpp>
 
 #include <fmt/format.h>
 
 #include "api/api_services.h"
 #include "api/http.h"
+#include "registry/json_fields.h"
 
 namespace ektp::api {
 
@@ -23,6 +27,26 @@ inline Result<registry::Session> authenticate_bearer(ApiServices& s, const HttpR
     return make_error(ErrorCode::kPermissionDenied, fmt::format("role {} may not do this", role_id(session->role)));
   }
   return session;
+}
+
+// A handler written as `Result<HttpResponse>(const HttpRequest&)`: an error becomes its JSON
+// error response with the matching status.
+template <class F>
+Handler guarded(F f) {
+  return [f](const HttpRequest& request) -> HttpResponse {
+    auto result = f(request);
+    if (!result) return error_response(result.error());
+    return std::move(*result);
+  };
+}
+
+// The request body as a JSON object, up to `bytes_max` (uploads with images allow more than
+// the default JSON limit).
+inline Result<boost::json::object> json_object_body(const HttpRequest& request, std::size_t bytes_max) {
+  auto body = json::parse_json_text(request.body, bytes_max, "body");
+  if (!body) return std::unexpected(body.error());
+  if (!body->is_object()) return invalid_argument("body: must be a JSON object");
+  return std::move(body->as_object());
 }
 
 inline std::int64_t now_ms(const ApiServices& s) {
