@@ -101,7 +101,13 @@ function flow() {
   }
 
   /** The whole enrollment in the station UI; returns the enrollment id, or null when `expectError` is met. */
-  async function enroll(page, { nik, photo, set, missing, correction, camera, expectError, screenshot }) {
+  async function assertLabelled(page, where) {
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea')]
+      .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label')).map((el) => el.outerHTML));
+    assert.deepEqual(unlabelled, [], `unlabelled controls on ${where}`);
+  }
+
+  async function enroll(page, { nik, photo, set, missing, correction, camera, expectError, screenshot, loseFirstAnswer }) {
     await findResident(page, nik);
     await page.getByRole('heading', { name: /^2\. Biodata/ }).waitFor();
     await page.locator('caption', { hasText: /^Kartu Keluarga \d{16}$/ }).waitFor();
@@ -162,6 +168,17 @@ function flow() {
     const reviewText = await review.textContent();
     assert.ok(reviewText.includes('Pengecualian (') && reviewText.includes(OVERRIDE), 'the review names the override');
     if (screenshot) await shot(page, `${screenshot}-review`);
+    await assertLabelled(page, 'the enrollment page');
+    const sentIds = [];
+    if (loseFirstAnswer) {
+      // The first save reaches the station and is stored, but its answer is lost on the way back.
+      await page.route('**/api/v1/station/enrollments', async (route) => {
+        sentIds.push(JSON.parse(route.request().postData()).enrollment_id);
+        if (sentIds.length === 1) { await route.fetch(); await route.abort('connectionreset'); } else await route.continue();
+      });
+      await page.getByRole('button', { name: 'Simpan perekaman' }).click();
+      await page.getByText(/Tekan Simpan perekaman lagi; perekaman [0-9a-f-]{36} tidak akan tersimpan dua kali/).waitFor();
+    }
     await page.getByRole('button', { name: 'Simpan perekaman' }).click();
     if (expectError) {
       const error = page.locator('.form-status .server-error');
@@ -173,9 +190,15 @@ function flow() {
     const saved = page.locator('.alert.saved');
     await saved.waitFor({ timeout: 30_000 });
     assert.match(await saved.textContent(), /Tersimpan — direkam/);
-    assert.match(await saved.textContent(), /Modalitas.*Sidik jari.*Wajah/);
     const id = (await saved.locator('code.enrollment-id').textContent()).trim();
     assert.match(id, /^[0-9a-f-]{36}$/);
+    if (loseFirstAnswer) {
+      await page.unroute('**/api/v1/station/enrollments');
+      assert.deepEqual(sentIds, [id, id], 'the retry sends the same enrollment id');
+      assert.match(await saved.textContent(), /sudah tersimpan pada percobaan sebelumnya; tidak disimpan dua kali/);
+    } else {
+      assert.match(await saved.textContent(), /Modalitas.*Sidik jari.*Wajah/);
+    }
     if (screenshot) await shot(page, screenshot);
     return id;
   }
@@ -214,6 +237,7 @@ function flow() {
     await login(admin, users.admin);
     assert.match(admin.url(), /#\/cari$/);
     const token = await registerStation(admin, 'st-uji-1', 'Kantor Kecamatan (uji)');
+    await assertLabelled(admin, '#/stasiun');
     await shot(admin, 'register');
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station1.db')}`, '--central', central.url,
       '--station-id', 'st-uji-1', '--token', token);
@@ -247,7 +271,8 @@ function flow() {
     const op = pages.op1;
     await enroll(op, { nik: adult1, photo: 'matplotlib_grace_hopper.jpg', set: 'fvc2002-db1b', correction: 'Petani',
       missing: { position: 10, reason: 'luka', note: 'Kelingking kiri dibalut' }, screenshot: 'enroll-1' });
-    await enroll(op, { nik: adult2, photo: 'skimage_astronaut_eileen_collins.png', set: 'fvc2002-db2b', screenshot: 'enroll-2' });
+    await enroll(op, { nik: adult2, photo: 'skimage_astronaut_eileen_collins.png', set: 'fvc2002-db2b', screenshot: 'enroll-2',
+      loseFirstAnswer: true });
     await op.goto('/#/antrean');
     await op.locator('.pending-count', { hasText: /^2$/ }).waitFor();
     assert.match(await op.locator('.pending-since').textContent(), /\d{4}.*WIB \((kurang dari 1 menit|\d+ menit)\)/, 'menunggu sejak: date, time, how long');
@@ -350,6 +375,7 @@ function flow() {
     assert.equal(await adj1.locator('.pair-row[data-position="10"]', { hasText: 'Tidak direkam: luka' }).count(), 1);
     assert.ok(await adj1.locator('.side-head img').evaluateAll((imgs) => imgs.every((i) => i.naturalWidth > 0)), 'both photos shown');
     await shot(adj1, 'adjudication-case');
+    await assertLabelled(adj1, 'the adjudication case');
     await adj1.locator('.pair-row[data-position="1"]').screenshot({ path: path.join(RESULTS_DIR, 'station-adjudication-finger-1.png') });
 
     await adj1.getByLabel('Alasan keputusan').fill('Sembilan jari identik dengan NIK lain');
