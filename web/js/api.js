@@ -66,6 +66,28 @@ export const api = {
   auditVerify: () => send('GET', '/audit/verify'),
   /** Fetches a PDF with the token and returns a Blob. */
   pdf: async (path) => (await send('GET', path, { raw: true })).blob(),
+  /** Fetches any file (an image) with the token and returns a Blob. */
+  blob: async (path) => (await send('GET', path, { raw: true })).blob(),
+
+  // Central: stations, enrollment status, adjudication, sync conflicts.
+  stations: () => send('GET', '/stations'),
+  registerStation: (body) => send('POST', '/stations', { body }),
+  enrollmentStatus: (nik) => send('GET', `/persons/${enc(nik)}/enrollment-status`),
+  adjudicationCases: (status) => send('GET', '/adjudication/cases' + (status ? `?status=${enc(status)}` : '')),
+  adjudicationCase: (id) => send('GET', `/adjudication/cases/${enc(id)}`),
+  proposeDecision: (id, decision, reason) =>
+    send('POST', `/adjudication/cases/${enc(id)}/propose`, { body: { decision, reason } }),
+  confirmDecision: (id, agree, reason) =>
+    send('POST', `/adjudication/cases/${enc(id)}/confirm`, { body: { agree, reason } }),
+  conflicts: (status = 'open') => send('GET', `/sync/conflicts?status=${enc(status)}`),
+  resolveConflict: (id, keep, reason) => send('POST', `/sync/conflicts/${enc(id)}/resolve`, { body: { keep, reason } }),
+
+  // Station (`ektp station`).
+  stationStatus: () => send('GET', '/station/status'),
+  stationOutbox: (pendingOnly = false) => send('GET', '/station/outbox' + (pendingOnly ? '?pending=1' : '')),
+  checkPhoto: (data) => send('POST', '/station/photo/check', { body: { data } }),
+  checkFinger: (position, image) => send('POST', '/station/fingerprints/check', { body: { position, image } }),
+  enroll: (body) => send('POST', '/station/enrollments', { body }),
 };
 
 /** Saves a blob as a file via a temporary object URL. */

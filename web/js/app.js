@@ -12,38 +12,67 @@ import { renderCorrections } from './pages/corrections.js';
 import { renderCoverage } from './pages/coverage.js';
 import { renderStandards } from './pages/standards.js';
 import { renderAdmin } from './pages/admin.js';
+import { renderStations } from './pages/stations.js';
+import { renderEnrollment } from './pages/enrollment.js';
+import { renderStationStatus } from './pages/station-status.js';
+import { renderAdjudicationList, renderAdjudicationCase } from './pages/adjudication.js';
+import { renderConflicts } from './pages/conflicts.js';
+import { detectMode, isStation } from './mode.js';
 
 const STAFF = ['operator', 'supervisor', 'admin'];
 const WRITERS = ['operator', 'supervisor'];
+const ADJUDICATORS = ['adjudicator', 'admin'];
+// `mode`: a page only a station (`ektp station`) or only central (`ektp serve`) serves.
 const routes = [
   { match: ['masuk'], render: renderLogin, title: 'Masuk' },
   { match: ['standar-pelayanan'], render: renderStandards, title: 'Standar Pelayanan', nav: 'standar-pelayanan' },
   { match: ['cari'], render: renderSearch, roles: STAFF, title: 'Cari Penduduk', nav: 'cari' },
   { match: ['orang', ':nik'], render: renderPerson, roles: STAFF, title: 'Biodata Penduduk', nav: 'cari' },
   { match: ['kk', ':kk'], render: renderFamily, roles: STAFF, title: 'Kartu Keluarga', nav: 'cari' },
-  { match: ['peristiwa'], render: renderEventIndex, roles: WRITERS, title: 'Peristiwa Kependudukan', nav: 'peristiwa' },
-  { match: ['peristiwa', ':kind'], render: renderEventForm, roles: WRITERS, title: 'Formulir Peristiwa', nav: 'peristiwa' },
-  { match: ['persetujuan'], render: renderCorrections, roles: ['supervisor'], title: 'Persetujuan Pembetulan', nav: 'persetujuan' },
-  { match: ['admin'], render: renderAdmin, roles: ['admin'], title: 'Administrasi', nav: 'admin' },
-  { match: ['cakupan'], render: renderCoverage, roles: STAFF, title: 'Cakupan Perekaman', nav: 'cakupan' },
-  { match: ['cakupan', ':code'], render: renderCoverage, roles: STAFF, title: 'Cakupan Perekaman', nav: 'cakupan' },
+  { match: ['peristiwa'], render: renderEventIndex, roles: WRITERS, mode: 'central', title: 'Peristiwa Kependudukan', nav: 'peristiwa' },
+  { match: ['peristiwa', ':kind'], render: renderEventForm, roles: WRITERS, mode: 'central', title: 'Formulir Peristiwa', nav: 'peristiwa' },
+  { match: ['persetujuan'], render: renderCorrections, roles: ['supervisor'], mode: 'central', title: 'Persetujuan Pembetulan', nav: 'persetujuan' },
+  { match: ['admin'], render: renderAdmin, roles: ['admin'], mode: 'central', title: 'Administrasi', nav: 'admin' },
+  { match: ['stasiun'], render: renderStations, roles: ['admin', 'supervisor'], mode: 'central', title: 'Stasiun Perekaman', nav: 'stasiun' },
+  { match: ['cakupan'], render: renderCoverage, roles: STAFF, mode: 'central', title: 'Cakupan Perekaman', nav: 'cakupan' },
+  { match: ['cakupan', ':code'], render: renderCoverage, roles: STAFF, mode: 'central', title: 'Cakupan Perekaman', nav: 'cakupan' },
+  { match: ['adjudikasi'], render: renderAdjudicationList, roles: ADJUDICATORS, mode: 'central', title: 'Adjudikasi', nav: 'adjudikasi' },
+  { match: ['adjudikasi', ':id'], render: renderAdjudicationCase, roles: ADJUDICATORS, mode: 'central', title: 'Kasus Adjudikasi', nav: 'adjudikasi' },
+  { match: ['konflik'], render: renderConflicts, roles: ['supervisor'], mode: 'central', title: 'Konflik Sinkronisasi', nav: 'konflik' },
+  { match: ['perekaman'], render: renderEnrollment, roles: WRITERS, mode: 'station', title: 'Perekaman KTP-el', nav: 'perekaman' },
+  { match: ['perekaman', ':nik'], render: renderEnrollment, roles: WRITERS, mode: 'station', title: 'Perekaman KTP-el', nav: 'perekaman' },
+  { match: ['antrean'], render: renderStationStatus, roles: STAFF, mode: 'station', title: 'Antrean Kirim', nav: 'antrean' },
 ];
 
 const NAV = [
+  { id: 'perekaman', href: '#/perekaman', text: 'Perekaman', roles: WRITERS, mode: 'station' },
+  { id: 'antrean', href: '#/antrean', text: 'Antrean kirim', roles: STAFF, mode: 'station' },
   { id: 'cari', href: '#/cari', text: 'Cari Penduduk', roles: STAFF },
-  { id: 'peristiwa', href: '#/peristiwa', text: 'Peristiwa', roles: WRITERS },
-  { id: 'persetujuan', href: '#/persetujuan', text: 'Persetujuan Pembetulan', roles: ['supervisor'] },
-  { id: 'cakupan', href: '#/cakupan', text: 'Cakupan Perekaman', roles: STAFF },
-  { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'] },
+  { id: 'peristiwa', href: '#/peristiwa', text: 'Peristiwa', roles: WRITERS, mode: 'central' },
+  { id: 'persetujuan', href: '#/persetujuan', text: 'Persetujuan Pembetulan', roles: ['supervisor'], mode: 'central' },
+  { id: 'konflik', href: '#/konflik', text: 'Konflik Sinkronisasi', roles: ['supervisor'], mode: 'central' },
+  { id: 'adjudikasi', href: '#/adjudikasi', text: 'Adjudikasi', roles: ADJUDICATORS, mode: 'central' },
+  { id: 'cakupan', href: '#/cakupan', text: 'Cakupan Perekaman', roles: STAFF, mode: 'central' },
+  { id: 'stasiun', href: '#/stasiun', text: 'Stasiun', roles: ['admin', 'supervisor'], mode: 'central' },
+  { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'], mode: 'central' },
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
 ];
+
+const currentMode = () => (isStation() ? 'station' : 'central');
+
+/** The first page after login (and for "#/"): what this role does here. */
+function homeOf(s) {
+  if (!s) return '/masuk';
+  if (isStation()) return WRITERS.includes(s.role) ? '/perekaman' : '/antrean';
+  return s.role === 'adjudicator' ? '/adjudikasi' : '/cari';
+}
 
 let loginNotice = null;
 
 function renderNav(active) {
   const nav = clear(document.getElementById('nav'));
   const s = getSession();
-  const items = NAV.filter((n) => !n.roles || (s && n.roles.includes(s.role)));
+  const items = NAV.filter((n) => (!n.roles || (s && n.roles.includes(s.role))) && (!n.mode || n.mode === currentMode()));
   const ul = h('ul', {}, items.map((n) =>
     h('li', {}, h('a', { href: n.href, 'aria-current': n.id === active ? 'page' : null }, n.text))));
   if (s) {
@@ -66,6 +95,10 @@ let renderSeq = 0;
 async function route() {
   const seq = ++renderSeq;
   const { path, query } = parseHash();
+  await detectMode();
+  if (seq !== renderSeq) return;
+  document.body.classList.toggle('station', isStation());
+  document.querySelector('.app-title a').textContent = isStation() ? 'ektp — Stasiun Perekaman' : 'ektp — Registrasi Penduduk';
   const main = clear(document.getElementById('konten'));
   let s = getSession();
   if (s && s.expires_at && Date.parse(s.expires_at) < Date.now()) {
@@ -73,7 +106,7 @@ async function route() {
     s = null;
     loginNotice = { kind: 'error', text: 'Sesi berakhir, silakan masuk kembali' };
   }
-  if (path.length === 0) { go(s ? '/cari' : '/masuk'); return; }
+  if (path.length === 0) { go(homeOf(s)); return; }
   const found = matchRoute(routes, path);
   if (!found) {
     renderNav(null);
@@ -91,6 +124,12 @@ async function route() {
   document.title = `${r.title} — ektp`;
   if (r.roles && !r.roles.includes(s.role)) {
     main.append(h('h2', {}, r.title), alertBox('error', 'Peran Anda tidak berwenang membuka halaman ini.'));
+    return;
+  }
+  if (r.mode && r.mode !== currentMode()) {
+    main.append(h('h2', {}, r.title), alertBox('info', r.mode === 'station'
+      ? 'Halaman ini hanya tersedia di stasiun perekaman (ektp station).'
+      : 'Halaman ini hanya tersedia di server pusat, bukan di stasiun perekaman.'));
     return;
   }
   const ctx = { params, query, notice: loginNotice, isCurrent: () => seq === renderSeq };

@@ -57,3 +57,13 @@ export function waktu(iso) {
   if (Number.isNaN(d.getTime())) return String(iso);
   return d.toLocaleString('id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' }) + ' WIB';
 }
+
+/** How long ago a moment (ms since the epoch) was, in words: "5 menit", "2 jam 3 menit", "1 hari 4 jam". */
+export function lama(ms, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((now - ms) / 60000));
+  if (minutes < 1) return 'kurang dari 1 menit';
+  const d = Math.floor(minutes / 1440); const hr = Math.floor((minutes % 1440) / 60); const m = minutes % 60;
+  if (d > 0) return `${d} hari${hr ? ` ${hr} jam` : ''}`;
+  if (hr > 0) return `${hr} jam${m ? ` ${m} menit` : ''}`;
+  return `${m} menit`;
+}

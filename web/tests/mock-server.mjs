@@ -480,6 +480,11 @@ async function apiRoute(req, res, url) {
     auth(req, READERS); mustPerson('nik', p[1], { alive: false });
     return send(res, 200, { events: events.filter((e) => e.subjects.includes(p[1])).map(({ subjects, ...e }) => e) });
   }
+  if (is('GET', 'persons', '*', 'enrollment-status')) {
+    // No biometric enrollments in the mock: an empty timeline (docs/api.md, "Stations and sync").
+    auth(req, READERS); mustPerson('nik', p[1], { alive: false });
+    return send(res, 200, { nik: p[1], current: {}, timeline: [], enrollments: [] });
+  }
   if (is('GET', 'persons', '*', 'biodata.pdf')) {
     auth(req, READERS); const x = personView(mustPerson('nik', p[1], { alive: false }));
     const body = pdf(`Biodata Penduduk ${x.nik}`, [`Nama: ${x.name}`, `Lahir: ${x.birth_place}, ${x.birth_date}`, `Alamat: ${x.address.street}, ${x.address.village}, ${x.address.district}`, `KK: ${x.kk_number}`]);

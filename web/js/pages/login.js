@@ -29,7 +29,7 @@ export async function renderLogin(main, { notice }) {
       setSession({ token: r.token, role: r.role, username: r.username, expires_at: r.expires_at });
       const next = sessionStorage.getItem('ektp.after-login');
       sessionStorage.removeItem('ektp.after-login');
-      go(next && !next.startsWith('#/masuk') ? next.slice(1) : '/cari');
+      go(next && !next.startsWith('#/masuk') ? next.slice(1) : '/');
     } catch (e) {
       const text = e.status === 401 ? 'Nama pengguna atau kata sandi salah.'
         : e.status === 429 ? 'Terlalu banyak percobaan masuk. Tunggu sebentar lalu coba lagi.'

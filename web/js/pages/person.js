@@ -4,6 +4,12 @@ import { api } from '../api.js';
 import { label, RELIGION, MARITAL, RELATION, EDUCATION, BLOOD, CITIZENSHIP, SEX, EVENT, DOCUMENT, yaTidak } from '../labels.js';
 import { hasRole } from '../session.js';
 import { pdfButton } from './pdf.js';
+import { isStation } from '../mode.js';
+
+export const ENROLLMENT_STATUS = {
+  direkam: 'Direkam', terkirim: 'Terkirim ke pusat', dedup: 'Pemeriksaan data ganda', siap_cetak: 'Siap cetak',
+  adjudikasi: 'Adjudikasi (diperiksa petugas)', duplikat: 'Duplikat (ditolak: data ganda)', dicetak: 'Dicetak', diambil: 'Diambil',
+};
 
 export function addressText(a) {
   if (!a) return '—';
@@ -68,11 +74,47 @@ export async function renderPerson(main, { params, isCurrent }) {
       h('div', { class: 'actions' },
         pdfButton('Unduh biodata (PDF)', `/persons/${p.nik}/biodata.pdf`, `biodata-${p.nik}.pdf`),
         p.kk_number ? h('a', { class: 'button secondary', href: `#/kk/${p.kk_number}` }, 'Lihat kartu keluarga') : null),
-      hasRole('operator', 'supervisor') && p.alive !== false ? eventButtons(p) : null),
+      hasRole('operator', 'supervisor') && p.alive !== false ? (isStation() ? enrollButton(p) : eventButtons(p)) : null),
+    isStation() ? null : h('section', { class: 'card', 'aria-labelledby': 'rekam-status-h', id: 'status-rekam' },
+      h('h3', { id: 'rekam-status-h' }, 'Status perekaman KTP-el'), h('p', { class: 'muted' }, 'Memuat status…')),
     h('section', { class: 'card', 'aria-labelledby': 'riwayat-h', id: 'riwayat' },
       h('h3', { id: 'riwayat-h' }, 'Riwayat'), h('p', { class: 'muted' }, 'Memuat riwayat…')),
   );
   loadHistory(p.nik, main.querySelector('#riwayat'));
+  if (!isStation()) loadEnrollmentStatus(p.nik, main.querySelector('#status-rekam'));
+}
+
+function enrollButton(p) {
+  if (!(p.wajib_ktp && p.wajib_ktp.required)) return null;
+  return h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/perekaman/${p.nik}` }, 'Rekam KTP-el'));
+}
+
+const statusBadge = (status, text) => h('span', { class: `badge enrollment-status status-${status}`, dataset: { status } },
+  ENROLLMENT_STATUS[status] || text || status);
+
+/** The enrollment timeline: direkam → terkirim → dedup → siap cetak / adjudikasi / duplikat, with dates. */
+async function loadEnrollmentStatus(nik, section) {
+  const body = section.querySelector('p');
+  try {
+    const r = await api.enrollmentStatus(nik);
+    const steps = r.timeline || [];
+    if (steps.length === 0) {
+      body.replaceWith(h('p', {}, 'Belum ada perekaman KTP-el yang diterima pusat.'));
+      return;
+    }
+    const current = r.current || {};
+    body.replaceWith(h('div', {},
+      h('p', {}, 'Status saat ini: ', statusBadge(current.status, current.label),
+        current.enrollment_id ? h('span', { class: 'muted' }, ` — perekaman ${current.enrollment_id}`) : ''),
+      h('ol', { class: 'timeline' }, steps.map((t) => h('li', { dataset: { status: t.status } },
+        statusBadge(t.status, t.label), ' ', h('time', {}, waktu(t.at_ms)),
+        t.detail ? h('div', { class: 'muted' }, t.detail) : null))),
+      current.status === 'duplikat'
+        ? alertBox('error', 'Perekaman ini ditolak karena sidik jarinya sama dengan penduduk lain. Penduduk diminta menghubungi Dinas Dukcapil.')
+        : null));
+  } catch (e) {
+    if (e.status !== 401) body.replaceWith(alertBox('error', `Status perekaman tidak dapat dimuat: ${e.message}`));
+  }
 }
 
 function eventButtons(p) {
