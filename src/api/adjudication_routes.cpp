@@ -37,7 +37,7 @@ Result<std::int64_t> id_param(const HttpRequest& request, const char* name) {
   return id;
 }
 
-bool can_resolve_conflicts(Role role) { return can_approve_corrections(role); }
+bool can_resolve_conflicts(Role role) { return can_oversee_stations(role); }
 
 array finger_scores_json(const std::vector<abis::FingerScore>& scores) {
   array out;

@@ -84,7 +84,7 @@ void add_station_admin_routes(Router& router, ApiServices& s) {
   }));
 
   router.add("GET", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, can_approve_corrections);
+    auto session = authenticate_bearer(s, request, can_oversee_stations);
     if (!session) return std::unexpected(session.error());
     auto stations = sync::list_stations(s.db);
     if (!stations) return std::unexpected(stations.error());

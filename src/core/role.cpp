@@ -31,6 +31,7 @@ bool can_read_persons(Role role) {
 }
 bool can_record_events(Role role) { return role == Role::kOperator || role == Role::kSupervisor; }
 bool can_approve_corrections(Role role) { return role == Role::kSupervisor; }
+bool can_oversee_stations(Role role) { return role == Role::kSupervisor || role == Role::kAdmin; }
 bool can_manage_users(Role role) { return role == Role::kAdmin; }
 bool can_adjudicate(Role role) { return role == Role::kAdjudicator || role == Role::kAdmin; }
 

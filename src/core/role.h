@@ -17,6 +17,8 @@ bool can_read_persons(Role role);
 bool can_record_events(Role role);
 bool can_approve_corrections(Role role);
 bool can_manage_users(Role role);
+// Stations and sync conflicts: supervisors and admins oversee them.
+bool can_oversee_stations(Role role);
 // Deciding fingerprint duplicate candidates (both halves of the two-person rule).
 bool can_adjudicate(Role role);
 
