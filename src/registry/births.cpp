@@ -41,17 +41,18 @@ Status validate_birth(const BirthRequest& r, CivilDate today) {
   return {};
 }
 
-// The child's NIK within `prefix`: the assigned one (which must lie in that prefix), or a serial
-// from the source.
+// The child's NIK within `prefix`: the assigned one, or a serial from the source. An assigned NIK
+// must carry the birth date and sex; its district digits are where the birth was registered, which
+// the caller vouches for with the serial (a station's district: the mother's card may have moved
+// by the time the birth reaches central, and a NIK never changes with a move).
 Result<std::string> child_nik(store::Connection& c, const BirthRequest& r, std::string_view prefix,
                               std::string_view district, const NikSerialSource& serial_source) {
   if (r.assigned_nik) {
     const auto& nik = *r.assigned_nik;
-    if (!nik.starts_with(prefix)) {
+    if (nik.substr(6, 6) != prefix.substr(6, 6)) {
       return invalid_argument(fmt::format(
-          "assigned_nik: {} does not fit this birth: its first 12 digits must be {} (district {} of the mother's "
-          "family card, birth date {}, {})",
-          nik, prefix, district, format_civil_date(r.birth_date), r.sex == Sex::kFemale ? "girl: day + 40" : "boy"));
+          "assigned_nik: {} does not fit this birth: digits 7–12 must be {} (birth date {}, {})", nik,
+          prefix.substr(6, 6), format_civil_date(r.birth_date), r.sex == Sex::kFemale ? "a girl: day + 40" : "a boy"));
     }
     auto taken = load_person(c, nik);
     if (taken) return make_error(ErrorCode::kAlreadyExists, fmt::format("NIK {} is already registered", nik));

@@ -34,10 +34,10 @@ struct BirthRequest {
   std::optional<Religion> religion;      // default: the mother's
   BloodType blood_type = BloodType::kUnknown;
   std::vector<Document> documents;
-  // A NIK chosen before the birth reached this registry (a serial a station took from its lease,
-  // sync/serial_leases.h): must be the NIK the birth would get — district of the mother's family
-  // card, birth date (+40 for girls) — with a serial the caller vouches for. Empty: the next free
-  // serial of the prefix.
+  // A NIK chosen before the birth reached this registry (a station took the serial from its lease,
+  // sync/serial_leases.h): digits 7–12 must be the birth date (+40 for girls); digits 1–6 (the
+  // district where the birth was registered) and the serial are the caller's to vouch for. Empty:
+  // the district of the mother's family card and the next free serial of that prefix.
   std::optional<std::string> assigned_nik;
 };
 

@@ -103,18 +103,25 @@ TEST_P(RegistryTest, AssignedNIKIsUsedWhenItFitsTheBirth) {
   auto boy_date = birth_of(siti, "Dewi Empat");
   boy_date.assigned_nik = "3327010211269872";  // day without +40: a boy's NIK for a girl
   EXPECT_ERROR(registry->register_birth(context("assigned-4"), boy_date), ErrorCode::kInvalidArgument,
-               "first 12 digits must be 332701421126");
-  auto other_district = birth_of(siti, "Dewi Lima");
-  other_district.assigned_nik = "3327024211269873";
-  EXPECT_ERROR(registry->register_birth(context("assigned-5"), other_district), ErrorCode::kInvalidArgument,
-               "district 332701 of the mother's family card");
+               "digits 7–12 must be 421126");
+  auto other_day = birth_of(siti, "Dewi Lima");
+  other_day.assigned_nik = "3327014311269873";
+  EXPECT_ERROR(registry->register_birth(context("assigned-5"), other_day), ErrorCode::kInvalidArgument,
+               "birth date 2026-11-02, a girl");
+  // The district digits are where the birth was registered (the caller's lease), not where the
+  // mother's card is now: she may have moved meanwhile, and a NIK does not change with a move.
+  auto registered_elsewhere = birth_of(siti, "Dewi Tujuh");
+  registered_elsewhere.assigned_nik = "3327024211269874";
+  auto elsewhere = registry->register_birth(context("assigned-7"), registered_elsewhere);
+  ASSERT_OK(elsewhere);
+  EXPECT_EQ(person("3327024211269874").kk_number, kk);
   for (const char* bad : {"33270142112698", "33270142112698xx", "3327014211260000"}) {
     auto b = birth_of(siti, "Dewi Enam");
     b.assigned_nik = bad;
     EXPECT_ERROR(registry->register_birth(context("assigned-6"), b), ErrorCode::kInvalidArgument, "assigned_nik");
   }
-  EXPECT_EQ(count("SELECT COUNT(*) FROM persons"), 6);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM persons"), 7);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), 3);
 }
 
 // apply_birth runs inside the caller's transaction: the serial comes from the caller's source,

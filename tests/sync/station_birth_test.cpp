@@ -160,6 +160,35 @@ TEST_P(StationBirthTest, OfflineBirthReachesCentralWithTheSameNik) {
             central_rows("SELECT COUNT(*) FROM persons WHERE kk_number = $1", {saved->kk_number}));
 }
 
+// The NIK says where the birth was registered; the card may move at central before the birth
+// arrives, and the birth still arrives with its NIK (a NIK never changes with a move).
+TEST_P(StationBirthTest, BirthArrivesAfterTheMothersCardMovedAtCentral) {
+  auto saved = save_birth_with_outbox(station.db(), station.identity.station_id, desk("desk-moved"),
+                                      birth_of(mothers[2], "Rahayu"));
+  ASSERT_OK(saved);
+  std::string elsewhere;
+  {
+    auto conn = central.db().connect();
+    auto village = (*conn)->execute("SELECT village_code FROM families WHERE district_code <> $1 LIMIT 1", {district});
+    ASSERT_OK(village);
+    ASSERT_FALSE(village->rows.empty());
+    elsewhere = village->rows[0].text(0);
+    ASSERT_OK((*conn)->execute(
+        "UPDATE families SET village_code = $2, district_code = $3, version = version + 1 WHERE kk_number = $1",
+        {saved->kk_number, elsewhere, elsewhere.substr(0, 6)}));
+  }
+  test::LoopbackLink link(central, station);
+  ASSERT_OK(Uploader(station.db(), station.identity, link).upload_once());
+  auto rows = list_outbox(station.db(), false, 1);
+  ASSERT_OK(rows);
+  EXPECT_EQ((*rows)[0].outcome, "applied") << (*rows)[0].receipt;
+  auto conn = central.db().connect();
+  auto child = registry::load_person(**conn, saved->nik);
+  ASSERT_OK(child);
+  EXPECT_TRUE(saved->nik.starts_with(district));
+  EXPECT_EQ(child->address.village_code, elsewhere);  // lives on the card, wherever it is now
+}
+
 TEST_P(StationBirthTest, ExpiredOrMissingLeaseIsAClearErrorAndStoresNothing) {
   const std::int64_t persons_before = station_rows("SELECT COUNT(*) FROM persons");
   auto late = desk("desk-late", kCentralNowMs + lease_validity_ms + 1);
