@@ -8,6 +8,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "registry/event_json.h"
 #include "registry/json_fields.h"
 #include "core/eligibility.h"
 #include "core/limits.h"
@@ -25,23 +26,7 @@ std::string region_name(const RegionDirectory& regions, std::string_view code) {
   return region ? region->name : std::string();
 }
 
-Result<std::vector<registry::Document>> parse_documents(const object& body) {
-  auto list = optional_array(body, "documents", 10);
-  if (!list) return std::unexpected(list.error());
-  std::vector<registry::Document> documents;
-  for (std::size_t i = 0; i < (*list)->size(); ++i) {
-    auto prefix = fmt::format("documents[{}]", i);
-    auto item = as_object((**list)[i], prefix);
-    if (!item) return std::unexpected(item.error());
-    if (auto s = only_fields(**item, {"type", "number"}, prefix); !s) return std::unexpected(s.error());
-    auto type = required_string(**item, "type", prefix);
-    if (!type) return std::unexpected(type.error());
-    auto number = required_string(**item, "number", prefix);
-    if (!number) return std::unexpected(number.error());
-    documents.push_back({*type, *number});
-  }
-  return documents;
-}
+using registry::parse_documents;
 
 Result<registry::AddressInput> parse_address(const boost::json::value* value, std::string_view field) {
   if (value == nullptr) return invalid_argument(fmt::format("{}: is required", field));
@@ -158,44 +143,6 @@ object coverage_json(const registry::CoverageReport& report) {
   return {{"regency", {{"code", report.regency_code}, {"name", report.regency_name}}},
           {"as_of", format_civil_date(report.as_of)}, {"districts", districts},
           {"total", row_json(report.total)}};
-}
-
-Result<registry::BirthRequest> parse_birth_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "name", "birth_place", "birth_date", "sex", "mother_nik",
-                                  "father_nik", "religion", "blood_type", "documents"}); !s) {
-    return std::unexpected(s.error());
-  }
-  registry::BirthRequest r;
-  auto name = required_string(body, "name");
-  if (!name) return std::unexpected(name.error());
-  auto place = required_string(body, "birth_place");
-  if (!place) return std::unexpected(place.error());
-  auto date = required_date(body, "birth_date");
-  if (!date) return std::unexpected(date.error());
-  auto sex_text = required_string(body, "sex");
-  if (!sex_text) return std::unexpected(sex_text.error());
-  auto sex = parse_sex(*sex_text);
-  if (!sex) return std::unexpected(sex.error());
-  auto mother = required_string(body, "mother_nik");
-  if (!mother) return std::unexpected(mother.error());
-  auto father = optional_string(body, "father_nik");
-  if (!father) return std::unexpected(father.error());
-  auto religion = optional_enum<Religion>(body, "religion", parse_religion);
-  if (!religion) return std::unexpected(religion.error());
-  auto blood = optional_enum<BloodType>(body, "blood_type", parse_blood_type);
-  if (!blood) return std::unexpected(blood.error());
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  r.name = *name;
-  r.birth_place = *place;
-  r.birth_date = *date;
-  r.sex = *sex;
-  r.mother_nik = *mother;
-  if (*father && !(*father)->empty()) r.father_nik = **father;
-  r.religion = *religion;
-  r.blood_type = blood->value_or(BloodType::kUnknown);
-  r.documents = std::move(*documents);
-  return r;
 }
 
 Result<registry::NewFamilyRequest> parse_new_family_request(const object& body, bool split) {

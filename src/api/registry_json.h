@@ -8,6 +8,7 @@
 #include "core/region.h"
 #include "registry/civil_registry.h"
 #include "registry/coverage.h"
+#include "registry/event_json.h"
 #include "registry/event_log.h"
 
 namespace ektp::api {
@@ -19,7 +20,7 @@ boost::json::object family_json(const Family& family, const std::vector<Person>&
 boost::json::object event_json(const registry::StoredEvent& event);
 boost::json::object coverage_json(const registry::CoverageReport& report);
 
-Result<registry::BirthRequest> parse_birth_request(const boost::json::object& body);
+using registry::parse_birth_request;  // registry/event_json.h: stations send the same body
 Result<registry::NewFamilyRequest> parse_new_family_request(const boost::json::object& body, bool split);
 Result<registry::MarriageRequest> parse_marriage_request(const boost::json::object& body);
 Result<registry::DivorceRequest> parse_divorce_request(const boost::json::object& body);

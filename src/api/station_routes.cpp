@@ -13,8 +13,11 @@
 #include "biometrics/template_format.h"
 #include "core/eligibility.h"
 #include "core/limits.h"
+#include "registry/event_json.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
+#include "registry/sha256.h"
+#include "sync/birth_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
 #include "sync/outbox.h"
@@ -288,6 +291,33 @@ class StationRoutes {
                          201);
   }
 
+  // A birth at the desk, online or offline: the NIK's serial comes from this station's lease, the
+  // child is in the working copy at once and the birth waits in the outbox for central.
+  Result<HttpResponse> birth(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_record_events);
+    if (!session) return std::unexpected(session.error());
+    auto body = parse_json_body(request.body);
+    if (!body) return std::unexpected(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return std::unexpected(o.error());
+    auto key = required_string(**o, "idempotency_key");
+    if (!key) return std::unexpected(key.error());
+    auto parsed = registry::parse_birth_request(**o);
+    if (!parsed) return std::unexpected(parsed.error());
+    registry::WriteContext ctx{{session->username, session->role}, s_.api.clock(), *key,
+                               registry::sha256_hex(boost::json::serialize(*body))};
+    auto saved = sync::save_birth_with_outbox(s_.api.db, s_.identity.station_id, ctx, *parsed);
+    if (!saved) return std::unexpected(saved.error());
+    if (s_.loop && !saved->event.replayed) s_.loop->wake();
+    return json_response(object{{"nik", saved->nik},
+                                {"kk_number", saved->kk_number},
+                                {"event_id", saved->event.event_id},
+                                {"replayed", saved->event.replayed},
+                                {"outbox_seq", saved->outbox_seq},
+                                {"status", "terdaftar"}},
+                         saved->event.replayed ? 200 : 201);
+  }
+
   Result<HttpResponse> status(const HttpRequest& request) {
     auto session = authenticate_bearer(s_.api, request, can_read_persons);
     if (!session) return std::unexpected(session.error());
@@ -333,6 +363,10 @@ void add_station_routes(Router& router, StationServices& services) {
   auto routes = std::make_shared<StationRoutes>(services);
   router.add("POST", "/api/v1/station/enrollments",
              guarded([routes](const HttpRequest& r) { return routes->enroll(r); }));
+  // Births go through the station's lease and outbox; the registry's own birth route (the web
+  // front end's) is served by the same handler, so it must be added before the registry routes.
+  router.add("POST", "/api/v1/station/births", guarded([routes](const HttpRequest& r) { return routes->birth(r); }));
+  router.add("POST", "/api/v1/events/birth", guarded([routes](const HttpRequest& r) { return routes->birth(r); }));
   router.add("POST", "/api/v1/station/fingerprints/check",
              guarded([routes](const HttpRequest& r) { return routes->check_finger(r); }));
   router.add("POST", "/api/v1/station/photo/check",

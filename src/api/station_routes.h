@@ -1,5 +1,5 @@
-// The station's own routes (docs/api.md, "Station"): enrollment at the desk, fingerprint and
-// photo checks while capturing, and what waits to be sent. The registry's read routes are served
+// The station's own routes (docs/api.md, "Station"): enrollment and birth registration at the
+// desk, fingerprint and photo checks while capturing, and what waits to be sent. The registry's read routes are served
 // too, from the station's working copy.
 #pragma once
 
@@ -29,6 +29,7 @@ struct StationServices {
   std::function<Result<std::vector<std::string>>(store::Connection&, const registry::Enrollment&)> local_duplicates;
 };
 
+// Add these before add_registry_routes: the station answers POST /api/v1/events/birth itself.
 void add_station_routes(class Router& router, StationServices& services);
 
 }  // namespace ektp::api

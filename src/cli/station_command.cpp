@@ -141,8 +141,8 @@ int run_station(const StationOptions& options) {
     return niks;
   };
   auto router = std::make_shared<api::Router>();
+  api::add_station_routes(*router, station);  // first: births take the station's route
   api::add_registry_routes(*router, services);
-  api::add_station_routes(*router, station);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   api::HttpServer server(server_options, router);
   if (auto started = server.start(); !started) return report(started.error());

@@ -3,6 +3,7 @@
 // at most once per idempotency key. Thread-safe: each call borrows its own connection.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +34,15 @@ struct BirthRequest {
   std::optional<Religion> religion;      // default: the mother's
   BloodType blood_type = BloodType::kUnknown;
   std::vector<Document> documents;
+  // A NIK chosen before the birth reached this registry (a station took the serial from its lease,
+  // sync/serial_leases.h): digits 7–12 must be the birth date (+40 for girls); digits 1–6 (the
+  // district where the birth was registered) and the serial are the caller's to vouch for. Empty:
+  // the district of the mother's family card and the next free serial of that prefix.
+  std::optional<std::string> assigned_nik;
 };
+
+// Picks the serial of a new NIK within its 12-digit prefix, inside the birth's transaction.
+using NikSerialSource = std::function<Result<int>(store::Connection&, std::string_view prefix)>;
 
 struct FamilyMemberInput {
   std::string nik;
@@ -125,6 +134,15 @@ class CivilRegistry {
   store::Database& db_;
   const RegionDirectory& regions_;
 };
+
+// A birth inside a write transaction the caller holds, so that it commits together with the
+// caller's own writes (a station's outbox item, central's sync receipt): the same checks,
+// projection, event, idempotency and audit as CivilRegistry::register_birth. The child's NIK is
+// request.assigned_nik when set (kInvalidArgument when it does not fit the birth, kAlreadyExists
+// when someone holds it), else prefix + `serial_source(prefix)` (default: next_serial, central's
+// allocator).
+Result<EventOutcome> apply_birth(store::Connection& c, const WriteContext& ctx, const BirthRequest& request,
+                                 const NikSerialSource& serial_source = {});
 
 // Validates an address and normalises RT/RW; the village must exist.
 Result<Address> validate_address(const AddressInput& input, const RegionDirectory& regions);

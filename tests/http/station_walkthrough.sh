@@ -2,7 +2,8 @@
 # HTTP test of a station against a real central (`ektp serve`) and a real `ektp station`, both on
 # SQLite: an admin registers the station, `ektp station init` provisions it, central goes down,
 # the operator enrolls two residents offline (real face photo, real FVC fingerprints), the station
-# is restarted, central comes back, and both enrollments arrive once with signed receipts; plus
+# is restarted, central comes back, and both enrollments arrive once with signed receipts, as does
+# a birth registered offline with a NIK from the station's lease (the same NIK at central); plus
 # the refusals (no token, not wajib KTP, bad image, wrong-size fingerprint, forged and replayed
 # station requests, revoked station).
 # Usage: tests/http/station_walkthrough.sh BUILD_DIR
@@ -144,8 +145,23 @@ check "finger quality check" 200 "$(status -X POST "${H[@]}" "$SAPI/station/fing
 check "finger quality is 1..5" True "$(json '1 <= d["quality"] <= 5')"
 check "outbox waits while offline" 2 "$(status "${H[@]}" "$SAPI/station/status" >/dev/null; json 'd["outbox"]["pending"]')"
 check "nothing stored for refused input" 2 "$(sqlite3 "$TMP/station.db" "select count(*) from enrollments")"
+# A birth at the desk, offline: the NIK comes from the station's lease, at once.
+MOTHER=$(sqlite3 "$TMP/station.db" "select p.nik from persons p join families f on f.kk_number = p.kk_number where f.district_code = '$DISTRICT' and p.sex = 'F' and p.alive = 1 and p.birth_date between '1980-01-01' and '2004-01-01' order by p.nik limit 1")
+BORN=$(date -d '2 days ago' +%F)
+BIRTH="{\"idempotency_key\":\"walk-birth-1\",\"name\":\"Putri Sejati\",\"birth_place\":\"Pemalang\",\"birth_date\":\"$BORN\",\"sex\":\"F\",\"mother_nik\":\"$MOTHER\"}"
+check "birth without token" 401 "$(status -X POST "$SAPI/station/births" -d "$BIRTH")"
+check "birth without a mother" 400 "$(status -X POST "${H[@]}" "$SAPI/station/births" -d '{"idempotency_key":"walk-birth-0","name":"Putri","birth_place":"Pemalang","birth_date":"2026-01-01","sex":"F"}')"
+check "birth registered offline" 201 "$(status -X POST "${H[@]}" "$SAPI/station/births" -d "$BIRTH")"
+BABY=$(json 'd["nik"]')
+check "NIK serial from the station's lease" True "$(json 'int(d["nik"][12:]) > 9999 - 200')"
+check "the child is in the working copy" "Putri Sejati" "$(sqlite3 "$TMP/station.db" "select name from persons where nik = '$BABY'")"
+check "a retried birth gives the same NIK" 200 "$(status -X POST "${H[@]}" "$SAPI/station/births" -d "$BIRTH")"
+check "same NIK again" "$BABY" "$(json 'd["nik"]')"
+check "the web front end's birth route at a station takes the lease too" 201 "$(status -X POST "${H[@]}" "$SAPI/events/birth" -d "${BIRTH/walk-birth-1/walk-birth-2}")"
+check "second baby from the lease" True "$(json 'int(d["nik"][12:]) > 9999 - 200 and d["nik"] != "'"$BABY"'"')"
+
 check "online backup while running" 0 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >"$TMP/backup.log" 2>&1; echo $?)"
-check "backup says 2 pending" 1 "$(grep -c '2 outbox item(s) pending' "$TMP/backup.log")"
+check "backup says 4 pending" 1 "$(grep -c '4 outbox item(s) pending' "$TMP/backup.log")"
 check "backup refuses to overwrite" 1 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >/dev/null 2>&1; echo $?)"
 
 # Power cut: the station dies; it is replaced by new hardware restored from the backup (the
@@ -163,8 +179,11 @@ for _ in $(seq 60); do
 done
 check "outbox delivered" 0 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where delivered_at_ms = 0")"
 check "both at central, once" 2 "$(sqlite3 "$TMP/central.db" "select count(distinct enrollment_id) from enrollments where enrollment_id in ('$E1','$E2')")"
-check "receipts kept at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
-check "receipts kept at the station" 2 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
+check "receipts kept at central" 4 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
+check "receipts kept at the station" 4 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
+check "the birth at central, same NIK" "Putri Sejati" "$(sqlite3 "$TMP/central.db" "select name from persons where nik = '$BABY'")"
+check "birth event at central, by the operator at the station" 1 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1' and idempotency_key = 'st-test-1/birth/$BABY'")"
+check "both births at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1'")"
 status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 check "status timeline" 200 "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT1/enrollment-status")"

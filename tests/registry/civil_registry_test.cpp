@@ -81,6 +81,84 @@ TEST_P(RegistryTest, BadBirthsChangeNothing) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM serials"), 0);
 }
 
+// A NIK assigned before the birth reached the registry (a station's leased serial) is used as it
+// is — if it fits the birth and nobody holds it — and central's allocator is not touched.
+TEST_P(RegistryTest, AssignedNIKIsUsedWhenItFitsTheBirth) {
+  auto r = birth_of(siti);
+  r.assigned_nik = "3327014211269871";
+  auto outcome = registry->register_birth(context("assigned-1"), r);
+  ASSERT_OK(outcome);
+  EXPECT_EQ(outcome->outcome.at("nik"), "3327014211269871");
+  EXPECT_EQ(person("3327014211269871").kk_number, kk);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM serials"), 0);
+  // Central's own next birth of that prefix starts at 0001 as before.
+  auto next = registry->register_birth(context("assigned-2"), birth_of(siti, "Dewi Dua"));
+  ASSERT_OK(next);
+  EXPECT_EQ(next->outcome.at("nik"), "3327014211260001");
+
+  auto taken = birth_of(siti, "Dewi Tiga");
+  taken.assigned_nik = "3327014211269871";
+  EXPECT_ERROR(registry->register_birth(context("assigned-3"), taken), ErrorCode::kAlreadyExists,
+               "3327014211269871 is already registered");
+  auto boy_date = birth_of(siti, "Dewi Empat");
+  boy_date.assigned_nik = "3327010211269872";  // day without +40: a boy's NIK for a girl
+  EXPECT_ERROR(registry->register_birth(context("assigned-4"), boy_date), ErrorCode::kInvalidArgument,
+               "digits 7–12 must be 421126");
+  auto other_day = birth_of(siti, "Dewi Lima");
+  other_day.assigned_nik = "3327014311269873";
+  EXPECT_ERROR(registry->register_birth(context("assigned-5"), other_day), ErrorCode::kInvalidArgument,
+               "birth date 2026-11-02, a girl");
+  // The district digits are where the birth was registered (the caller's lease), not where the
+  // mother's card is now: she may have moved meanwhile, and a NIK does not change with a move.
+  auto registered_elsewhere = birth_of(siti, "Dewi Tujuh");
+  registered_elsewhere.assigned_nik = "3327024211269874";
+  auto elsewhere = registry->register_birth(context("assigned-7"), registered_elsewhere);
+  ASSERT_OK(elsewhere);
+  EXPECT_EQ(person("3327024211269874").kk_number, kk);
+  for (const char* bad : {"33270142112698", "33270142112698xx", "3327014211260000"}) {
+    auto b = birth_of(siti, "Dewi Enam");
+    b.assigned_nik = bad;
+    EXPECT_ERROR(registry->register_birth(context("assigned-6"), b), ErrorCode::kInvalidArgument, "assigned_nik");
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM persons"), 7);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), 3);
+}
+
+// apply_birth runs inside the caller's transaction: the serial comes from the caller's source,
+// and when the caller rolls back, nothing of the birth (person, card, event, audit) remains.
+TEST_P(RegistryTest, ApplyBirthJoinsTheCallersTransaction) {
+  const auto audit_before = count("SELECT COUNT(*) FROM audit_log");
+  std::vector<std::string> prefixes;
+  auto source = [&](store::Connection&, std::string_view prefix) -> Result<int> {
+    prefixes.emplace_back(prefix);
+    return 9500;
+  };
+  auto rolled_back = store::with_write_transaction<EventOutcome>(db(), [&](store::Connection& c) -> Result<EventOutcome> {
+    auto outcome = apply_birth(c, context("in-tx-1"), birth_of(siti), source);
+    if (!outcome) return outcome;
+    EXPECT_EQ(outcome->outcome.at("nik"), "3327014211269500");
+    return make_error(ErrorCode::kFailedPrecondition, "the caller's own write failed");
+  });
+  EXPECT_ERROR(rolled_back, ErrorCode::kFailedPrecondition, "caller's own write");
+  EXPECT_EQ(prefixes, std::vector<std::string>{"332701421126"});
+  EXPECT_EQ(count("SELECT COUNT(*) FROM persons"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), audit_before);
+  EXPECT_EQ(family(kk).version, 1);
+
+  auto refused = [](store::Connection&, std::string_view prefix) -> Result<int> {
+    return failed_precondition(fmt::format("no lease for {}", prefix));
+  };
+  auto failed = store::with_write_transaction<EventOutcome>(
+      db(), [&](store::Connection& c) { return apply_birth(c, context("in-tx-2"), birth_of(siti), refused); });
+  EXPECT_ERROR(failed, ErrorCode::kFailedPrecondition, "no lease for 332701421126");
+  auto committed = store::with_write_transaction<EventOutcome>(
+      db(), [&](store::Connection& c) { return apply_birth(c, context("in-tx-3"), birth_of(siti), source); });
+  ASSERT_OK(committed);
+  EXPECT_EQ(person("3327014211269500").name, "Dewi Lestari");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), audit_before + 1);
+}
+
 TEST_P(RegistryTest, DeathMakesSpouseWidowAndHead) {
   DeathRequest r{budi, CivilDate{year{2026}, October, day{1}}, "Pemalang", {{"surat_kematian", "SK/9"}}};
   ASSERT_OK(registry->register_death(context("death-1"), r));

@@ -13,6 +13,7 @@
 
 #include "registry/sha256.h"
 #include "store/database.h"
+#include "sync/birth_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
 #include "sync/station_directory.h"
@@ -60,13 +61,14 @@ inline Result<sync::UploadResponse> central_upload_route(store::Database& centra
 }
 
 // Central's ingest as the server sets it up: its signing key from its database, enrollments
-// handled (no dedup hook).
+// (no dedup hook) and births handled.
 inline Result<std::unique_ptr<sync::SyncIngest>> make_central_ingest(store::Database& central_db,
                                                                      std::int64_t now_ms) {
   auto key = sync::central_signing_key(central_db, now_ms);
   if (!key) return std::unexpected(key.error());
   auto ingest = std::make_unique<sync::SyncIngest>(central_db, std::move(*key));
   ingest->set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
+  ingest->set_handler(std::string(sync::kBirthKind), sync::make_birth_handler());
   return ingest;
 }
 

@@ -1,6 +1,6 @@
 // A central database with a small demo regency and a provisioned station database, joined by an
 // in-process link that signs and checks each request as HTTP would and can drop requests, drop
-// answers or deliver twice. Enrollments with real fingers, full size or compact (real templates,
+// answers or deliver twice; the working copy pulled in-process. Enrollments with real fingers, full size or compact (real templates,
 // small images) where only the sync path is under test. The simulated network with reordering
 // and partitions is sim_network.h.
 #pragma once
@@ -30,6 +30,7 @@
 #include "sync/station_provisioning.h"
 #include "sync/sync_ingest.h"
 #include "sync/uploader.h"
+#include "sync/working_copy.h"
 
 namespace ektp::test {
 
@@ -207,6 +208,24 @@ class LoopbackLink : public sync::CentralLink {
   Central& central_;
   Station& station_;
 };
+
+// The station's working copy pulled from central in-process (as `ektp station` does over HTTP):
+// every family and person of its district changed after `after_ms`.
+inline Status pull_working_copy(Central& central, Station& station, std::int64_t after_ms = 0) {
+  for (const char* table : {"families", "persons"}) {
+    std::int64_t cursor = after_ms;
+    std::string key;
+    for (;;) {
+      auto page = sync::read_changes(central.db(), table, station.identity.district_code, cursor, key, 500);
+      if (!page) return std::unexpected(page.error());
+      if (auto s = sync::apply_changes(station.db(), *page); !s) return s;
+      cursor = page->next_after_ms;
+      key = page->next_after_key;
+      if (!page->more) break;
+    }
+  }
+  return {};
+}
 
 inline std::int64_t count_rows(store::Database& db, const std::string& sql, std::vector<store::Value> params = {}) {
   auto conn = db.connect();

@@ -1,5 +1,6 @@
 // Internal to registry: the one shape every civil-event service shares — permission check, key
-// check, one write transaction that replays or applies, appends the event and audits it.
+// check, one write transaction (its own, or the caller's) that replays or applies, appends the
+// event and audits it.
 #pragma once
 
 #include <fmt/format.h>
@@ -10,31 +11,47 @@
 
 namespace ektp::registry::detail {
 
-// `apply(Connection&) -> Result<NewEvent>` validates against the current state and writes the
-// projection; it runs only when the key is new.
-template <class Apply>
-Result<EventOutcome> run_event(store::Database& db, const WriteContext& ctx, Apply&& apply) {
+// Who may record events, and under which key: checked before any write.
+inline Status check_event_context(const WriteContext& ctx) {
   if (!can_record_events(ctx.actor.role)) {
     return make_error(ErrorCode::kPermissionDenied,
                       fmt::format("role {} may not record civil events", role_id(ctx.actor.role)));
   }
-  if (auto s = validate_idempotency_key(ctx.idempotency_key); !s) return std::unexpected(s.error());
+  return validate_idempotency_key(ctx.idempotency_key);
+}
+
+// Inside the caller's write transaction, once the context is checked: replays the earlier outcome
+// of the key, or applies, appends the event and audits it.
+template <class Apply>
+Result<EventOutcome> record_event(store::Connection& c, const WriteContext& ctx, Apply&& apply) {
+  auto replay = find_replay(c, ctx);
+  if (!replay) return std::unexpected(replay.error());
+  if (*replay) return std::move(**replay);
+  auto event = apply(c);
+  if (!event) return std::unexpected(event.error());
+  std::string subject = event->subjects.empty() ? "" : event->subjects.front().nik;
+  std::string action = fmt::format("event.{}", event_type_id(event->type));
+  auto outcome = append_event(c, ctx, std::move(*event));
+  if (!outcome) return std::unexpected(outcome.error());
+  AuditEntry audit{ctx.now_ms(), ctx.actor.username, action, subject, fmt::format("event {}", outcome->event_id)};
+  if (auto s = append_audit(c, audit); !s) return std::unexpected(s.error());
+  return outcome;
+}
+
+// `apply(Connection&) -> Result<NewEvent>` validates against the current state and writes the
+// projection; it runs only when the key is new. One write transaction of its own.
+template <class Apply>
+Result<EventOutcome> run_event(store::Database& db, const WriteContext& ctx, Apply&& apply) {
+  if (auto s = check_event_context(ctx); !s) return std::unexpected(s.error());
   return store::with_write_transaction<EventOutcome>(
-      db, [&](store::Connection& c) -> Result<EventOutcome> {
-        auto replay = find_replay(c, ctx);
-        if (!replay) return std::unexpected(replay.error());
-        if (*replay) return std::move(**replay);
-        auto event = apply(c);
-        if (!event) return std::unexpected(event.error());
-        std::string subject = event->subjects.empty() ? "" : event->subjects.front().nik;
-        std::string action = fmt::format("event.{}", event_type_id(event->type));
-        auto outcome = append_event(c, ctx, std::move(*event));
-        if (!outcome) return std::unexpected(outcome.error());
-        AuditEntry audit{ctx.now_ms(), ctx.actor.username, action, subject,
-                         fmt::format("event {}", outcome->event_id)};
-        if (auto s = append_audit(c, audit); !s) return std::unexpected(s.error());
-        return outcome;
-      });
+      db, [&](store::Connection& c) -> Result<EventOutcome> { return record_event(c, ctx, apply); });
+}
+
+// The same inside a write transaction the caller already holds (e.g. together with a sync item).
+template <class Apply>
+Result<EventOutcome> run_event_in(store::Connection& c, const WriteContext& ctx, Apply&& apply) {
+  if (auto s = check_event_context(ctx); !s) return std::unexpected(s.error());
+  return record_event(c, ctx, apply);
 }
 
 inline Status require_alive(const Person& person, std::string_view role) {

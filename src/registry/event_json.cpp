@@ -1,0 +1,103 @@
+#include "registry/event_json.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "registry/json_fields.h"
+
+namespace ektp::registry {
+
+namespace {
+
+using boost::json::object;
+using namespace ektp::json;
+
+template <class T, class Parse>
+Result<std::optional<T>> optional_enum(const object& body, std::string_view field, Parse parse) {
+  auto text = optional_string(body, field);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return std::optional<T>{};
+  auto value = parse(**text);
+  if (!value) return invalid_argument(fmt::format("{}: {}", field, value.error().message));
+  return std::optional<T>{*value};
+}
+
+}  // namespace
+
+Result<std::vector<Document>> parse_documents(const object& body) {
+  auto list = optional_array(body, "documents", 10);
+  if (!list) return std::unexpected(list.error());
+  std::vector<Document> documents;
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    auto prefix = fmt::format("documents[{}]", i);
+    auto item = as_object((**list)[i], prefix);
+    if (!item) return std::unexpected(item.error());
+    if (auto s = only_fields(**item, {"type", "number"}, prefix); !s) return std::unexpected(s.error());
+    auto type = required_string(**item, "type", prefix);
+    if (!type) return std::unexpected(type.error());
+    auto number = required_string(**item, "number", prefix);
+    if (!number) return std::unexpected(number.error());
+    documents.push_back({*type, *number});
+  }
+  return documents;
+}
+
+boost::json::array documents_json(const std::vector<Document>& documents) {
+  boost::json::array out;
+  for (const auto& d : documents) out.push_back(object{{"type", d.type}, {"number", d.number}});
+  return out;
+}
+
+Result<BirthRequest> parse_birth_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "name", "birth_place", "birth_date", "sex", "mother_nik",
+                                  "father_nik", "religion", "blood_type", "documents"});
+      !s) {
+    return std::unexpected(s.error());
+  }
+  BirthRequest r;
+  auto name = required_string(body, "name");
+  if (!name) return std::unexpected(name.error());
+  auto place = required_string(body, "birth_place");
+  if (!place) return std::unexpected(place.error());
+  auto date = required_date(body, "birth_date");
+  if (!date) return std::unexpected(date.error());
+  auto sex_text = required_string(body, "sex");
+  if (!sex_text) return std::unexpected(sex_text.error());
+  auto sex = parse_sex(*sex_text);
+  if (!sex) return std::unexpected(sex.error());
+  auto mother = required_string(body, "mother_nik");
+  if (!mother) return std::unexpected(mother.error());
+  auto father = optional_string(body, "father_nik");
+  if (!father) return std::unexpected(father.error());
+  auto religion = optional_enum<Religion>(body, "religion", parse_religion);
+  if (!religion) return std::unexpected(religion.error());
+  auto blood = optional_enum<BloodType>(body, "blood_type", parse_blood_type);
+  if (!blood) return std::unexpected(blood.error());
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  r.name = *name;
+  r.birth_place = *place;
+  r.birth_date = *date;
+  r.sex = *sex;
+  r.mother_nik = *mother;
+  if (*father && !(*father)->empty()) r.father_nik = **father;
+  r.religion = *religion;
+  r.blood_type = blood->value_or(BloodType::kUnknown);
+  r.documents = std::move(*documents);
+  return r;
+}
+
+object birth_request_json(const BirthRequest& r) {
+  object o{{"name", r.name},
+           {"birth_place", r.birth_place},
+           {"birth_date", format_civil_date(r.birth_date)},
+           {"sex", std::string(sex_code(r.sex))},
+           {"mother_nik", r.mother_nik},
+           {"blood_type", std::string(blood_type_id(r.blood_type))},
+           {"documents", documents_json(r.documents)}};
+  if (r.father_nik) o["father_nik"] = *r.father_nik;
+  if (r.religion) o["religion"] = std::string(religion_id(*r.religion));
+  return o;
+}
+
+}  // namespace ektp::registry

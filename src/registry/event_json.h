@@ -1,0 +1,25 @@
+// JSON of civil-event request bodies (docs/api.md), shared by central's routes (api/) and the
+// station's sync items (sync/), which carry the same request from the desk to central. Parsers are
+// strict: unknown fields are refused and every error names its field.
+#pragma once
+
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "registry/civil_registry.h"
+
+namespace ektp::registry {
+
+// "documents": [{"type": …, "number": …}] (optional, at most 10).
+Result<std::vector<Document>> parse_documents(const boost::json::object& body);
+boost::json::array documents_json(const std::vector<Document>& documents);
+
+// The body of POST /api/v1/events/birth (its idempotency_key is allowed and left to the caller).
+// assigned_nik is never read from a body: only the registry's callers assign NIKs.
+Result<BirthRequest> parse_birth_request(const boost::json::object& body);
+// The inverse: a body that parse_birth_request reads back to the same request (no key, no NIK).
+boost::json::object birth_request_json(const BirthRequest& request);
+
+}  // namespace ektp::registry
