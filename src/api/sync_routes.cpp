@@ -10,6 +10,7 @@
 #include "api/sync_json.h"
 #include "core/limits.h"
 #include "registry/enrollment_store.h"
+#include "registry/person_store.h"
 #include "registry/json_fields.h"
 #include "registry/sha256.h"
 #include "sync/station_directory.h"
@@ -162,6 +163,37 @@ void add_station_sync_routes(Router& router, ApiServices& s) {
   }));
 }
 
+// The timeline and enrollments of one person (no biometrics, no biodata).
+Result<object> enrollment_status_json(store::Connection& c, const std::string& nik) {
+  auto timeline = registry::timeline_of(c, nik);
+  if (!timeline) return std::unexpected(timeline.error());
+  auto enrollments = registry::enrollments_of(c, nik);
+  if (!enrollments) return std::unexpected(enrollments.error());
+  array steps;
+  for (const auto& t : *timeline) {
+    steps.push_back(object{{"enrollment_id", t.enrollment_id},
+                           {"status", registry::enrollment_status_id(t.status)},
+                           {"label", registry::enrollment_status_label(t.status)},
+                           {"at_ms", t.at_ms},
+                           {"detail", t.detail}});
+  }
+  array list;
+  for (const auto& e : *enrollments) {
+    array modalities;
+    for (const auto& m : e.modalities) modalities.emplace_back(m);
+    list.push_back(object{{"enrollment_id", e.enrollment_id},
+                          {"station_id", e.station_id},
+                          {"status", registry::enrollment_status_id(e.status)},
+                          {"label", registry::enrollment_status_label(e.status)},
+                          {"captured_at_ms", e.captured_at_ms},
+                          {"received_at_ms", e.received_at_ms},
+                          {"modalities", std::move(modalities)}});
+  }
+  object current;
+  if (!enrollments->empty()) current = list.front().as_object();
+  return object{{"nik", nik}, {"current", current}, {"timeline", std::move(steps)}, {"enrollments", std::move(list)}};
+}
+
 void add_status_routes(Router& router, ApiServices& s) {
   // The timeline a resident follows: direkam, terkirim, dedup, siap cetak … with dates.
   router.add("GET", "/api/v1/persons/{nik}/enrollment-status",
@@ -169,38 +201,48 @@ void add_status_routes(Router& router, ApiServices& s) {
                auto session = authenticate_bearer(s, request, can_read_persons);
                if (!session) return std::unexpected(session.error());
                const auto& nik = request.path_params.at("nik");
-               auto data = store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
-                 auto timeline = registry::timeline_of(c, nik);
-                 if (!timeline) return std::unexpected(timeline.error());
-                 auto enrollments = registry::enrollments_of(c, nik);
-                 if (!enrollments) return std::unexpected(enrollments.error());
-                 array steps;
-                 for (const auto& t : *timeline) {
-                   steps.push_back(object{{"enrollment_id", t.enrollment_id},
-                                          {"status", registry::enrollment_status_id(t.status)},
-                                          {"label", registry::enrollment_status_label(t.status)},
-                                          {"at_ms", t.at_ms},
-                                          {"detail", t.detail}});
-                 }
-                 array list;
-                 for (const auto& e : *enrollments) {
-                   array modalities;
-                   for (const auto& m : e.modalities) modalities.emplace_back(m);
-                   list.push_back(object{{"enrollment_id", e.enrollment_id},
-                                         {"station_id", e.station_id},
-                                         {"status", registry::enrollment_status_id(e.status)},
-                                         {"label", registry::enrollment_status_label(e.status)},
-                                         {"captured_at_ms", e.captured_at_ms},
-                                         {"received_at_ms", e.received_at_ms},
-                                         {"modalities", std::move(modalities)}});
-                 }
-                 object current;
-                 if (!enrollments->empty()) current = list.front().as_object();
-                 return object{{"nik", nik}, {"current", current}, {"timeline", std::move(steps)},
-                               {"enrollments", std::move(list)}};
-               });
+               auto data = store::with_read_transaction<object>(
+                   s.db, [&](store::Connection& c) { return enrollment_status_json(c, nik); });
                if (!data) return std::unexpected(data.error());
                s.audit.record({now_ms(s), session->username, "read_enrollment_status", nik, ""});
+               return json_response(*data);
+             }));
+
+  // For residents, without an account: the NIK and the date of birth together must match (the
+  // same answer for an unknown NIK and a wrong date, so it cannot probe who exists). Only the
+  // statuses come back: no biodata, no station. Rate-limited like every route; audited.
+  router.add("GET", "/api/v1/public/enrollment-status",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               auto param = [&](const char* name) {
+                 auto it = request.query.find(name);
+                 return it == request.query.end() ? std::string() : it->second;
+               };
+               const std::string nik = param("nik");
+               const std::string birth_date = param("birth_date");
+               if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string::npos) {
+                 return invalid_argument("nik: must have 16 digits");
+               }
+               auto date = parse_civil_date(birth_date);
+               if (!date) return invalid_argument("birth_date: must be a date like 1990-08-15");
+               auto data = store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+                 auto person = registry::load_person(c, nik);
+                 if (!person || person->birth_date != *date) {
+                   if (person || person.error().code == ErrorCode::kNotFound) {
+                     return not_found("no resident with this NIK and date of birth");
+                   }
+                   return std::unexpected(person.error());
+                 }
+                 auto status = enrollment_status_json(c, nik);
+                 if (!status) return std::unexpected(status.error());
+                 status->erase("enrollments");
+                 if (auto* current = status->if_contains("current"); current && current->is_object()) {
+                   current->as_object().erase("station_id");
+                   current->as_object().erase("modalities");
+                 }
+                 return status;
+               });
+               if (!data) return std::unexpected(data.error());
+               s.audit.record({now_ms(s), "public", "read_enrollment_status", nik, "resident status page"});
                return json_response(*data);
              }));
 }

@@ -11,6 +11,7 @@ import { renderEventIndex, renderEventForm } from './pages/events.js';
 import { renderCorrections } from './pages/corrections.js';
 import { renderCoverage } from './pages/coverage.js';
 import { renderStandards } from './pages/standards.js';
+import { renderResidentStatus } from './pages/resident-status.js';
 import { renderAdmin } from './pages/admin.js';
 import { renderStations } from './pages/stations.js';
 import { renderEnrollment } from './pages/enrollment.js';
@@ -26,6 +27,7 @@ const ADJUDICATORS = ['adjudicator', 'admin'];
 const routes = [
   { match: ['masuk'], render: renderLogin, title: 'Masuk' },
   { match: ['standar-pelayanan'], render: renderStandards, title: 'Standar Pelayanan', nav: 'standar-pelayanan' },
+  { match: ['status-ktp'], render: renderResidentStatus, mode: 'central', title: 'Status KTP-el', nav: 'status-ktp' },
   { match: ['cari'], render: renderSearch, roles: STAFF, title: 'Cari Penduduk', nav: 'cari' },
   { match: ['orang', ':nik'], render: renderPerson, roles: STAFF, title: 'Biodata Penduduk', nav: 'cari' },
   { match: ['kk', ':kk'], render: renderFamily, roles: STAFF, title: 'Kartu Keluarga', nav: 'cari' },
@@ -56,6 +58,7 @@ const NAV = [
   { id: 'stasiun', href: '#/stasiun', text: 'Stasiun', roles: ['admin', 'supervisor'], mode: 'central' },
   { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'], mode: 'central' },
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
+  { id: 'status-ktp', href: '#/status-ktp', text: 'Status KTP-el', mode: 'central' },
 ];
 
 const currentMode = () => (isStation() ? 'station' : 'central');

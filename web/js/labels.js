@@ -35,3 +35,9 @@ export function label(vocab, value) {
 }
 
 export const yaTidak = (b) => (b ? 'Ya' : 'Tidak');
+
+/** Enrollment statuses of the resident's timeline. */
+export const ENROLLMENT_STATUS = {
+  direkam: 'Direkam', terkirim: 'Terkirim ke pusat', dedup: 'Pemeriksaan data ganda', siap_cetak: 'Siap cetak',
+  adjudikasi: 'Adjudikasi (diperiksa petugas)', duplikat: 'Duplikat (ditolak: data ganda)', dicetak: 'Dicetak', diambil: 'Diambil',
+};

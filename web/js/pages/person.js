@@ -5,11 +5,7 @@ import { label, RELIGION, MARITAL, RELATION, EDUCATION, BLOOD, CITIZENSHIP, SEX,
 import { hasRole } from '../session.js';
 import { pdfButton } from './pdf.js';
 import { isStation } from '../mode.js';
-
-export const ENROLLMENT_STATUS = {
-  direkam: 'Direkam', terkirim: 'Terkirim ke pusat', dedup: 'Pemeriksaan data ganda', siap_cetak: 'Siap cetak',
-  adjudikasi: 'Adjudikasi (diperiksa petugas)', duplikat: 'Duplikat (ditolak: data ganda)', dicetak: 'Dicetak', diambil: 'Diambil',
-};
+import { timelineView } from '../timeline.js';
 
 export function addressText(a) {
   if (!a) return '—';
@@ -89,29 +85,13 @@ function enrollButton(p) {
   return h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/perekaman/${p.nik}` }, 'Rekam KTP-el'));
 }
 
-const statusBadge = (status, text) => h('span', { class: `badge enrollment-status status-${status}`, dataset: { status } },
-  ENROLLMENT_STATUS[status] || text || status);
-
 /** The enrollment timeline: direkam → terkirim → dedup → siap cetak / adjudikasi / duplikat, with dates. */
 async function loadEnrollmentStatus(nik, section) {
   const body = section.querySelector('p');
   try {
     const r = await api.enrollmentStatus(nik);
-    const steps = r.timeline || [];
-    if (steps.length === 0) {
-      body.replaceWith(h('p', {}, 'Belum ada perekaman KTP-el yang diterima pusat.'));
-      return;
-    }
-    const current = r.current || {};
-    body.replaceWith(h('div', {},
-      h('p', {}, 'Status saat ini: ', statusBadge(current.status, current.label),
-        current.enrollment_id ? h('span', { class: 'muted' }, ` — perekaman ${current.enrollment_id}`) : ''),
-      h('ol', { class: 'timeline' }, steps.map((t) => h('li', { dataset: { status: t.status } },
-        statusBadge(t.status, t.label), ' ', h('time', {}, waktu(t.at_ms)),
-        t.detail ? h('div', { class: 'muted' }, t.detail) : null))),
-      current.status === 'duplikat'
-        ? alertBox('error', 'Perekaman ini ditolak karena sidik jarinya sama dengan penduduk lain. Penduduk diminta menghubungi Dinas Dukcapil.')
-        : null));
+    const view = timelineView(r);
+    body.replaceWith(view || h('p', {}, 'Belum ada perekaman KTP-el yang diterima pusat.'));
   } catch (e) {
     if (e.status !== 401) body.replaceWith(alertBox('error', `Status perekaman tidak dapat dimuat: ${e.message}`));
   }

@@ -408,4 +408,20 @@ function flow() {
     assert.equal(await pages.admin.locator('ol.timeline li[data-status="adjudikasi"]').count(), 1);
     await shot(pages.admin, 'timeline-duplikat');
   });
+
+  step('the resident follows the outcome on the public status page, without an account', async () => {
+    const [birth] = sqlite(centralDb, `select birth_date from persons where nik = '${adult3}'`);
+    const resident = await open('resident', central.url);
+    await resident.goto('/#/status-ktp');
+    await resident.getByLabel('NIK').fill(adult3);
+    await resident.getByLabel('Tanggal lahir').fill('1901-01-01');
+    await resident.getByRole('button', { name: 'Lihat status' }).click();
+    await resident.getByText('Tidak ada penduduk dengan NIK dan tanggal lahir tersebut.').waitFor();
+    await resident.getByLabel('Tanggal lahir').fill(birth);
+    await resident.getByRole('button', { name: 'Lihat status' }).click();
+    await resident.locator('.resident-status ol.timeline li[data-status="duplikat"]').waitFor();
+    await resident.getByText('hubungi Dinas Dukcapil').first().waitFor();
+    await assertLabelled(resident, '#/status-ktp');
+    await shot(resident, 'resident-status');
+  });
 }
