@@ -69,6 +69,16 @@ Result<std::string> CentralClient::signed_request(std::string method, std::strin
   auto response = http_exchange(identity_.central_url, request, timeout_);
   if (!response) return std::unexpected(response.error());
   if (response->status != 200) return std::unexpected(error_of(*response));
+  // Mutual authentication: only an answer signed with central's key, for this very request, counts.
+  auto answer_signature = response->headers.find("x-ektp-central-signature");
+  if (answer_signature == response->headers.end() ||
+      !sync::verify_hex(identity_.central_public_key_hex,
+                        sync::response_signing_text(identity_.station_id, *counter,
+                                                    registry::sha256_hex(response->body)),
+                        answer_signature->second)) {
+    return make_error(ErrorCode::kUnauthenticated,
+                      fmt::format("the answer from {} is not signed by central's key: ignored", identity_.central_url));
+  }
   return std::move(response->body);
 }
 

@@ -1,5 +1,7 @@
 #include "api/http_client.h"
 
+#include <cctype>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -67,7 +69,16 @@ Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequ
     }
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     auto response = parser.release();
-    return ClientResponse{static_cast<int>(response.result_int()), std::move(response.body())};
+    ClientResponse out{static_cast<int>(response.result_int()), std::move(response.body()), {}};
+    for (const auto& field : response) {
+      const auto name = field.name_string();
+      if (name.size() > 7 && beast::iequals(name.substr(0, 7), "x-ektp-")) {
+        std::string key(name);
+        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers.emplace(std::move(key), std::string(field.value()));
+      }
+    }
+    return out;
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kUnavailable, fmt::format("talking to {} failed: {}", base_url, e.what()));
   }

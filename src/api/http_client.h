@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@ namespace ektp::api {
 struct ClientResponse {
   int status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;  // X-Ektp-* headers, names in lower case
 };
 
 struct ClientRequest {

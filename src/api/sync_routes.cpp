@@ -118,6 +118,20 @@ void add_station_admin_routes(Router& router, ApiServices& s) {
              }));
 }
 
+// Central signs each answer to a signed station request (sync_protocol.h response_signing_text).
+Result<HttpResponse> signed_answer(ApiServices& s, const HttpRequest& request, const sync::StationRecord& station,
+                                   HttpResponse response) {
+  if (s.sync_ingest == nullptr) return make_error(ErrorCode::kUnavailable, "this server takes no station requests");
+  std::int64_t counter = 0;
+  const std::string counter_text = header(request, "x-ektp-counter");
+  std::from_chars(counter_text.data(), counter_text.data() + counter_text.size(), counter);
+  auto signature = s.sync_ingest->sign_text(
+      sync::response_signing_text(station.station_id, counter, registry::sha256_hex(response.body)));
+  if (!signature) return std::unexpected(signature.error());
+  response.headers.emplace_back(std::string(sync::kCentralSignatureHeader), *signature);
+  return response;
+}
+
 void add_station_sync_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/sync/upload", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
     if (s.sync_ingest == nullptr) return make_error(ErrorCode::kUnavailable, "this server takes no station uploads");
@@ -129,7 +143,7 @@ void add_station_sync_routes(Router& router, ApiServices& s) {
     if (!response) return std::unexpected(response.error());
     HttpResponse http;
     http.body = sync::upload_response_to_json(*response);
-    return http;
+    return signed_answer(s, request, *station, std::move(http));
   }));
 
   router.add("GET", "/api/v1/sync/changes", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
@@ -151,7 +165,7 @@ void add_station_sync_routes(Router& router, ApiServices& s) {
     if (!page) return std::unexpected(page.error());
     HttpResponse http;
     http.body = sync::changes_page_to_json(*page);
-    return http;
+    return signed_answer(s, request, *station, std::move(http));
   }));
 
   router.add("POST", "/api/v1/sync/leases", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
@@ -159,7 +173,7 @@ void add_station_sync_routes(Router& router, ApiServices& s) {
     if (!station) return std::unexpected(station.error());
     auto leases = sync::renew_station_leases(s.db, station->station_id, now_ms(s));
     if (!leases) return std::unexpected(leases.error());
-    return json_response(object{{"leases", leases_to_json(*leases)}});
+    return signed_answer(s, request, *station, json_response(object{{"leases", leases_to_json(*leases)}}));
   }));
 }
 

@@ -43,6 +43,8 @@ class SyncIngest {
   Result<UploadResponse> ingest(const StationRecord& station, const UploadRequest& request, std::int64_t now_ms);
 
   const std::string& public_key_hex() const { return key_.public_key_hex; }
+  // Signs `text` with central's key (answers to stations: response_signing_text).
+  Result<std::string> sign_text(std::string_view text) const { return sign_hex(key_.secret_key_hex, text); }
 
  private:
   Result<Receipt> sign(Receipt receipt) const;

@@ -183,4 +183,8 @@ std::string request_signing_text(std::string_view method, std::string_view targe
                      body_sha256_hex);
 }
 
+std::string response_signing_text(std::string_view station_id, std::int64_t counter, std::string_view body_sha256_hex) {
+  return fmt::format("ektp-central-response-v1\n{}\n{}\n{}", station_id, counter, body_sha256_hex);
+}
+
 }  // namespace ektp::sync

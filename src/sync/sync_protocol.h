@@ -70,7 +70,13 @@ Result<UploadResponse> upload_response_from_json(std::string_view json);
 std::string request_signing_text(std::string_view method, std::string_view target, std::string_view station_id,
                                  std::int64_t counter, std::string_view body_sha256_hex);
 
+// The text central signs for its answer to one signed station request: binding the body to that
+// request's station and counter, so the station knows the answer comes from central (mutual
+// authentication) and is not an old answer replayed to it.
+std::string response_signing_text(std::string_view station_id, std::int64_t counter, std::string_view body_sha256_hex);
+
 inline constexpr std::string_view kStationHeader = "X-Ektp-Station";
+inline constexpr std::string_view kCentralSignatureHeader = "X-Ektp-Central-Signature";
 inline constexpr std::string_view kCounterHeader = "X-Ektp-Counter";
 inline constexpr std::string_view kSignatureHeader = "X-Ektp-Signature";
 

@@ -247,5 +247,27 @@ check "enroll after revoke still saves locally" 201 "$(status -X POST "${H[@]}" 
 sleep 3
 check "revoked station is refused" 1 "$(grep -c 'st-test-1 is revoked' "$TMP/station.log" | awk '{print ($1 > 0)}')"
 
+# Mutual authentication: an impostor "central" answering 200 without central's signature is ignored.
+python3 - "$TMP/fake.port" <<'PY' &
+import http.server, socketserver, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        n = int(self.headers.get('Content-Length') or 0)
+        if n: self.rfile.read(n)
+        body = b'{"table":"persons","columns":[],"rows":[],"next_after_ms":0,"next_after_key":"","more":false,"receipts":[],"next_expected_seq":1,"leases":[]}'
+        self.send_response(200); self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+    do_GET = do_POST = answer
+    def log_message(self, *a): pass
+with socketserver.TCPServer(('127.0.0.1', 0), H) as srv:
+    open(sys.argv[1], 'w').write(str(srv.server_address[1])); srv.serve_forever()
+PY
+FAKE_PID=$!
+for _ in $(seq 40); do [[ -s "$TMP/fake.port" ]] && break; sleep 0.1; done
+"$EKTP" station --db "sqlite:$TMP/station2.db" --port 0 --pull-every 1 --central "http://127.0.0.1:$(cat "$TMP/fake.port")" >>"$TMP/station2-fake.log" 2>&1 &
+STATION2_PID=$!
+for _ in $(seq 40); do grep -q "not signed by central's key" "$TMP/station2-fake.log" 2>/dev/null && break; sleep 0.25; done
+check "unsigned answer from an impostor central is refused" 1 "$(grep -c "not signed by central's key" "$TMP/station2-fake.log" | awk '{print ($1 > 0)}')"
+kill -TERM "$STATION2_PID" "$FAKE_PID" 2>/dev/null; wait "$STATION2_PID" "$FAKE_PID" 2>/dev/null || true
+
 echo "station walkthrough: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
