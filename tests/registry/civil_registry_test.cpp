@@ -231,6 +231,34 @@ TEST_P(RegistryTest, MovesKeepTheNIK) {
   EXPECT_EQ(person(andi).relation, FamilyRelation::kKepalaKeluarga);
 }
 
+// A KK number assigned before the move reached the registry (a station's move-in): always a new
+// card with that number, which must belong to the destination district and be free.
+TEST_P(RegistryTest, MoveWithAnAssignedKkNumber) {
+  auto moga_village = RegionDirectory::builtin().children("332701").back().code;
+  auto move = [&](std::string assigned) {
+    MoveRequest r{{budi, siti, andi}, CivilDate{year{2026}, November, day{20}}, {"Jl. Baru 1", "1", "1", moga_village},
+                  {}, std::move(assigned)};
+    return r;
+  };
+  auto elsewhere = RegionDirectory::builtin().children("3374").front().code;
+  EXPECT_ERROR(registry->register_move(context("ak1"), move(format_kk_number(elsewhere, CivilDate{year{2026}, November,
+                                                                                                  day{20}}, 9990))),
+               ErrorCode::kInvalidArgument, "assigned_kk_number");
+  EXPECT_ERROR(registry->register_move(context("ak2"), move("3327010113269990")), ErrorCode::kInvalidArgument,
+               "assigned_kk_number: KK number digits 9–10: month 13");
+  EXPECT_ERROR(registry->register_move(context("ak3"), move("12345")), ErrorCode::kInvalidArgument, "assigned_kk_number");
+  EXPECT_ERROR(registry->register_move(context("ak4"), move(kk)), ErrorCode::kAlreadyExists, "already taken");
+  const std::string assigned = format_kk_number("332701", CivilDate{year{2026}, November, day{20}}, 9990);
+  auto moved = registry->register_move(context("ak5"), move(assigned));
+  ASSERT_OK(moved);
+  EXPECT_EQ(std::string(moved->outcome.at("kk_number").as_string()), assigned);
+  EXPECT_EQ(person(andi).kk_number, assigned);
+  EXPECT_EQ(person(budi).relation, FamilyRelation::kKepalaKeluarga);
+  EXPECT_EQ(person(siti).address.village_code, moga_village);
+  EXPECT_TRUE(family(assigned).active);
+  EXPECT_FALSE(family(kk).active);
+}
+
 TEST_P(RegistryTest, FamilySplitNeedsSomeoneLeftBehind) {
   NewFamilyRequest all{budi, {{siti, FamilyRelation::kIstri}, {andi, FamilyRelation::kAnak}},
                        {"Jl. Lain", "1", "1", kVillage}, {}, true};
