@@ -29,19 +29,7 @@ std::string region_name(const RegionDirectory& regions, std::string_view code) {
 using registry::parse_documents;
 
 Result<registry::AddressInput> parse_address(const boost::json::value* value, std::string_view field) {
-  if (value == nullptr) return invalid_argument(fmt::format("{}: is required", field));
-  auto o = as_object(*value, field);
-  if (!o) return std::unexpected(o.error());
-  if (auto s = only_fields(**o, {"street", "rt", "rw", "village_code"}, field); !s) return std::unexpected(s.error());
-  registry::AddressInput address;
-  auto street = required_string(**o, "street", field);
-  auto rt = required_string(**o, "rt", field);
-  auto rw = required_string(**o, "rw", field);
-  auto village = required_string(**o, "village_code", field);
-  for (auto* r : {&street, &rt, &rw, &village}) {
-    if (!*r) return std::unexpected(r->error());
-  }
-  return registry::AddressInput{*street, *rt, *rw, *village};
+  return registry::parse_address_input(value, field);
 }
 
 template <class T, class Parse>
@@ -233,20 +221,7 @@ Result<registry::DeathRequest> parse_death_request(const object& body) {
   return registry::DeathRequest{*nik, *date, *place, std::move(*documents)};
 }
 
-Result<registry::MoveRequest> parse_move_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "niks", "date", "to", "documents"}); !s) {
-    return std::unexpected(s.error());
-  }
-  auto niks = parse_nik_list(body, "niks");
-  if (!niks) return std::unexpected(niks.error());
-  auto date = required_date(body, "date");
-  if (!date) return std::unexpected(date.error());
-  auto to = parse_address(body.if_contains("to"), "to");
-  if (!to) return std::unexpected(to.error());
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  return registry::MoveRequest{std::move(*niks), *date, *to, std::move(*documents)};
-}
+Result<registry::MoveRequest> parse_move_request(const object& body) { return registry::parse_move_request(body); }
 
 Result<registry::CorrectionRequest> parse_correction_request(const object& body) {
   if (auto s = only_fields(body, {"idempotency_key", "nik", "fields", "reason"}); !s) return std::unexpected(s.error());

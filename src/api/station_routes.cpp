@@ -18,6 +18,7 @@
 #include "registry/person_store.h"
 #include "registry/sha256.h"
 #include "sync/birth_items.h"
+#include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
 #include "sync/outbox.h"
@@ -318,6 +319,35 @@ class StationRoutes {
                          saved->event.replayed ? 200 : 201);
   }
 
+  // A family moving in from another district (pindah datang), online or offline: its persons are
+  // not in the working copy, so the move waits in the outbox and is applied when central confirms
+  // it; the new family card's number comes from this station's KK lease at once.
+  Result<HttpResponse> move_in(const HttpRequest& request) {
+    auto session = authenticate_bearer(s_.api, request, can_record_events);
+    if (!session) return std::unexpected(session.error());
+    auto body = parse_json_body(request.body);
+    if (!body) return std::unexpected(body.error());
+    auto o = as_object(*body, "body");
+    if (!o) return std::unexpected(o.error());
+    auto key = required_string(**o, "idempotency_key");
+    if (!key) return std::unexpected(key.error());
+    auto parsed = registry::parse_move_request(**o);
+    if (!parsed) return std::unexpected(parsed.error());
+    registry::WriteContext ctx{{session->username, session->role}, s_.api.clock(), *key,
+                               registry::sha256_hex(boost::json::serialize(*body))};
+    auto saved = sync::save_move_in_with_outbox(s_.api.db, s_.identity.station_id, s_.identity.district_code,
+                                                s_.api.regions, ctx, *parsed);
+    if (!saved) return std::unexpected(saved.error());
+    if (s_.loop && !saved->replayed) s_.loop->wake();
+    return json_response(object{{"kk_number", saved->kk_number},
+                                {"outbox_seq", saved->outbox_seq},
+                                {"replayed", saved->replayed},
+                                {"status", "menunggu pusat"},
+                                {"detail", "the persons are moved to the new address and family card when central "
+                                           "confirms the move; they then come down with the next pull"}},
+                         saved->replayed ? 200 : 201);
+  }
+
   Result<HttpResponse> status(const HttpRequest& request) {
     auto session = authenticate_bearer(s_.api, request, can_read_persons);
     if (!session) return std::unexpected(session.error());
@@ -367,6 +397,7 @@ void add_station_routes(Router& router, StationServices& services) {
   // front end's) is served by the same handler, so it must be added before the registry routes.
   router.add("POST", "/api/v1/station/births", guarded([routes](const HttpRequest& r) { return routes->birth(r); }));
   router.add("POST", "/api/v1/events/birth", guarded([routes](const HttpRequest& r) { return routes->birth(r); }));
+  router.add("POST", "/api/v1/station/moves", guarded([routes](const HttpRequest& r) { return routes->move_in(r); }));
   router.add("POST", "/api/v1/station/fingerprints/check",
              guarded([routes](const HttpRequest& r) { return routes->check_finger(r); }));
   router.add("POST", "/api/v1/station/photo/check",

@@ -17,6 +17,7 @@
 #include "abis/dedup_service.h"
 #include "store/migrations.h"
 #include "sync/birth_items.h"
+#include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
 #include "sync/station_directory.h"
@@ -102,6 +103,7 @@ int run_serve(const ServeOptions& options) {
                        return abis::enqueue_dedup_job(c, e.enrollment_id, e.nik, now);
                      }));
   ingest.set_handler(std::string(sync::kBirthKind), sync::make_birth_handler());
+  ingest.set_handler(std::string(sync::kMoveInKind), sync::make_move_in_handler(regions));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
   api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get()};

@@ -84,6 +84,11 @@ struct MoveRequest {
   CivilDate date;
   AddressInput to;
   std::vector<Document> documents;
+  // A KK number chosen before the move reached this registry (a station took the serial from its
+  // KK lease, sync/serial_leases.h, for a family moving in): the movers always get a new card with
+  // this number; it must be a valid KK number of the destination district, issued no later than
+  // today, and unused. The serial is the caller's to vouch for. Empty: the usual rules below.
+  std::optional<std::string> assigned_kk_number;
 };
 
 struct CorrectionRequest {
@@ -143,6 +148,12 @@ class CivilRegistry {
 // allocator).
 Result<EventOutcome> apply_birth(store::Connection& c, const WriteContext& ctx, const BirthRequest& request,
                                  const NikSerialSource& serial_source = {});
+
+// A move inside a write transaction the caller holds (central applying a station's move-in): the
+// same checks, projection, event, idempotency and audit as CivilRegistry::register_move, with
+// request.assigned_kk_number honoured when set.
+Result<EventOutcome> apply_move(store::Connection& c, const WriteContext& ctx, const RegionDirectory& regions,
+                                const MoveRequest& request);
 
 // Validates an address and normalises RT/RW; the village must exist.
 Result<Address> validate_address(const AddressInput& input, const RegionDirectory& regions);

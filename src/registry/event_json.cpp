@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "core/limits.h"
 #include "registry/json_fields.h"
 
 namespace ektp::registry {
@@ -98,6 +99,60 @@ object birth_request_json(const BirthRequest& r) {
   if (r.father_nik) o["father_nik"] = *r.father_nik;
   if (r.religion) o["religion"] = std::string(religion_id(*r.religion));
   return o;
+}
+
+Result<AddressInput> parse_address_input(const boost::json::value* value, std::string_view field) {
+  if (value == nullptr) return invalid_argument(fmt::format("{}: is required", field));
+  auto o = as_object(*value, field);
+  if (!o) return std::unexpected(o.error());
+  if (auto s = only_fields(**o, {"street", "rt", "rw", "village_code"}, field); !s) return std::unexpected(s.error());
+  auto street = required_string(**o, "street", field);
+  auto rt = required_string(**o, "rt", field);
+  auto rw = required_string(**o, "rw", field);
+  auto village = required_string(**o, "village_code", field);
+  for (auto* r : {&street, &rt, &rw, &village}) {
+    if (!*r) return std::unexpected(r->error());
+  }
+  return AddressInput{*street, *rt, *rw, *village};
+}
+
+object address_input_json(const AddressInput& a) {
+  return {{"street", a.street}, {"rt", a.rt}, {"rw", a.rw}, {"village_code", a.village_code}};
+}
+
+Result<MoveRequest> parse_move_request(const object& body) {
+  if (auto s = only_fields(body, {"idempotency_key", "niks", "date", "to", "documents"}); !s) {
+    return std::unexpected(s.error());
+  }
+  auto list = optional_array(body, "niks", limits::family_members_max);
+  if (!list) return std::unexpected(list.error());
+  std::vector<std::string> niks;
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    const auto& v = (**list)[i];
+    if (!v.is_string()) return invalid_argument(fmt::format("niks[{}]: must be a NIK string", i));
+    niks.emplace_back(v.as_string());
+  }
+  auto date = required_date(body, "date");
+  if (!date) return std::unexpected(date.error());
+  auto to = parse_address_input(body.if_contains("to"), "to");
+  if (!to) return std::unexpected(to.error());
+  auto documents = parse_documents(body);
+  if (!documents) return std::unexpected(documents.error());
+  MoveRequest r;
+  r.niks = std::move(niks);
+  r.date = *date;
+  r.to = std::move(*to);
+  r.documents = std::move(*documents);
+  return r;
+}
+
+object move_request_json(const MoveRequest& r) {
+  boost::json::array niks;
+  for (const auto& nik : r.niks) niks.push_back(boost::json::string(nik));
+  return {{"niks", std::move(niks)},
+          {"date", format_civil_date(r.date)},
+          {"to", address_input_json(r.to)},
+          {"documents", documents_json(r.documents)}};
 }
 
 }  // namespace ektp::registry

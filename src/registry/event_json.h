@@ -22,4 +22,14 @@ Result<BirthRequest> parse_birth_request(const boost::json::object& body);
 // The inverse: a body that parse_birth_request reads back to the same request (no key, no NIK).
 boost::json::object birth_request_json(const BirthRequest& request);
 
+// {"street", "rt", "rw", "village_code"} at `field` (kInvalidArgument naming "<field>.<name>").
+Result<AddressInput> parse_address_input(const boost::json::value* value, std::string_view field);
+boost::json::object address_input_json(const AddressInput& address);
+
+// The body of POST /api/v1/events/move (and of a station's move-in). assigned_kk_number is never
+// read from a body: only the registry's callers assign KK numbers.
+Result<MoveRequest> parse_move_request(const boost::json::object& body);
+// The inverse: a body that parse_move_request reads back to the same request (no key, no KK).
+boost::json::object move_request_json(const MoveRequest& request);
+
 }  // namespace ektp::registry

@@ -57,16 +57,24 @@ Status move_into_family(store::Connection& c, const WriteContext& ctx, Person& p
 }
 
 Result<Family> issue_family_card(store::Connection& c, const WriteContext& ctx, Person& head,
-                                 const Address& address) {
-  auto district = address.village_code.substr(0, 6);
-  auto serial = next_serial(c, "KK" + kk_prefix(district, ctx.today()));
-  if (!serial) return std::unexpected(serial.error());
+                                 const Address& address, std::string_view assigned_kk_number) {
   Family family;
-  family.kk_number = format_kk_number(district, ctx.today(), *serial);
+  if (!assigned_kk_number.empty()) {
+    family.kk_number = std::string(assigned_kk_number);
+  } else {
+    auto district = address.village_code.substr(0, 6);
+    auto serial = next_serial(c, "KK" + kk_prefix(district, ctx.today()));
+    if (!serial) return std::unexpected(serial.error());
+    family.kk_number = format_kk_number(district, ctx.today(), *serial);
+  }
   family.head_nik = head.nik;
   family.address = address;
   family.issued_on = ctx.today();
   if (auto s = insert_family(c, family, ctx.now_ms()); !s) {
+    if (s.error().code == ErrorCode::kAlreadyExists && !assigned_kk_number.empty()) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        fmt::format("assigned_kk_number: KK number {} is already taken", family.kk_number));
+    }
     if (s.error().code == ErrorCode::kAlreadyExists) {
       return make_error(ErrorCode::kInternal,
                         fmt::format("KK number {} is already taken; serial counter is behind", family.kk_number));

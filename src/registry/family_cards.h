@@ -14,9 +14,11 @@ namespace ektp::registry {
 
 // Issues a new card in the district of `address` with `head` as kepala keluarga and places the
 // head on it. The caller places the other members and then settles the new card and every card
-// that people left (settle_cards), so the checks see the final membership.
+// that people left (settle_cards), so the checks see the final membership. The card number is
+// `assigned_kk_number` when given (a station took its serial from a lease; kAlreadyExists when a
+// card holds it), else the next serial of central's allocator.
 Result<Family> issue_family_card(store::Connection& c, const WriteContext& ctx, Person& head,
-                                 const Address& address);
+                                 const Address& address, std::string_view assigned_kk_number = {});
 
 // Puts `person` on `family` with `relation` and the family's address, then settles the card they
 // left: reissued, closed when nobody is left, refused when its head would leave others behind.

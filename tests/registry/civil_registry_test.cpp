@@ -205,18 +205,18 @@ TEST_P(RegistryTest, MarriageIntoHusbandsCard) {
 }
 
 TEST_P(RegistryTest, MovesKeepTheNIK) {
-  MoveRequest bad{{budi, siti, andi}, CivilDate{year{2026}, November, day{20}}, {"Jl. Baru", "1", "1", "3327019999"}, {}};
+  MoveRequest bad{{budi, siti, andi}, CivilDate{year{2026}, November, day{20}}, {"Jl. Baru", "1", "1", "3327019999"}, {}, {}};
   EXPECT_ERROR(registry->register_move(context("mv0"), bad), ErrorCode::kInvalidArgument, "village '3327019999'");
   // The whole family within Moga: same card, new address.
   auto moga_village = RegionDirectory::builtin().children("332701").back().code;
-  MoveRequest within{{budi, siti, andi}, CivilDate{year{2026}, November, day{20}}, {"Jl. Baru 1", "1", "1", moga_village}, {}};
+  MoveRequest within{{budi, siti, andi}, CivilDate{year{2026}, November, day{20}}, {"Jl. Baru 1", "1", "1", moga_village}, {}, {}};
   auto moved = registry->register_move(context("mv1"), within);
   ASSERT_OK(moved);
   EXPECT_EQ(std::string(moved->outcome.at("kk_number").as_string()), kk);
   EXPECT_EQ(person(andi).address.village_code, moga_village);
   // Then to Kota Semarang (3374): a new card there, the old one closed, NIKs unchanged.
   auto semarang_village = RegionDirectory::builtin().children(RegionDirectory::builtin().children("3374").front().code).front().code;
-  MoveRequest across{{budi, siti, andi}, CivilDate{year{2026}, November, day{22}}, {"Jl. Pemuda 3", "2", "7", semarang_village}, {}};
+  MoveRequest across{{budi, siti, andi}, CivilDate{year{2026}, November, day{22}}, {"Jl. Pemuda 3", "2", "7", semarang_village}, {}, {}};
   auto moved_across = registry->register_move(context("mv2"), across);
   ASSERT_OK(moved_across);
   std::string new_kk(moved_across->outcome.at("kk_number").as_string());
@@ -226,9 +226,37 @@ TEST_P(RegistryTest, MovesKeepTheNIK) {
   EXPECT_EQ(person(budi).nik, budi);
   EXPECT_FALSE(family(kk).active);
   // Andi alone cannot take the head's place; but he may move out alone onto his own card.
-  MoveRequest alone{{andi}, CivilDate{year{2026}, November, day{23}}, {"Jl. Kecil", "1", "1", kVillage}, {}};
+  MoveRequest alone{{andi}, CivilDate{year{2026}, November, day{23}}, {"Jl. Kecil", "1", "1", kVillage}, {}, {}};
   ASSERT_OK(registry->register_move(context("mv3"), alone));
   EXPECT_EQ(person(andi).relation, FamilyRelation::kKepalaKeluarga);
+}
+
+// A KK number assigned before the move reached the registry (a station's move-in): always a new
+// card with that number, which must belong to the destination district and be free.
+TEST_P(RegistryTest, MoveWithAnAssignedKkNumber) {
+  auto moga_village = RegionDirectory::builtin().children("332701").back().code;
+  auto move = [&](std::string assigned) {
+    MoveRequest r{{budi, siti, andi}, CivilDate{year{2026}, November, day{20}}, {"Jl. Baru 1", "1", "1", moga_village},
+                  {}, std::move(assigned)};
+    return r;
+  };
+  auto elsewhere = RegionDirectory::builtin().children("3374").front().code;
+  EXPECT_ERROR(registry->register_move(context("ak1"), move(format_kk_number(elsewhere, CivilDate{year{2026}, November,
+                                                                                                  day{20}}, 9990))),
+               ErrorCode::kInvalidArgument, "assigned_kk_number");
+  EXPECT_ERROR(registry->register_move(context("ak2"), move("3327010113269990")), ErrorCode::kInvalidArgument,
+               "assigned_kk_number: KK number digits 9–10: month 13");
+  EXPECT_ERROR(registry->register_move(context("ak3"), move("12345")), ErrorCode::kInvalidArgument, "assigned_kk_number");
+  EXPECT_ERROR(registry->register_move(context("ak4"), move(kk)), ErrorCode::kAlreadyExists, "already taken");
+  const std::string assigned = format_kk_number("332701", CivilDate{year{2026}, November, day{20}}, 9990);
+  auto moved = registry->register_move(context("ak5"), move(assigned));
+  ASSERT_OK(moved);
+  EXPECT_EQ(std::string(moved->outcome.at("kk_number").as_string()), assigned);
+  EXPECT_EQ(person(andi).kk_number, assigned);
+  EXPECT_EQ(person(budi).relation, FamilyRelation::kKepalaKeluarga);
+  EXPECT_EQ(person(siti).address.village_code, moga_village);
+  EXPECT_TRUE(family(assigned).active);
+  EXPECT_FALSE(family(kk).active);
 }
 
 TEST_P(RegistryTest, FamilySplitNeedsSomeoneLeftBehind) {

@@ -14,6 +14,7 @@
 #include "registry/sha256.h"
 #include "store/database.h"
 #include "sync/birth_items.h"
+#include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
 #include "sync/station_directory.h"
@@ -69,6 +70,7 @@ inline Result<std::unique_ptr<sync::SyncIngest>> make_central_ingest(store::Data
   auto ingest = std::make_unique<sync::SyncIngest>(central_db, std::move(*key));
   ingest->set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
   ingest->set_handler(std::string(sync::kBirthKind), sync::make_birth_handler());
+  ingest->set_handler(std::string(sync::kMoveInKind), sync::make_move_in_handler(RegionDirectory::builtin()));
   return ingest;
 }
 
