@@ -160,8 +160,21 @@ check "same NIK again" "$BABY" "$(json 'd["nik"]')"
 check "the web front end's birth route at a station takes the lease too" 201 "$(status -X POST "${H[@]}" "$SAPI/events/birth" -d "${BIRTH/walk-birth-1/walk-birth-2}")"
 check "second baby from the lease" True "$(json 'int(d["nik"][12:]) > 9999 - 200 and d["nik"] != "'"$BABY"'"')"
 
+# A family moving in from another kecamatan, offline: the new KK number comes from the lease at
+# once; central moves them when it hears of it, and they come down into the working copy.
+OLD_KK=$(sqlite3 "$TMP/central.db" "select kk_number from families where district_code <> '$DISTRICT' and active = 1 order by kk_number limit 1")
+MOVER=$(sqlite3 "$TMP/central.db" "select head_nik from families where kk_number = '$OLD_KK'")
+MOVERS=$(sqlite3 "$TMP/central.db" "select group_concat('\"' || nik || '\"') from persons where kk_number = '$OLD_KK' and alive = 1")
+VILLAGE=$(sqlite3 "$TMP/station.db" "select village_code from persons where district_code = '$DISTRICT' limit 1")
+MOVE="{\"idempotency_key\":\"walk-move-1\",\"niks\":[$MOVERS],\"date\":\"$(date -d '1 day ago' +%F)\",\"to\":{\"street\":\"Jl. Baru 1\",\"rt\":\"1\",\"rw\":\"2\",\"village_code\":\"$VILLAGE\"}}"
+check "mover not in the working copy" 0 "$(sqlite3 "$TMP/station.db" "select count(*) from persons where nik = '$MOVER'")"
+check "move-in recorded offline" 201 "$(status -X POST "${H[@]}" "$SAPI/station/moves" -d "$MOVE")"
+MOVE_KK=$(json 'd["kk_number"]')
+check "KK from the station's lease" True "$(json 'd["kk_number"][:6] == "'"$DISTRICT"'" and int(d["kk_number"][12:]) > 9999 - 100')"
+check "move-in to another kecamatan refused" 400 "$(status -X POST "${H[@]}" "$SAPI/station/moves" -d "${MOVE/$VILLAGE/$(sqlite3 "$TMP/central.db" "select village_code from persons where nik = '$MOVER'")}")"
+
 check "online backup while running" 0 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >"$TMP/backup.log" 2>&1; echo $?)"
-check "backup says 4 pending" 1 "$(grep -c '4 outbox item(s) pending' "$TMP/backup.log")"
+check "backup says 5 pending" 1 "$(grep -c '5 outbox item(s) pending' "$TMP/backup.log")"
 check "backup refuses to overwrite" 1 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >/dev/null 2>&1; echo $?)"
 
 # Power cut: the station dies; it is replaced by new hardware restored from the backup (the
@@ -179,10 +192,15 @@ for _ in $(seq 60); do
 done
 check "outbox delivered" 0 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where delivered_at_ms = 0")"
 check "both at central, once" 2 "$(sqlite3 "$TMP/central.db" "select count(distinct enrollment_id) from enrollments where enrollment_id in ('$E1','$E2')")"
-check "receipts kept at central" 4 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
-check "receipts kept at the station" 4 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
+check "receipts kept at central" 5 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
+check "receipts kept at the station" 5 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
 check "the birth at central, same NIK" "Putri Sejati" "$(sqlite3 "$TMP/central.db" "select name from persons where nik = '$BABY'")"
 check "birth event at central, by the operator at the station" 1 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1' and idempotency_key = 'st-test-1/birth/$BABY'")"
+check "move-in applied at central" applied "$(sqlite3 "$TMP/station.db" "select outcome from outbox where kind = 'move_in'")"
+[[ $(sqlite3 "$TMP/station.db" "select outcome from outbox where kind = 'move_in'") == applied ]] || sqlite3 "$TMP/station.db" "select receipt from outbox where kind = 'move_in'"
+check "the mover lives here now, on the leased KK" "$DISTRICT $MOVE_KK" "$(sqlite3 "$TMP/central.db" "select district_code || ' ' || kk_number from persons where nik = '$MOVER'")"
+for _ in $(seq 30); do [[ $(sqlite3 "$TMP/station.db" "select count(*) from persons where nik = '$MOVER'") == 1 ]] && break; sleep 0.5; done
+check "the mover came down into the working copy" "$MOVE_KK" "$(sqlite3 "$TMP/station.db" "select kk_number from persons where nik = '$MOVER'")"
 check "both births at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1'")"
 status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
