@@ -94,7 +94,10 @@ TEST_F(FailureTest, PostgreSQLDeadlockIsAbortedAndRetried) {
   b.join();
   ASSERT_OK(one);
   ASSERT_OK(two);
-  EXPECT_EQ(attempts.load(), 3);  // the deadlock victim ran twice
+  // The deadlock victim ran again (at least 3 attempts in all); on a loaded machine its retry may
+  // itself be aborted once more before it gets through, within the retry bound.
+  EXPECT_GE(attempts.load(), 3);
+  EXPECT_LE(attempts.load(), 6);
   auto connection = db().connect();
   ASSERT_OK(connection);
   auto total = (*connection)->execute("SELECT SUM(balance), MIN(balance) FROM accounts");
