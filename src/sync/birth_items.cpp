@@ -1,5 +1,7 @@
 #include "sync/birth_items.h"
 
+#include "sync/desk_item.h"
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -17,10 +19,6 @@ using boost::json::object;
 
 constexpr std::size_t kBirthPayloadBytesMax = 64 * 1024;
 
-bool is_digits(std::string_view text) {
-  return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 }  // namespace
 
 std::string birth_item_key(std::string_view station_id, std::string_view nik) {
@@ -29,45 +27,17 @@ std::string birth_item_key(std::string_view station_id, std::string_view nik) {
 
 std::string birth_to_payload(const registry::BirthRequest& request, std::string_view nik,
                              const registry::WriteContext& ctx) {
-  return boost::json::serialize(object{{"request", registry::birth_request_json(request)},
-                                       {"nik", nik},
-                                       {"operator", ctx.actor.username},
-                                       {"role", std::string(role_id(ctx.actor.role))},
-                                       {"desk_key", ctx.idempotency_key},
-                                       {"recorded_at_ms", ctx.now_ms()}});
+  return desk_item_payload(registry::birth_request_json(request), "nik", nik, ctx);
 }
 
 Result<BirthItem> birth_from_payload(std::string_view payload) {
-  auto value = json::parse_json_text(payload, kBirthPayloadBytesMax, "birth");
-  if (!value) return std::unexpected(value.error());
-  auto o = json::as_object(*value, "birth");
-  if (!o) return std::unexpected(o.error());
-  if (auto s = json::only_fields(**o, {"request", "nik", "operator", "role", "desk_key", "recorded_at_ms"}); !s) {
-    return std::unexpected(s.error());
-  }
-  const auto* request_value = (*o)->if_contains("request");
-  if (!request_value) return invalid_argument("request: is required");
-  auto request_object = json::as_object(*request_value, "request");
-  if (!request_object) return std::unexpected(request_object.error());
-  auto request = registry::parse_birth_request(**request_object);
+  auto item = parse_desk_item(payload, "birth", "nik", kBirthPayloadBytesMax);
+  if (!item) return std::unexpected(item.error());
+  auto request = registry::parse_birth_request(item->request);
   if (!request) return invalid_argument(fmt::format("request.{}", request.error().message));
-  auto nik = json::required_string(**o, "nik");
-  if (!nik) return std::unexpected(nik.error());
-  if (nik->size() != 16 || !is_digits(*nik)) return invalid_argument(fmt::format("nik: '{}' is not 16 digits", nik->substr(0, 40)));
-  auto operator_name = json::required_string(**o, "operator");
-  if (!operator_name) return std::unexpected(operator_name.error());
-  if (operator_name->empty() || operator_name->size() > 64) return invalid_argument("operator: must be 1 to 64 characters");
-  auto role_text = json::required_string(**o, "role");
-  if (!role_text) return std::unexpected(role_text.error());
-  auto role = parse_role(*role_text);
-  if (!role) return invalid_argument(fmt::format("role: {}", role.error().message));
-  auto desk_key = json::required_string(**o, "desk_key");
-  if (!desk_key) return std::unexpected(desk_key.error());
-  auto recorded = json::required_int(**o, "recorded_at_ms");
-  if (!recorded) return std::unexpected(recorded.error());
-  BirthItem item{std::move(*request), *operator_name, *role, *desk_key, *recorded};
-  item.request.assigned_nik = *nik;
-  return item;
+  BirthItem birth{std::move(*request), item->operator_name, item->role, item->desk_key, item->recorded_at_ms};
+  birth.request.assigned_nik = item->assigned_number;
+  return birth;
 }
 
 Result<StationBirth> save_birth_with_outbox(store::Database& db, std::string_view station_id,

@@ -1,5 +1,7 @@
 #include "sync/move_in_items.h"
 
+#include "sync/desk_item.h"
+
 #include <set>
 
 #include <boost/json.hpp>
@@ -66,48 +68,17 @@ std::string move_in_item_key(std::string_view station_id, std::string_view desk_
 
 std::string move_in_to_payload(const registry::MoveRequest& request, std::string_view kk_number,
                                const registry::WriteContext& ctx) {
-  return boost::json::serialize(object{{"request", registry::move_request_json(request)},
-                                       {"kk_number", kk_number},
-                                       {"operator", ctx.actor.username},
-                                       {"role", std::string(role_id(ctx.actor.role))},
-                                       {"desk_key", ctx.idempotency_key},
-                                       {"recorded_at_ms", ctx.now_ms()}});
+  return desk_item_payload(registry::move_request_json(request), "kk_number", kk_number, ctx);
 }
 
 Result<MoveInItem> move_in_from_payload(std::string_view payload) {
-  auto value = json::parse_json_text(payload, kMoveInPayloadBytesMax, "move_in");
-  if (!value) return std::unexpected(value.error());
-  auto o = json::as_object(*value, "move_in");
-  if (!o) return std::unexpected(o.error());
-  if (auto s = json::only_fields(**o, {"request", "kk_number", "operator", "role", "desk_key", "recorded_at_ms"});
-      !s) {
-    return std::unexpected(s.error());
-  }
-  const auto* request_value = (*o)->if_contains("request");
-  if (!request_value) return invalid_argument("request: is required");
-  auto request_object = json::as_object(*request_value, "request");
-  if (!request_object) return std::unexpected(request_object.error());
-  auto request = registry::parse_move_request(**request_object);
+  auto item = parse_desk_item(payload, "move_in", "kk_number", kMoveInPayloadBytesMax);
+  if (!item) return std::unexpected(item.error());
+  auto request = registry::parse_move_request(item->request);
   if (!request) return invalid_argument(fmt::format("request.{}", request.error().message));
-  auto kk = json::required_string(**o, "kk_number");
-  if (!kk) return std::unexpected(kk.error());
-  if (kk->size() != 16 || !is_digits(*kk)) {
-    return invalid_argument(fmt::format("kk_number: '{}' is not 16 digits", kk->substr(0, 40)));
-  }
-  auto operator_name = json::required_string(**o, "operator");
-  if (!operator_name) return std::unexpected(operator_name.error());
-  if (operator_name->empty() || operator_name->size() > 64) return invalid_argument("operator: must be 1 to 64 characters");
-  auto role_text = json::required_string(**o, "role");
-  if (!role_text) return std::unexpected(role_text.error());
-  auto role = parse_role(*role_text);
-  if (!role) return invalid_argument(fmt::format("role: {}", role.error().message));
-  auto desk_key = json::required_string(**o, "desk_key");
-  if (!desk_key) return std::unexpected(desk_key.error());
-  auto recorded = json::required_int(**o, "recorded_at_ms");
-  if (!recorded) return std::unexpected(recorded.error());
-  MoveInItem item{std::move(*request), *operator_name, *role, *desk_key, *recorded};
-  item.request.assigned_kk_number = *kk;
-  return item;
+  MoveInItem move{std::move(*request), item->operator_name, item->role, item->desk_key, item->recorded_at_ms};
+  move.request.assigned_kk_number = item->assigned_number;
+  return move;
 }
 
 Result<StationMoveIn> save_move_in_with_outbox(store::Database& db, std::string_view station_id,
