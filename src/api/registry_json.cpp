@@ -32,28 +32,6 @@ Result<registry::AddressInput> parse_address(const boost::json::value* value, st
   return registry::parse_address_input(value, field);
 }
 
-template <class T, class Parse>
-Result<std::optional<T>> optional_enum(const object& body, std::string_view field, Parse parse) {
-  auto text = optional_string(body, field);
-  if (!text) return std::unexpected(text.error());
-  if (!*text) return std::optional<T>{};
-  auto value = parse(**text);
-  if (!value) return invalid_argument(fmt::format("{}: {}", field, value.error().message));
-  return std::optional<T>{*value};
-}
-
-Result<std::vector<std::string>> parse_nik_list(const object& body, std::string_view field) {
-  auto list = optional_array(body, field, limits::family_members_max);
-  if (!list) return std::unexpected(list.error());
-  std::vector<std::string> niks;
-  for (std::size_t i = 0; i < (*list)->size(); ++i) {
-    const auto& v = (**list)[i];
-    if (!v.is_string()) return invalid_argument(fmt::format("{}[{}]: must be a NIK string", field, i));
-    niks.emplace_back(v.as_string());
-  }
-  return niks;
-}
-
 }  // namespace
 
 object address_json(const Address& a, const RegionDirectory& regions) {
@@ -157,7 +135,7 @@ Result<registry::NewFamilyRequest> parse_new_family_request(const object& body, 
     r.members.push_back({*nik, *relation});
   }
   // A split may list plain NIKs; they keep the relation "famili_lain" unless given as members.
-  auto niks = parse_nik_list(body, "niks");
+  auto niks = nik_list(body, "niks");
   if (!niks) return std::unexpected(niks.error());
   for (const auto& nik : *niks) {
     if (nik != r.head_nik) r.members.push_back({nik, FamilyRelation::kFamiliLain});

@@ -13,16 +13,6 @@ namespace {
 using boost::json::object;
 using namespace ektp::json;
 
-template <class T, class Parse>
-Result<std::optional<T>> optional_enum(const object& body, std::string_view field, Parse parse) {
-  auto text = optional_string(body, field);
-  if (!text) return std::unexpected(text.error());
-  if (!*text) return std::optional<T>{};
-  auto value = parse(**text);
-  if (!value) return invalid_argument(fmt::format("{}: {}", field, value.error().message));
-  return std::optional<T>{*value};
-}
-
 }  // namespace
 
 Result<std::vector<Document>> parse_documents(const object& body) {
@@ -124,14 +114,8 @@ Result<MoveRequest> parse_move_request(const object& body) {
   if (auto s = only_fields(body, {"idempotency_key", "niks", "date", "to", "documents"}); !s) {
     return std::unexpected(s.error());
   }
-  auto list = optional_array(body, "niks", limits::family_members_max);
-  if (!list) return std::unexpected(list.error());
-  std::vector<std::string> niks;
-  for (std::size_t i = 0; i < (*list)->size(); ++i) {
-    const auto& v = (**list)[i];
-    if (!v.is_string()) return invalid_argument(fmt::format("niks[{}]: must be a NIK string", i));
-    niks.emplace_back(v.as_string());
-  }
+  auto niks = nik_list(body, "niks");
+  if (!niks) return std::unexpected(niks.error());
   auto date = required_date(body, "date");
   if (!date) return std::unexpected(date.error());
   auto to = parse_address_input(body.if_contains("to"), "to");
@@ -139,7 +123,7 @@ Result<MoveRequest> parse_move_request(const object& body) {
   auto documents = parse_documents(body);
   if (!documents) return std::unexpected(documents.error());
   MoveRequest r;
-  r.niks = std::move(niks);
+  r.niks = std::move(*niks);
   r.date = *date;
   r.to = std::move(*to);
   r.documents = std::move(*documents);

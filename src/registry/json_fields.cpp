@@ -109,4 +109,16 @@ Result<const boost::json::array*> optional_array(const boost::json::object& obje
   return &value->as_array();
 }
 
+Result<std::vector<std::string>> nik_list(const boost::json::object& object, std::string_view field) {
+  auto list = optional_array(object, field, limits::family_members_max);
+  if (!list) return std::unexpected(list.error());
+  std::vector<std::string> niks;
+  for (std::size_t i = 0; i < (*list)->size(); ++i) {
+    const auto& v = (**list)[i];
+    if (!v.is_string()) return invalid_argument(fmt::format("{}[{}]: must be a NIK string", field, i));
+    niks.emplace_back(v.as_string());
+  }
+  return niks;
+}
+
 }  // namespace ektp::json

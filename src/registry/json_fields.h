@@ -7,9 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <fmt/format.h>
 
 #include "core/civil_date.h"
 #include "core/error.h"
@@ -36,5 +38,20 @@ Result<CivilDate> required_date(const boost::json::object& object, std::string_v
                                 std::string_view prefix = "");
 Result<const boost::json::array*> optional_array(const boost::json::object& object,
                                                  std::string_view field, std::size_t size_max);
+
+// A list of NIK strings (at most limits::family_members_max); absent → empty.
+Result<std::vector<std::string>> nik_list(const boost::json::object& object, std::string_view field);
+
+// An optional vocabulary value: absent → nullopt; `parse(text)` → Result<T>, its error prefixed
+// with the field.
+template <class T, class Parse>
+Result<std::optional<T>> optional_enum(const boost::json::object& body, std::string_view field, Parse parse) {
+  auto text = optional_string(body, field);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return std::optional<T>{};
+  auto value = parse(**text);
+  if (!value) return invalid_argument(fmt::format("{}: {}", field, value.error().message));
+  return std::optional<T>{*value};
+}
 
 }  // namespace ektp::json
