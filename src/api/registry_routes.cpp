@@ -52,18 +52,11 @@ class Routes {
   // The common shape of a civil-event POST: authenticate, parse, run the service, answer.
   template <class Parse, class Run>
   HttpResponse event_post(const HttpRequest& request, Parse parse, Run run) {
-    auto session = authenticate(request, can_record_events);
-    if (!session) return error_response(session.error());
-    auto body = parse_json_body(request.body);
-    if (!body) return error_response(body.error());
-    auto object_body = as_object(*body, "body");
-    if (!object_body) return error_response(object_body.error());
-    auto key = required_string(**object_body, "idempotency_key");
-    if (!key) return error_response(key.error());
-    auto parsed = parse(**object_body);
+    auto event = event_request(s_, request);
+    if (!event) return error_response(event.error());
+    auto parsed = parse(event->body);
     if (!parsed) return error_response(parsed.error());
-    registry::WriteContext ctx{{session->username, session->role}, s_.clock(), *key,
-                               sha256_hex(boost::json::serialize(*body))};
+    const auto& ctx = event->ctx;
     auto outcome = run(ctx, *parsed);
     if (!outcome) return error_response(outcome.error());
     object answer = outcome->outcome;

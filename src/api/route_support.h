@@ -5,12 +5,14 @@
 #include <chrono>
 
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
 
 #include "api/api_services.h"
 #include "api/http.h"
 #include "registry/json_fields.h"
+#include "registry/sha256.h"
 
 namespace ektp::api {
 
@@ -47,6 +49,29 @@ inline Result<boost::json::object> json_object_body(const HttpRequest& request, 
   if (!body) return std::unexpected(body.error());
   if (!body->is_object()) return invalid_argument("body: must be a JSON object");
   return std::move(body->as_object());
+}
+
+// What every civil-event POST starts with: an author who may record events, the JSON body, its
+// idempotency key, and the write context (key + a hash of the body, so a reused key with another
+// body is refused).
+struct EventRequest {
+  registry::Session session;
+  boost::json::object body;
+  registry::WriteContext ctx;
+};
+
+inline Result<EventRequest> event_request(ApiServices& s, const HttpRequest& request) {
+  auto session = authenticate_bearer(s, request, can_record_events);
+  if (!session) return std::unexpected(session.error());
+  auto body = parse_json_body(request.body);
+  if (!body) return std::unexpected(body.error());
+  auto object_body = json::as_object(*body, "body");
+  if (!object_body) return std::unexpected(object_body.error());
+  auto key = json::required_string(**object_body, "idempotency_key");
+  if (!key) return std::unexpected(key.error());
+  registry::WriteContext ctx{{session->username, session->role}, s.clock(), *key,
+                             registry::sha256_hex(boost::json::serialize(*body))};
+  return EventRequest{*session, **object_body, std::move(ctx)};
 }
 
 inline std::int64_t now_ms(const ApiServices& s) {

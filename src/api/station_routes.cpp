@@ -196,7 +196,9 @@ class StationRoutes {
     // Fingers.
     auto fingers = optional_array(*o, "fingers", 10);
     if (!fingers) return std::unexpected(fingers.error());
-    if (!*fingers) return invalid_argument("fingers: all 10 positions are required (a reason for a missing one)");
+    if ((*fingers)->empty()) {
+      return invalid_argument("fingers: all 10 positions are required (a reason for a missing one)");
+    }
     array finger_report;
     int good_fingers = 0;
     for (std::size_t i = 0; i < (*fingers)->size(); ++i) {
@@ -231,31 +233,29 @@ class StationRoutes {
     auto irises = optional_array(*o, "irises", 2);
     if (!irises) return std::unexpected(irises.error());
     bool has_iris = false;
-    if (*irises) {
-      for (std::size_t i = 0; i < (*irises)->size(); ++i) {
-        std::string what = fmt::format("irises[{}]", i);
-        auto io = as_object((**irises)[i], what);
-        if (!io) return std::unexpected(io.error());
-        registry::IrisCapture iris;
-        auto eye = required_string(**io, "eye", what);
-        if (!eye) return std::unexpected(eye.error());
-        iris.eye = *eye;
-        auto image = image_field(**io, "image", limits::iris_image_bytes_max, what);
-        if (!image) return std::unexpected(image.error());
-        auto reason = optional_string(**io, "missing_reason", what);
-        if (!reason) return std::unexpected(reason.error());
-        iris.image = std::move(*image);
-        iris.missing_reason = reason->value_or("");
-        if (!iris.image.empty()) {
-          auto report = biometrics::check_iris(iris.image);
-          if (!report) return invalid_argument(fmt::format("{}: {}", what, report.error().message));
-          if (!report->ok) return invalid_argument(fmt::format("{}: {}", what, failed_messages(report->checks)));
-          iris.image_sha256 = registry::bytes_sha256(iris.image);
-          iris.quality = report->quality_score;
-          has_iris = true;
-        }
-        e.irises.push_back(std::move(iris));
+    for (std::size_t i = 0; i < (*irises)->size(); ++i) {
+      std::string what = fmt::format("irises[{}]", i);
+      auto io = as_object((**irises)[i], what);
+      if (!io) return std::unexpected(io.error());
+      registry::IrisCapture iris;
+      auto eye = required_string(**io, "eye", what);
+      if (!eye) return std::unexpected(eye.error());
+      iris.eye = *eye;
+      auto image = image_field(**io, "image", limits::iris_image_bytes_max, what);
+      if (!image) return std::unexpected(image.error());
+      auto reason = optional_string(**io, "missing_reason", what);
+      if (!reason) return std::unexpected(reason.error());
+      iris.image = std::move(*image);
+      iris.missing_reason = reason->value_or("");
+      if (!iris.image.empty()) {
+        auto report = biometrics::check_iris(iris.image);
+        if (!report) return invalid_argument(fmt::format("{}: {}", what, report.error().message));
+        if (!report->ok) return invalid_argument(fmt::format("{}: {}", what, failed_messages(report->checks)));
+        iris.image_sha256 = registry::bytes_sha256(iris.image);
+        iris.quality = report->quality_score;
+        has_iris = true;
       }
+      e.irises.push_back(std::move(iris));
     }
     // Which ways of verifying work for this person: never exclude someone whose prints are worn.
     if (good_fingers >= 2) e.modalities.push_back("fingerprint");
@@ -295,18 +295,11 @@ class StationRoutes {
   // A birth at the desk, online or offline: the NIK's serial comes from this station's lease, the
   // child is in the working copy at once and the birth waits in the outbox for central.
   Result<HttpResponse> birth(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_record_events);
-    if (!session) return std::unexpected(session.error());
-    auto body = parse_json_body(request.body);
-    if (!body) return std::unexpected(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return std::unexpected(o.error());
-    auto key = required_string(**o, "idempotency_key");
-    if (!key) return std::unexpected(key.error());
-    auto parsed = registry::parse_birth_request(**o);
+    auto event = event_request(s_.api, request);
+    if (!event) return std::unexpected(event.error());
+    auto parsed = registry::parse_birth_request(event->body);
     if (!parsed) return std::unexpected(parsed.error());
-    registry::WriteContext ctx{{session->username, session->role}, s_.api.clock(), *key,
-                               registry::sha256_hex(boost::json::serialize(*body))};
+    const auto& ctx = event->ctx;
     auto saved = sync::save_birth_with_outbox(s_.api.db, s_.identity.station_id, ctx, *parsed);
     if (!saved) return std::unexpected(saved.error());
     if (s_.loop && !saved->event.replayed) s_.loop->wake();
@@ -323,18 +316,11 @@ class StationRoutes {
   // not in the working copy, so the move waits in the outbox and is applied when central confirms
   // it; the new family card's number comes from this station's KK lease at once.
   Result<HttpResponse> move_in(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_record_events);
-    if (!session) return std::unexpected(session.error());
-    auto body = parse_json_body(request.body);
-    if (!body) return std::unexpected(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return std::unexpected(o.error());
-    auto key = required_string(**o, "idempotency_key");
-    if (!key) return std::unexpected(key.error());
-    auto parsed = registry::parse_move_request(**o);
+    auto event = event_request(s_.api, request);
+    if (!event) return std::unexpected(event.error());
+    auto parsed = registry::parse_move_request(event->body);
     if (!parsed) return std::unexpected(parsed.error());
-    registry::WriteContext ctx{{session->username, session->role}, s_.api.clock(), *key,
-                               registry::sha256_hex(boost::json::serialize(*body))};
+    const auto& ctx = event->ctx;
     auto saved = sync::save_move_in_with_outbox(s_.api.db, s_.identity.station_id, s_.identity.district_code,
                                                 s_.api.regions, ctx, *parsed);
     if (!saved) return std::unexpected(saved.error());

@@ -122,56 +122,50 @@ Result<registry::Enrollment> enrollment_from_payload(std::string_view payload) {
   EKTP_SYNC_TRY_ASSIGN(e.signature_sha256, required_string(obj, "signature_sha256"));
   const array* modalities = nullptr;
   EKTP_SYNC_TRY_ASSIGN(modalities, optional_array(obj, "modalities", 4));
-  if (modalities) {
-    for (const auto& m : *modalities) {
-      if (!m.is_string()) return invalid_argument("modalities: must be strings");
-      e.modalities.emplace_back(m.as_string());
-    }
+  for (const auto& m : *modalities) {
+    if (!m.is_string()) return invalid_argument("modalities: must be strings");
+    e.modalities.emplace_back(m.as_string());
   }
   const array* fingers = nullptr;
   EKTP_SYNC_TRY_ASSIGN(fingers, optional_array(obj, "fingers", 10));
-  if (fingers) {
-    for (std::size_t i = 0; i < fingers->size(); ++i) {
-      std::string what = fmt::format("fingers[{}]", i);
-      auto fo = as_object((*fingers)[i], what);
-      if (!fo) return std::unexpected(fo.error());
-      registry::FingerCapture f;
-      std::int64_t position = 0;
-      EKTP_SYNC_TRY_ASSIGN(position, required_int(**fo, "position", what));
-      f.position = static_cast<int>(std::clamp<std::int64_t>(position, -1, 99));
-      EKTP_SYNC_TRY_ASSIGN(f.image, optional_bytes(**fo, "image", limits::finger_image_bytes_max, what));
-      std::optional<std::string> text;
-      EKTP_SYNC_TRY_ASSIGN(text, optional_string(**fo, "image_sha256", what));
-      f.image_sha256 = text.value_or("");
-      EKTP_SYNC_TRY_ASSIGN(f.template_bytes, optional_bytes(**fo, "template", 64 << 10, what));
-      std::optional<std::int64_t> quality;
-      EKTP_SYNC_TRY_ASSIGN(quality, optional_int(**fo, "quality", what));
-      f.quality = static_cast<int>(std::clamp<std::int64_t>(quality.value_or(0), -1, 99));
-      EKTP_SYNC_TRY_ASSIGN(text, optional_string(**fo, "missing_reason", what));
-      f.missing_reason = text.value_or("");
-      e.fingers.push_back(std::move(f));
-    }
+  for (std::size_t i = 0; i < fingers->size(); ++i) {
+    std::string what = fmt::format("fingers[{}]", i);
+    auto fo = as_object((*fingers)[i], what);
+    if (!fo) return std::unexpected(fo.error());
+    registry::FingerCapture f;
+    std::int64_t position = 0;
+    EKTP_SYNC_TRY_ASSIGN(position, required_int(**fo, "position", what));
+    f.position = static_cast<int>(std::clamp<std::int64_t>(position, -1, 99));
+    EKTP_SYNC_TRY_ASSIGN(f.image, optional_bytes(**fo, "image", limits::finger_image_bytes_max, what));
+    std::optional<std::string> text;
+    EKTP_SYNC_TRY_ASSIGN(text, optional_string(**fo, "image_sha256", what));
+    f.image_sha256 = text.value_or("");
+    EKTP_SYNC_TRY_ASSIGN(f.template_bytes, optional_bytes(**fo, "template", 64 << 10, what));
+    std::optional<std::int64_t> quality;
+    EKTP_SYNC_TRY_ASSIGN(quality, optional_int(**fo, "quality", what));
+    f.quality = static_cast<int>(std::clamp<std::int64_t>(quality.value_or(0), -1, 99));
+    EKTP_SYNC_TRY_ASSIGN(text, optional_string(**fo, "missing_reason", what));
+    f.missing_reason = text.value_or("");
+    e.fingers.push_back(std::move(f));
   }
   const array* irises = nullptr;
   EKTP_SYNC_TRY_ASSIGN(irises, optional_array(obj, "irises", 2));
-  if (irises) {
-    for (std::size_t i = 0; i < irises->size(); ++i) {
-      std::string what = fmt::format("irises[{}]", i);
-      auto io = as_object((*irises)[i], what);
-      if (!io) return std::unexpected(io.error());
-      registry::IrisCapture iris;
-      EKTP_SYNC_TRY_ASSIGN(iris.eye, required_string(**io, "eye", what));
-      EKTP_SYNC_TRY_ASSIGN(iris.image, optional_bytes(**io, "image", limits::iris_image_bytes_max, what));
-      std::optional<std::string> text;
-      EKTP_SYNC_TRY_ASSIGN(text, optional_string(**io, "image_sha256", what));
-      iris.image_sha256 = text.value_or("");
-      std::optional<std::int64_t> quality;
-      EKTP_SYNC_TRY_ASSIGN(quality, optional_int(**io, "quality", what));
-      iris.quality = static_cast<int>(std::clamp<std::int64_t>(quality.value_or(0), -1, 101));
-      EKTP_SYNC_TRY_ASSIGN(text, optional_string(**io, "missing_reason", what));
-      iris.missing_reason = text.value_or("");
-      e.irises.push_back(std::move(iris));
-    }
+  for (std::size_t i = 0; i < irises->size(); ++i) {
+    std::string what = fmt::format("irises[{}]", i);
+    auto io = as_object((*irises)[i], what);
+    if (!io) return std::unexpected(io.error());
+    registry::IrisCapture iris;
+    EKTP_SYNC_TRY_ASSIGN(iris.eye, required_string(**io, "eye", what));
+    EKTP_SYNC_TRY_ASSIGN(iris.image, optional_bytes(**io, "image", limits::iris_image_bytes_max, what));
+    std::optional<std::string> text;
+    EKTP_SYNC_TRY_ASSIGN(text, optional_string(**io, "image_sha256", what));
+    iris.image_sha256 = text.value_or("");
+    std::optional<std::int64_t> quality;
+    EKTP_SYNC_TRY_ASSIGN(quality, optional_int(**io, "quality", what));
+    iris.quality = static_cast<int>(std::clamp<std::int64_t>(quality.value_or(0), -1, 101));
+    EKTP_SYNC_TRY_ASSIGN(text, optional_string(**io, "missing_reason", what));
+    iris.missing_reason = text.value_or("");
+    e.irises.push_back(std::move(iris));
   }
   if (auto s = registry::validate_enrollment(e); !s) return std::unexpected(s.error());
   return e;

@@ -104,7 +104,7 @@ Result<UploadRequest> upload_request_from_json(std::string_view json) {
   request.station_id = *station;
   auto items = optional_array(**o, "items", limits::sync_batch_items_max);
   if (!items) return std::unexpected(items.error());
-  if (!*items || (*items)->empty()) return invalid_argument("items: at least one item");
+  if ((*items)->empty()) return invalid_argument("items: at least one item");
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < (*items)->size(); ++i) {
     std::string what = fmt::format("items[{}]", i);
@@ -167,12 +167,10 @@ Result<UploadResponse> upload_response_from_json(std::string_view json) {
   response.next_expected_seq = *next;
   auto receipts = optional_array(**o, "receipts", limits::sync_batch_items_max);
   if (!receipts) return std::unexpected(receipts.error());
-  if (*receipts) {
-    for (std::size_t i = 0; i < (*receipts)->size(); ++i) {
-      auto r = receipt_from_object((**receipts)[i], fmt::format("receipts[{}]", i));
-      if (!r) return std::unexpected(r.error());
-      response.receipts.push_back(std::move(*r));
-    }
+  for (std::size_t i = 0; i < (*receipts)->size(); ++i) {
+    auto r = receipt_from_object((**receipts)[i], fmt::format("receipts[{}]", i));
+    if (!r) return std::unexpected(r.error());
+    response.receipts.push_back(std::move(*r));
   }
   return response;
 }
