@@ -305,12 +305,10 @@ Status set_enrollment_status(store::Connection& db, std::string_view enrollment_
   auto updated = db.execute("UPDATE enrollments SET status = $2 WHERE enrollment_id = $1",
                             {std::string(enrollment_id), std::string(enrollment_status_id(status))});
   if (!updated) return std::unexpected(updated.error());
-  auto exists = db.execute("SELECT 1 FROM status_timeline WHERE enrollment_id = $1 AND status = $2",
-                           {std::string(enrollment_id), std::string(enrollment_status_id(status))});
-  if (!exists) return std::unexpected(exists.error());
-  if (!exists->rows.empty()) return {};
+  // Once per enrollment and status: the first date stays.
   auto inserted = db.execute(
-      "INSERT INTO status_timeline (nik, enrollment_id, status, at_ms, detail) VALUES ($1,$2,$3,$4,$5)",
+      "INSERT INTO status_timeline (nik, enrollment_id, status, at_ms, detail) VALUES ($1,$2,$3,$4,$5) "
+      "ON CONFLICT (enrollment_id, status) DO NOTHING",
       {nik->rows[0].text(0), std::string(enrollment_id), std::string(enrollment_status_id(status)), at_ms,
        std::string(detail)});
   if (!inserted) return std::unexpected(inserted.error());
