@@ -117,14 +117,7 @@ TEST_P(StationBirthTest, OfflineBirthReachesCentralWithTheSameNik) {
   EXPECT_EQ(station_rows("SELECT COUNT(*) FROM persons WHERE name = 'Siti Aminah'"), 1);
 
   // Delivered, through a lost answer and a duplicate.
-  test::LoopbackLink link(central, station);
-  Uploader uploader(station.db(), station.identity, link);
-  link.drop_response = true;
-  EXPECT_FALSE(uploader.upload_once().has_value());
-  link.drop_response = false;
-  link.deliver_twice = true;
-  ASSERT_OK(uploader.upload_once());
-  auto rows = list_outbox(station.db(), false, 10);
+  auto rows = test::deliver_through_lost_answer_and_duplicate(central, station);
   ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].outcome, "applied") << (*rows)[0].receipt;

@@ -26,6 +26,7 @@
 #include "support/test_database.h"
 #include "support/test_support.h"
 #include "sync/enrollment_items.h"
+#include "sync/outbox.h"
 #include "sync/enrollment_payload.h"
 #include "sync/station_provisioning.h"
 #include "sync/sync_ingest.h"
@@ -232,6 +233,21 @@ inline std::int64_t count_rows(store::Database& db, const std::string& sql, std:
   auto rows = (*conn)->execute(sql, params);
   EXPECT_TRUE(rows.has_value()) << (rows ? "" : rows.error().message);
   return rows ? rows->rows[0].integer(0) : -1;
+}
+
+// Uploads the whole outbox once through a lost answer (central applies, the station never hears)
+// and then a duplicated delivery; returns the station's outbox rows, newest first.
+inline Result<std::vector<sync::OutboxRow>> deliver_through_lost_answer_and_duplicate(Central& central,
+                                                                                      Station& station) {
+  LoopbackLink link(central, station);
+  sync::Uploader uploader(station.db(), station.identity, link);
+  link.drop_response = true;
+  EXPECT_FALSE(uploader.upload_once().has_value());
+  link.drop_response = false;
+  link.deliver_twice = true;
+  auto round = uploader.upload_once();
+  EXPECT_TRUE(round.has_value()) << (round ? "" : round.error().message);
+  return sync::list_outbox(station.db(), false, 10);
 }
 
 }  // namespace ektp::test
