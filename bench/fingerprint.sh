@@ -11,9 +11,10 @@ sets=(fvc2002-db1b fvc2002-db2b fvc2002-db3b fvc2002-db4b-synthetic fvc2004-db1b
 "$build/bench/ektp_fingerprint_bench" --benchmark_min_time=0.5
 dirs=()
 for set in "${sets[@]}"; do
-  [ -d "$data/$set" ] || continue
-  dirs+=("$data/$set")
-  "$build/ektp" abis eval "$data/$set" --impostors all
+  [ -d "$data/$set" ] && dirs+=("$data/$set")
 done
-[ ${#dirs[@]} -gt 0 ] && "$build/ektp" abis calibrate "${dirs[@]}"
+if [ ${#dirs[@]} -gt 0 ]; then
+  "$build/ektp" abis eval "${dirs[@]}" --impostors all --det "${DET_PNG:-$build/fingerprint-det.png}"
+  "$build/ektp" abis calibrate "${dirs[@]}"
+fi
 "$build/ektp" abis identify-eval --persons "$persons" --searches 100

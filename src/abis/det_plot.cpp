@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include <cairo.h>
 
@@ -54,8 +55,14 @@ void draw_axes(cairo_t* cr, double w, double h) {
 
 }  // namespace
 
-Result<std::vector<std::uint8_t>> render_det_png(const std::vector<biometrics::DetPoint>& curve,
-                                                 const std::string& title) {
+Result<std::vector<std::uint8_t>> render_det_png(const std::vector<DetSeries>& series, const std::string& title) {
+  if (series.empty() || series.size() > det_series_max)
+    return invalid_argument("a DET plot takes 1 to " + std::to_string(det_series_max) + " curves, not " +
+                            std::to_string(series.size()));
+  // Colours that stay apart for readers with red-green colour blindness (Okabe & Ito).
+  constexpr double kPalette[det_series_max][3] = {{0.84, 0.37, 0.0}, {0.0, 0.45, 0.70}, {0.0, 0.62, 0.45},
+                                                  {0.80, 0.47, 0.65}, {0.34, 0.71, 0.91}, {0.90, 0.62, 0.0},
+                                                  {0.0, 0.0, 0.0},   {0.5, 0.5, 0.5}};
   cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, kWidth, kHeight);
   cairo_t* cr = cairo_create(surface);
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -65,21 +72,44 @@ Result<std::vector<std::uint8_t>> render_det_png(const std::vector<biometrics::D
   draw_axes(cr, w, h);
   cairo_move_to(cr, kMargin, 30);
   cairo_show_text(cr, title.c_str());
-  cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
-  cairo_set_line_width(cr, 2);
-  bool first = true;
-  for (const auto& d : curve) {
-    const double x = kMargin + axis(d.fmr, w), y = kMargin + h - axis(d.fnmr, h);
-    if (first) cairo_move_to(cr, x, y); else cairo_line_to(cr, x, y);
-    first = false;
-  }
+  // The EER diagonal: where a curve crosses it, FMR = FNMR.
+  cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+  cairo_set_line_width(cr, 1);
+  cairo_move_to(cr, kMargin, kMargin + h);
+  cairo_line_to(cr, kMargin + w, kMargin);
   cairo_stroke(cr);
+  cairo_set_line_width(cr, 2);
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    cairo_set_source_rgb(cr, kPalette[k][0], kPalette[k][1], kPalette[k][2]);
+    bool first = true;
+    for (const auto& d : series[k].curve) {
+      const double x = kMargin + axis(d.fmr, w), y = kMargin + h - axis(d.fnmr, h);
+      if (first) cairo_move_to(cr, x, y); else cairo_line_to(cr, x, y);
+      first = false;
+    }
+    cairo_stroke(cr);
+    if (series.size() > 1 || !series[k].label.empty()) {
+      // Lower left: good matchers have no curve there (low FMR and low FNMR at once).
+      const double y = kMargin + h - 12 - 18 * static_cast<double>(series.size() - 1 - k);
+      cairo_move_to(cr, kMargin + 12, y - 4);
+      cairo_line_to(cr, kMargin + 37, y - 4);
+      cairo_stroke(cr);
+      cairo_set_source_rgb(cr, 0, 0, 0);
+      cairo_move_to(cr, kMargin + 44, y);
+      cairo_show_text(cr, series[k].label.c_str());
+    }
+  }
   std::vector<std::uint8_t> png;
   const cairo_status_t status = cairo_surface_write_to_png_stream(surface, append_bytes, &png);
   cairo_destroy(cr);
   cairo_surface_destroy(surface);
   if (status != CAIRO_STATUS_SUCCESS) return make_error(ErrorCode::kInternal, "DET plot rendering failed");
   return png;
+}
+
+Result<std::vector<std::uint8_t>> render_det_png(const std::vector<biometrics::DetPoint>& curve,
+                                                 const std::string& title) {
+  return render_det_png(std::vector<DetSeries>{{"", curve}}, title);
 }
 
 }  // namespace ektp::abis

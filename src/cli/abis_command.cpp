@@ -127,7 +127,8 @@ int run_match(const std::string& a_path, const std::string& b_path) {
 }
 
 struct EvalOptions {
-  std::string dir, det_png, impostors = "fvc";
+  std::vector<std::string> dirs;
+  std::string det_png, impostors = "fvc";
   int dpi = 0;
 };
 
@@ -199,22 +200,33 @@ int run_calibrate(const std::vector<std::string>& dirs) {
 }
 
 int run_eval(const EvalOptions& o) {
-  auto loaded = load_fvc_images(o.dir);
-  if (!loaded) return fail(loaded.error());
-  const auto& images = *loaded;
-  const int dpi = o.dpi > 0 ? o.dpi : dataset_dpi(o.dir);
   const auto mode = o.impostors == "all" ? abis::ImpostorPairs::kAll : abis::ImpostorPairs::kFirstImpressions;
-  const abis::FvcReport r = abis::run_fvc(images, dpi, mode);
-  boost::json::object out{
-      {"dataset", fs::path(o.dir).filename().string()}, {"dpi", dpi},
-      {"eer", r.rates.eer}, {"fmr100", r.rates.fmr100}, {"fmr1000", r.rates.fmr1000},
-      {"zero_fmr", r.rates.zero_fmr}, {"genuine", r.genuine.size()}, {"impostor", r.impostor.size()},
-      {"failures_to_extract", r.failures_to_extract}, {"minutiae_mean", r.minutiae_mean},
-      {"extraction_ms_mean", r.extraction_ms_mean}, {"comparison_us_mean", r.comparison_us_mean},
-      {"threshold_fmr1000", bio::threshold_for_fmr(r.impostor, 1e-3)}};
-  std::cout << boost::json::serialize(out) << "\n";
+  if (!o.det_png.empty() && o.dirs.size() > abis::det_series_max)
+    return fail(invalid_argument("--det draws at most " + std::to_string(abis::det_series_max) + " data sets, not " +
+                                 std::to_string(o.dirs.size())).error());
+  std::vector<abis::DetSeries> det;
+  for (const std::string& dir : o.dirs) {
+    auto loaded = load_fvc_images(dir);
+    if (!loaded) return fail(loaded.error());
+    const int dpi = o.dpi > 0 ? o.dpi : dataset_dpi(dir);
+    const abis::FvcReport r = abis::run_fvc(*loaded, dpi, mode);
+    const std::string name = fs::path(dir).filename().string();
+    boost::json::object out{
+        {"dataset", name}, {"dpi", dpi},
+        {"eer", r.rates.eer}, {"fmr100", r.rates.fmr100}, {"fmr1000", r.rates.fmr1000},
+        {"zero_fmr", r.rates.zero_fmr}, {"genuine", r.genuine.size()}, {"impostor", r.impostor.size()},
+        {"failures_to_extract", r.failures_to_extract}, {"minutiae_mean", r.minutiae_mean},
+        {"extraction_ms_mean", r.extraction_ms_mean}, {"comparison_us_mean", r.comparison_us_mean},
+        {"threshold_fmr1000", bio::threshold_for_fmr(r.impostor, 1e-3)}};
+    std::cout << boost::json::serialize(out) << std::endl;
+    char label[96];
+    std::snprintf(label, sizeof label, "%s  EER %.2f%%", name.c_str(), 100 * r.rates.eer);
+    det.push_back({label, bio::det_curve(r.genuine, r.impostor)});
+  }
   if (!o.det_png.empty()) {
-    auto png = abis::render_det_png(bio::det_curve(r.genuine, r.impostor), "DET " + fs::path(o.dir).filename().string());
+    const std::string title = det.size() == 1 ? "DET " + fs::path(o.dirs.front()).filename().string()
+                                              : "DET, impostors: " + o.impostors;
+    auto png = det.size() == 1 ? abis::render_det_png(det.front().curve, title) : abis::render_det_png(det, title);
     if (!png) return fail(png.error());
     if (auto ok = write_file_bytes(o.det_png, *png); !ok) return fail(ok.error());
   }
@@ -345,11 +357,12 @@ void register_abis_commands(CLI::App& app) {
 
   auto ev = std::make_shared<EvalOptions>();
   auto* eval = abis->add_subcommand("eval", "FVC protocol on a directory of <finger>_<impression> images");
-  eval->add_option("DIR", ev->dir, "data set directory (meta.json gives the dpi)")->required();
+  eval->add_option("DIR", ev->dirs, "data set directories, one JSON line each (meta.json gives the dpi)")
+      ->required();
   eval->add_option("--dpi", ev->dpi, "override the resolution");
   eval->add_option("--impostors", ev->impostors, "fvc (first impressions) or all (every cross-finger pair)")
       ->check(CLI::IsMember({"fvc", "all"}));
-  eval->add_option("--det", ev->det_png, "write the DET curve as PNG");
+  eval->add_option("--det", ev->det_png, "write the DET curves (one per data set) as PNG");
   eval->callback([ev] { exit_code() = run_eval(*ev); });
 
   auto cal = std::make_shared<std::vector<std::string>>();

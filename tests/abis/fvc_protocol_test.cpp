@@ -51,5 +51,17 @@ TEST(DetPlot, RendersAPng) {
   EXPECT_EQ((*png)[1], 'P');
 }
 
+TEST(DetPlot, DrawsSeveralCurvesWithALegend) {
+  const std::vector<biometrics::DetPoint> a{{0.5, 0.01}, {0.01, 0.1}, {0.0001, 0.5}};
+  const std::vector<biometrics::DetPoint> b{{0.3, 0.001}, {0.001, 0.05}, {0.00001, 0.3}};
+  auto one = render_det_png(std::vector<DetSeries>{{"a  EER 5%", a}}, "t");
+  auto two = render_det_png(std::vector<DetSeries>{{"a  EER 5%", a}, {"b  EER 1%", b}}, "t");
+  ASSERT_OK(one);
+  ASSERT_OK(two);
+  EXPECT_NE(*one, *two);  // the second curve and its legend line are drawn
+  EXPECT_FALSE(render_det_png(std::vector<DetSeries>{}, "t").has_value());
+  EXPECT_FALSE(render_det_png(std::vector<DetSeries>(det_series_max + 1, DetSeries{"x", a}), "t").has_value());
+}
+
 }  // namespace
 }  // namespace ektp::abis
