@@ -1,5 +1,7 @@
 #include "sync/station_directory.h"
 
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "core/limits.h"
@@ -224,13 +226,20 @@ Status revoke_station(store::Database& db, std::string_view station_id, std::str
 Result<std::vector<StationRecord>> list_stations(store::Database& db) {
   return store::with_read_transaction<std::vector<StationRecord>>(
       db, [&](store::Connection& c) -> Result<std::vector<StationRecord>> {
+        // Two queries for any number of stations: the stations, then every operator, grouped by
+        // station here (not merged by ORDER BY: PostgreSQL's collation need not be byte order).
         auto rows = c.execute(fmt::format("SELECT {} FROM stations ORDER BY station_id", kStationColumns));
         if (!rows) return std::unexpected(rows.error());
+        auto ops = c.execute("SELECT station_id, username FROM station_operators ORDER BY username");
+        if (!ops) return std::unexpected(ops.error());
+        std::unordered_map<std::string, std::vector<std::string>> operators;
+        for (const auto& row : ops->rows) operators[row.text(0)].push_back(row.text(1));
         std::vector<StationRecord> out;
+        out.reserve(rows->rows.size());
         for (const auto& row : rows->rows) {
-          auto station = load_station(c, row.text(0));
-          if (!station) return std::unexpected(station.error());
-          out.push_back(std::move(*station));
+          StationRecord station = station_from_row(row);
+          if (auto it = operators.find(station.station_id); it != operators.end()) station.operators = std::move(it->second);
+          out.push_back(std::move(station));
         }
         return out;
       });

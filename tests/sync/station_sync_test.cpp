@@ -1,5 +1,7 @@
 // Station ↔ central through the loopback link: provisioning, signed requests, leases, and
 // enrollments delivered exactly once through dropped requests, lost answers and duplicates.
+#include <map>
+
 #include "sync_fixture.h"
 
 #include "registry/serial_allocator.h"
@@ -51,6 +53,24 @@ TEST_P(StationSyncTest, ProvisioningGivesKeysOperatorsAndLeases) {
   EXPECT_ERROR(register_station(central.db(), RegionDirectory::builtin(), {"st-2", district, "x", {"admin"}}, "admin",
                                 kCentralNowMs),
                ErrorCode::kInvalidArgument, "'admin' is not an active operator");
+}
+
+TEST_P(StationSyncTest, ListingStationsGivesEachItsOwnOperators) {
+  registry::AuthService auth(central.db());
+  const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
+  ASSERT_OK(auth.create_user("operator-b", "operator-b-password", Role::kOperator, now));
+  ASSERT_OK(register_station(central.db(), RegionDirectory::builtin(), {"st-0", district, "Meja 0", {"operator-b"}},
+                             "admin", kCentralNowMs));
+  ASSERT_OK(register_station(central.db(), RegionDirectory::builtin(),
+                             {"st-zz", district, "Meja Z", {"operator-b", "operator"}}, "admin", kCentralNowMs));
+  auto stations = list_stations(central.db());
+  ASSERT_OK(stations);
+  ASSERT_EQ(stations->size(), 3u);
+  std::map<std::string, std::vector<std::string>> operators;
+  for (const auto& s : *stations) operators[s.station_id] = s.operators;
+  EXPECT_EQ(operators["st-0"], std::vector<std::string>{"operator-b"});
+  EXPECT_EQ(operators["st-pml-1"], std::vector<std::string>{"operator"});
+  EXPECT_EQ(operators["st-zz"], (std::vector<std::string>{"operator", "operator-b"}));
 }
 
 TEST_P(StationSyncTest, ForgedReplayedAndRevokedRequestsAreRefused) {
