@@ -1,6 +1,8 @@
 #include "sync/enrollment_items.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -46,6 +48,39 @@ Status check_changes(const boost::json::object& changes) {
   return {};
 }
 
+// Extracts every captured finger's template from its image, the fingers on parallel threads
+// (about 15 ms each: the ten fingers of one enrollment would otherwise take ~150 ms of one core).
+// On failure, the lowest position's error is reported, as a sequential loop would.
+Status extract_templates_again(std::vector<registry::FingerCapture>& fingers) {
+  std::vector<registry::FingerCapture*> work;
+  for (auto& f : fingers)
+    if (!f.missing()) work.push_back(&f);
+  std::vector<Result<biometrics::FeatureTemplate>> extracted(work.size(), invalid_argument("not extracted"));
+  std::atomic<std::size_t> next{0};
+  auto run = [&] {
+    for (std::size_t k = next++; k < work.size(); k = next++) {
+      auto grey = biometrics::decode_image(work[k]->image);
+      extracted[k] = grey ? biometrics::extract(*grey, 500) : Result<biometrics::FeatureTemplate>(std::unexpected(grey.error()));
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(work.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+  pool.clear();  // joins
+  for (std::size_t k = 0; k < work.size(); ++k) {
+    registry::FingerCapture& f = *work[k];
+    if (!extracted[k]) {
+      return invalid_argument(fmt::format("fingers: position {}: {}", f.position, extracted[k].error().message));
+    }
+    auto bytes = biometrics::encode_template(*extracted[k]);
+    if (!bytes) return std::unexpected(bytes.error());
+    f.template_bytes = std::move(*bytes);
+    f.quality = std::clamp(static_cast<int>(extracted[k]->image_quality), 1, 5);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string enrollment_item_key(const registry::Enrollment& e) {
@@ -76,17 +111,7 @@ ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
     }
     // Central trusts no station's templates: each is extracted again from the image received
     // (500 ppi, as captured at the desk), so one engine version makes the whole gallery.
-    for (auto& f : e.fingers) {
-      if (f.missing()) continue;
-      auto grey = biometrics::decode_image(f.image);
-      if (!grey) return invalid_argument(fmt::format("fingers: position {}: {}", f.position, grey.error().message));
-      auto t = biometrics::extract(*grey, 500);
-      if (!t) return invalid_argument(fmt::format("fingers: position {}: {}", f.position, t.error().message));
-      auto bytes = biometrics::encode_template(*t);
-      if (!bytes) return std::unexpected(bytes.error());
-      f.template_bytes = std::move(*bytes);
-      f.quality = std::clamp(static_cast<int>(t->image_quality), 1, 5);
-    }
+    if (auto s = extract_templates_again(e.fingers); !s) return std::unexpected(s.error());
     auto person = registry::load_person(c, e.nik, true);
     if (!person) {
       if (person.error().code == ErrorCode::kNotFound) {

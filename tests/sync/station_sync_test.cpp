@@ -5,6 +5,7 @@
 #include "sync_fixture.h"
 
 #include "registry/serial_allocator.h"
+#include "registry/sha256.h"
 #include "sync/outbox.h"
 
 namespace ektp::sync {
@@ -195,6 +196,34 @@ TEST_P(StationSyncTest, BadItemsAreRejectedWithAReceiptAndNothingStored) {
   EXPECT_EQ((*rows)[0].outcome, "applied");
   EXPECT_EQ(test::count_rows(central.db(), "SELECT COUNT(*) FROM enrollments"), 1);
   EXPECT_EQ(outbox_summary(station.db())->rejected, 1);
+}
+
+TEST_P(StationSyncTest, CentralNamesTheFirstFingerItCannotExtractAgain) {
+  // Central extracts the fingers in parallel; the error must still name the lowest bad position,
+  // and nothing of the item may be stored.
+  auto stations = list_stations(central.db());
+  ASSERT_OK(stations);
+  const StationRecord& record = stations->front();
+  const auto handler = make_enrollment_handler(nullptr);
+  auto e = test::station_enrollment(station, residents[0], "fvc2002-db1b");
+  ASSERT_EQ(e.fingers.size(), 10u);
+  const std::vector<std::uint8_t> garbage{'n', 'o', 't', ' ', 'a', 'n', ' ', 'i', 'm', 'a', 'g', 'e'};
+  for (const auto& [bad, expected] : std::vector<std::pair<std::vector<int>, std::string>>{
+           {{7}, "fingers: position 7"}, {{9, 3}, "fingers: position 3"}}) {
+    auto copy = e;
+    for (int position : bad) {
+      ASSERT_EQ(copy.fingers[static_cast<std::size_t>(position - 1)].position, position);
+      auto& finger = copy.fingers[static_cast<std::size_t>(position - 1)];
+      finger.image = garbage;  // intact in transit (its hash matches), but not an image
+      finger.image_sha256 = registry::sha256_hex(std::string_view(reinterpret_cast<const char*>(garbage.data()), garbage.size()));
+    }
+    const OutboxItem item{1, enrollment_item_key(copy), std::string(kEnrollmentKind), copy.nik,
+                          enrollment_to_payload(copy), "", kCentralNowMs};
+    auto applied = store::with_write_transaction<ItemResult>(
+        central.db(), [&](store::Connection& c) { return handler(c, record, item, kCentralNowMs); });
+    EXPECT_ERROR(applied, ErrorCode::kInvalidArgument, expected);
+  }
+  EXPECT_EQ(test::count_rows(central.db(), "SELECT COUNT(*) FROM enrollments"), 0);
 }
 
 TEST_P(StationSyncTest, OfflineBiodataEditAgainstACentralChangeBecomesAConflict) {
