@@ -150,54 +150,14 @@ Result<registry::NewFamilyRequest> parse_new_family_request(const object& body, 
 }
 
 Result<registry::MarriageRequest> parse_marriage_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "husband_nik", "wife_nik", "date", "documents", "new_family"}); !s) {
-    return std::unexpected(s.error());
-  }
-  registry::MarriageRequest r;
-  auto husband = required_string(body, "husband_nik");
-  if (!husband) return std::unexpected(husband.error());
-  auto wife = required_string(body, "wife_nik");
-  if (!wife) return std::unexpected(wife.error());
-  auto date = required_date(body, "date");
-  if (!date) return std::unexpected(date.error());
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  r.husband_nik = *husband;
-  r.wife_nik = *wife;
-  r.date = *date;
-  r.documents = std::move(*documents);
-  if (const auto* nf = body.if_contains("new_family"); nf && !nf->is_null()) {
-    auto o = as_object(*nf, "new_family");
-    if (!o) return std::unexpected(o.error());
-    auto address = parse_address((*o)->if_contains("address"), "new_family.address");
-    if (!address) return std::unexpected(address.error());
-    r.new_family = *address;
-  }
-  return r;
+  return registry::parse_marriage_request(body);
 }
 
 Result<registry::DivorceRequest> parse_divorce_request(const object& body) {
-  auto marriage = parse_marriage_request(body);
-  if (!marriage) return std::unexpected(marriage.error());
-  if (marriage->new_family) return invalid_argument("new_family: unknown field");
-  return registry::DivorceRequest{marriage->husband_nik, marriage->wife_nik, marriage->date,
-                                  std::move(marriage->documents)};
+  return registry::parse_divorce_request(body);
 }
 
-Result<registry::DeathRequest> parse_death_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "nik", "date", "place", "documents"}); !s) {
-    return std::unexpected(s.error());
-  }
-  auto nik = required_string(body, "nik");
-  if (!nik) return std::unexpected(nik.error());
-  auto date = required_date(body, "date");
-  if (!date) return std::unexpected(date.error());
-  auto place = required_string(body, "place");
-  if (!place) return std::unexpected(place.error());
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  return registry::DeathRequest{*nik, *date, *place, std::move(*documents)};
-}
+Result<registry::DeathRequest> parse_death_request(const object& body) { return registry::parse_death_request(body); }
 
 Result<registry::MoveRequest> parse_move_request(const object& body) { return registry::parse_move_request(body); }
 

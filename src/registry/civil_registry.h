@@ -155,6 +155,14 @@ Result<EventOutcome> apply_birth(store::Connection& c, const WriteContext& ctx, 
 Result<EventOutcome> apply_move(store::Connection& c, const WriteContext& ctx, const RegionDirectory& regions,
                                 const MoveRequest& request);
 
+// Marriage, divorce and death inside a write transaction the caller holds (a station's outbox
+// item, central's sync receipt): the same checks, projection, event, idempotency and audit as the
+// CivilRegistry methods of the same names.
+Result<EventOutcome> apply_marriage(store::Connection& c, const WriteContext& ctx, const RegionDirectory& regions,
+                                    const MarriageRequest& request);
+Result<EventOutcome> apply_divorce(store::Connection& c, const WriteContext& ctx, const DivorceRequest& request);
+Result<EventOutcome> apply_death(store::Connection& c, const WriteContext& ctx, const DeathRequest& request);
+
 // Validates an address and normalises RT/RW; the village must exist.
 Result<Address> validate_address(const AddressInput& input, const RegionDirectory& regions);
 

@@ -32,4 +32,13 @@ Result<MoveRequest> parse_move_request(const boost::json::object& body);
 // The inverse: a body that parse_move_request reads back to the same request (no key, no KK).
 boost::json::object move_request_json(const MoveRequest& request);
 
+// The bodies of POST /api/v1/events/{marriage,divorce,death} (and of a station's desk items for
+// them), with their inverses: bodies that the parsers read back to the same request (no key).
+Result<MarriageRequest> parse_marriage_request(const boost::json::object& body);
+boost::json::object marriage_request_json(const MarriageRequest& request);
+Result<DivorceRequest> parse_divorce_request(const boost::json::object& body);
+boost::json::object divorce_request_json(const DivorceRequest& request);
+Result<DeathRequest> parse_death_request(const boost::json::object& body);
+boost::json::object death_request_json(const DeathRequest& request);
+
 }  // namespace ektp::registry
