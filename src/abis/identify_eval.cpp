@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "core/assert.h"
@@ -62,6 +63,12 @@ Gallery synthetic_gallery(std::size_t persons, std::uint64_t seed, int threads) 
 Result<IdentifyEvalReport> identify_eval(const IdentifyEvalOptions& o, double fpir_target) {
   if (o.persons == 0 || o.searches == 0) return invalid_argument("persons and searches must be positive");
   if (o.fingers < 1 || o.fingers > kFingers) return invalid_argument("fingers must be 1..10");
+  // Past the gallery limit enrolment would fail inside synthetic_gallery(), which asserts.
+  if (o.persons > parameters::gallery_persons_max)
+    return invalid_argument("persons must be at most " + std::to_string(parameters::gallery_persons_max));
+  if (o.threads < 0 || o.threads > parameters::search_threads_max)
+    return invalid_argument("threads must be 0.." + std::to_string(parameters::search_threads_max) +
+                            " (0 = all cores)");
   IdentifyEvalReport r;
   r.persons = o.persons;
   r.searches = o.searches;

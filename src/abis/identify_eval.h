@@ -32,7 +32,8 @@ struct IdentifyEvalReport {
   double search_ms_max = 0;
 };
 
-// kInvalidArgument for zero persons or searches, or fingers outside 1..10.
+// kInvalidArgument for zero persons or searches, persons past parameters::gallery_persons_max,
+// fingers outside 1..10 or threads outside 0..parameters::search_threads_max.
 Result<IdentifyEvalReport> identify_eval(const IdentifyEvalOptions& options, double fpir_target = 0.001);
 
 // Builds a gallery of `persons` synthetic persons; finger templates come from impression 0.

@@ -55,19 +55,24 @@ Status write_file_bytes(const fs::path& path, std::span<const std::uint8_t> byte
   return {};
 }
 
+// Writes each stage image as DIR/<n>-<stage>.png. The extractor cannot be told about a failed
+// write, so the first failure is kept and reported once extraction is over.
 class DirectorySink : public bio::TraceSink {
  public:
   explicit DirectorySink(fs::path dir) : dir_(std::move(dir)) {}
   bool accepts(std::string_view) const override { return true; }
   void take(std::string_view key, const bio::GreyImage& image) override {
+    const fs::path path = dir_ / (std::to_string(++index_) + "-" + std::string(key) + ".png");
     auto png = bio::encode_png(image);
-    if (!png) return;
-    (void)write_file_bytes(dir_ / (std::to_string(++index_) + "-" + std::string(key) + ".png"), *png);
+    Status written = png ? write_file_bytes(path, *png) : Status(std::unexpected(png.error()));
+    if (!written && first_error_) first_error_ = written;  // keep the first
   }
+  const Status& first_error() const { return first_error_; }
 
  private:
   fs::path dir_;
   int index_ = 0;
+  Status first_error_;
 };
 
 int fail(const Error& e) {
@@ -88,11 +93,15 @@ int run_extract(const ExtractOptions& o) {
   if (!image) return fail(image.error());
   std::unique_ptr<DirectorySink> sink;
   if (!o.debug_dir.empty()) {
-    fs::create_directories(o.debug_dir);
+    std::error_code ec;
+    fs::create_directories(o.debug_dir, ec);
+    if (ec)
+      return fail(Error{ErrorCode::kUnavailable, "cannot create debug directory " + o.debug_dir + ": " + ec.message()});
     sink = std::make_unique<DirectorySink>(o.debug_dir);
   }
   auto t = bio::extract(*image, o.dpi, sink.get());
   if (!t) return fail(t.error());
+  if (sink && !sink->first_error()) return fail(sink->first_error().error());
   auto encoded = o.iso ? bio::encode_iso19794_2(*t) : bio::encode_template(*t);
   if (!encoded) return fail(encoded.error());
   if (auto ok = write_file_bytes(o.out, *encoded); !ok) return fail(ok.error());
@@ -136,35 +145,66 @@ std::string fmt_fmr(double fmr) {
   return "threshold_fmr_1e" + std::to_string(static_cast<int>(std::lround(std::log10(fmr))));
 }
 
-int dataset_dpi(const fs::path& dir) {
-  auto bytes = read_file_bytes(dir / "meta.json", 1 << 16);
-  if (!bytes) return bio::parameters::target_dpi;
-  boost::system::error_code ec;
-  auto value = boost::json::parse(std::string(bytes->begin(), bytes->end()), ec);
-  if (ec || !value.is_object()) return bio::parameters::target_dpi;
+// The set's resolution from DIR/meta.json, 500 ppi without one. A meta.json that is there but
+// unusable is an error: evaluating at a guessed resolution gives plausible-looking wrong rates.
+Result<int> dataset_dpi(const fs::path& dir) {
+  const fs::path meta = dir / "meta.json";
+  std::error_code ec;
+  if (!fs::exists(meta, ec)) return bio::parameters::target_dpi;
+  auto bytes = read_file_bytes(meta, 1 << 16);
+  if (!bytes) return std::unexpected(bytes.error());
+  boost::system::error_code json_ec;
+  auto value = boost::json::parse(std::string(bytes->begin(), bytes->end()), json_ec);
+  if (json_ec || !value.is_object()) return invalid_argument(meta.string() + " is not a JSON object");
   const auto* dpi = value.as_object().if_contains("dpi");
-  return dpi != nullptr && dpi->is_int64() ? static_cast<int>(dpi->as_int64()) : bio::parameters::target_dpi;
+  if (dpi == nullptr) return bio::parameters::target_dpi;
+  if (!dpi->is_int64() || dpi->as_int64() < bio::parameters::dpi_min || dpi->as_int64() > bio::parameters::dpi_max)
+    return invalid_argument(meta.string() + ": \"dpi\" must be an integer " + std::to_string(bio::parameters::dpi_min) +
+                            ".." + std::to_string(bio::parameters::dpi_max) + ", got " + boost::json::serialize(*dpi));
+  return static_cast<int>(dpi->as_int64());
 }
 
+// Every <finger>_<impression>.<image extension> file of DIR; other files (meta.json, README,
+// SHA256SUMS) are skipped. A file named like an image that does not decode is an error naming
+// it: counting it as a failure to extract would charge the extractor for a broken data set.
 Result<std::vector<abis::FvcImage>> load_fvc_images(const std::string& dir) {
   constexpr std::size_t kImagesMax = 10'000;
   const std::regex name(R"((\d+)_(\d+)\.(tif|tiff|png|bmp|pgm))", std::regex::icase);
+  auto number = [](const std::ssub_match& digits, int& out) {
+    const auto [end, ec] = std::from_chars(digits.first.base(), digits.second.base(), out);
+    return ec == std::errc{} && end == digits.second.base();
+  };
   std::vector<abis::FvcImage> images;
   std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return not_found(dir + " is not a directory");
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::smatch m;
     const std::string file = entry.path().filename().string();
-    if (!std::regex_match(file, m, name) || images.size() >= kImagesMax) continue;
+    if (!std::regex_match(file, m, name)) continue;
+    if (images.size() >= kImagesMax)
+      return invalid_argument(dir + " holds more than " + std::to_string(kImagesMax) + " images");
+    abis::FvcImage item;
+    if (!number(m[1], item.finger) || !number(m[2], item.impression))
+      return invalid_argument(entry.path().string() + ": finger or impression number out of range");
     auto bytes = read_file_bytes(entry.path(), bio::parameters::image_bytes_max);
     if (!bytes) return std::unexpected(bytes.error());
     auto image = bio::decode_image(*bytes);
-    images.push_back({std::stoi(m[1]), std::stoi(m[2]), image ? std::move(*image) : bio::GreyImage{}});
+    if (!image) return invalid_argument(entry.path().string() + ": " + image.error().message);
+    item.image = std::move(*image);
+    images.push_back(std::move(item));
   }
   if (ec) return not_found("cannot list " + dir + ": " + ec.message());
   if (images.empty()) return not_found("no <finger>_<impression> images in " + dir);
   std::sort(images.begin(), images.end(), [](const auto& x, const auto& y) {
     return std::pair(x.finger, x.impression) < std::pair(y.finger, y.impression);
   });
+  // 101_1.tif next to 101_1.png would enter the protocol twice as one impression.
+  const auto twin = std::adjacent_find(images.begin(), images.end(), [](const auto& x, const auto& y) {
+    return x.finger == y.finger && x.impression == y.impression;
+  });
+  if (twin != images.end())
+    return invalid_argument(dir + " holds two images of finger " + std::to_string(twin->finger) + " impression " +
+                            std::to_string(twin->impression));
   return images;
 }
 
@@ -174,8 +214,10 @@ int run_calibrate(const std::vector<std::string>& dirs) {
   for (const auto& dir : dirs) {
     auto images = load_fvc_images(dir);
     if (!images) return fail(images.error());
+    auto dpi = dataset_dpi(dir);
+    if (!dpi) return fail(dpi.error());
     sets.push_back(std::move(*images));
-    dpis.push_back(dataset_dpi(dir));
+    dpis.push_back(*dpi);
   }
   const auto scores = abis::all_impostor_scores(sets, dpis);
   boost::json::object out{{"impostor_comparisons", scores.size()}};
@@ -199,6 +241,13 @@ int run_calibrate(const std::vector<std::string>& dirs) {
   return 0;
 }
 
+// The folder's own name, also for "sets/db1/" (whose filename() is empty).
+std::string dataset_name(const std::string& dir) {
+  fs::path path(dir);
+  if (!path.has_filename()) path = path.parent_path();
+  return path.filename().string();
+}
+
 int run_eval(const EvalOptions& o) {
   const auto mode = o.impostors == "all" ? abis::ImpostorPairs::kAll : abis::ImpostorPairs::kFirstImpressions;
   if (!o.det_png.empty() && o.dirs.size() > abis::det_series_max)
@@ -208,9 +257,18 @@ int run_eval(const EvalOptions& o) {
   for (const std::string& dir : o.dirs) {
     auto loaded = load_fvc_images(dir);
     if (!loaded) return fail(loaded.error());
-    const int dpi = o.dpi > 0 ? o.dpi : dataset_dpi(dir);
+    auto meta_dpi = dataset_dpi(dir);
+    if (o.dpi == 0 && !meta_dpi) return fail(meta_dpi.error());
+    const int dpi = o.dpi > 0 ? o.dpi : *meta_dpi;
     const abis::FvcReport r = abis::run_fvc(*loaded, dpi, mode);
-    const std::string name = fs::path(dir).filename().string();
+    // Without both kinds of pair every rate is a default of 1, which reads like a measurement.
+    if (r.genuine.empty())
+      return fail(invalid_argument(dir + " has no genuine pairs: it needs two impressions of one finger").error());
+    if (r.impostor.empty())
+      return fail(invalid_argument(dir + " has no impostor pairs: it needs " +
+                                   (mode == abis::ImpostorPairs::kAll ? "two fingers" : "impression 1 of two fingers"))
+                      .error());
+    const std::string name = dataset_name(dir);
     boost::json::object out{
         {"dataset", name}, {"dpi", dpi},
         {"eer", r.rates.eer}, {"fmr100", r.rates.fmr100}, {"fmr1000", r.rates.fmr1000},
@@ -224,8 +282,7 @@ int run_eval(const EvalOptions& o) {
     det.push_back({label, bio::det_curve(r.genuine, r.impostor)});
   }
   if (!o.det_png.empty()) {
-    const std::string title = det.size() == 1 ? "DET " + fs::path(o.dirs.front()).filename().string()
-                                              : "DET, impostors: " + o.impostors;
+    const std::string title = det.size() == 1 ? "DET " + dataset_name(o.dirs.front()) : "DET, impostors: " + o.impostors;
     auto png = det.size() == 1 ? abis::render_det_png(det.front().curve, title) : abis::render_det_png(det, title);
     if (!png) return fail(png.error());
     if (auto ok = write_file_bytes(o.det_png, *png); !ok) return fail(ok.error());
@@ -259,7 +316,9 @@ int run_synth(const std::string& dir, std::size_t persons, int impressions, std:
 Result<abis::Gallery> load_gallery(const std::string& path) {
   auto bytes = read_file_bytes(path, abis::parameters::gallery_bytes_max * 2);
   if (!bytes) return std::unexpected(bytes.error());
-  return abis::Gallery::deserialize(*bytes);
+  auto gallery = abis::Gallery::deserialize(*bytes);
+  if (!gallery) return std::unexpected(Error{gallery.error().code, path + ": " + gallery.error().message});
+  return gallery;
 }
 
 struct EnrollOptions {
@@ -299,6 +358,7 @@ struct IdentifyOptions {
 };
 
 int run_identify(const IdentifyOptions& o) {
+  if (!std::isfinite(o.threshold)) return fail(invalid_argument("--threshold must be a finite number").error());
   auto g = load_gallery(o.gallery);
   if (!g) return fail(g.error());
   abis::SearchProbe probe;
@@ -308,9 +368,12 @@ int run_identify(const IdentifyOptions& o) {
     if (colon == std::string::npos || std::from_chars(item.data(), item.data() + colon, position).ec != std::errc{} ||
         position < 1 || position > abis::parameters::fingers_per_person)
       return fail(Error{ErrorCode::kInvalidArgument, "probe must be POSITION:PATH with POSITION 1..10: " + item});
+    auto& slot = probe.fingers[static_cast<std::size_t>(position - 1)];
+    // A second print for one position would silently replace the first.
+    if (slot) return fail(invalid_argument("probe position " + std::to_string(position) + " is given twice").error());
     auto t = load_template_or_image(item.substr(colon + 1));
     if (!t) return fail(t.error());
-    probe.fingers[static_cast<std::size_t>(position - 1)] = std::move(*t);
+    slot = std::move(*t);
   }
   const auto start = std::chrono::steady_clock::now();
   auto found = abis::search(*g, probe, {.candidates_max = o.candidates, .score_threshold = o.threshold});
@@ -334,6 +397,12 @@ int run_identify_eval(const abis::IdentifyEvalOptions& o) {
             << "\n";
   return 0;
 }
+
+// CLI11 parses "-1" into an unsigned option as 2^64 - 1; refuse the sign instead. (Options with a
+// CLI::Range need no more: the wrapped value is out of range.)
+const CLI::Validator kNotNegative(
+    [](std::string& input) { return input.starts_with('-') ? "must not be negative: " + input : std::string{}; },
+    "NOT NEGATIVE");
 
 }  // namespace
 
@@ -359,7 +428,8 @@ void register_abis_commands(CLI::App& app) {
   auto* eval = abis->add_subcommand("eval", "FVC protocol on a directory of <finger>_<impression> images");
   eval->add_option("DIR", ev->dirs, "data set directories, one JSON line each (meta.json gives the dpi)")
       ->required();
-  eval->add_option("--dpi", ev->dpi, "override the resolution");
+  eval->add_option("--dpi", ev->dpi, "override the resolution")
+      ->check(CLI::Range(bio::parameters::dpi_min, bio::parameters::dpi_max));
   eval->add_option("--impostors", ev->impostors, "fvc (first impressions) or all (every cross-finger pair)")
       ->check(CLI::IsMember({"fvc", "all"}));
   eval->add_option("--det", ev->det_png, "write the DET curves (one per data set) as PNG");
@@ -373,19 +443,20 @@ void register_abis_commands(CLI::App& app) {
   auto sy = std::make_shared<std::tuple<std::string, std::size_t, int, std::uint64_t>>("", 10, 2, 1);
   auto* synth = abis->add_subcommand("synth", "write synthetic templates DIR/<person>_<finger>_<impression>.ekt");
   synth->add_option("DIR", std::get<0>(*sy))->required();
-  synth->add_option("--persons", std::get<1>(*sy), "persons (10 fingers each)");
+  synth->add_option("--persons", std::get<1>(*sy), "persons (10 fingers each)")->check(kNotNegative);
   synth->add_option("--impressions", std::get<2>(*sy), "impressions per finger");
-  synth->add_option("--seed", std::get<3>(*sy));
+  synth->add_option("--seed", std::get<3>(*sy))->check(kNotNegative);
   synth->callback([sy] { exit_code() = run_synth(std::get<0>(*sy), std::get<1>(*sy), std::get<2>(*sy), std::get<3>(*sy)); });
 
   auto en = std::make_shared<EnrollOptions>();
   auto* enroll = abis->add_subcommand("enroll", "add a finger to a gallery file (created if missing)");
   enroll->add_option("GALLERY", en->gallery)->required();
   enroll->add_option("TEMPLATE", en->template_path, "template or image");
-  enroll->add_option("--person", en->person);
+  enroll->add_option("--person", en->person)->check(kNotNegative);
   enroll->add_option("--finger", en->finger, "ISO finger position 1..10");
-  enroll->add_option("--synthetic", en->synthetic, "start from N synthetic persons instead of the file");
-  enroll->add_option("--seed", en->seed);
+  enroll->add_option("--synthetic", en->synthetic, "start from N synthetic persons instead of the file")
+      ->check(CLI::Range(std::size_t{0}, abis::parameters::gallery_persons_max));
+  enroll->add_option("--seed", en->seed)->check(kNotNegative);
   enroll->callback([en] { exit_code() = run_enroll(*en); });
 
   auto id = std::make_shared<IdentifyOptions>();
@@ -393,16 +464,20 @@ void register_abis_commands(CLI::App& app) {
   identify->add_option("GALLERY", id->gallery)->required();
   identify->add_option("PROBE", id->probes, "POSITION:PATH, one per finger")->required();
   identify->add_option("--threshold", id->threshold);
-  identify->add_option("--candidates", id->candidates);
+  identify->add_option("--candidates", id->candidates)
+      ->check(CLI::Range(std::size_t{1}, abis::parameters::search_candidates_max));
   identify->callback([id] { exit_code() = run_identify(*id); });
 
   auto ie = std::make_shared<abis::IdentifyEvalOptions>();
   auto* ieval = abis->add_subcommand("identify-eval", "1:N accuracy and speed on a synthetic gallery");
-  ieval->add_option("--persons", ie->persons);
-  ieval->add_option("--searches", ie->searches, "mated and non-mated searches, each");
-  ieval->add_option("--fingers", ie->fingers, "fingers per probe");
-  ieval->add_option("--threads", ie->threads);
-  ieval->add_option("--seed", ie->seed);
+  ieval->add_option("--persons", ie->persons)
+      ->check(CLI::Range(std::size_t{1}, abis::parameters::gallery_persons_max));
+  ieval->add_option("--searches", ie->searches, "mated and non-mated searches, each")->check(kNotNegative);
+  ieval->add_option("--fingers", ie->fingers, "fingers per probe")
+      ->check(CLI::Range(1, abis::parameters::fingers_per_person));
+  ieval->add_option("--threads", ie->threads, "0 = all cores")
+      ->check(CLI::Range(0, abis::parameters::search_threads_max));
+  ieval->add_option("--seed", ie->seed)->check(kNotNegative);
   ieval->callback([ie] { exit_code() = run_identify_eval(*ie); });
 }
 

@@ -16,6 +16,11 @@ TEST(IdentifyEval, SmallGalleryIdentifiesEveryone) {
 TEST(IdentifyEval, RejectsBadOptions) {
   EXPECT_ERROR(identify_eval({.persons = 0}), ErrorCode::kInvalidArgument, "positive");
   EXPECT_ERROR(identify_eval({.persons = 10, .searches = 1, .fingers = 11}), ErrorCode::kInvalidArgument, "fingers");
+  EXPECT_ERROR(identify_eval({.persons = parameters::gallery_persons_max + 1}), ErrorCode::kInvalidArgument,
+               "persons");
+  EXPECT_ERROR(identify_eval({.persons = 10, .threads = -1}), ErrorCode::kInvalidArgument, "threads");
+  EXPECT_ERROR(identify_eval({.persons = 10, .threads = parameters::search_threads_max + 1}), ErrorCode::kInvalidArgument,
+               "threads");
 }
 
 }  // namespace
