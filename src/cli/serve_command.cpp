@@ -17,6 +17,7 @@
 #include "abis/dedup_service.h"
 #include "store/migrations.h"
 #include "sync/birth_items.h"
+#include "sync/civil_event_items.h"
 #include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
@@ -104,6 +105,9 @@ int run_serve(const ServeOptions& options) {
                      }));
   ingest.set_handler(std::string(sync::kBirthKind), sync::make_birth_handler());
   ingest.set_handler(std::string(sync::kMoveInKind), sync::make_move_in_handler(regions));
+  ingest.set_handler(std::string(sync::kDeathKind), sync::make_death_handler());
+  ingest.set_handler(std::string(sync::kDivorceKind), sync::make_divorce_handler());
+  ingest.set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(regions));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
   api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get()};

@@ -14,6 +14,7 @@
 #include "api/central_client.h"
 #include "api/http.h"
 #include "api/http_server.h"
+#include "api/station_event_routes.h"
 #include "api/station_routes.h"
 #include "api/station_sync_loop.h"
 #include "cli/commands.h"
@@ -142,6 +143,7 @@ int run_station(const StationOptions& options) {
   };
   auto router = std::make_shared<api::Router>();
   api::add_station_routes(*router, station);  // first: births take the station's route
+  api::add_station_event_routes(*router, station);  // and deaths, marriages, divorces
   api::add_registry_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   api::HttpServer server(server_options, router);

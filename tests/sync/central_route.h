@@ -14,6 +14,7 @@
 #include "registry/sha256.h"
 #include "store/database.h"
 #include "sync/birth_items.h"
+#include "sync/civil_event_items.h"
 #include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"
@@ -71,6 +72,9 @@ inline Result<std::unique_ptr<sync::SyncIngest>> make_central_ingest(store::Data
   ingest->set_handler(std::string(sync::kEnrollmentKind), sync::make_enrollment_handler(nullptr));
   ingest->set_handler(std::string(sync::kBirthKind), sync::make_birth_handler());
   ingest->set_handler(std::string(sync::kMoveInKind), sync::make_move_in_handler(RegionDirectory::builtin()));
+  ingest->set_handler(std::string(sync::kDeathKind), sync::make_death_handler());
+  ingest->set_handler(std::string(sync::kDivorceKind), sync::make_divorce_handler());
+  ingest->set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(RegionDirectory::builtin()));
   return ingest;
 }
 
