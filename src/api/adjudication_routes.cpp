@@ -90,8 +90,19 @@ object side_json(const abis::CaseSide& side) {
                 {"fingers", std::move(fingers)}};
 }
 
-Result<boost::json::object> decision_body(const HttpRequest& request) {
-  return json_object_body(request, 64 << 10);
+// What each decision POST (propose, confirm, resolve a conflict) starts with: who decides, if
+// `allowed` lets their role; the case's or conflict's id in the path; the JSON body.
+struct DecisionPost {
+  registry::Session session;
+  std::int64_t id = 0;
+  boost::json::object body;
+};
+
+Result<DecisionPost> decision_post(ApiServices& s, const HttpRequest& request, bool (*allowed)(Role)) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, allowed));
+  EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
+  EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, 64 << 10));
+  return DecisionPost{std::move(session), id, std::move(body)};
 }
 
 void add_case_routes(Router& router, ApiServices& s) {
@@ -125,9 +136,8 @@ void add_case_routes(Router& router, ApiServices& s) {
 
   router.add("POST", "/api/v1/adjudication/cases/{id}/propose",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
-               EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
-               EKTP_ASSIGN_OR_RETURN(auto body, decision_body(request));
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_adjudicate));
+               auto& [session, id, body] = post;
                EKTP_ASSIGN_OR_RETURN(auto decision_text, required_string(body, "decision"));
                EKTP_ASSIGN_OR_RETURN(auto decision, abis::parse_decision(decision_text));
                EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(body, "reason"));
@@ -139,9 +149,8 @@ void add_case_routes(Router& router, ApiServices& s) {
 
   router.add("POST", "/api/v1/adjudication/cases/{id}/confirm",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
-               EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
-               EKTP_ASSIGN_OR_RETURN(auto body, decision_body(request));
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_adjudicate));
+               auto& [session, id, body] = post;
                const auto* agree = body.if_contains("agree");
                if (!agree || !agree->is_bool()) return invalid_argument("agree: must be true or false");
                EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(body, "reason"));
@@ -233,9 +242,8 @@ void add_conflict_routes(Router& router, ApiServices& s) {
   // correction (the normal approval path, so a second supervisor still decides them).
   router.add("POST", "/api/v1/sync/conflicts/{id}/resolve",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_resolve_conflicts));
-               EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
-               EKTP_ASSIGN_OR_RETURN(auto body, decision_body(request));
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_resolve_conflicts));
+               auto& [session, id, body] = post;
                EKTP_ASSIGN_OR_RETURN(auto keep, required_string(body, "keep"));
                if (keep != "central" && keep != "station") return invalid_argument("keep: must be central or station");
                EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "reason"));
