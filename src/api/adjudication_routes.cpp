@@ -90,84 +90,76 @@ object side_json(const abis::CaseSide& side) {
                 {"fingers", std::move(fingers)}};
 }
 
-Result<boost::json::object> decision_body(const HttpRequest& request) {
-  return json_object_body(request, 64 << 10);
+// What each decision POST (propose, confirm, resolve a conflict) starts with: who decides, if
+// `allowed` lets their role; the case's or conflict's id in the path; the JSON body.
+struct DecisionPost {
+  registry::Session session;
+  std::int64_t id = 0;
+  boost::json::object body;
+};
+
+Result<DecisionPost> decision_post(ApiServices& s, const HttpRequest& request, bool (*allowed)(Role)) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, allowed));
+  EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
+  EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, 64 << 10));
+  return DecisionPost{std::move(session), id, std::move(body)};
 }
 
 void add_case_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/adjudication/cases", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, can_adjudicate);
-    if (!session) return std::unexpected(session.error());
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s, request, can_adjudicate));
     std::optional<abis::CaseStatus> status;
     if (auto it = request.query.find("status"); it != request.query.end() && !it->second.empty()) {
-      auto parsed = abis::parse_case_status(it->second);
-      if (!parsed) return std::unexpected(parsed.error());
-      status = *parsed;
+      EKTP_ASSIGN_OR_RETURN(status, abis::parse_case_status(it->second));
     }
-    auto cases = store::with_read_transaction<std::vector<abis::AdjudicationCase>>(
-        s.db, [&](store::Connection& c) { return abis::list_cases(c, status, 200); });
-    if (!cases) return std::unexpected(cases.error());
+    EKTP_ASSIGN_OR_RETURN(auto cases,
+                          store::with_read_transaction<std::vector<abis::AdjudicationCase>>(
+                              s.db, [&](store::Connection& c) { return abis::list_cases(c, status, 200); }));
     array out;
-    for (const auto& c : *cases) out.push_back(case_json(c));
+    for (const auto& c : cases) out.push_back(case_json(c));
     return json_response(object{{"cases", std::move(out)}});
   }));
 
   router.add("GET", "/api/v1/adjudication/cases/{id}",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto session = authenticate_bearer(s, request, can_adjudicate);
-               if (!session) return std::unexpected(session.error());
-               auto id = id_param(request, "id");
-               if (!id) return std::unexpected(id.error());
-               auto detail = store::with_read_transaction<abis::CaseDetail>(
-                   s.db, [&](store::Connection& c) { return abis::load_case(c, *id); });
-               if (!detail) return std::unexpected(detail.error());
-               s.audit.record({now_ms(s), session->username, "read_adjudication_case", detail->record.nik,
-                               fmt::format("case {} with {}", *id, detail->record.candidate_nik)});
-               return json_response(object{{"case", case_json(detail->record)},
-                                           {"probe", side_json(detail->probe)},
-                                           {"candidate", side_json(detail->candidate)}});
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
+               EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
+               EKTP_ASSIGN_OR_RETURN(auto detail,
+                                     store::with_read_transaction<abis::CaseDetail>(
+                                         s.db, [&](store::Connection& c) { return abis::load_case(c, id); }));
+               s.audit.record({now_ms(s), session.username, "read_adjudication_case", detail.record.nik,
+                               fmt::format("case {} with {}", id, detail.record.candidate_nik)});
+               return json_response(object{{"case", case_json(detail.record)},
+                                           {"probe", side_json(detail.probe)},
+                                           {"candidate", side_json(detail.candidate)}});
              }));
 
   router.add("POST", "/api/v1/adjudication/cases/{id}/propose",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto session = authenticate_bearer(s, request, can_adjudicate);
-               if (!session) return std::unexpected(session.error());
-               auto id = id_param(request, "id");
-               if (!id) return std::unexpected(id.error());
-               auto body = decision_body(request);
-               if (!body) return std::unexpected(body.error());
-               auto decision_text = required_string(*body, "decision");
-               if (!decision_text) return std::unexpected(decision_text.error());
-               auto decision = abis::parse_decision(*decision_text);
-               if (!decision) return std::unexpected(decision.error());
-               auto reason = optional_string(*body, "reason");
-               if (!reason) return std::unexpected(reason.error());
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_adjudicate));
+               auto& [session, id, body] = post;
+               EKTP_ASSIGN_OR_RETURN(auto decision_text, required_string(body, "decision"));
+               EKTP_ASSIGN_OR_RETURN(auto decision, abis::parse_decision(decision_text));
+               EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(body, "reason"));
                if (s.dedup == nullptr) return make_error(ErrorCode::kUnavailable, "no dedup service here");
-               auto result = s.dedup->propose_decision(*id, {session->username, session->role}, *decision,
-                                                       reason->value_or(""));
-               if (!result) return std::unexpected(result.error());
-               return json_response(object{{"case", case_json(*result)}});
+               EKTP_ASSIGN_OR_RETURN(auto result, s.dedup->propose_decision(id, {session.username, session.role},
+                                                                            decision, reason.value_or("")));
+               return json_response(object{{"case", case_json(result)}});
              }));
 
   router.add("POST", "/api/v1/adjudication/cases/{id}/confirm",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto session = authenticate_bearer(s, request, can_adjudicate);
-               if (!session) return std::unexpected(session.error());
-               auto id = id_param(request, "id");
-               if (!id) return std::unexpected(id.error());
-               auto body = decision_body(request);
-               if (!body) return std::unexpected(body.error());
-               const auto* agree = body->if_contains("agree");
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_adjudicate));
+               auto& [session, id, body] = post;
+               const auto* agree = body.if_contains("agree");
                if (!agree || !agree->is_bool()) return invalid_argument("agree: must be true or false");
-               auto reason = optional_string(*body, "reason");
-               if (!reason) return std::unexpected(reason.error());
+               EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(body, "reason"));
                if (s.dedup == nullptr) return make_error(ErrorCode::kUnavailable, "no dedup service here");
-               auto result = s.dedup->confirm_decision(*id, {session->username, session->role}, agree->as_bool(),
-                                                       reason->value_or(""));
-               if (!result) return std::unexpected(result.error());
-               object out{{"case", case_json(result->record)}, {"reopened", result->reopened}};
-               if (result->enrollment_status) {
-                 out["enrollment_status"] = registry::enrollment_status_id(*result->enrollment_status);
+               EKTP_ASSIGN_OR_RETURN(auto result, s.dedup->confirm_decision(id, {session.username, session.role},
+                                                                            agree->as_bool(), reason.value_or("")));
+               object out{{"case", case_json(result.record)}, {"reopened", result.reopened}};
+               if (result.enrollment_status) {
+                 out["enrollment_status"] = registry::enrollment_status_id(*result.enrollment_status);
                }
                return json_response(out);
              }));
@@ -177,64 +169,57 @@ void add_case_routes(Router& router, ApiServices& s) {
 // converted to PNG: scanners give TIFF/BMP/PGM, which browsers do not show).
 void add_image_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/enrollments/{id}/photo", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, can_adjudicate);
-    if (!session) return std::unexpected(session.error());
-    auto e = store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
-      return registry::load_enrollment(c, request.path_params.at("id"));
-    });
-    if (!e) return std::unexpected(e.error());
-    s.audit.record({now_ms(s), session->username, "read_enrollment_photo", e->nik, e->enrollment_id});
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
+    EKTP_ASSIGN_OR_RETURN(auto e, store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
+                            return registry::load_enrollment(c, request.path_params.at("id"));
+                          }));
+    s.audit.record({now_ms(s), session.username, "read_enrollment_photo", e.nik, e.enrollment_id});
     HttpResponse response;
-    response.content_type = e->photo_mime;
-    response.body.assign(e->photo.begin(), e->photo.end());
+    response.content_type = e.photo_mime;
+    response.body.assign(e.photo.begin(), e.photo.end());
     return response;
   }));
 
   router.add("GET", "/api/v1/enrollments/{id}/fingers/{position}",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto session = authenticate_bearer(s, request, can_adjudicate);
-               if (!session) return std::unexpected(session.error());
-               auto position = id_param(request, "position");
-               if (!position) return std::unexpected(position.error());
-               auto e = store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
-                 return registry::load_enrollment(c, request.path_params.at("id"));
-               });
-               if (!e) return std::unexpected(e.error());
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
+               EKTP_ASSIGN_OR_RETURN(auto position, id_param(request, "position"));
+               EKTP_ASSIGN_OR_RETURN(
+                   auto e, store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
+                     return registry::load_enrollment(c, request.path_params.at("id"));
+                   }));
                const registry::FingerCapture* finger = nullptr;
-               for (const auto& f : e->fingers) {
-                 if (f.position == *position) finger = &f;
+               for (const auto& f : e.fingers) {
+                 if (f.position == position) finger = &f;
                }
                if (finger == nullptr || finger->missing()) {
-                 return not_found(fmt::format("enrollment {} has no image of finger {}", e->enrollment_id, *position));
+                 return not_found(fmt::format("enrollment {} has no image of finger {}", e.enrollment_id, position));
                }
-               auto grey = biometrics::decode_image(finger->image);
-               if (!grey) return std::unexpected(grey.error());
-               auto png = biometrics::encode_png(*grey);
-               if (!png) return std::unexpected(png.error());
-               s.audit.record({now_ms(s), session->username, "read_enrollment_finger", e->nik,
-                               fmt::format("{} finger {}", e->enrollment_id, *position)});
+               EKTP_ASSIGN_OR_RETURN(auto grey, biometrics::decode_image(finger->image));
+               EKTP_ASSIGN_OR_RETURN(auto png, biometrics::encode_png(grey));
+               s.audit.record({now_ms(s), session.username, "read_enrollment_finger", e.nik,
+                               fmt::format("{} finger {}", e.enrollment_id, position)});
                HttpResponse response;
                response.content_type = "image/png";
-               response.body.assign(png->begin(), png->end());
+               response.body.assign(png.begin(), png.end());
                return response;
              }));
 }
 
 void add_conflict_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/sync/conflicts", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, can_resolve_conflicts);
-    if (!session) return std::unexpected(session.error());
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s, request, can_resolve_conflicts));
     std::string status = request.query.contains("status") ? request.query.at("status") : "open";
-    auto rows = store::with_read_transaction<store::QueryResult>(s.db, [&](store::Connection& c) {
-      return c.execute(
-          "SELECT id, station_id, item_key, nik, base_version, central_version, station_values, central_values, "
-          "status, resolved_by, resolution, created_at_ms, resolved_at_ms FROM sync_conflicts WHERE status = $1 "
-          "ORDER BY id LIMIT 200",
-          {status});
-    });
-    if (!rows) return std::unexpected(rows.error());
+    EKTP_ASSIGN_OR_RETURN(
+        auto rows, store::with_read_transaction<store::QueryResult>(s.db, [&](store::Connection& c) {
+          return c.execute(
+              "SELECT id, station_id, item_key, nik, base_version, central_version, station_values, central_values, "
+              "status, resolved_by, resolution, created_at_ms, resolved_at_ms FROM sync_conflicts WHERE status = $1 "
+              "ORDER BY id LIMIT 200",
+              {status});
+        }));
     array out;
-    for (const auto& r : rows->rows) {
+    for (const auto& r : rows.rows) {
       boost::system::error_code ec1, ec2;
       out.push_back(object{{"id", r.integer(0)},
                            {"station_id", r.text(1)},
@@ -257,49 +242,40 @@ void add_conflict_routes(Router& router, ApiServices& s) {
   // correction (the normal approval path, so a second supervisor still decides them).
   router.add("POST", "/api/v1/sync/conflicts/{id}/resolve",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto session = authenticate_bearer(s, request, can_resolve_conflicts);
-               if (!session) return std::unexpected(session.error());
-               auto id = id_param(request, "id");
-               if (!id) return std::unexpected(id.error());
-               auto body = decision_body(request);
-               if (!body) return std::unexpected(body.error());
-               auto keep = required_string(*body, "keep");
-               if (!keep) return std::unexpected(keep.error());
-               if (*keep != "central" && *keep != "station") return invalid_argument("keep: must be central or station");
-               auto reason = required_string(*body, "reason");
-               if (!reason) return std::unexpected(reason.error());
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_resolve_conflicts));
+               auto& [session, id, body] = post;
+               EKTP_ASSIGN_OR_RETURN(auto keep, required_string(body, "keep"));
+               if (keep != "central" && keep != "station") return invalid_argument("keep: must be central or station");
+               EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "reason"));
                const std::int64_t now = now_ms(s);
-               auto done = store::with_write_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
-                 auto row = c.execute("SELECT nik, station_values, status, item_key FROM sync_conflicts WHERE id = $1",
-                                      {*id});
-                 if (!row) return std::unexpected(row.error());
-                 if (row->rows.empty()) return not_found(fmt::format("conflict {} not found", *id));
-                 if (row->rows[0].text(2) != "open") {
-                   return failed_precondition(fmt::format("conflict {} is already resolved", *id));
-                 }
-                 const std::string nik = row->rows[0].text(0);
-                 if (*keep == "station") {
-                   auto correction = c.execute(
-                       "INSERT INTO corrections (nik, fields, reason, requested_by, status, idempotency_key, "
-                       "created_at_ms) VALUES ($1,$2,$3,$4,'pending',$5,$6)",
-                       {nik, row->rows[0].text(1), *reason, session->username,
-                        "conflict/" + std::to_string(*id), now});
-                   if (!correction) return std::unexpected(correction.error());
-                 }
-                 auto updated = c.execute(
-                     "UPDATE sync_conflicts SET status = 'resolved', resolved_by = $2, resolution = $3, "
-                     "resolved_at_ms = $4 WHERE id = $1",
-                     {*id, session->username, fmt::format("keep {}: {}", *keep, *reason), now});
-                 if (!updated) return std::unexpected(updated.error());
-                 if (auto a = registry::append_audit(c, {now, session->username, "sync.conflict_resolve", nik,
-                                                         fmt::format("conflict {} keep {}", *id, *keep)});
-                     !a) {
-                   return std::unexpected(a.error());
-                 }
-                 return object{{"id", *id}, {"status", "resolved"}, {"keep", *keep}};
-               });
-               if (!done) return std::unexpected(done.error());
-               return json_response(*done);
+               EKTP_ASSIGN_OR_RETURN(
+                   auto done, store::with_write_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+                     EKTP_ASSIGN_OR_RETURN(
+                         auto row,
+                         c.execute("SELECT nik, station_values, status, item_key FROM sync_conflicts WHERE id = $1",
+                                   {id}));
+                     if (row.rows.empty()) return not_found(fmt::format("conflict {} not found", id));
+                     if (row.rows[0].text(2) != "open") {
+                       return failed_precondition(fmt::format("conflict {} is already resolved", id));
+                     }
+                     const std::string nik = row.rows[0].text(0);
+                     if (keep == "station") {
+                       EKTP_RETURN_IF_ERROR(c.execute(
+                           "INSERT INTO corrections (nik, fields, reason, requested_by, status, idempotency_key, "
+                           "created_at_ms) VALUES ($1,$2,$3,$4,'pending',$5,$6)",
+                           {nik, row.rows[0].text(1), reason, session.username, "conflict/" + std::to_string(id),
+                            now}));
+                     }
+                     EKTP_RETURN_IF_ERROR(
+                         c.execute("UPDATE sync_conflicts SET status = 'resolved', resolved_by = $2, resolution = $3, "
+                                   "resolved_at_ms = $4 WHERE id = $1",
+                                   {id, session.username, fmt::format("keep {}: {}", keep, reason), now}));
+                     EKTP_RETURN_IF_ERROR(
+                         registry::append_audit(c, {now, session.username, "sync.conflict_resolve", nik,
+                                                    fmt::format("conflict {} keep {}", id, keep)}));
+                     return object{{"id", id}, {"status", "resolved"}, {"keep", keep}};
+                   }));
+               return json_response(done);
              }));
 }
 

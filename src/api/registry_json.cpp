@@ -112,40 +112,28 @@ object coverage_json(const registry::CoverageReport& report) {
 }
 
 Result<registry::NewFamilyRequest> parse_new_family_request(const object& body, bool split) {
-  if (auto s = only_fields(body, {"idempotency_key", "head_nik", "members", "niks", "address", "date", "documents"}); !s) {
-    return std::unexpected(s.error());
-  }
+  EKTP_RETURN_IF_ERROR(
+      only_fields(body, {"idempotency_key", "head_nik", "members", "niks", "address", "date", "documents"}));
   registry::NewFamilyRequest r;
   r.split = split;
-  auto head = required_string(body, "head_nik");
-  if (!head) return std::unexpected(head.error());
-  r.head_nik = *head;
-  auto members = optional_array(body, "members", limits::family_members_max);
-  if (!members) return std::unexpected(members.error());
-  for (std::size_t i = 0; i < (*members)->size(); ++i) {
+  EKTP_ASSIGN_OR_RETURN(r.head_nik, required_string(body, "head_nik"));
+  EKTP_ASSIGN_OR_RETURN(auto members, optional_array(body, "members", limits::family_members_max));
+  for (std::size_t i = 0; i < members->size(); ++i) {
     auto prefix = fmt::format("members[{}]", i);
-    auto item = as_object((**members)[i], prefix);
-    if (!item) return std::unexpected(item.error());
-    auto nik = required_string(**item, "nik", prefix);
-    if (!nik) return std::unexpected(nik.error());
-    auto relation_text = required_string(**item, "relation", prefix);
-    if (!relation_text) return std::unexpected(relation_text.error());
-    auto relation = parse_family_relation(*relation_text);
+    EKTP_ASSIGN_OR_RETURN(auto item, as_object((*members)[i], prefix));
+    EKTP_ASSIGN_OR_RETURN(auto nik, required_string(*item, "nik", prefix));
+    EKTP_ASSIGN_OR_RETURN(auto relation_text, required_string(*item, "relation", prefix));
+    auto relation = parse_family_relation(relation_text);
     if (!relation) return invalid_argument(fmt::format("{}.relation: {}", prefix, relation.error().message));
-    r.members.push_back({*nik, *relation});
+    r.members.push_back({nik, *relation});
   }
   // A split may list plain NIKs; they keep the relation "famili_lain" unless given as members.
-  auto niks = nik_list(body, "niks");
-  if (!niks) return std::unexpected(niks.error());
-  for (const auto& nik : *niks) {
+  EKTP_ASSIGN_OR_RETURN(auto niks, nik_list(body, "niks"));
+  for (const auto& nik : niks) {
     if (nik != r.head_nik) r.members.push_back({nik, FamilyRelation::kFamiliLain});
   }
-  auto address = parse_address(body.if_contains("address"), "address");
-  if (!address) return std::unexpected(address.error());
-  r.address = *address;
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  r.documents = std::move(*documents);
+  EKTP_ASSIGN_OR_RETURN(r.address, parse_address(body.if_contains("address"), "address"));
+  EKTP_ASSIGN_OR_RETURN(r.documents, parse_documents(body));
   return r;
 }
 
@@ -162,22 +150,16 @@ Result<registry::DeathRequest> parse_death_request(const object& body) { return 
 Result<registry::MoveRequest> parse_move_request(const object& body) { return registry::parse_move_request(body); }
 
 Result<registry::CorrectionRequest> parse_correction_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "nik", "fields", "reason"}); !s) return std::unexpected(s.error());
+  EKTP_RETURN_IF_ERROR(only_fields(body, {"idempotency_key", "nik", "fields", "reason"}));
   registry::CorrectionRequest r;
-  auto nik = required_string(body, "nik");
-  if (!nik) return std::unexpected(nik.error());
-  auto reason = required_string(body, "reason");
-  if (!reason) return std::unexpected(reason.error());
+  EKTP_ASSIGN_OR_RETURN(r.nik, required_string(body, "nik"));
+  EKTP_ASSIGN_OR_RETURN(r.reason, required_string(body, "reason"));
   const auto* fields_value = body.if_contains("fields");
   if (fields_value == nullptr) return invalid_argument("fields: is required");
-  auto fields = as_object(*fields_value, "fields");
-  if (!fields) return std::unexpected(fields.error());
-  const auto& f = **fields;
-  if (auto s = only_fields(f, {"name", "birth_place", "occupation", "religion", "education", "blood_type"}, "fields"); !s) {
-    return std::unexpected(s.error());
-  }
-  r.nik = *nik;
-  r.reason = *reason;
+  EKTP_ASSIGN_OR_RETURN(auto fields, as_object(*fields_value, "fields"));
+  const auto& f = *fields;
+  EKTP_RETURN_IF_ERROR(
+      only_fields(f, {"name", "birth_place", "occupation", "religion", "education", "blood_type"}, "fields"));
   auto name = optional_string(f, "name", "fields");
   auto place = optional_string(f, "birth_place", "fields");
   auto occupation = optional_string(f, "occupation", "fields");
@@ -187,15 +169,9 @@ Result<registry::CorrectionRequest> parse_correction_request(const object& body)
   r.name = *name;
   r.birth_place = *place;
   r.occupation = *occupation;
-  auto religion = optional_enum<Religion>(f, "religion", parse_religion);
-  if (!religion) return std::unexpected(religion.error());
-  auto education = optional_enum<Education>(f, "education", parse_education);
-  if (!education) return std::unexpected(education.error());
-  auto blood = optional_enum<BloodType>(f, "blood_type", parse_blood_type);
-  if (!blood) return std::unexpected(blood.error());
-  r.religion = *religion;
-  r.education = *education;
-  r.blood_type = *blood;
+  EKTP_ASSIGN_OR_RETURN(r.religion, optional_enum<Religion>(f, "religion", parse_religion));
+  EKTP_ASSIGN_OR_RETURN(r.education, optional_enum<Education>(f, "education", parse_education));
+  EKTP_ASSIGN_OR_RETURN(r.blood_type, optional_enum<BloodType>(f, "blood_type", parse_blood_type));
   return r;
 }
 

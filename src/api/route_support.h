@@ -45,10 +45,9 @@ Handler guarded(F f) {
 // The request body as a JSON object, up to `bytes_max` (uploads with images allow more than
 // the default JSON limit).
 inline Result<boost::json::object> json_object_body(const HttpRequest& request, std::size_t bytes_max) {
-  auto body = json::parse_json_text(request.body, bytes_max, "body");
-  if (!body) return std::unexpected(body.error());
-  if (!body->is_object()) return invalid_argument("body: must be a JSON object");
-  return std::move(body->as_object());
+  EKTP_ASSIGN_OR_RETURN(auto body, json::parse_json_text(request.body, bytes_max, "body"));
+  if (!body.is_object()) return invalid_argument("body: must be a JSON object");
+  return std::move(body.as_object());
 }
 
 // What every civil-event POST starts with: an author who may record events, the JSON body, its
@@ -61,17 +60,13 @@ struct EventRequest {
 };
 
 inline Result<EventRequest> event_request(ApiServices& s, const HttpRequest& request) {
-  auto session = authenticate_bearer(s, request, can_record_events);
-  if (!session) return std::unexpected(session.error());
-  auto body = parse_json_body(request.body);
-  if (!body) return std::unexpected(body.error());
-  auto object_body = json::as_object(*body, "body");
-  if (!object_body) return std::unexpected(object_body.error());
-  auto key = json::required_string(**object_body, "idempotency_key");
-  if (!key) return std::unexpected(key.error());
-  registry::WriteContext ctx{{session->username, session->role}, s.clock(), *key,
-                             registry::sha256_hex(boost::json::serialize(*body))};
-  return EventRequest{*session, **object_body, std::move(ctx)};
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_record_events));
+  EKTP_ASSIGN_OR_RETURN(auto body, parse_json_body(request.body));
+  EKTP_ASSIGN_OR_RETURN(auto object_body, json::as_object(body, "body"));
+  EKTP_ASSIGN_OR_RETURN(auto key, json::required_string(*object_body, "idempotency_key"));
+  registry::WriteContext ctx{{session.username, session.role}, s.clock(), key,
+                             registry::sha256_hex(boost::json::serialize(body))};
+  return EventRequest{session, *object_body, std::move(ctx)};
 }
 
 inline std::int64_t now_ms(const ApiServices& s) {

@@ -47,9 +47,8 @@ Result<FingerResult> analyse_finger(const std::vector<std::uint8_t>& image, int 
   if (!grey) return invalid_argument(fmt::format("fingers: position {}: {}", position, grey.error().message));
   auto t = biometrics::extract(*grey, 500);
   if (!t) return invalid_argument(fmt::format("fingers: position {}: {}", position, t.error().message));
-  auto bytes = biometrics::encode_template(*t);
-  if (!bytes) return std::unexpected(bytes.error());
-  return FingerResult{std::clamp(static_cast<int>(t->image_quality), 1, 5), t->minutiae.size(), std::move(*bytes)};
+  EKTP_ASSIGN_OR_RETURN(auto bytes, biometrics::encode_template(*t));
+  return FingerResult{std::clamp(static_cast<int>(t->image_quality), 1, 5), t->minutiae.size(), std::move(bytes)};
 }
 
 // "id (message); id (message)" of the failed checks, for the operator.
@@ -64,10 +63,9 @@ std::string failed_messages(const std::vector<biometrics::QualityCheck>& checks)
 
 Result<std::vector<std::uint8_t>> image_field(const object& o, std::string_view field, std::size_t max,
                                               std::string_view what) {
-  auto text = optional_string(o, field, what);
-  if (!text) return std::unexpected(text.error());
-  if (!*text) return std::vector<std::uint8_t>{};
-  return sync::base64_decode(**text, max, fmt::format("{}.{}", what, field));
+  EKTP_ASSIGN_OR_RETURN(auto text, optional_string(o, field, what));
+  if (!text) return std::vector<std::uint8_t>{};
+  return sync::base64_decode(*text, max, fmt::format("{}.{}", what, field));
 }
 
 class StationRoutes {
@@ -75,178 +73,140 @@ class StationRoutes {
   explicit StationRoutes(StationServices& s) : s_(s) {}
 
   Result<HttpResponse> check_finger(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_record_events);
-    if (!session) return std::unexpected(session.error());
-    auto body = json_object_body(request, limits::enrollment_body_bytes_max);
-    if (!body) return std::unexpected(body.error());
-    const boost::json::object* o = &*body;
-    auto position = required_int(*o, "position");
-    if (!position) return std::unexpected(position.error());
-    if (*position < 1 || *position > 10) return invalid_argument("position: must be 1..10");
-    auto image = image_field(*o, "image", limits::finger_image_bytes_max, "body");
-    if (!image) return std::unexpected(image.error());
-    if (image->empty()) return invalid_argument("image: is required");
-    auto finger = analyse_finger(*image, static_cast<int>(*position));
-    if (!finger) return std::unexpected(finger.error());
-    return json_response(object{{"position", *position},
-                                {"quality", finger->quality},
-                                {"minutiae", finger->minutiae},
-                                {"recapture", finger->quality >= kRecaptureQuality}});
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s_.api, request, can_record_events));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, limits::enrollment_body_bytes_max));
+    const boost::json::object* o = &body;
+    EKTP_ASSIGN_OR_RETURN(auto position, required_int(*o, "position"));
+    if (position < 1 || position > 10) return invalid_argument("position: must be 1..10");
+    EKTP_ASSIGN_OR_RETURN(auto image, image_field(*o, "image", limits::finger_image_bytes_max, "body"));
+    if (image.empty()) return invalid_argument("image: is required");
+    EKTP_ASSIGN_OR_RETURN(auto finger, analyse_finger(image, static_cast<int>(position)));
+    return json_response(object{{"position", position},
+                                {"quality", finger.quality},
+                                {"minutiae", finger.minutiae},
+                                {"recapture", finger.quality >= kRecaptureQuality}});
   }
 
   Result<HttpResponse> check_photo(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_record_events);
-    if (!session) return std::unexpected(session.error());
-    auto body = json_object_body(request, limits::enrollment_body_bytes_max);
-    if (!body) return std::unexpected(body.error());
-    const boost::json::object* o = &*body;
-    auto photo = image_field(*o, "data", limits::photo_bytes_max, "photo");
-    if (!photo) return std::unexpected(photo.error());
-    if (photo->empty()) return invalid_argument("photo.data: is required");
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s_.api, request, can_record_events));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, limits::enrollment_body_bytes_max));
+    const boost::json::object* o = &body;
+    EKTP_ASSIGN_OR_RETURN(auto photo, image_field(*o, "data", limits::photo_bytes_max, "photo"));
+    if (photo.empty()) return invalid_argument("photo.data: is required");
     if (!s_.check_photo) return json_response(object{{"ok", true}, {"checks", array{}}});
-    auto verdict = s_.check_photo(*photo);
-    if (!verdict) return std::unexpected(verdict.error());
-    object out = verdict->report;
-    out["ok"] = verdict->ok;
+    EKTP_ASSIGN_OR_RETURN(auto verdict, s_.check_photo(photo));
+    object out = verdict.report;
+    out["ok"] = verdict.ok;
     return json_response(out);
   }
 
   Result<HttpResponse> enroll(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_record_events);
-    if (!session) return std::unexpected(session.error());
-    auto body = json_object_body(request, limits::enrollment_body_bytes_max);
-    if (!body) return std::unexpected(body.error());
-    const boost::json::object* o = &*body;
-    if (auto st = only_fields(*o, {"nik", "photo", "signature", "fingers", "irises", "biodata_changes", "enrollment_id"});
-        !st) {
-      return std::unexpected(st.error());
-    }
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s_.api, request, can_record_events));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, limits::enrollment_body_bytes_max));
+    const boost::json::object* o = &body;
+    EKTP_RETURN_IF_ERROR(
+        only_fields(*o, {"nik", "photo", "signature", "fingers", "irises", "biodata_changes", "enrollment_id"}));
     const std::int64_t now = now_ms(s_.api);
     registry::Enrollment e;
-    auto nik = required_string(*o, "nik");
-    if (!nik) return std::unexpected(nik.error());
-    e.nik = *nik;
-    auto id = optional_string(*o, "enrollment_id");  // lets a client retry without a second record
-    if (!id) return std::unexpected(id.error());
-    e.enrollment_id = id->value_or(sync::random_uuid());
+    EKTP_ASSIGN_OR_RETURN(e.nik, required_string(*o, "nik"));
+    // lets a client retry without a second record
+    EKTP_ASSIGN_OR_RETURN(auto id, optional_string(*o, "enrollment_id"));
+    e.enrollment_id = id.value_or(sync::random_uuid());
     e.station_id = s_.identity.station_id;
-    e.operator_name = session->username;
+    e.operator_name = session.username;
     e.captured_at_ms = now;
 
-    auto person = store::with_read_transaction<Person>(s_.api.db, [&](store::Connection& c) {
-      return registry::load_person(c, e.nik);
-    });
-    if (!person) return std::unexpected(person.error());
-    auto eligibility = wajib_ktp(*person, jakarta_date_of(s_.api.clock()));
+    EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(s_.api.db, [&](store::Connection& c) {
+                            return registry::load_person(c, e.nik);
+                          }));
+    auto eligibility = wajib_ktp(person, jakarta_date_of(s_.api.clock()));
     if (!eligibility.required) {
-      return failed_precondition(fmt::format("{} bukan wajib KTP: {}", person->name, eligibility.reason));
+      return failed_precondition(fmt::format("{} bukan wajib KTP: {}", person.name, eligibility.reason));
     }
-    e.base_version = person->version;
+    e.base_version = person.version;
 
     // Photo.
     const auto* photo = o->if_contains("photo");
     if (!photo) return invalid_argument("photo: is required");
-    auto po = as_object(*photo, "photo");
-    if (!po) return std::unexpected(po.error());
-    auto mime = required_string(**po, "mime", "photo");
-    if (!mime) return std::unexpected(mime.error());
-    e.photo_mime = *mime;
-    auto photo_bytes = image_field(**po, "data", limits::photo_bytes_max, "photo");
-    if (!photo_bytes) return std::unexpected(photo_bytes.error());
-    e.photo = std::move(*photo_bytes);
+    EKTP_ASSIGN_OR_RETURN(auto po, as_object(*photo, "photo"));
+    EKTP_ASSIGN_OR_RETURN(e.photo_mime, required_string(*po, "mime", "photo"));
+    EKTP_ASSIGN_OR_RETURN(e.photo, image_field(*po, "data", limits::photo_bytes_max, "photo"));
     if (e.photo.empty()) return invalid_argument("photo.data: is required");
     e.photo_sha256 = registry::bytes_sha256(e.photo);
-    auto override_reason = optional_string(**po, "override_reason", "photo");
-    if (!override_reason) return std::unexpected(override_reason.error());
+    EKTP_ASSIGN_OR_RETURN(auto override_reason, optional_string(*po, "override_reason", "photo"));
     if (s_.check_photo) {
-      auto verdict = s_.check_photo(e.photo);
-      if (!verdict) return std::unexpected(verdict.error());
-      if (!verdict->ok) {
+      EKTP_ASSIGN_OR_RETURN(auto verdict, s_.check_photo(e.photo));
+      if (!verdict.ok) {
         // A photo that fails a rule is refused, naming the rules, unless the operator records why
         // it is accepted anyway (e.g. no backdrop at a mobile service); the reason stays with it.
-        if (!*override_reason || (*override_reason)->empty()) {
+        if (!override_reason || override_reason->empty()) {
           std::string failed;
-          if (const auto* list = verdict->report.if_contains("failed"); list && list->is_array()) {
+          if (const auto* list = verdict.report.if_contains("failed"); list && list->is_array()) {
             for (const auto& rule : list->as_array()) {
               failed += (failed.empty() ? "" : ", ") + std::string(rule.as_string());
             }
           }
           return invalid_argument(fmt::format("photo: does not meet the rules ({}): {}", failed,
-                                              boost::json::serialize(verdict->report)));
+                                              boost::json::serialize(verdict.report)));
         }
-        verdict->report["override"] = object{{"by", session->username}, {"reason", **override_reason}};
+        verdict.report["override"] = object{{"by", session.username}, {"reason", *override_reason}};
       }
-      e.photo_report_json = boost::json::serialize(verdict->report);
+      e.photo_report_json = boost::json::serialize(verdict.report);
     }
     // Signature.
     const auto* signature = o->if_contains("signature");
     if (!signature) return invalid_argument("signature: is required");
-    auto so = as_object(*signature, "signature");
-    if (!so) return std::unexpected(so.error());
-    auto sig = image_field(**so, "data", limits::signature_bytes_max, "signature");
-    if (!sig) return std::unexpected(sig.error());
-    if (sig->empty()) return invalid_argument("signature.data: is required");
-    auto signature_check = biometrics::check_signature(*sig);
-    if (!signature_check) return std::unexpected(signature_check.error());
-    if (!signature_check->ok) {
-      return invalid_argument(fmt::format("signature: {}", failed_messages(signature_check->checks)));
+    EKTP_ASSIGN_OR_RETURN(auto so, as_object(*signature, "signature"));
+    EKTP_ASSIGN_OR_RETURN(auto sig, image_field(*so, "data", limits::signature_bytes_max, "signature"));
+    if (sig.empty()) return invalid_argument("signature.data: is required");
+    EKTP_ASSIGN_OR_RETURN(auto signature_check, biometrics::check_signature(sig));
+    if (!signature_check.ok) {
+      return invalid_argument(fmt::format("signature: {}", failed_messages(signature_check.checks)));
     }
-    e.signature = std::move(signature_check->png);  // black on white, cropped
+    e.signature = std::move(signature_check.png);  // black on white, cropped
     e.signature_sha256 = registry::bytes_sha256(e.signature);
     // Fingers.
-    auto fingers = optional_array(*o, "fingers", 10);
-    if (!fingers) return std::unexpected(fingers.error());
-    if ((*fingers)->empty()) {
+    EKTP_ASSIGN_OR_RETURN(auto fingers, optional_array(*o, "fingers", 10));
+    if (fingers->empty()) {
       return invalid_argument("fingers: all 10 positions are required (a reason for a missing one)");
     }
     array finger_report;
     int good_fingers = 0;
-    for (std::size_t i = 0; i < (*fingers)->size(); ++i) {
+    for (std::size_t i = 0; i < fingers->size(); ++i) {
       std::string what = fmt::format("fingers[{}]", i);
-      auto fo = as_object((**fingers)[i], what);
-      if (!fo) return std::unexpected(fo.error());
+      EKTP_ASSIGN_OR_RETURN(auto fo, as_object((*fingers)[i], what));
       registry::FingerCapture f;
-      auto position = required_int(**fo, "position", what);
-      if (!position) return std::unexpected(position.error());
-      if (*position < 1 || *position > 10) return invalid_argument(fmt::format("{}.position: must be 1..10", what));
-      f.position = static_cast<int>(*position);
-      auto image = image_field(**fo, "image", limits::finger_image_bytes_max, what);
-      if (!image) return std::unexpected(image.error());
-      auto reason = optional_string(**fo, "missing_reason", what);
-      if (!reason) return std::unexpected(reason.error());
-      if (image->empty()) {
-        f.missing_reason = reason->value_or("");
+      EKTP_ASSIGN_OR_RETURN(auto position, required_int(*fo, "position", what));
+      if (position < 1 || position > 10) return invalid_argument(fmt::format("{}.position: must be 1..10", what));
+      f.position = static_cast<int>(position);
+      EKTP_ASSIGN_OR_RETURN(auto image, image_field(*fo, "image", limits::finger_image_bytes_max, what));
+      EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(*fo, "missing_reason", what));
+      if (image.empty()) {
+        f.missing_reason = reason.value_or("");
       } else {
-        auto analysed = analyse_finger(*image, f.position);
-        if (!analysed) return std::unexpected(analysed.error());
-        f.image = std::move(*image);
+        EKTP_ASSIGN_OR_RETURN(auto analysed, analyse_finger(image, f.position));
+        f.image = std::move(image);
         f.image_sha256 = registry::bytes_sha256(f.image);
-        f.template_bytes = std::move(analysed->template_bytes);
-        f.quality = analysed->quality;
+        f.template_bytes = std::move(analysed.template_bytes);
+        f.quality = analysed.quality;
         if (f.quality < kRecaptureQuality) ++good_fingers;
         finger_report.push_back(object{{"position", f.position}, {"quality", f.quality},
-                                       {"minutiae", analysed->minutiae}});
+                                       {"minutiae", analysed.minutiae}});
       }
       e.fingers.push_back(std::move(f));
     }
     // Irises.
-    auto irises = optional_array(*o, "irises", 2);
-    if (!irises) return std::unexpected(irises.error());
+    EKTP_ASSIGN_OR_RETURN(auto irises, optional_array(*o, "irises", 2));
     bool has_iris = false;
-    for (std::size_t i = 0; i < (*irises)->size(); ++i) {
+    for (std::size_t i = 0; i < irises->size(); ++i) {
       std::string what = fmt::format("irises[{}]", i);
-      auto io = as_object((**irises)[i], what);
-      if (!io) return std::unexpected(io.error());
+      EKTP_ASSIGN_OR_RETURN(auto io, as_object((*irises)[i], what));
       registry::IrisCapture iris;
-      auto eye = required_string(**io, "eye", what);
-      if (!eye) return std::unexpected(eye.error());
-      iris.eye = *eye;
-      auto image = image_field(**io, "image", limits::iris_image_bytes_max, what);
-      if (!image) return std::unexpected(image.error());
-      auto reason = optional_string(**io, "missing_reason", what);
-      if (!reason) return std::unexpected(reason.error());
-      iris.image = std::move(*image);
-      iris.missing_reason = reason->value_or("");
+      EKTP_ASSIGN_OR_RETURN(iris.eye, required_string(*io, "eye", what));
+      EKTP_ASSIGN_OR_RETURN(auto image, image_field(*io, "image", limits::iris_image_bytes_max, what));
+      EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(*io, "missing_reason", what));
+      iris.image = std::move(image);
+      iris.missing_reason = reason.value_or("");
       if (!iris.image.empty()) {
         auto report = biometrics::check_iris(iris.image);
         if (!report) return invalid_argument(fmt::format("{}: {}", what, report.error().message));
@@ -266,26 +226,23 @@ class StationRoutes {
       if (!changes->is_object()) return invalid_argument("biodata_changes: must be an object");
       e.biodata_changes_json = boost::json::serialize(*changes);
     }
-    if (auto st = registry::validate_enrollment(e); !st) return std::unexpected(st.error());
+    EKTP_RETURN_IF_ERROR(registry::validate_enrollment(e));
     if (s_.local_duplicates) {
-      auto conn = s_.api.db.connect();
-      if (!conn) return std::unexpected(conn.error());
-      auto hits = s_.local_duplicates(**conn, e);
-      if (!hits) return std::unexpected(hits.error());
-      if (!hits->empty()) {
+      EKTP_ASSIGN_OR_RETURN(auto conn, s_.api.db.connect());
+      EKTP_ASSIGN_OR_RETURN(auto hits, s_.local_duplicates(*conn, e));
+      if (!hits.empty()) {
         return failed_precondition(fmt::format(
-            "sidik jari sama dengan perekaman lain di kantor ini (NIK {}): perekaman ganda dihentikan", hits->front()));
+            "sidik jari sama dengan perekaman lain di kantor ini (NIK {}): perekaman ganda dihentikan", hits.front()));
       }
     }
-    auto seq = sync::save_enrollment_with_outbox(s_.api.db, e, now);
-    if (!seq) return std::unexpected(seq.error());
-    s_.api.audit.record({now, session->username, "enrollment.record", e.nik, e.enrollment_id});
+    EKTP_ASSIGN_OR_RETURN(auto seq, sync::save_enrollment_with_outbox(s_.api.db, e, now));
+    s_.api.audit.record({now, session.username, "enrollment.record", e.nik, e.enrollment_id});
     if (s_.loop) s_.loop->wake();
     array modalities;
     for (const auto& m : e.modalities) modalities.emplace_back(m);
     return json_response(object{{"enrollment_id", e.enrollment_id},
                                 {"nik", e.nik},
-                                {"outbox_seq", *seq},
+                                {"outbox_seq", seq},
                                 {"status", "direkam"},
                                 {"fingers", std::move(finger_report)},
                                 {"modalities", std::move(modalities)}},
@@ -295,54 +252,46 @@ class StationRoutes {
   // A birth at the desk, online or offline: the NIK's serial comes from this station's lease, the
   // child is in the working copy at once and the birth waits in the outbox for central.
   Result<HttpResponse> birth(const HttpRequest& request) {
-    auto event = event_request(s_.api, request);
-    if (!event) return std::unexpected(event.error());
-    auto parsed = registry::parse_birth_request(event->body);
-    if (!parsed) return std::unexpected(parsed.error());
-    const auto& ctx = event->ctx;
-    auto saved = sync::save_birth_with_outbox(s_.api.db, s_.identity.station_id, ctx, *parsed);
-    if (!saved) return std::unexpected(saved.error());
-    if (s_.loop && !saved->event.replayed) s_.loop->wake();
-    return json_response(object{{"nik", saved->nik},
-                                {"kk_number", saved->kk_number},
-                                {"event_id", saved->event.event_id},
-                                {"replayed", saved->event.replayed},
-                                {"outbox_seq", saved->outbox_seq},
+    EKTP_ASSIGN_OR_RETURN(auto event, event_request(s_.api, request));
+    EKTP_ASSIGN_OR_RETURN(auto parsed, registry::parse_birth_request(event.body));
+    const auto& ctx = event.ctx;
+    EKTP_ASSIGN_OR_RETURN(auto saved, sync::save_birth_with_outbox(s_.api.db, s_.identity.station_id, ctx, parsed));
+    if (s_.loop && !saved.event.replayed) s_.loop->wake();
+    return json_response(object{{"nik", saved.nik},
+                                {"kk_number", saved.kk_number},
+                                {"event_id", saved.event.event_id},
+                                {"replayed", saved.event.replayed},
+                                {"outbox_seq", saved.outbox_seq},
                                 {"status", "terdaftar"}},
-                         saved->event.replayed ? 200 : 201);
+                         saved.event.replayed ? 200 : 201);
   }
 
   // A family moving in from another district (pindah datang), online or offline: its persons are
   // not in the working copy, so the move waits in the outbox and is applied when central confirms
   // it; the new family card's number comes from this station's KK lease at once.
   Result<HttpResponse> move_in(const HttpRequest& request) {
-    auto event = event_request(s_.api, request);
-    if (!event) return std::unexpected(event.error());
-    auto parsed = registry::parse_move_request(event->body);
-    if (!parsed) return std::unexpected(parsed.error());
-    const auto& ctx = event->ctx;
-    auto saved = sync::save_move_in_with_outbox(s_.api.db, s_.identity.station_id, s_.identity.district_code,
-                                                s_.api.regions, ctx, *parsed);
-    if (!saved) return std::unexpected(saved.error());
-    if (s_.loop && !saved->replayed) s_.loop->wake();
-    return json_response(object{{"kk_number", saved->kk_number},
-                                {"outbox_seq", saved->outbox_seq},
-                                {"replayed", saved->replayed},
+    EKTP_ASSIGN_OR_RETURN(auto event, event_request(s_.api, request));
+    EKTP_ASSIGN_OR_RETURN(auto parsed, registry::parse_move_request(event.body));
+    const auto& ctx = event.ctx;
+    EKTP_ASSIGN_OR_RETURN(auto saved,
+                          sync::save_move_in_with_outbox(s_.api.db, s_.identity.station_id, s_.identity.district_code,
+                                                         s_.api.regions, ctx, parsed));
+    if (s_.loop && !saved.replayed) s_.loop->wake();
+    return json_response(object{{"kk_number", saved.kk_number},
+                                {"outbox_seq", saved.outbox_seq},
+                                {"replayed", saved.replayed},
                                 {"status", "menunggu pusat"},
                                 {"detail", "the persons are moved to the new address and family card when central "
                                            "confirms the move; they then come down with the next pull"}},
-                         saved->replayed ? 200 : 201);
+                         saved.replayed ? 200 : 201);
   }
 
   Result<HttpResponse> status(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_read_persons);
-    if (!session) return std::unexpected(session.error());
-    auto summary = sync::outbox_summary(s_.api.db);
-    if (!summary) return std::unexpected(summary.error());
-    auto conn = s_.api.db.connect();
-    if (!conn) return std::unexpected(conn.error());
-    auto nik_left = sync::leased_serials_left(**conn, "nik", now_ms(s_.api));
-    auto kk_left = sync::leased_serials_left(**conn, "kk", now_ms(s_.api));
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s_.api, request, can_read_persons));
+    EKTP_ASSIGN_OR_RETURN(auto summary, sync::outbox_summary(s_.api.db));
+    EKTP_ASSIGN_OR_RETURN(auto conn, s_.api.db.connect());
+    auto nik_left = sync::leased_serials_left(*conn, "nik", now_ms(s_.api));
+    auto kk_left = sync::leased_serials_left(*conn, "kk", now_ms(s_.api));
     object link;
     if (s_.loop) {
       auto st = s_.loop->state();
@@ -352,20 +301,18 @@ class StationRoutes {
     return json_response(object{{"station_id", s_.identity.station_id},
                                 {"district_code", s_.identity.district_code},
                                 {"central_url", s_.identity.central_url},
-                                {"outbox", outbox_summary_to_json(*summary)},
+                                {"outbox", outbox_summary_to_json(summary)},
                                 {"link", link},
                                 {"leases", object{{"nik_serials", nik_left.value_or(0)},
                                                   {"kk_serials", kk_left.value_or(0)}}}});
   }
 
   Result<HttpResponse> outbox(const HttpRequest& request) {
-    auto session = authenticate_bearer(s_.api, request, can_read_persons);
-    if (!session) return std::unexpected(session.error());
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s_.api, request, can_read_persons));
     bool pending = request.query.contains("pending") && request.query.at("pending") != "0";
-    auto rows = sync::list_outbox(s_.api.db, pending, 200);
-    if (!rows) return std::unexpected(rows.error());
+    EKTP_ASSIGN_OR_RETURN(auto rows, sync::list_outbox(s_.api.db, pending, 200));
     array out;
-    for (const auto& r : *rows) out.push_back(outbox_row_to_json(r));
+    for (const auto& r : rows) out.push_back(outbox_row_to_json(r));
     return json_response(object{{"items", std::move(out)}});
   }
 

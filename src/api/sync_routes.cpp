@@ -52,69 +52,49 @@ Result<sync::StationRecord> authenticate_station(ApiServices& s, const HttpReque
 
 void add_station_admin_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, is_admin);
-    if (!session) return std::unexpected(session.error());
-    auto body = parse_json_body(request.body);
-    if (!body) return std::unexpected(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return std::unexpected(o.error());
-    if (auto st = only_fields(**o, {"station_id", "district_code", "name", "operators"}); !st) {
-      return std::unexpected(st.error());
-    }
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, is_admin));
+    EKTP_ASSIGN_OR_RETURN(auto body, parse_json_body(request.body));
+    EKTP_ASSIGN_OR_RETURN(auto o, as_object(body, "body"));
+    EKTP_RETURN_IF_ERROR(only_fields(*o, {"station_id", "district_code", "name", "operators"}));
     sync::StationRegistration r;
-    auto id = required_string(**o, "station_id");
-    if (!id) return std::unexpected(id.error());
-    auto district = required_string(**o, "district_code");
-    if (!district) return std::unexpected(district.error());
-    auto name = required_string(**o, "name");
-    if (!name) return std::unexpected(name.error());
-    auto operators = optional_array(**o, "operators", limits::station_operators_max);
-    if (!operators) return std::unexpected(operators.error());
-    r.station_id = *id;
-    r.district_code = *district;
-    r.name = *name;
-    if (*operators) {
-      for (const auto& v : **operators) {
+    EKTP_ASSIGN_OR_RETURN(r.station_id, required_string(*o, "station_id"));
+    EKTP_ASSIGN_OR_RETURN(r.district_code, required_string(*o, "district_code"));
+    EKTP_ASSIGN_OR_RETURN(r.name, required_string(*o, "name"));
+    EKTP_ASSIGN_OR_RETURN(auto operators, optional_array(*o, "operators", limits::station_operators_max));
+    if (operators) {
+      for (const auto& v : *operators) {
         if (!v.is_string()) return invalid_argument("operators: must be usernames");
         r.operators.emplace_back(v.as_string());
       }
     }
-    auto token = sync::register_station(s.db, s.regions, r, session->username, now_ms(s));
-    if (!token) return std::unexpected(token.error());
-    return json_response(object{{"station_id", r.station_id}, {"provisioning_token", *token}}, 201);
+    EKTP_ASSIGN_OR_RETURN(auto token, sync::register_station(s.db, s.regions, r, session.username, now_ms(s)));
+    return json_response(object{{"station_id", r.station_id}, {"provisioning_token", token}}, 201);
   }));
 
   router.add("GET", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, can_oversee_stations);
-    if (!session) return std::unexpected(session.error());
-    auto stations = sync::list_stations(s.db);
-    if (!stations) return std::unexpected(stations.error());
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s, request, can_oversee_stations));
+    EKTP_ASSIGN_OR_RETURN(auto stations, sync::list_stations(s.db));
     array out;
-    for (const auto& st : *stations) out.push_back(station_to_json(st));
+    for (const auto& st : stations) out.push_back(station_to_json(st));
     return json_response(object{{"stations", std::move(out)}});
   }));
 
   router.add("POST", "/api/v1/stations/{id}/revoke", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto session = authenticate_bearer(s, request, is_admin);
-    if (!session) return std::unexpected(session.error());
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, is_admin));
     const auto& id = request.path_params.at("id");
-    if (auto st = sync::revoke_station(s.db, id, session->username, now_ms(s)); !st) return std::unexpected(st.error());
+    EKTP_RETURN_IF_ERROR(sync::revoke_station(s.db, id, session.username, now_ms(s)));
     return json_response(object{{"station_id", id}, {"status", "revoked"}});
   }));
 
   router.add("POST", "/api/v1/stations/{id}/provision",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto body = parse_json_body(request.body);
-               if (!body) return std::unexpected(body.error());
-               auto o = as_object(*body, "body");
-               if (!o) return std::unexpected(o.error());
-               auto token = required_string(**o, "provisioning_token");
-               if (!token) return std::unexpected(token.error());
-               auto key = required_string(**o, "public_key");
-               if (!key) return std::unexpected(key.error());
-               auto p = sync::provision_station(s.db, request.path_params.at("id"), *token, *key, now_ms(s));
-               if (!p) return std::unexpected(p.error());
-               return json_response(provisioning_to_json(*p));
+               EKTP_ASSIGN_OR_RETURN(auto body, parse_json_body(request.body));
+               EKTP_ASSIGN_OR_RETURN(auto o, as_object(body, "body"));
+               EKTP_ASSIGN_OR_RETURN(auto token, required_string(*o, "provisioning_token"));
+               EKTP_ASSIGN_OR_RETURN(auto key, required_string(*o, "public_key"));
+               EKTP_ASSIGN_OR_RETURN(
+                   auto p, sync::provision_station(s.db, request.path_params.at("id"), token, key, now_ms(s)));
+               return json_response(provisioning_to_json(p));
              }));
 }
 
@@ -125,30 +105,25 @@ Result<HttpResponse> signed_answer(ApiServices& s, const HttpRequest& request, c
   std::int64_t counter = 0;
   const std::string counter_text = header(request, "x-ektp-counter");
   std::from_chars(counter_text.data(), counter_text.data() + counter_text.size(), counter);
-  auto signature = s.sync_ingest->sign_text(
-      sync::response_signing_text(station.station_id, counter, registry::sha256_hex(response.body)));
-  if (!signature) return std::unexpected(signature.error());
-  response.headers.emplace_back(std::string(sync::kCentralSignatureHeader), *signature);
+  EKTP_ASSIGN_OR_RETURN(auto signature, s.sync_ingest->sign_text(sync::response_signing_text(
+                                            station.station_id, counter, registry::sha256_hex(response.body))));
+  response.headers.emplace_back(std::string(sync::kCentralSignatureHeader), signature);
   return response;
 }
 
 void add_station_sync_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/sync/upload", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
     if (s.sync_ingest == nullptr) return make_error(ErrorCode::kUnavailable, "this server takes no station uploads");
-    auto station = authenticate_station(s, request);
-    if (!station) return std::unexpected(station.error());
-    auto upload = sync::upload_request_from_json(request.body);
-    if (!upload) return std::unexpected(upload.error());
-    auto response = s.sync_ingest->ingest(*station, *upload, now_ms(s));
-    if (!response) return std::unexpected(response.error());
+    EKTP_ASSIGN_OR_RETURN(auto station, authenticate_station(s, request));
+    EKTP_ASSIGN_OR_RETURN(auto upload, sync::upload_request_from_json(request.body));
+    EKTP_ASSIGN_OR_RETURN(auto response, s.sync_ingest->ingest(station, upload, now_ms(s)));
     HttpResponse http;
-    http.body = sync::upload_response_to_json(*response);
-    return signed_answer(s, request, *station, std::move(http));
+    http.body = sync::upload_response_to_json(response);
+    return signed_answer(s, request, station, std::move(http));
   }));
 
   router.add("GET", "/api/v1/sync/changes", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto station = authenticate_station(s, request);
-    if (!station) return std::unexpected(station.error());
+    EKTP_ASSIGN_OR_RETURN(auto station, authenticate_station(s, request));
     auto param = [&](const char* name) {
       auto it = request.query.find(name);
       return it == request.query.end() ? std::string() : it->second;
@@ -161,30 +136,26 @@ void add_station_sync_routes(Router& router, ApiServices& s) {
     } catch (const std::exception&) {
       return invalid_argument("after_ms and limit must be integers");
     }
-    auto page = sync::read_changes(s.db, param("table"), station->district_code, after_ms, param("after_key"), limit);
-    if (!page) return std::unexpected(page.error());
+    EKTP_ASSIGN_OR_RETURN(auto page, sync::read_changes(s.db, param("table"), station.district_code, after_ms,
+                                                        param("after_key"), limit));
     HttpResponse http;
-    http.body = sync::changes_page_to_json(*page);
-    return signed_answer(s, request, *station, std::move(http));
+    http.body = sync::changes_page_to_json(page);
+    return signed_answer(s, request, station, std::move(http));
   }));
 
   router.add("POST", "/api/v1/sync/leases", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    auto station = authenticate_station(s, request);
-    if (!station) return std::unexpected(station.error());
-    auto leases = sync::renew_station_leases(s.db, station->station_id, now_ms(s));
-    if (!leases) return std::unexpected(leases.error());
-    return signed_answer(s, request, *station, json_response(object{{"leases", leases_to_json(*leases)}}));
+    EKTP_ASSIGN_OR_RETURN(auto station, authenticate_station(s, request));
+    EKTP_ASSIGN_OR_RETURN(auto leases, sync::renew_station_leases(s.db, station.station_id, now_ms(s)));
+    return signed_answer(s, request, station, json_response(object{{"leases", leases_to_json(leases)}}));
   }));
 }
 
 // The timeline and enrollments of one person (no biometrics, no biodata).
 Result<object> enrollment_status_json(store::Connection& c, const std::string& nik) {
-  auto timeline = registry::timeline_of(c, nik);
-  if (!timeline) return std::unexpected(timeline.error());
-  auto enrollments = registry::enrollments_of(c, nik);
-  if (!enrollments) return std::unexpected(enrollments.error());
+  EKTP_ASSIGN_OR_RETURN(auto timeline, registry::timeline_of(c, nik));
+  EKTP_ASSIGN_OR_RETURN(auto enrollments, registry::enrollments_of(c, nik));
   array steps;
-  for (const auto& t : *timeline) {
+  for (const auto& t : timeline) {
     steps.push_back(object{{"enrollment_id", t.enrollment_id},
                            {"status", registry::enrollment_status_id(t.status)},
                            {"label", registry::enrollment_status_label(t.status)},
@@ -192,7 +163,7 @@ Result<object> enrollment_status_json(store::Connection& c, const std::string& n
                            {"detail", t.detail}});
   }
   array list;
-  for (const auto& e : *enrollments) {
+  for (const auto& e : enrollments) {
     array modalities;
     for (const auto& m : e.modalities) modalities.emplace_back(m);
     list.push_back(object{{"enrollment_id", e.enrollment_id},
@@ -204,7 +175,7 @@ Result<object> enrollment_status_json(store::Connection& c, const std::string& n
                           {"modalities", std::move(modalities)}});
   }
   object current;
-  if (!enrollments->empty()) current = list.front().as_object();
+  if (!enrollments.empty()) current = list.front().as_object();
   return object{{"nik", nik}, {"current", current}, {"timeline", std::move(steps)}, {"enrollments", std::move(list)}};
 }
 
@@ -212,14 +183,13 @@ void add_status_routes(Router& router, ApiServices& s) {
   // The timeline a resident follows: direkam, terkirim, dedup, siap cetak … with dates.
   router.add("GET", "/api/v1/persons/{nik}/enrollment-status",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto session = authenticate_bearer(s, request, can_read_persons);
-               if (!session) return std::unexpected(session.error());
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_read_persons));
                const auto& nik = request.path_params.at("nik");
-               auto data = store::with_read_transaction<object>(
-                   s.db, [&](store::Connection& c) { return enrollment_status_json(c, nik); });
-               if (!data) return std::unexpected(data.error());
-               s.audit.record({now_ms(s), session->username, "read_enrollment_status", nik, ""});
-               return json_response(*data);
+               EKTP_ASSIGN_OR_RETURN(auto data, store::with_read_transaction<object>(s.db, [&](store::Connection& c) {
+                                       return enrollment_status_json(c, nik);
+                                     }));
+               s.audit.record({now_ms(s), session.username, "read_enrollment_status", nik, ""});
+               return json_response(data);
              }));
 
   // For residents, without an account: the NIK and the date of birth together must match (the
@@ -238,26 +208,25 @@ void add_status_routes(Router& router, ApiServices& s) {
                }
                auto date = parse_civil_date(birth_date);
                if (!date) return invalid_argument("birth_date: must be a date like 1990-08-15");
-               auto data = store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
-                 auto person = registry::load_person(c, nik);
-                 if (!person || person->birth_date != *date) {
-                   if (person || person.error().code == ErrorCode::kNotFound) {
-                     return not_found("no resident with this NIK and date of birth");
-                   }
-                   return std::unexpected(person.error());
-                 }
-                 auto status = enrollment_status_json(c, nik);
-                 if (!status) return std::unexpected(status.error());
-                 status->erase("enrollments");
-                 if (auto* current = status->if_contains("current"); current && current->is_object()) {
-                   current->as_object().erase("station_id");
-                   current->as_object().erase("modalities");
-                 }
-                 return status;
-               });
-               if (!data) return std::unexpected(data.error());
+               EKTP_ASSIGN_OR_RETURN(
+                   auto data, store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+                     auto person = registry::load_person(c, nik);
+                     if (!person || person->birth_date != *date) {
+                       if (person || person.error().code == ErrorCode::kNotFound) {
+                         return not_found("no resident with this NIK and date of birth");
+                       }
+                       return std::unexpected(person.error());
+                     }
+                     EKTP_ASSIGN_OR_RETURN(auto status, enrollment_status_json(c, nik));
+                     status.erase("enrollments");
+                     if (auto* current = status.if_contains("current"); current && current->is_object()) {
+                       current->as_object().erase("station_id");
+                       current->as_object().erase("modalities");
+                     }
+                     return status;
+                   }));
                s.audit.record({now_ms(s), "public", "read_enrollment_status", nik, "resident status page"});
-               return json_response(*data);
+               return json_response(data);
              }));
 }
 

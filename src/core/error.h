@@ -6,6 +6,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace ektp {
 
@@ -51,3 +52,35 @@ inline std::unexpected<Error> failed_precondition(std::string message) {
 }
 
 }  // namespace ektp
+
+// Error propagation. C++23 gives std::expected no `?` operator, so a caller that only passes an
+// error on writes `auto x = f(); if (!x) return std::unexpected(x.error());` and then `*x`. These
+// abseil-style macros say that in one statement. They work in any function (or lambda with a
+// declared return type) returning a Result<U> or Status: the error converts to each of them.
+//
+//   EKTP_ASSIGN_OR_RETURN(lhs, expr): evaluates `expr`, a Result<T>, exactly once into a uniquely
+//     named local. On error, returns the Error unchanged; otherwise `lhs = std::move(value)`.
+//     `lhs` may declare (`auto session`, `const auto& row`) or name an existing variable. T may
+//     be move-only. `expr` may contain commas (lambdas, template arguments).
+//   EKTP_RETURN_IF_ERROR(expr): evaluates `expr`, a Status (or a Result whose value is not
+//     needed), exactly once and returns its Error if it failed.
+//
+// Both expand to statements: use them only where a statement may stand in a block, never as the
+// lone body of an unbraced if/else or loop (EKTP_ASSIGN_OR_RETURN expands to several).
+#define EKTP_CONCAT_INNER_(a, b) a##b
+#define EKTP_CONCAT_(a, b) EKTP_CONCAT_INNER_(a, b)
+
+#define EKTP_ASSIGN_OR_RETURN(lhs, ...) \
+  EKTP_ASSIGN_OR_RETURN_IMPL_(EKTP_CONCAT_(ektp_result_, __COUNTER__), lhs, __VA_ARGS__)
+#define EKTP_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, ...)                    \
+  auto tmp = (__VA_ARGS__);                                           \
+  if (!tmp.has_value()) return std::unexpected(std::move(tmp).error()); \
+  lhs = std::move(*tmp)
+
+#define EKTP_RETURN_IF_ERROR(...) \
+  EKTP_RETURN_IF_ERROR_IMPL_(EKTP_CONCAT_(ektp_status_, __COUNTER__), __VA_ARGS__)
+#define EKTP_RETURN_IF_ERROR_IMPL_(tmp, ...)                                        \
+  do {                                                                              \
+    auto tmp = (__VA_ARGS__);                                                       \
+    if (!tmp.has_value()) return std::unexpected(std::move(tmp).error());          \
+  } while (false)

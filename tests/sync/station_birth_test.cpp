@@ -59,29 +59,16 @@ int serial_of(const std::string& nik) { return std::stoi(nik.substr(12, 4)); }
 // Names take no digits.
 const char* const kOrdinals[] = {"Satu", "Dua", "Tiga"};
 
-class StationBirthTest : public test::BackendTest {
+class StationBirthTest : public test::StationCentralTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    StationCentralTest::SetUp();
     if (IsSkipped()) return;
-    central = test::make_central(backend());
-    district = test::busiest_district(central.db());
-    station = test::make_station(central, "st-pml-1", district);
     ASSERT_OK(test::pull_working_copy(central, station));
     mothers = mothers_of(central.db(), district, 4);
     ASSERT_GE(mothers.size(), 3u);
   }
 
-  std::int64_t station_rows(const std::string& sql, std::vector<store::Value> params = {}) {
-    return test::count_rows(station.db(), sql, std::move(params));
-  }
-  std::int64_t central_rows(const std::string& sql, std::vector<store::Value> params = {}) {
-    return test::count_rows(central.db(), sql, std::move(params));
-  }
-
-  test::Central central;
-  test::Station station;
-  std::string district;
   std::vector<std::string> mothers;
 };
 

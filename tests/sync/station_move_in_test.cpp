@@ -25,14 +25,11 @@ registry::WriteContext desk(std::string key, std::int64_t now_ms = kCentralNowMs
                                 std::move(key), registry::sha256_hex("body of " + std::to_string(now_ms))};
 }
 
-class StationMoveInTest : public test::BackendTest {
+class StationMoveInTest : public test::StationCentralTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    StationCentralTest::SetUp();
     if (IsSkipped()) return;
-    central = test::make_central(backend());
-    district = test::busiest_district(central.db());
-    station = test::make_station(central, "st-pml-1", district);
     ASSERT_OK(test::pull_working_copy(central, station));
     auto conn = central.db().connect();
     // A whole family card of another district, everyone alive: the family that moves in.
@@ -89,16 +86,7 @@ class StationMoveInTest : public test::BackendTest {
     ASSERT_OK(seq);
   }
 
-  std::int64_t station_rows(const std::string& sql, std::vector<store::Value> params = {}) {
-    return test::count_rows(station.db(), sql, std::move(params));
-  }
-  std::int64_t central_rows(const std::string& sql, std::vector<store::Value> params = {}) {
-    return test::count_rows(central.db(), sql, std::move(params));
-  }
-
-  test::Central central;
-  test::Station station;
-  std::string district, from_kk, other_kk, home_village, away_village;
+  std::string from_kk, other_kk, home_village, away_village;
   std::vector<std::string> family;
 };
 

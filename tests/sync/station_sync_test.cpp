@@ -13,20 +13,14 @@ namespace {
 
 using test::kCentralNowMs;
 
-class StationSyncTest : public test::BackendTest {
+class StationSyncTest : public test::StationCentralTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    StationCentralTest::SetUp();
     if (IsSkipped()) return;
-    central = test::make_central(backend());
-    district = test::busiest_district(central.db());
-    station = test::make_station(central, "st-pml-1", district);
     residents = test::residents_of(central.db(), district, 6);
     ASSERT_GE(residents.size(), 4u);
   }
-  test::Central central;
-  test::Station station;
-  std::string district;
   std::vector<std::string> residents;
 };
 

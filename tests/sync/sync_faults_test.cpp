@@ -18,14 +18,13 @@ namespace {
 
 using test::kCentralNowMs;
 
-class SyncFaultsTest : public test::BackendTest {
+class SyncFaultsTest : public test::StationCentralTest {
  protected:
+  SyncFaultsTest() : StationCentralTest("st-faults") {}
+
   void SetUp() override {
-    BackendTest::SetUp();
+    StationCentralTest::SetUp();
     if (IsSkipped()) return;
-    central = test::make_central(backend());
-    district = test::busiest_district(central.db());
-    station = test::make_station(central, "st-faults", district);
     residents = test::residents_of(central.db(), district, 8);
     ASSERT_GE(residents.size(), 4u);
   }
@@ -80,9 +79,6 @@ class SyncFaultsTest : public test::BackendTest {
     }
   }
 
-  test::Central central;
-  test::Station station;
-  std::string district;
   std::vector<std::string> residents;
 };
 

@@ -235,6 +235,37 @@ inline std::int64_t count_rows(store::Database& db, const std::string& sql, std:
   return rows ? rows->rows[0].integer(0) : -1;
 }
 
+// The fixture of the station ↔ central suites, on each back end: central (make_central) and a
+// station `station_id` provisioned for central's busiest district. A suite's own SetUp calls this
+// one first and returns when the back end is skipped (IsSkipped()).
+class StationCentralTest : public BackendTest {
+ protected:
+  explicit StationCentralTest(std::string station_id = "st-pml-1") : station_id_(std::move(station_id)) {}
+
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    central = make_central(backend());
+    district = busiest_district(central.db());
+    station = make_station(central, station_id_, district);
+  }
+
+  // COUNT(*) queries: the first column of the first row, at the station or at central.
+  std::int64_t station_rows(const std::string& sql, std::vector<store::Value> params = {}) {
+    return count_rows(station.db(), sql, std::move(params));
+  }
+  std::int64_t central_rows(const std::string& sql, std::vector<store::Value> params = {}) {
+    return count_rows(central.db(), sql, std::move(params));
+  }
+
+  Central central;
+  Station station;
+  std::string district;
+
+ private:
+  std::string station_id_;
+};
+
 // Uploads the whole outbox once through a lost answer (central applies, the station never hears)
 // and then a duplicated delivery; returns the station's outbox rows, newest first.
 inline Result<std::vector<sync::OutboxRow>> deliver_through_lost_answer_and_duplicate(Central& central,
