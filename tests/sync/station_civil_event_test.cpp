@@ -24,14 +24,11 @@ registry::WriteContext desk(std::string key) {
                                 std::move(key), registry::sha256_hex("body of " + key)};
 }
 
-class StationCivilEventTest : public test::BackendTest {
+class StationCivilEventTest : public test::StationCentralTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    StationCentralTest::SetUp();
     if (IsSkipped()) return;
-    central = test::make_central(backend());
-    district = test::busiest_district(central.db());
-    station = test::make_station(central, "st-pml-1", district);
     ASSERT_OK(test::pull_working_copy(central, station));
   }
 
@@ -71,10 +68,6 @@ class StationCivilEventTest : public test::BackendTest {
     std::vector<OutboxRow> out(rows->rbegin(), rows->rend());
     return out;
   }
-
-  test::Central central;
-  test::Station station;
-  std::string district;
 };
 
 TEST_P(StationCivilEventTest, OfflineDeathReachesCentralOnce) {
@@ -100,9 +93,9 @@ TEST_P(StationCivilEventTest, OfflineDeathReachesCentralOnce) {
   EXPECT_FALSE(dead.alive);
   ASSERT_TRUE(dead.death_date.has_value());
   EXPECT_EQ(*dead.death_date, kEventDate);
-  EXPECT_EQ(test::count_rows(central.db(), "SELECT COUNT(*) FROM audit_log WHERE action = 'event.death' AND subject = $1 "
-                                           "AND actor = 'operator@st-pml-1'",
-                             {nik}),
+  EXPECT_EQ(central_rows("SELECT COUNT(*) FROM audit_log WHERE action = 'event.death' AND subject = $1 AND "
+                         "actor = 'operator@st-pml-1'",
+                         {nik}),
             1);
 }
 
@@ -123,9 +116,7 @@ TEST_P(StationCivilEventTest, ADeathCentralAlreadyHasIsRejectedWithTheReason) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].outcome, "rejected");
   EXPECT_THAT(rows[0].receipt, ::testing::HasSubstr("recorded as deceased"));
-  EXPECT_EQ(test::count_rows(central.db(), "SELECT COUNT(*) FROM audit_log WHERE action = 'event.death' AND subject = $1",
-                             {nik}),
-            1);
+  EXPECT_EQ(central_rows("SELECT COUNT(*) FROM audit_log WHERE action = 'event.death' AND subject = $1", {nik}), 1);
 }
 
 TEST_P(StationCivilEventTest, MarriageThenDivorceArriveInOrder) {
