@@ -173,8 +173,16 @@ MOVE_KK=$(json 'd["kk_number"]')
 check "KK from the station's lease" True "$(json 'd["kk_number"][:6] == "'"$DISTRICT"'" and int(d["kk_number"][12:]) > 9999 - 100')"
 check "move-in to another kecamatan refused" 400 "$(status -X POST "${H[@]}" "$SAPI/station/moves" -d "${MOVE/$VILLAGE/$(sqlite3 "$TMP/central.db" "select village_code from persons where nik = '$MOVER'")}")"
 
+# A death recorded at the desk, offline: the working copy shows it at once, and it reaches
+# central through the outbox with everything else.
+DECEASED=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and alive = 1 and birth_date < '1965-01-01' and nik not in ('$ADULT1','$ADULT2') order by nik desc limit 1")
+DEATH="{\"idempotency_key\":\"walk-death-1\",\"nik\":\"$DECEASED\",\"date\":\"$(date -d '2 days ago' +%F)\",\"place\":\"Pemalang\"}"
+check "death recorded offline" 201 "$(status -X POST "${H[@]}" "$SAPI/events/death" -d "$DEATH")"
+check "the death waits in the outbox" True "$(json 'd["outbox_seq"] > 0')"
+check "the desk sees the death at once" 0 "$(sqlite3 "$TMP/station.db" "select alive from persons where nik = '$DECEASED'")"
+check "central does not know yet" 1 "$(sqlite3 "$TMP/central.db" "select alive from persons where nik = '$DECEASED'")"
 check "online backup while running" 0 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >"$TMP/backup.log" 2>&1; echo $?)"
-check "backup says 5 pending" 1 "$(grep -c '5 outbox item(s) pending' "$TMP/backup.log")"
+check "backup says 6 pending" 1 "$(grep -c '6 outbox item(s) pending' "$TMP/backup.log")"
 check "backup refuses to overwrite" 1 "$("$EKTP" station backup --db "$SDB" --to "$TMP/backup.db" >/dev/null 2>&1; echo $?)"
 
 # Power cut: the station dies; it is replaced by new hardware restored from the backup (the
@@ -192,8 +200,8 @@ for _ in $(seq 60); do
 done
 check "outbox delivered" 0 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where delivered_at_ms = 0")"
 check "both at central, once" 2 "$(sqlite3 "$TMP/central.db" "select count(distinct enrollment_id) from enrollments where enrollment_id in ('$E1','$E2')")"
-check "receipts kept at central" 5 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
-check "receipts kept at the station" 5 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
+check "receipts kept at central" 6 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
+check "receipts kept at the station" 6 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
 check "the birth at central, same NIK" "Putri Sejati" "$(sqlite3 "$TMP/central.db" "select name from persons where nik = '$BABY'")"
 check "birth event at central, by the operator at the station" 1 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1' and idempotency_key = 'st-test-1/birth/$BABY'")"
 check "move-in applied at central" applied "$(sqlite3 "$TMP/station.db" "select outcome from outbox where kind = 'move_in'")"
@@ -201,6 +209,7 @@ check "move-in applied at central" applied "$(sqlite3 "$TMP/station.db" "select 
 check "the mover lives here now, on the leased KK" "$DISTRICT $MOVE_KK" "$(sqlite3 "$TMP/central.db" "select district_code || ' ' || kk_number from persons where nik = '$MOVER'")"
 for _ in $(seq 30); do [[ $(sqlite3 "$TMP/station.db" "select count(*) from persons where nik = '$MOVER'") == 1 ]] && break; sleep 0.5; done
 check "the mover came down into the working copy" "$MOVE_KK" "$(sqlite3 "$TMP/station.db" "select kk_number from persons where nik = '$MOVER'")"
+check "the death at central, by the operator at the station" "0 op1@st-test-1" "$(sqlite3 "$TMP/central.db" "select p.alive || ' ' || e.actor from persons p join events e on e.type = 'death' and e.idempotency_key = 'st-test-1/death/walk-death-1' where p.nik = '$DECEASED'")"
 check "both births at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1'")"
 status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
