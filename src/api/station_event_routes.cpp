@@ -36,6 +36,18 @@ Result<HttpResponse> station_event(StationServices& s, const HttpRequest& reques
 }  // namespace
 
 void add_station_event_routes(Router& router, StationServices& s) {
+  // Events a station cannot send to central yet: refused here rather than recorded in the working
+  // copy alone, where central would never hear of them and the next pull would not undo them.
+  for (const char* path : {"/api/v1/events/new-family", "/api/v1/events/family-split", "/api/v1/events/move",
+                           "/api/v1/corrections", "/api/v1/corrections/{id}/approve", "/api/v1/corrections/{id}/reject"}) {
+    router.add("POST", path, guarded([&s, path = std::string(path)](const HttpRequest& request) -> Result<HttpResponse> {
+      auto session = authenticate_bearer(s.api, request, can_read_persons);
+      if (!session) return std::unexpected(session.error());
+      return failed_precondition(path.substr(std::string_view("/api/v1").size()) +
+                                 " is recorded at the Dinas (central), not at a station: a station sends births, "
+                                 "move-ins, deaths, marriages, divorces and enrollments only");
+    }));
+  }
   const std::string station_id = s.identity.station_id;
   router.add("POST", "/api/v1/events/death", guarded([&s, station_id](const HttpRequest& r) {
                return station_event(s, r, registry::parse_death_request, [&](const auto& ctx, const auto& req) {

@@ -1,5 +1,7 @@
 // Civil events recorded at a station's desk that must reach central: deaths, marriages and
-// divorces go into the outbox with the working-copy change (docs/api.md, "Station").
+// divorces go into the outbox with the working-copy change (docs/api.md, "Station"); the events
+// a station cannot send yet (new family cards, moves within the district, corrections) are
+// refused with 409 instead of being kept in the working copy alone.
 // Thread-safety: the handlers are called concurrently; they share only the services.
 #pragma once
 

@@ -65,7 +65,9 @@ export function renderEventForm(main, { params, query }) {
       again.hidden = false;
       summary.replaceChildren(h('div', { class: 'alert success', role: 'status' }, spec.success(r),
         r.replayed ? ' (Peristiwa ini sudah tercatat sebelumnya; tidak dicatat dua kali.)' : '',
-        r.event_id ? h('span', { class: 'muted' }, ` Nomor peristiwa: ${r.event_id}.`) : ''));
+        r.event_id ? h('span', { class: 'muted' }, ` Nomor peristiwa: ${r.event_id}.`) : '',
+        // At a station the event also waits in the outbox until central confirms it.
+        r.outbox_seq ? h('p', {}, `Tercatat di stasiun ini; dikirim ke pusat saat jaringan tersedia (antrean nomor ${r.outbox_seq}).`) : ''));
     } catch (e) {
       if (e instanceof NetworkError) {
         summary.replaceChildren(alertBox('error', `${e.message} Tekan Simpan lagi untuk mengirim ulang; peristiwa tidak akan tercatat dua kali.`));
