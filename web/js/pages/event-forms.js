@@ -7,7 +7,7 @@ const kkLink = (r) => (r.kk_number ? ['Nomor KK: ', h('a', { href: `#/kk/${r.kk_
 
 export const FORMS = {
   kelahiran: {
-    title: 'Kelahiran', endpoint: 'birth', help: 'Anak masuk ke kartu keluarga ibunya.',
+    title: 'Kelahiran', endpoint: 'birth', station: true, help: 'Anak masuk ke kartu keluarga ibunya.',
     fields: (q) => ({
       name: textField('Nama anak'),
       birth_place: textField('Tempat lahir'),
@@ -32,18 +32,19 @@ export const FORMS = {
     success: (r) => ['Kartu keluarga baru diterbitkan. ', kkLink(r)],
   },
   perkawinan: {
-    title: 'Perkawinan', endpoint: 'marriage',
-    fields: (q) => ({
+    title: 'Perkawinan', endpoint: 'marriage', station: true,
+    // A station cannot issue the couple's new card (its number comes from central): no such option there.
+    fields: (q, { station } = {}) => ({
       husband_nik: nikField('NIK suami', { value: q.get('husband_nik') }),
       wife_nik: nikField('NIK istri', { value: q.get('wife_nik') }),
       date: dateField('Tanggal perkawinan'),
-      new_family: optionalGroup('Buat kartu keluarga baru untuk pasangan ini', wrapAddress(addressField('Alamat kartu keluarga baru'))),
+      ...(station ? {} : { new_family: optionalGroup('Buat kartu keluarga baru untuk pasangan ini', wrapAddress(addressField('Alamat kartu keluarga baru'))) }),
       documents: documentField('surat_nikah'),
     }),
     success: (r) => ['Perkawinan tercatat. ', kkLink(r)],
   },
   perceraian: {
-    title: 'Perceraian', endpoint: 'divorce',
+    title: 'Perceraian', endpoint: 'divorce', station: true,
     fields: (q) => ({
       husband_nik: nikField('NIK suami', { value: q.get('husband_nik') }),
       wife_nik: nikField('NIK istri', { value: q.get('wife_nik') }),
@@ -53,7 +54,7 @@ export const FORMS = {
     success: () => ['Perceraian tercatat.'],
   },
   kematian: {
-    title: 'Kematian', endpoint: 'death',
+    title: 'Kematian', endpoint: 'death', station: true,
     fields: (q) => ({
       nik: nikField('NIK yang meninggal', { value: q.get('nik') }),
       date: dateField('Tanggal kematian'),

@@ -3,17 +3,26 @@ import { h, put, alertBox } from '../dom.js';
 import { api, NetworkError } from '../api.js';
 import { FORMS } from './event-forms.js';
 import { go } from '../router.js';
+import { isStation } from '../mode.js';
+
+// A station offers only the events it sends to central through its outbox.
+const offered = () => Object.entries(FORMS).filter(([, f]) => !isStation() || f.station);
 
 export function renderEventIndex(main) {
   put(main, h('h2', {}, 'Peristiwa Kependudukan'),
     h('section', { class: 'card' }, h('p', {}, 'Pilih formulir peristiwa:'),
-      h('ul', {}, Object.entries(FORMS).map(([kind, f]) => h('li', {}, h('a', { href: `#/peristiwa/${kind}` }, f.title))))));
+      h('ul', {}, offered().map(([kind, f]) => h('li', {}, h('a', { href: `#/peristiwa/${kind}` }, f.title)))),
+      isStation() ? h('p', { class: 'muted' }, 'Peristiwa lain (keluarga baru, pindah, pecah KK, pembetulan) dicatat di Dinas.') : null));
 }
 
 export function renderEventForm(main, { params, query }) {
   const spec = FORMS[params.kind];
   if (!spec) { put(main, alertBox('error', 'Formulir tidak dikenal.')); return; }
-  const fields = spec.fields(query);
+  if (isStation() && !spec.station) {
+    put(main, alertBox('info', `${spec.title} dicatat di Dinas (pusat), tidak di stasiun perekaman.`));
+    return;
+  }
+  const fields = spec.fields(query, { station: isStation() });
   const summary = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, 'Simpan');
   // After a success the form is locked so the same event is not recorded twice by a second click.

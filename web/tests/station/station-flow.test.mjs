@@ -40,7 +40,7 @@ function flow() {
   const station2 = new Server('station2', ['station', '--db', `sqlite:${path.join(TMP, 'station2.db')}`, '--pull-every', '1']);
   let browser;
   const pages = {};
-  let district; let adult1; let adult2; let adult3; let child;
+  let district; let adult1; let adult2; let adult3; let deceased; let child;
   let caseId;
   let failed = false;
 
@@ -242,10 +242,10 @@ function flow() {
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station1.db')}`, '--central', central.url,
       '--station-id', 'st-uji-1', '--token', token);
     const s1 = path.join(TMP, 'station1.db');
-    const adult = `select nik from persons where district_code = '${district}' and alive = 1 and birth_date < '2000-01-01' and coalesce(kk_number, '') <> '' order by nik limit 3`;
-    [adult1, adult2, adult3] = sqlite(s1, adult);
+    const adult = `select nik from persons where district_code = '${district}' and alive = 1 and birth_date < '2000-01-01' and coalesce(kk_number, '') <> '' order by nik limit 4`;
+    [adult1, adult2, adult3, deceased] = sqlite(s1, adult);
     [child] = sqlite(s1, `select nik from persons where district_code = '${district}' and alive = 1 and birth_date > date('now','-10 years') limit 1`);
-    assert.ok(adult1 && adult2 && adult3 && child, 'the working copy has adults and a child');
+    assert.ok(adult1 && adult2 && adult3 && deceased && child, 'the working copy has adults and a child');
   });
 
   step('central goes down; the station UI works offline', async () => {
@@ -257,7 +257,8 @@ function flow() {
     const nav = op.getByRole('navigation', { name: 'Menu utama' });
     await nav.getByRole('link', { name: 'Perekaman' }).waitFor();
     await nav.getByRole('link', { name: 'Antrean kirim' }).waitFor();
-    assert.equal(await nav.getByRole('link', { name: 'Peristiwa' }).count(), 0, 'central-only pages are not offered');
+    await nav.getByRole('link', { name: 'Peristiwa' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Cakupan Perekaman' }).count(), 0, 'central-only pages are not offered');
     await op.goto('/#/antrean');
     await op.locator('.badge.link', { hasText: 'Luring' }).waitFor();
     await findResident(op, child);
@@ -279,6 +280,23 @@ function flow() {
     await op.locator('.badge.link', { hasText: 'Luring' }).waitFor();
     assert.notEqual((await op.locator('.last-error').textContent()).trim(), '—', 'the last link error is shown');
     await shot(op, 'outbox-offline');
+  });
+
+  step('a death is recorded offline in the station UI and waits in the outbox', async () => {
+    const op = pages.op1;
+    await op.goto('/#/peristiwa');
+    await op.getByRole('link', { name: 'Kematian' }).waitFor();
+    assert.equal(await op.getByRole('link', { name: 'Pindah' }).count(), 0, 'events a station cannot send are not offered');
+    await op.getByRole('link', { name: 'Kematian' }).click();
+    await op.getByLabel('NIK yang meninggal').fill(deceased);
+    await op.getByLabel('Tanggal kematian').fill(new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10));
+    await op.getByLabel('Tempat kematian').fill('Pemalang');
+    await op.getByLabel('Nomor dokumen').fill('SKK/12/2026');
+    await op.getByRole('button', { name: 'Simpan' }).click();
+    await op.getByText(/Tercatat di stasiun ini; dikirim ke pusat saat jaringan tersedia/).waitFor();
+    await shot(op, 'death-offline');
+    await op.goto('/#/antrean');
+    await op.locator('.pending-count', { hasText: /^3$/ }).waitFor();
   });
 
   /** A JSON API call at central as `who` (for changes the test makes outside the UI under test). */
@@ -306,8 +324,10 @@ function flow() {
     await op.reload();
     await op.locator('.pending-count', { hasText: /^0$/ }).waitFor({ timeout: 90_000 });
     await op.locator('.badge.link', { hasText: 'Daring' }).waitFor({ timeout: 30_000 });
-    assert.equal(await op.locator('tbody tr', { hasText: 'Diterima pusat' }).count(), 1);
+    assert.equal(await op.locator('tbody tr', { hasText: 'Diterima pusat' }).count(), 2, 'an enrollment and the death');
     assert.equal(await op.locator('tbody tr', { hasText: 'Diterima, ada konflik biodata' }).count(), 1);
+    const dead = await centralApi(users.admin, 'GET', `/persons/${deceased}`);
+    assert.equal(dead.alive, false, 'the death recorded at the desk is at central');
     await shot(op, 'outbox-delivered');
     const admin = pages.admin;
     await waitForStatus(admin, adult1, 'siap_cetak');
