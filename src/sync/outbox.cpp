@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "registry/enrollment_store.h"
+#include "sync/working_copy_refresh.h"
 
 namespace ektp::sync {
 
@@ -65,8 +66,8 @@ Status record_receipts(store::Database& db, const std::vector<Receipt>& receipts
         return make_error(ErrorCode::kDataLoss,
                           fmt::format("receipt for item {}: central's signature does not verify", r.seq));
       }
-      auto rows = c.execute("SELECT item_key, item_sha256, delivered_at_ms, kind FROM outbox WHERE seq = $1",
-                            {r.seq});
+      auto rows = c.execute(
+          "SELECT item_key, item_sha256, delivered_at_ms, kind, nik, created_at_ms FROM outbox WHERE seq = $1", {r.seq});
       if (!rows) return std::unexpected(rows.error());
       if (rows->rows.empty()) {
         return make_error(ErrorCode::kDataLoss, fmt::format("receipt for item {}: no such item here", r.seq));
@@ -81,6 +82,10 @@ Status record_receipts(store::Database& db, const std::vector<Receipt>& receipts
           "UPDATE outbox SET delivered_at_ms = $2, outcome = $3, receipt = $4, last_error = '' WHERE seq = $1",
           {r.seq, now_ms, r.outcome, receipt_to_json(r)});
       if (!updated) return std::unexpected(updated.error());
+      if (r.outcome == "rejected") {
+        if (auto s = undo_rejected_desk_change(c, row.text(3), row.text(4), row.integer(5)); !s)
+          return std::unexpected(s.error());
+      }
       if (row.text(3) == "enrollment" && r.outcome != "rejected") {
         auto key = r.item_key.substr(r.item_key.find('/') + 1);
         auto status = registry::set_enrollment_status(c, key, registry::EnrollmentStatus::kSent, r.applied_at_ms,

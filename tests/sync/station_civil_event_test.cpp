@@ -10,6 +10,7 @@
 #include "sync/civil_event_items.h"
 #include "sync/desk_item.h"
 #include "sync/outbox.h"
+#include "sync/station_identity.h"
 
 namespace ektp::sync {
 namespace {
@@ -117,6 +118,63 @@ TEST_P(StationCivilEventTest, ADeathCentralAlreadyHasIsRejectedWithTheReason) {
   EXPECT_EQ(rows[0].outcome, "rejected");
   EXPECT_THAT(rows[0].receipt, ::testing::HasSubstr("recorded as deceased"));
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM audit_log WHERE action = 'event.death' AND subject = $1", {nik}), 1);
+}
+
+TEST_P(StationCivilEventTest, ARejectedDeathIsUndoneByTheNextPull) {
+  // The Dinas recorded the death with another date; the desk's record is rejected, and the
+  // working copy must end up with central's date, not keep its own.
+  const auto people = single_adults(Sex::kMale, 1);
+  ASSERT_EQ(people.size(), 1u);
+  const std::string nik = people[0].nik;
+  constexpr CivilDate kDinasDate{std::chrono::year{2026}, std::chrono::November, std::chrono::day{2}};
+  {
+    registry::CivilRegistry civil(central.db(), RegionDirectory::builtin());
+    registry::WriteContext dinas{{"petugas-dinas", Role::kOperator},
+                                 std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs)),
+                                 "dinas-death-2", "dinas"};
+    ASSERT_OK(civil.register_death(dinas, {nik, kDinasDate, "Semarang", {}}));
+  }
+  ASSERT_OK(save_death_with_outbox(station.db(), station.identity.station_id, desk("desk-death-4"),
+                                   {nik, kEventDate, "Pemalang", {}}));
+  EXPECT_EQ(at(station.db(), nik).death_date, kEventDate);
+  const auto rows = deliver();
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].outcome, "rejected");
+  EXPECT_EQ(station_rows("SELECT COUNT(*) FROM persons WHERE nik = $1 AND version = -1", {nik}), 1);
+  auto identity = load_station_identity(station.db());
+  ASSERT_OK(identity);
+  ASSERT_TRUE(identity->has_value());
+  EXPECT_EQ((*identity)->persons_cursor_ms, 0);  // the next pull re-reads the district
+  ASSERT_OK(test::pull_working_copy(central, station));
+  EXPECT_EQ(at(station.db(), nik).death_date, kDinasDate);
+  EXPECT_EQ(at(station.db(), nik).version, at(central.db(), nik).version);
+  EXPECT_EQ(station_rows("SELECT COUNT(*) FROM persons WHERE version = -1"), 0);
+}
+
+TEST_P(StationCivilEventTest, ARejectedMarriageIsUndoneByTheNextPull) {
+  const auto men = single_adults(Sex::kMale, 2);
+  const auto women = single_adults(Sex::kFemale, 1);
+  ASSERT_EQ(men.size(), 2u);
+  ASSERT_EQ(women.size(), 1u);
+  const std::string wife = women[0].nik;
+  {  // Meanwhile she married another man at central.
+    registry::CivilRegistry civil(central.db(), RegionDirectory::builtin());
+    registry::WriteContext dinas{{"petugas-dinas", Role::kOperator},
+                                 std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs)),
+                                 "dinas-marriage-1", "dinas"};
+    ASSERT_OK(civil.register_marriage(dinas, {men[1].nik, wife, kEventDate, {}, std::nullopt}));
+  }
+  ASSERT_OK(save_marriage_with_outbox(station.db(), station.identity.station_id, RegionDirectory::builtin(),
+                                      desk("desk-marriage-3"), {men[0].nik, wife, kEventDate, {}, std::nullopt}));
+  const auto rows = deliver();
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].outcome, "rejected");
+  EXPECT_THAT(rows[0].receipt, ::testing::HasSubstr("already married"));
+  ASSERT_OK(test::pull_working_copy(central, station));
+  // The station's would-be husband is single again, as at central; the wife is on central's card.
+  EXPECT_EQ(at(station.db(), men[0].nik).marital_status, MaritalStatus::kBelumKawin);
+  EXPECT_EQ(at(station.db(), wife).kk_number, at(central.db(), wife).kk_number);
+  EXPECT_EQ(at(station.db(), men[0].nik).version, at(central.db(), men[0].nik).version);
 }
 
 TEST_P(StationCivilEventTest, MarriageThenDivorceArriveInOrder) {
