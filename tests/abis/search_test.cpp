@@ -74,6 +74,16 @@ TEST(Search, StatsReportTheShortListAndStageTimes) {
   EXPECT_EQ(stats.first_stage_ms, 0.0);
 }
 
+TEST(Search, FirstStageAloneRanksMatesFirst) {
+  const Gallery g = synthetic_gallery(2000, 6, 2);
+  for (std::uint64_t person : {0u, 333u, 1024u, 1999u}) {
+    SearchStats stats;
+    ASSERT_OK(search(g, probe_for(6, person, 10), {.shortlist_persons = 1}, &stats));
+    ASSERT_EQ(stats.shortlist.size(), 1u);
+    EXPECT_EQ(stats.shortlist.front(), person);
+  }
+}
+
 TEST(Search, RejectsBadProbesAndOptions) {
   const Gallery g = synthetic_gallery(10, 4, 1);
   EXPECT_ERROR(search(g, SearchProbe{}), ErrorCode::kInvalidArgument, "no fingers");
