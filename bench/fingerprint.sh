@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Fingerprint engine benchmarks (bench/README.md, "Fingerprint engine"): speed with Google
-# Benchmark, accuracy with the FVC protocol on every shared set, score calibration, and 1:N
-# search on a synthetic gallery. Usage: bench/fingerprint.sh BUILD_DIR [PERSONS]
+# Benchmark, accuracy with the FVC protocol on every shared set and score calibration. 1:N search
+# on synthetic galleries is bench/abis_scale.sh. Usage: bench/fingerprint.sh BUILD_DIR
 set -euo pipefail
 build=${1:-build}
-persons=${2:-10000}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/../shared/data/fingerprints"
 sets=(fvc2002-db1b fvc2002-db2b fvc2002-db3b fvc2002-db4b-synthetic fvc2004-db1b)
@@ -17,4 +16,3 @@ if [ ${#dirs[@]} -gt 0 ]; then
   "$build/ektp" abis eval "${dirs[@]}" --impostors all --det "${DET_PNG:-$build/fingerprint-det.png}"
   "$build/ektp" abis calibrate "${dirs[@]}"
 fi
-"$build/ektp" abis identify-eval --persons "$persons" --searches 100

@@ -1,7 +1,9 @@
 #include "abis/gallery.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "abis/abis_parameters.h"
@@ -18,6 +20,12 @@ namespace bio = ektp::biometrics;
 constexpr int kFingers = parameters::fingers_per_person;
 constexpr std::uint8_t kMagic[4] = {'E', 'K', 'G', 'L'};
 constexpr std::uint8_t kVersion = 1;
+
+// Templates are addressed by 32-bit offsets into the arena, so it may not grow past 4 GiB even
+// where parameters::gallery_bytes_max allows more.
+constexpr std::size_t kArenaBytesMax =
+    std::min<std::size_t>(parameters::gallery_bytes_max, std::numeric_limits<std::uint32_t>::max());
+constexpr std::size_t kTemplateBytesTypical = 340;  // a synthetic finger of ~48 minutiae
 
 std::size_t slot(std::size_t person_index, int position) {
   return person_index * kFingers + static_cast<std::size_t>(position - 1);
@@ -44,6 +52,27 @@ std::size_t Gallery::add_person(PersonId person) {
   template_offsets_.resize(template_offsets_.size() + kFingers, 0);
   template_sizes_.resize(template_sizes_.size() + kFingers, 0);
   return i;
+}
+
+void Gallery::reserve(std::size_t persons) {
+  persons = std::min(persons, parameters::gallery_persons_max);
+  person_ids_.reserve(persons);
+  index_.reserve(persons);
+  finger_masks_.reserve(persons);
+  histograms_.reserve(persons * kFingers);
+  template_offsets_.reserve(persons * kFingers);
+  template_sizes_.reserve(persons * kFingers);
+  arena_.reserve(std::min(persons * kFingers * kTemplateBytesTypical, kArenaBytesMax));
+}
+
+std::size_t Gallery::memory_bytes() const {
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  // libstdc++ unordered_map: one bucket pointer each, one node (next pointer, key, value, and
+  // the cached hash) per entry.
+  const std::size_t map = index_.bucket_count() * sizeof(void*) +
+                          index_.size() * (sizeof(void*) + sizeof(PersonId) + 2 * sizeof(std::size_t));
+  return bytes(person_ids_) + map + bytes(finger_masks_) + bytes(histograms_) + bytes(template_offsets_) +
+         bytes(template_sizes_) + bytes(arena_);
 }
 
 Result<PreparedFinger> prepare_finger(const bio::FeatureTemplate& t) {
@@ -73,7 +102,7 @@ Status Gallery::enroll(PersonId person, int finger_position, const PreparedFinge
                                                      std::to_string(finger_position) + " is already enrolled");
   if (!existing && person_ids_.size() >= parameters::gallery_persons_max)
     return make_error(ErrorCode::kResourceExhausted, "gallery is full");
-  if (arena_.size() + finger.encoded_.size() > parameters::gallery_bytes_max)
+  if (arena_.size() + finger.encoded_.size() > kArenaBytesMax)
     return make_error(ErrorCode::kResourceExhausted, "gallery template storage is full");
   const std::size_t p = existing ? *existing : add_person(person);
   const std::size_t s = slot(p, finger_position);
@@ -157,6 +186,8 @@ Result<Gallery> Gallery::deserialize(std::span<const std::uint8_t> bytes) {
       auto t = bio::decode_template(bytes.subspan(at, size));
       if (!t) return corrupt("template of person " + std::to_string(id) + ": " + t.error().message);
       r.skip(size);
+      if (g.arena_.size() + size > kArenaBytesMax)
+        return make_error(ErrorCode::kResourceExhausted, "gallery template storage is full");
       const std::size_t s = slot(pi, f);
       g.template_offsets_[s] = static_cast<std::uint32_t>(g.arena_.size());
       g.template_sizes_[s] = size;

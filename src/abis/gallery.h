@@ -42,6 +42,12 @@ class Gallery {
   // The same for a finger from prepare_finger().
   Status enroll(PersonId person, int finger_position, const PreparedFinger& finger);
 
+  // Room for `persons` persons of ten fingers, so a bulk load does not copy its vectors while
+  // they grow (a copy briefly holds the old and the new buffer).
+  void reserve(std::size_t persons);
+  // Bytes this gallery holds in memory: its vectors' capacity and an estimate for the person map.
+  std::size_t memory_bytes() const;
+
   std::size_t person_count() const { return person_ids_.size(); }
   std::size_t finger_count() const { return finger_count_; }
   PersonId person_id(std::size_t person_index) const { return person_ids_[person_index]; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "biometrics/matcher.h"
@@ -11,6 +12,7 @@ namespace ektp::abis {
 namespace {
 
 namespace bio = ektp::biometrics;
+using Clock = std::chrono::steady_clock;
 constexpr int kFingers = parameters::fingers_per_person;
 
 struct Ranked {
@@ -41,8 +43,9 @@ void parallel_ranges(std::size_t n, int threads, Body&& body) {
   for (auto& th : pool) th.join();
 }
 
-std::vector<std::size_t> first_stage(const Gallery& g, const std::array<std::optional<PairHistogram>, kFingers>& probe,
-                                     std::size_t keep, int threads) {
+using ProbeHistograms = std::array<std::optional<PairHistogram>, kFingers>;
+
+std::vector<std::size_t> first_stage(const Gallery& g, const ProbeHistograms& probe, std::size_t keep, int threads) {
   std::vector<std::vector<Ranked>> heaps(static_cast<std::size_t>(threads));
   parallel_ranges(g.person_count(), threads, [&](std::size_t begin, std::size_t end, int t) {
     auto& heap = heaps[static_cast<std::size_t>(t)];
@@ -71,30 +74,44 @@ std::vector<std::size_t> first_stage(const Gallery& g, const std::array<std::opt
   return out;
 }
 
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
 }  // namespace
 
-Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe& probe, const SearchOptions& options) {
+Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe& probe, const SearchOptions& options,
+                                      SearchStats* stats) {
   if (options.candidates_max == 0 || options.candidates_max > parameters::search_candidates_max)
     return invalid_argument("candidates_max must be 1.." + std::to_string(parameters::search_candidates_max));
   if (options.shortlist_persons > 100'000) return invalid_argument("shortlist_persons must be 0..100000");
-  std::array<std::optional<PairHistogram>, kFingers> histograms;
-  std::vector<std::optional<bio::Matcher>> matchers(kFingers);
-  int probe_fingers = 0;
+  const int probe_fingers = static_cast<int>(
+      std::count_if(probe.fingers.begin(), probe.fingers.end(), [](const auto& t) { return t.has_value(); }));
+  if (probe_fingers == 0) return invalid_argument("the probe has no fingers");
+  if (stats) *stats = {};
+  if (gallery.person_count() == 0) return std::vector<Candidate>{};
+
+  const auto first_start = Clock::now();
+  ProbeHistograms histograms;
   for (int f = 0; f < kFingers; ++f) {
     const auto& t = probe.fingers[static_cast<std::size_t>(f)];
-    if (!t) continue;
-    histograms[static_cast<std::size_t>(f)] = pair_histogram(*t);
-    matchers[static_cast<std::size_t>(f)].emplace(bio::prepare(*t));
-    ++probe_fingers;
+    if (t) histograms[static_cast<std::size_t>(f)] = pair_histogram(*t);
   }
-  if (probe_fingers == 0) return invalid_argument("the probe has no fingers");
-  if (gallery.person_count() == 0) return std::vector<Candidate>{};
 
   const int threads = thread_count(options.threads, gallery.person_count());
   const std::size_t shortlist_persons =
       options.shortlist_persons > 0 ? options.shortlist_persons
                                     : parameters::shortlist_finger_comparisons / static_cast<std::size_t>(probe_fingers);
   const auto shortlist = first_stage(gallery, histograms, shortlist_persons, threads);
+  if (stats) {
+    stats->first_stage_ms = ms_since(first_start);
+    for (std::size_t p : shortlist) stats->shortlist.push_back(gallery.person_id(p));
+  }
+
+  const auto second_start = Clock::now();
+  std::vector<std::optional<bio::Matcher>> matchers(kFingers);
+  for (int f = 0; f < kFingers; ++f) {
+    const auto& t = probe.fingers[static_cast<std::size_t>(f)];
+    if (t) matchers[static_cast<std::size_t>(f)].emplace(bio::prepare(*t));
+  }
 
   std::vector<Candidate> scored(shortlist.size());
   std::atomic<std::size_t> next{0};
@@ -119,6 +136,7 @@ Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe&
     return a.score != b.score ? a.score > b.score : a.person < b.person;
   });
   if (scored.size() > options.candidates_max) scored.resize(options.candidates_max);
+  if (stats) stats->second_stage_ms = ms_since(second_start);
   return scored;
 }
 

@@ -31,8 +31,17 @@ struct SearchOptions {
   int threads = 0;                                      // 0 = all cores
 };
 
+// What one search cost, for evaluation: wall time per stage and the short list itself, so an
+// evaluation can tell a mate that stage one dropped from one that stage two scored low.
+struct SearchStats {
+  double first_stage_ms = 0;   // probe histograms and the scan of the whole gallery
+  double second_stage_ms = 0;  // probe cylinders and the matcher on the short list
+  std::vector<PersonId> shortlist;  // best first-stage score first
+};
+
 // Candidates sorted by decreasing score. kInvalidArgument for an empty probe or bad options.
+// `stats`, when given, is filled for a successful search.
 Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe& probe,
-                                      const SearchOptions& options = {});
+                                      const SearchOptions& options = {}, SearchStats* stats = nullptr);
 
 }  // namespace ektp::abis

@@ -12,6 +12,8 @@
 #include <iterator>
 #include <regex>
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
@@ -386,14 +388,35 @@ int run_identify(const IdentifyOptions& o) {
   return 0;
 }
 
+// Peak resident memory of this process in bytes (Linux reports ru_maxrss in KiB); 0 if unknown.
+std::size_t peak_resident_bytes() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::size_t>(usage.ru_maxrss) * 1024;
+}
+
 int run_identify_eval(const abis::IdentifyEvalOptions& o) {
   auto r = abis::identify_eval(o);
   if (!r) return fail(r.error());
+  boost::json::array misses;
+  for (const abis::MissedMate& m : r->misses) {
+    boost::json::object miss{{"person", m.person}, {"shortlisted", m.shortlisted}, {"mate_score", m.score}};
+    if (m.shortlisted) miss["shortlist_rank"] = m.shortlist_rank;
+    misses.push_back(std::move(miss));
+  }
   std::cout << boost::json::serialize(boost::json::object{
-                   {"persons", r->persons}, {"searches_mated", r->searches}, {"searches_non_mated", r->searches},
-                   {"fingers", o.fingers}, {"fpir_target", r->fpir_target}, {"threshold", r->threshold},
-                   {"fnir", r->fnir}, {"rank1_identification_rate", r->rank1_identification_rate},
-                   {"enroll_s", r->enroll_s}, {"search_ms_mean", r->search_ms_mean}, {"search_ms_max", r->search_ms_max}})
+                   {"persons", r->persons}, {"searches_mated", r->searches},
+                   {"searches_non_mated", r->non_mated_searches}, {"fingers", o.fingers},
+                   {"fpir_target", r->fpir_target}, {"threshold", r->threshold}, {"fnir", r->fnir},
+                   {"rank1_identification_rate", r->rank1_identification_rate}, {"enroll_s", r->enroll_s},
+                   {"search_ms_mean", r->search_ms_mean}, {"search_ms_max", r->search_ms_max},
+                   {"search_cpu_ms_mean", r->search_cpu_ms_mean},
+                   {"first_stage_ms_mean", r->first_stage_ms_mean}, {"second_stage_ms_mean", r->second_stage_ms_mean},
+                   {"shortlist_persons", r->shortlist_persons}, {"first_stage_miss_rate", r->first_stage_miss_rate},
+                   {"mate_shortlist_rank_p99", r->mate_shortlist_rank_p99},
+                   {"mate_shortlist_rank_max", r->mate_shortlist_rank_max},
+                   {"missed_mates", misses}, {"gallery_bytes", r->gallery_bytes},
+                   {"peak_resident_bytes", peak_resident_bytes()}})
             << "\n";
   return 0;
 }
@@ -472,9 +495,14 @@ void register_abis_commands(CLI::App& app) {
   auto* ieval = abis->add_subcommand("identify-eval", "1:N accuracy and speed on a synthetic gallery");
   ieval->add_option("--persons", ie->persons)
       ->check(CLI::Range(std::size_t{1}, abis::parameters::gallery_persons_max));
-  ieval->add_option("--searches", ie->searches, "mated and non-mated searches, each")->check(kNotNegative);
+  ieval->add_option("--searches", ie->searches, "mated searches (and non-mated, unless --non-mated)")
+      ->check(kNotNegative);
+  ieval->add_option("--non-mated", ie->non_mated_searches, "non-mated searches (default: as many as mated)")
+      ->check(kNotNegative);
   ieval->add_option("--fingers", ie->fingers, "fingers per probe")
       ->check(CLI::Range(1, abis::parameters::fingers_per_person));
+  ieval->add_option("--shortlist", ie->shortlist_persons, "persons kept by stage one (default: by probe fingers)")
+      ->check(kNotNegative);
   ieval->add_option("--threads", ie->threads, "0 = all cores")
       ->check(CLI::Range(0, abis::parameters::search_threads_max));
   ieval->add_option("--seed", ie->seed)->check(kNotNegative);

@@ -31,6 +31,33 @@ TEST(Gallery, EnrollsAndFindsFingers) {
   EXPECT_ERROR(g.finger_template(*p, 2), ErrorCode::kNotFound, "not enrolled");
 }
 
+TEST(Gallery, MemoryBytesCountTheStoredFingers) {
+  Gallery g;
+  const std::size_t empty = g.memory_bytes();
+  for (std::uint64_t person = 0; person < 20; ++person)
+    for (int f = 1; f <= 10; ++f) ASSERT_OK(g.enroll(person, f, sample(person, f)));
+  // At least the histograms and the encoded templates of 200 fingers.
+  EXPECT_GT(g.memory_bytes(), empty + 200 * (sizeof(PairHistogram) + 100));
+}
+
+TEST(Gallery, ReserveChangesNothingButCapacity) {
+  Gallery plain, reserved;
+  reserved.reserve(50);
+  const std::size_t reserved_bytes = reserved.memory_bytes();
+  EXPECT_GE(reserved_bytes, 50 * 10 * sizeof(PairHistogram));
+  for (std::uint64_t person = 0; person < 3; ++person)
+    for (int f = 1; f <= 10; ++f) {
+      ASSERT_OK(plain.enroll(person, f, sample(person, f)));
+      ASSERT_OK(reserved.enroll(person, f, sample(person, f)));
+    }
+  EXPECT_EQ(reserved.person_count(), 3u);
+  EXPECT_EQ(reserved.serialize(), plain.serialize());
+  // Enrolment within the reservation grows no vector; only the person map adds a node each.
+  EXPECT_LE(reserved.memory_bytes(), reserved_bytes + 3 * 64);
+  reserved.reserve(0);  // shrinking is not asked of reserve: content stays
+  EXPECT_EQ(reserved.finger_count(), 30u);
+}
+
 TEST(Gallery, RejectsBadEnrolments) {
   Gallery g;
   ASSERT_OK(g.enroll(1, 1, sample(1, 1)));

@@ -1,5 +1,7 @@
 #include "abis/search.h"
 
+#include <algorithm>
+
 #include "abis/identify_eval.h"
 #include "support/test_support.h"
 
@@ -49,10 +51,44 @@ TEST(Search, UnknownPersonScoresLowAndThresholdEmptiesTheList) {
   EXPECT_TRUE(filtered->empty());
 }
 
+TEST(Search, StatsReportTheShortListAndStageTimes) {
+  const Gallery g = synthetic_gallery(300, 4, 2);
+  SearchStats stats;
+  stats.shortlist = {999'999};  // stale content from an earlier search must not survive
+  auto found = search(g, probe_for(4, 42, 10), {.shortlist_persons = 20}, &stats);
+  ASSERT_OK(found);
+  ASSERT_EQ(stats.shortlist.size(), 20u);
+  EXPECT_EQ(std::count(stats.shortlist.begin(), stats.shortlist.end(), 42u), 1);
+  EXPECT_EQ(std::count(stats.shortlist.begin(), stats.shortlist.end(), 999'999u), 0);
+  EXPECT_GT(stats.first_stage_ms, 0.0);
+  EXPECT_GT(stats.second_stage_ms, 0.0);
+  // Every candidate comes from the short list.
+  for (const Candidate& c : *found)
+    EXPECT_NE(std::find(stats.shortlist.begin(), stats.shortlist.end(), c.person), stats.shortlist.end());
+
+  const Gallery empty;
+  auto none = search(empty, probe_for(4, 42, 10), {}, &stats);
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(stats.shortlist.empty());
+  EXPECT_EQ(stats.first_stage_ms, 0.0);
+}
+
+TEST(Search, FirstStageAloneRanksMatesFirst) {
+  const Gallery g = synthetic_gallery(2000, 6, 2);
+  for (std::uint64_t person : {0u, 333u, 1024u, 1999u}) {
+    SearchStats stats;
+    ASSERT_OK(search(g, probe_for(6, person, 10), {.shortlist_persons = 1}, &stats));
+    ASSERT_EQ(stats.shortlist.size(), 1u);
+    EXPECT_EQ(stats.shortlist.front(), person);
+  }
+}
+
 TEST(Search, RejectsBadProbesAndOptions) {
   const Gallery g = synthetic_gallery(10, 4, 1);
   EXPECT_ERROR(search(g, SearchProbe{}), ErrorCode::kInvalidArgument, "no fingers");
   EXPECT_ERROR(search(g, probe_for(4, 1, 1), {.candidates_max = 0}), ErrorCode::kInvalidArgument, "candidates");
+  EXPECT_ERROR(search(g, probe_for(4, 1, 1), {.shortlist_persons = 100'001}), ErrorCode::kInvalidArgument, "shortlist");
 }
 
 }  // namespace
