@@ -143,6 +143,10 @@ Status DedupService::load_gallery(const GalleryLoadCallback& progress) {
     }
     if (progress) progress(p);
   }
+  {
+    std::unique_lock lock(gallery_mutex_);
+    gallery_.recenter();  // the first stage's mean, from everyone loaded
+  }
   load_summary_ = p;
   return {};
 }

@@ -49,6 +49,7 @@ std::size_t Gallery::add_person(PersonId person) {
   index_.emplace(person, i);
   finger_masks_.push_back(0);
   histograms_.resize(histograms_.size() + kFingers);
+  centered_.resize(centered_.size() + kFingers);
   template_offsets_.resize(template_offsets_.size() + kFingers, 0);
   template_sizes_.resize(template_sizes_.size() + kFingers, 0);
   return i;
@@ -60,6 +61,7 @@ void Gallery::reserve(std::size_t persons) {
   index_.reserve(persons);
   finger_masks_.reserve(persons);
   histograms_.reserve(persons * kFingers);
+  centered_.reserve(persons * kFingers);
   template_offsets_.reserve(persons * kFingers);
   template_sizes_.reserve(persons * kFingers);
   arena_.reserve(std::min(persons * kFingers * kTemplateBytesTypical, kArenaBytesMax));
@@ -71,7 +73,8 @@ std::size_t Gallery::memory_bytes() const {
   // the cached hash) per entry.
   const std::size_t map = index_.bucket_count() * sizeof(void*) +
                           index_.size() * (sizeof(void*) + sizeof(PersonId) + 2 * sizeof(std::size_t));
-  return bytes(person_ids_) + map + bytes(finger_masks_) + bytes(histograms_) + bytes(template_offsets_) +
+  return bytes(person_ids_) + map + bytes(finger_masks_) + bytes(histograms_) + bytes(centered_) +
+         bytes(template_offsets_) +
          bytes(template_sizes_) + bytes(arena_);
 }
 
@@ -110,8 +113,12 @@ Status Gallery::enroll(PersonId person, int finger_position, const PreparedFinge
   template_sizes_[s] = static_cast<std::uint16_t>(finger.encoded_.size());
   arena_.insert(arena_.end(), finger.encoded_.begin(), finger.encoded_.end());
   histograms_[s] = finger.histogram_;
+  centered_[s] = centered_terms(finger.histogram_, mean_);
   finger_masks_[p] = static_cast<std::uint16_t>(finger_masks_[p] | (1u << (finger_position - 1)));
   ++finger_count_;
+  // A gallery that grows one finger at a time recentres each time it has doubled: the mean
+  // follows the population at an amortised cost of a few histogram passes per finger.
+  if (finger_count_ >= kRecenterFingersMin && finger_count_ >= 2 * fingers_at_recenter_) recenter();
   return {};
 }
 
@@ -123,6 +130,17 @@ bool Gallery::has_finger(std::size_t person_index, int finger_position) const {
 
 const PairHistogram& Gallery::histogram(std::size_t person_index, int finger_position) const {
   return histograms_[slot(person_index, finger_position)];
+}
+
+const CenteredTerms& Gallery::first_stage_terms(std::size_t person_index, int finger_position) const {
+  return centered_[slot(person_index, finger_position)];
+}
+
+void Gallery::recenter() {
+  // Empty slots hold empty histograms, which population_mean() skips.
+  mean_ = abis::population_mean(histograms_);
+  fingers_at_recenter_ = finger_count_;
+  for (std::size_t s = 0; s < histograms_.size(); ++s) centered_[s] = abis::centered_terms(histograms_[s], mean_);
 }
 
 Result<bio::FeatureTemplate> Gallery::finger_template(std::size_t person_index, int finger_position) const {
@@ -204,6 +222,7 @@ Result<Gallery> Gallery::deserialize(std::span<const std::uint8_t> bytes) {
     g.finger_masks_[pi] = mask;
   }
   if (r.remaining() != 0) return corrupt("trailing bytes after the last person");
+  g.recenter();
   return g;
 }
 

@@ -56,6 +56,15 @@ class Gallery {
   // Finger slots are person_index * 10 + (position - 1).
   bool has_finger(std::size_t person_index, int finger_position) const;
   const PairHistogram& histogram(std::size_t person_index, int finger_position) const;
+
+  // The first stage's population-centred comparison (pair_histogram.h): the mean of the enrolled
+  // fingers' histograms, and each finger's terms against it. recenter() computes the mean anew
+  // and every finger's terms (a bulk load calls it once at the end; deserialize() does); enroll()
+  // computes a new finger's terms against the mean as it stands, and recentres by itself each
+  // time the gallery has doubled since the last time.
+  void recenter();
+  const PopulationMean& population_mean() const { return mean_; }
+  const CenteredTerms& first_stage_terms(std::size_t person_index, int finger_position) const;
   // Decodes the stored template. kNotFound if the finger is not enrolled.
   Result<biometrics::FeatureTemplate> finger_template(std::size_t person_index, int finger_position) const;
 
@@ -71,6 +80,10 @@ class Gallery {
   std::unordered_map<PersonId, std::size_t> index_;
   std::vector<std::uint16_t> finger_masks_;      // bit (position - 1) set when enrolled
   std::vector<PairHistogram> histograms_;        // 10 per person
+  std::vector<CenteredTerms> centered_;          // 10 per person, against mean_
+  PopulationMean mean_;
+  std::size_t fingers_at_recenter_ = 0;
+  static constexpr std::size_t kRecenterFingersMin = 64;  // fewer give a noisy mean
   std::vector<std::uint32_t> template_offsets_;  // 10 per person, into arena_
   std::vector<std::uint16_t> template_sizes_;
   std::vector<std::uint8_t> arena_;

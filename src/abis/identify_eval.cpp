@@ -62,6 +62,7 @@ Gallery synthetic_gallery(std::size_t persons, std::uint64_t seed, int threads) 
       EKTP_ASSERT(ok.has_value());
     }
   }
+  g.recenter();
   return g;
 }
 

@@ -68,4 +68,58 @@ float histogram_similarity(const PairHistogram& a, const PairHistogram& b) {
   return norm <= 0 ? 0.0f : static_cast<float>(common) / norm;
 }
 
+PopulationMean population_mean(std::span<const PairHistogram> histograms) {
+  PopulationMean m;
+  std::array<double, p::histogram_bins> sum{};
+  std::size_t count = 0;
+  for (const PairHistogram& h : histograms) {
+    const float mass = h.mass_sqrt * h.mass_sqrt;
+    if (mass <= 0) continue;
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += h.bins[i] / mass;
+    ++count;
+  }
+  if (count == 0) return m;
+  for (std::size_t i = 0; i < sum.size(); ++i) {
+    m.mean[i] = static_cast<float>(sum[i] / static_cast<double>(count));
+    m.mean_squared += m.mean[i] * m.mean[i];
+  }
+  return m;
+}
+
+CenteredTerms centered_terms(const PairHistogram& b, const PopulationMean& mean) {
+  const float mass = b.mass_sqrt * b.mass_sqrt;
+  if (mass <= 0) return {};
+  float dot = 0, self = 0;
+  for (std::size_t i = 0; i < b.bins.size(); ++i) {
+    const float v = b.bins[i] / mass;
+    dot += v * mean.mean[i];
+    self += v * v;
+  }
+  const float squared = self - 2 * dot + mean.mean_squared;  // |b/mass - mean|^2
+  return {dot, squared > 1e-12f ? 1.0f / std::sqrt(squared) : 0.0f};
+}
+
+CenteredProbe centered_probe(const PairHistogram& a, const PopulationMean& mean) {
+  CenteredProbe q;
+  const float mass = a.mass_sqrt * a.mass_sqrt;
+  if (mass <= 0) return q;
+  float squared = 0;
+  for (std::size_t i = 0; i < a.bins.size(); ++i) {
+    q.centered[i] = a.bins[i] / mass - mean.mean[i];
+    q.centered_dot_mean += q.centered[i] * mean.mean[i];
+    squared += q.centered[i] * q.centered[i];
+  }
+  q.inverse_norm = squared > 1e-12f ? 1.0f / std::sqrt(squared) : 0.0f;
+  return q;
+}
+
+float centered_similarity(const CenteredProbe& a, const PairHistogram& b, const CenteredTerms& b_terms) {
+  if (a.inverse_norm == 0 || b_terms.inverse_norm == 0) return 0.0f;
+  // (a' . (b/mass - mean)) = (a' . b) / mass - a' . mean, with a' the probe's centred vector.
+  float dot = 0;
+  for (std::size_t i = 0; i < b.bins.size(); ++i) dot += a.centered[i] * static_cast<float>(b.bins[i]);
+  const float mass = b.mass_sqrt * b.mass_sqrt;
+  return (dot / mass - a.centered_dot_mean) * a.inverse_norm * b_terms.inverse_norm;
+}
+
 }  // namespace ektp::abis

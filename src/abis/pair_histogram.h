@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include "abis/abis_parameters.h"
 #include "biometrics/minutia.h"
@@ -21,5 +22,35 @@ PairHistogram pair_histogram(const biometrics::FeatureTemplate& t);
 
 // Histogram intersection normalised by the geometric mean of the masses: 0 .. 1.
 float histogram_similarity(const PairHistogram& a, const PairHistogram& b);
+
+// Population-centred comparison, the one 1:N search ranks by. Every finger's pair histogram has
+// much the same overall shape (many pairs at mid distances, few far apart), and intersection
+// scores mostly that shared shape, so a mate can rank behind hundreds of strangers. Subtracting
+// the population's mean histogram (of mass-normalised histograms) leaves what is particular to
+// the finger, and the cosine of the two centred vectors compares that: -1 .. 1.
+struct PopulationMean {
+  std::array<float, parameters::histogram_bins> mean{};  // zero: plain cosine of the histograms
+  float mean_squared = 0;                                // |mean|^2
+};
+// Mean of the mass-normalised histograms given (empty ones skipped).
+PopulationMean population_mean(std::span<const PairHistogram> histograms);
+
+// What a gallery finger keeps for the centred comparison, computed once against the mean.
+struct CenteredTerms {
+  float mean_dot = 0;       // mean . b / mass(b)
+  float inverse_norm = 0;   // 1 / |b / mass(b) - mean|; 0 for an empty histogram
+};
+CenteredTerms centered_terms(const PairHistogram& b, const PopulationMean& mean);
+
+// The probe's side, prepared once per search.
+struct CenteredProbe {
+  std::array<float, parameters::histogram_bins> centered{};  // a / mass(a) - mean
+  float centered_dot_mean = 0;                                // centered . mean
+  float inverse_norm = 0;                                     // 1 / |centered|; 0 when empty
+};
+CenteredProbe centered_probe(const PairHistogram& a, const PopulationMean& mean);
+
+// cos(a/mass(a) - mean, b/mass(b) - mean); 0 when either histogram is empty.
+float centered_similarity(const CenteredProbe& a, const PairHistogram& b, const CenteredTerms& b_terms);
 
 }  // namespace ektp::abis

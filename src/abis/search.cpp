@@ -43,7 +43,7 @@ void parallel_ranges(std::size_t n, int threads, Body&& body) {
   for (auto& th : pool) th.join();
 }
 
-using ProbeHistograms = std::array<std::optional<PairHistogram>, kFingers>;
+using ProbeHistograms = std::array<std::optional<CenteredProbe>, kFingers>;
 
 std::vector<std::size_t> first_stage(const Gallery& g, const ProbeHistograms& probe, std::size_t keep, int threads) {
   std::vector<std::vector<Ranked>> heaps(static_cast<std::size_t>(threads));
@@ -53,7 +53,7 @@ std::vector<std::size_t> first_stage(const Gallery& g, const ProbeHistograms& pr
       float score = 0;
       for (int f = 1; f <= kFingers; ++f) {
         const auto& h = probe[static_cast<std::size_t>(f - 1)];
-        if (h && g.has_finger(p, f)) score += histogram_similarity(*h, g.histogram(p, f));
+        if (h && g.has_finger(p, f)) score += centered_similarity(*h, g.histogram(p, f), g.first_stage_terms(p, f));
       }
       if (heap.size() < keep) {
         heap.push_back({score, p});
@@ -93,7 +93,7 @@ Result<std::vector<Candidate>> search(const Gallery& gallery, const SearchProbe&
   ProbeHistograms histograms;
   for (int f = 0; f < kFingers; ++f) {
     const auto& t = probe.fingers[static_cast<std::size_t>(f)];
-    if (t) histograms[static_cast<std::size_t>(f)] = pair_histogram(*t);
+    if (t) histograms[static_cast<std::size_t>(f)] = centered_probe(pair_histogram(*t), gallery.population_mean());
   }
 
   const int threads = thread_count(options.threads, gallery.person_count());
