@@ -140,53 +140,33 @@ object move_request_json(const MoveRequest& r) {
 }
 
 Result<MarriageRequest> parse_marriage_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "husband_nik", "wife_nik", "date", "documents", "new_family"}); !s) {
-    return std::unexpected(s.error());
-  }
+  EKTP_RETURN_IF_ERROR(only_fields(body, {"idempotency_key", "husband_nik", "wife_nik", "date", "documents", "new_family"}));
   MarriageRequest r;
-  auto husband = required_string(body, "husband_nik");
-  if (!husband) return std::unexpected(husband.error());
-  auto wife = required_string(body, "wife_nik");
-  if (!wife) return std::unexpected(wife.error());
-  auto date = required_date(body, "date");
-  if (!date) return std::unexpected(date.error());
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  r.husband_nik = *husband;
-  r.wife_nik = *wife;
-  r.date = *date;
-  r.documents = std::move(*documents);
+  EKTP_ASSIGN_OR_RETURN(r.husband_nik, required_string(body, "husband_nik"));
+  EKTP_ASSIGN_OR_RETURN(r.wife_nik, required_string(body, "wife_nik"));
+  EKTP_ASSIGN_OR_RETURN(r.date, required_date(body, "date"));
+  EKTP_ASSIGN_OR_RETURN(r.documents, parse_documents(body));
   if (const auto* nf = body.if_contains("new_family"); nf && !nf->is_null()) {
-    auto o = as_object(*nf, "new_family");
-    if (!o) return std::unexpected(o.error());
-    auto address = parse_address_input((*o)->if_contains("address"), "new_family.address");
-    if (!address) return std::unexpected(address.error());
-    r.new_family = *address;
+    EKTP_ASSIGN_OR_RETURN(const auto* o, as_object(*nf, "new_family"));
+    EKTP_ASSIGN_OR_RETURN(r.new_family, parse_address_input(o->if_contains("address"), "new_family.address"));
   }
   return r;
 }
 
 Result<DivorceRequest> parse_divorce_request(const object& body) {
-  auto marriage = parse_marriage_request(body);
-  if (!marriage) return std::unexpected(marriage.error());
-  if (marriage->new_family) return invalid_argument("new_family: unknown field");
-  return DivorceRequest{marriage->husband_nik, marriage->wife_nik, marriage->date,
-                                  std::move(marriage->documents)};
+  EKTP_ASSIGN_OR_RETURN(auto marriage, parse_marriage_request(body));
+  if (marriage.new_family) return invalid_argument("new_family: unknown field");
+  return DivorceRequest{marriage.husband_nik, marriage.wife_nik, marriage.date, std::move(marriage.documents)};
 }
 
 Result<DeathRequest> parse_death_request(const object& body) {
-  if (auto s = only_fields(body, {"idempotency_key", "nik", "date", "place", "documents"}); !s) {
-    return std::unexpected(s.error());
-  }
-  auto nik = required_string(body, "nik");
-  if (!nik) return std::unexpected(nik.error());
-  auto date = required_date(body, "date");
-  if (!date) return std::unexpected(date.error());
-  auto place = required_string(body, "place");
-  if (!place) return std::unexpected(place.error());
-  auto documents = parse_documents(body);
-  if (!documents) return std::unexpected(documents.error());
-  return DeathRequest{*nik, *date, *place, std::move(*documents)};
+  EKTP_RETURN_IF_ERROR(only_fields(body, {"idempotency_key", "nik", "date", "place", "documents"}));
+  DeathRequest r;
+  EKTP_ASSIGN_OR_RETURN(r.nik, required_string(body, "nik"));
+  EKTP_ASSIGN_OR_RETURN(r.date, required_date(body, "date"));
+  EKTP_ASSIGN_OR_RETURN(r.place, required_string(body, "place"));
+  EKTP_ASSIGN_OR_RETURN(r.documents, parse_documents(body));
+  return r;
 }
 
 object marriage_request_json(const MarriageRequest& r) {
