@@ -61,6 +61,8 @@ export const api = {
   coverage: (code) => send('GET', `/coverage/${enc(code)}`),
   event: (kind, body) => send('POST', `/events/${kind}`, { body }),
   requestCorrection: (body) => send('POST', '/corrections', { body }),
+  /** A station's move-in (pindah datang): the KK number comes from the station's lease. */
+  stationMoveIn: (body) => send('POST', '/station/moves', { body }),
   corrections: (status = 'pending') => send('GET', `/corrections?status=${enc(status)}`),
   decideCorrection: (id, decision, reason) =>
     send('POST', `/corrections/${enc(id)}/${decision}`, { body: reason ? { reason } : {} }),

@@ -63,6 +63,21 @@ export const FORMS = {
     }),
     success: () => ['Kematian tercatat.'],
   },
+  // Only at a station: a family from another kecamatan moves in. The persons are not in the
+  // station's working copy; central moves them and they come down with the next pull.
+  'pindah-datang': {
+    title: 'Pindah Datang', moveIn: true, station: true, stationOnly: true,
+    help: 'Keluarga dari kecamatan lain pindah ke kecamatan ini. Nomor KK baru diambil dari jatah stasiun; '
+      + 'penduduk dipindahkan setelah pusat mengonfirmasi.',
+    fields: (q) => ({
+      niks: nikListField('NIK yang pindah datang', { value: q.get('niks') || '' }),
+      date: dateField('Tanggal pindah'),
+      to: addressField('Alamat tujuan di kecamatan ini'),
+      documents: documentField('surat_pindah'),
+    }),
+    success: (r) => [`Pindah datang tercatat. Nomor KK baru: ${r.kk_number}. `
+      + 'Penduduk dipindahkan setelah pusat mengonfirmasi, lalu tampil di stasiun ini.'],
+  },
   pindah: {
     title: 'Pindah', endpoint: 'move', help: 'NIK tidak berubah. Satu keluarga utuh pindah bersama kartunya; sebagian anggota mendapat KK baru.',
     fields: (q) => ({

@@ -6,7 +6,7 @@ import { go } from '../router.js';
 import { isStation } from '../mode.js';
 
 // A station offers only the events it sends to central through its outbox.
-const offered = () => Object.entries(FORMS).filter(([, f]) => !isStation() || f.station);
+const offered = () => Object.entries(FORMS).filter(([, f]) => (isStation() ? f.station : !f.stationOnly));
 
 export function renderEventIndex(main) {
   put(main, h('h2', {}, 'Peristiwa Kependudukan'),
@@ -20,6 +20,10 @@ export function renderEventForm(main, { params, query }) {
   if (!spec) { put(main, alertBox('error', 'Formulir tidak dikenal.')); return; }
   if (isStation() && !spec.station) {
     put(main, alertBox('info', `${spec.title} dicatat di Dinas (pusat), tidak di stasiun perekaman.`));
+    return;
+  }
+  if (!isStation() && spec.stationOnly) {
+    put(main, alertBox('info', `${spec.title} dicatat di stasiun perekaman kecamatan tujuan.`));
     return;
   }
   const fields = spec.fields(query, { station: isStation() });
@@ -61,13 +65,14 @@ export function renderEventForm(main, { params, query }) {
       if (v === undefined || v === '') continue;
       body[k] = v;
     }
-    if (spec.endpoint && !body.documents) body.documents = [];
+    if ((spec.endpoint || spec.moveIn) && !body.documents) body.documents = [];
     pendingKey = pendingKey || crypto.randomUUID();
     body.idempotency_key = pendingKey;
     submit.disabled = true;
     summary.append(h('p', { class: 'muted' }, 'Mengirim…'));
     try {
-      const r = spec.endpoint ? await api.event(spec.endpoint, body) : await api.requestCorrection(body);
+      const r = spec.endpoint ? await api.event(spec.endpoint, body)
+        : spec.moveIn ? await api.stationMoveIn(body) : await api.requestCorrection(body);
       pendingKey = null;
       done = true;
       submit.hidden = true;

@@ -286,7 +286,7 @@ function flow() {
     const op = pages.op1;
     await op.goto('/#/peristiwa');
     await op.getByRole('link', { name: 'Kematian' }).waitFor();
-    assert.equal(await op.getByRole('link', { name: 'Pindah' }).count(), 0, 'events a station cannot send are not offered');
+    assert.equal(await op.getByRole('link', { name: 'Pindah', exact: true }).count(), 0, 'events a station cannot send are not offered');
     await op.getByRole('link', { name: 'Kematian' }).click();
     await op.getByLabel('NIK yang meninggal').fill(deceased);
     await op.getByLabel('Tanggal kematian').fill(new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10));
@@ -297,6 +297,35 @@ function flow() {
     await shot(op, 'death-offline');
     await op.goto('/#/antrean');
     await op.locator('.pending-count', { hasText: /^3$/ }).waitFor();
+  });
+
+  let mover; let moveInKk;
+  step('a family from another kecamatan moves in, offline, with a KK number from the station', async () => {
+    const op = pages.op1;
+    // A whole family of another kecamatan (its head first), as the walkthrough moves one.
+    const [oldKk] = sqlite(centralDb, `select kk_number from families where district_code <> '${district}' and active = 1 order by kk_number limit 1`);
+    [mover] = sqlite(centralDb, `select head_nik from families where kk_number = '${oldKk}'`);
+    const family = sqlite(centralDb, `select nik from persons where kk_number = '${oldKk}' and alive = 1 order by nik`);
+    const [village] = sqlite(path.join(TMP, 'station1.db'), `select village_code from persons where district_code = '${district}' limit 1`);
+    assert.ok(mover && family.length && village, 'a family elsewhere and a village here');
+    await op.goto('/#/peristiwa');
+    await op.getByRole('link', { name: 'Pindah Datang' }).click();
+    await op.getByLabel('NIK yang pindah datang').fill(family.join('\n'));
+    await op.getByLabel('Tanggal pindah').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    await op.getByLabel('Alamat (jalan/dusun)').fill('Jl. Baru 1');
+    await op.getByLabel('RT').fill('001');
+    await op.getByLabel('RW').fill('002');
+    await op.getByLabel('Kecamatan').selectOption(district);
+    await op.locator(`select[name="village"] option[value="${village}"]`).waitFor({ state: 'attached' });
+    await op.getByLabel('Desa/Kelurahan').selectOption(village);
+    await op.getByRole('button', { name: 'Simpan' }).click();
+    const done = op.getByText(/Pindah datang tercatat\. Nomor KK baru: (KK)?\d+/);
+    await done.waitFor();
+    moveInKk = /Nomor KK baru: (\S+)\./.exec(await done.textContent())[1];
+    assert.ok(moveInKk.includes(district), `the KK number ${moveInKk} is of this kecamatan`);
+    await shot(op, 'move-in-offline');
+    await op.goto('/#/antrean');
+    await op.locator('.pending-count', { hasText: /^4$/ }).waitFor();
   });
 
   /** A JSON API call at central as `who` (for changes the test makes outside the UI under test). */
@@ -324,10 +353,12 @@ function flow() {
     await op.reload();
     await op.locator('.pending-count', { hasText: /^0$/ }).waitFor({ timeout: 90_000 });
     await op.locator('.badge.link', { hasText: 'Daring' }).waitFor({ timeout: 30_000 });
-    assert.equal(await op.locator('tbody tr', { hasText: 'Diterima pusat' }).count(), 2, 'an enrollment and the death');
+    assert.equal(await op.locator('tbody tr', { hasText: 'Diterima pusat' }).count(), 3, 'an enrollment, the death and the move-in');
     assert.equal(await op.locator('tbody tr', { hasText: 'Diterima, ada konflik biodata' }).count(), 1);
     const dead = await centralApi(users.admin, 'GET', `/persons/${deceased}`);
     assert.equal(dead.alive, false, 'the death recorded at the desk is at central');
+    const moved = await centralApi(users.admin, 'GET', `/persons/${mover}`);
+    assert.equal(moved.kk_number, moveInKk, 'the family moved in at central, on the station\'s KK number');
     await shot(op, 'outbox-delivered');
     const admin = pages.admin;
     await waitForStatus(admin, adult1, 'siap_cetak');
