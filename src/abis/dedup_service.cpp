@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "abis/enrollment_search.h"
+#include "core/parallel_for.h"
 #include "registry/audit_log.h"
 
 namespace ektp::abis {
@@ -68,7 +69,7 @@ Status DedupService::load_gallery(const GalleryLoadCallback& progress) {
   if (!total) return std::unexpected(total.error());
   const std::size_t thread_count = options_.search_threads > 0
                                        ? static_cast<std::size_t>(options_.search_threads)
-                                       : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+                                       : hardware_threads();
   GalleryLoadProgress p;
   p.enrollments_total = static_cast<std::size_t>(*total);
   if (progress) progress(p);
@@ -111,16 +112,7 @@ Status DedupService::load_gallery(const GalleryLoadCallback& progress) {
     // Decoding and the first-stage histograms are most of the cost: prepared on every thread.
     const std::size_t n = page->enrollments.size();
     std::vector<Result<PreparedEnrollment>> prepared(n, PreparedEnrollment{});
-    {
-      const std::size_t threads = std::min(n, thread_count);
-      std::vector<std::thread> pool;
-      for (std::size_t t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] {
-          for (std::size_t k = t; k < n; k += threads) prepared[k] = prepare_for_gallery(page->enrollments[k]);
-        });
-      }
-      for (auto& th : pool) th.join();
-    }
+    parallel_for(n, thread_count, [&](std::size_t k) { prepared[k] = prepare_for_gallery(page->enrollments[k]); });
     {
       std::unique_lock lock(gallery_mutex_);
       for (std::size_t k = 0; k < n; ++k) {

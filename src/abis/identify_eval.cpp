@@ -6,9 +6,9 @@
 #include <ctime>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "biometrics/matcher.h"
+#include "core/parallel_for.h"
 #include "core/assert.h"
 
 namespace ektp::abis {
@@ -39,7 +39,7 @@ SyntheticFinger synthetic_finger(std::uint64_t seed, std::uint64_t person, int f
 }
 
 Gallery synthetic_gallery(std::size_t persons, std::uint64_t seed, int threads) {
-  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::size_t n = threads > 0 ? static_cast<std::size_t>(threads) : hardware_threads();
   // Templates are made in parallel, in fixed-size batches so memory stays bounded; enrolment
   // (which appends to the gallery) is sequential and in person order, so the result is
   // deterministic.
@@ -49,14 +49,9 @@ Gallery synthetic_gallery(std::size_t persons, std::uint64_t seed, int threads) 
   std::vector<biometrics::FeatureTemplate> batch(kBatch * kFingers);
   for (std::size_t start = 0; start < persons; start += kBatch) {
     const std::size_t count = std::min(kBatch, persons - start);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < n; ++t) {
-      pool.emplace_back([&, t] {
-        for (std::size_t k = static_cast<std::size_t>(t); k < count * kFingers; k += static_cast<std::size_t>(n))
-          batch[k] = impression_of(seed, start + k / kFingers, static_cast<int>(k % kFingers) + 1, 0);
-      });
-    }
-    for (auto& th : pool) th.join();
+    parallel_for(count * kFingers, n, [&](std::size_t k) {
+      batch[k] = impression_of(seed, start + k / kFingers, static_cast<int>(k % kFingers) + 1, 0);
+    });
     for (std::size_t k = 0; k < count * kFingers; ++k) {
       const auto ok = g.enroll(start + k / kFingers, static_cast<int>(k % kFingers) + 1, batch[k]);
       EKTP_ASSERT(ok.has_value());

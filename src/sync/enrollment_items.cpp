@@ -1,8 +1,6 @@
 #include "sync/enrollment_items.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -10,6 +8,7 @@
 #include "biometrics/extractor.h"
 #include "biometrics/image_io.h"
 #include "biometrics/template_format.h"
+#include "core/parallel_for.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
 #include "sync/enrollment_payload.h"
@@ -56,18 +55,10 @@ Status extract_templates_again(std::vector<registry::FingerCapture>& fingers) {
   for (auto& f : fingers)
     if (!f.missing()) work.push_back(&f);
   std::vector<Result<biometrics::FeatureTemplate>> extracted(work.size(), invalid_argument("not extracted"));
-  std::atomic<std::size_t> next{0};
-  auto run = [&] {
-    for (std::size_t k = next++; k < work.size(); k = next++) {
-      auto grey = biometrics::decode_image(work[k]->image);
-      extracted[k] = grey ? biometrics::extract(*grey, 500) : Result<biometrics::FeatureTemplate>(std::unexpected(grey.error()));
-    }
-  };
-  const std::size_t threads = std::min<std::size_t>(work.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run);
-  run();
-  pool.clear();  // joins
+  parallel_for(work.size(), hardware_threads(), [&](std::size_t k) {
+    auto grey = biometrics::decode_image(work[k]->image);
+    extracted[k] = grey ? biometrics::extract(*grey, 500) : Result<biometrics::FeatureTemplate>(std::unexpected(grey.error()));
+  });
   for (std::size_t k = 0; k < work.size(); ++k) {
     registry::FingerCapture& f = *work[k];
     if (!extracted[k]) {
