@@ -48,13 +48,20 @@ Result<ScoreTailFit> fit_sorted(const std::vector<float>& sorted_descending, dou
   return fit_sorted_exceedances(y, u, scores);
 }
 
+// The scores, largest first; kInvalidArgument naming the first that is not finite.
+Result<std::vector<float>> sorted_descending(std::vector<float> scores) {
+  for (std::size_t i = 0; i < scores.size(); ++i)
+    if (!std::isfinite(scores[i])) return invalid_argument("impostor score " + std::to_string(i) + " is not a finite number");
+  std::sort(scores.begin(), scores.end(), std::greater<>());
+  return scores;
+}
+
 }  // namespace
 
 Result<ScoreTailFit> fit_score_tail(std::vector<float> impostor, double tail_fraction) {
-  for (std::size_t i = 0; i < impostor.size(); ++i)
-    if (!std::isfinite(impostor[i])) return invalid_argument("impostor score " + std::to_string(i) + " is not a finite number");
-  std::sort(impostor.begin(), impostor.end(), std::greater<>());
-  return fit_sorted(impostor, tail_fraction);
+  auto sorted = sorted_descending(std::move(impostor));
+  if (!sorted) return std::unexpected(sorted.error());
+  return fit_sorted(*sorted, tail_fraction);
 }
 
 float tail_threshold(const ScoreTailFit& fit, double fmr) {
@@ -67,22 +74,22 @@ float tail_threshold(const ScoreTailFit& fit, double fmr) {
 
 Result<TailThreshold> tail_threshold_with_interval(const std::vector<float>& impostor, double fmr,
                                                    double tail_fraction, int resamples, std::uint64_t seed) {
-  auto fit = fit_score_tail(impostor, tail_fraction);
+  auto tail = sorted_descending(impostor);  // sorted once: the fit and the resampling share it
+  if (!tail) return std::unexpected(tail.error());
+  auto fit = fit_sorted(*tail, tail_fraction);
   if (!fit) return std::unexpected(fit.error());
   const double p_u = static_cast<double>(fit->exceedances) / static_cast<double>(fit->scores);
   if (!(fmr > 0 && fmr <= p_u))
     return invalid_argument("FMR " + std::to_string(fmr) + " lies outside the fitted tail (0, " + std::to_string(p_u) + "]");
   if (resamples < 10 || resamples > 10'000) return invalid_argument("resamples must be in 10..10000");
-  std::vector<float> tail(impostor);  // all finite: fit_score_tail checked
-  std::sort(tail.begin(), tail.end(), std::greater<>());
-  tail.resize(fit->exceedances);
+  tail->resize(fit->exceedances);
   // Resample the exceedances (u and the scores below it stay), refit, and read the threshold.
   std::mt19937_64 random(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, tail.size() - 1);
+  std::uniform_int_distribution<std::size_t> pick(0, tail->size() - 1);
   std::vector<float> thresholds;
-  std::vector<double> y(tail.size());
+  std::vector<double> y(tail->size());
   for (int r = 0; r < resamples; ++r) {
-    for (double& v : y) v = static_cast<double>(tail[pick(random)]) - fit->exceedance_threshold;
+    for (double& v : y) v = static_cast<double>((*tail)[pick(random)]) - fit->exceedance_threshold;
     std::sort(y.begin(), y.end());
     if (auto refit = fit_sorted_exceedances(y, fit->exceedance_threshold, fit->scores))
       thresholds.push_back(tail_threshold(*refit, fmr));
