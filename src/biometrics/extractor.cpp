@@ -5,8 +5,7 @@
 #include <numbers>
 #include <string>
 
-#include "biometrics/extract/frequency.h"
-#include "biometrics/extract/gabor.h"
+#include "biometrics/extract/enhancement.h"
 #include "biometrics/extract/minutiae_detection.h"
 #include "biometrics/extract/minutiae_filter.h"
 #include "biometrics/extract/normalization.h"
@@ -115,11 +114,23 @@ Result<FeatureTemplate> extract(const GreyImage& input, int dpi, TraceSink* sink
 
   const FloatImage normalized = normalize(image, statistics);
   offer(sink, kTraceNormalized, [&] { return render_float(normalized, -2.5f, 2.5f); });
-  const OrientationField orientation = orientation_field(normalized, mask);
-  offer(sink, kTraceOrientation, [&] { return render_orientation(orientation, mask, image.width, image.height); });
-  const PeriodField period = ridge_period(normalized, orientation, mask);
-  offer(sink, kTraceFrequency, [&] { return render_period(period, mask, image.width, image.height); });
-  const FloatImage enhanced = gabor_enhance(normalized, orientation, period, mask);
+  Enhancement e = enhance(normalized, mask);
+  // The image's own orientation field: its coherence grades the image (quality level below).
+  const OrientationField raw_orientation = e.orientation;
+  offer(sink, kTraceOrientation, [&] { return render_orientation(e.orientation, mask, image.width, image.height); });
+  offer(sink, kTraceFrequency, [&] { return render_period(e.period, mask, image.width, image.height); });
+  for (int pass = 0; pass < parameters::enhancement_refinements; ++pass) {
+    offer(sink, kTraceInterimEnhanced, [&] { return render_float(e.enhanced, -1.0f, 1.0f); });
+    refine(normalized, mask, e);
+  }
+  if (parameters::enhancement_refinements > 0) {
+    offer(sink, kTraceRefinedOrientation, [&] { return render_orientation(e.orientation, mask, image.width, image.height); });
+    offer(sink, kTraceRefinedFrequency, [&] { return render_period(e.period, mask, image.width, image.height); });
+  }
+  const FloatImage& enhanced = e.enhanced;
+  // Later stages use the refined orientation: in dotted or faint areas its coherence keeps
+  // minutiae that the raw field would drop as noise.
+  const OrientationField& orientation = e.orientation;
   offer(sink, kTraceEnhanced, [&] { return render_float(enhanced, -1.0f, 1.0f); });
   GreyImage ridges = binarize(enhanced, mask);
   offer(sink, kTraceBinarized, [&] { return render_binary(ridges, true); });
@@ -134,7 +145,12 @@ Result<FeatureTemplate> extract(const GreyImage& input, int dpi, TraceSink* sink
   FeatureTemplate out;
   out.width_px = image.width;
   out.height_px = image.height;
-  out.image_quality = image_quality_level(mask, orientation, minutiae.size());
+  // Only minutiae where the image itself shows ridges count for its quality: refinement can draw
+  // ridges into noise, and those minutiae say nothing about the capture.
+  const auto reliable = std::count_if(minutiae.begin(), minutiae.end(), [&](const Minutia& m) {
+    return raw_orientation.coherence_at(m.x / mask.block_px, m.y / mask.block_px) >= parameters::coherence_min;
+  });
+  out.image_quality = image_quality_level(mask, raw_orientation, static_cast<std::size_t>(reliable));
   out.minutiae = std::move(minutiae);
   return out;
 }

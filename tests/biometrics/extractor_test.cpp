@@ -36,8 +36,9 @@ TEST(Extractor, RescalesFrom569ppi) {
 TEST(Extractor, OffersEveryStageToTheSink) {
   RecordingSink sink;
   ASSERT_OK(extract(testing::load_image("fvc2002-db1b", 101, 1), 500, &sink));
-  for (auto key : {kTraceScaledImage, kTraceSegmentationMask, kTraceOrientation, kTraceEnhanced,
-                   kTraceSkeleton, kTraceMinutiae}) {
+  for (auto key : {kTraceScaledImage, kTraceSegmentationMask, kTraceOrientation, kTraceInterimEnhanced,
+                   kTraceRefinedOrientation, kTraceRefinedFrequency, kTraceEnhanced, kTraceSkeleton,
+                   kTraceMinutiae}) {
     ASSERT_TRUE(sink.seen.contains(key)) << key;
     EXPECT_EQ(sink.seen.find(key)->second.first, 388);
   }
