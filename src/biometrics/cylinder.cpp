@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "biometrics/convex_hull.h"
 #include "core/assert.h"
 
 namespace ektp::biometrics {
@@ -18,34 +19,11 @@ constexpr int kNd = p::mcc_direction_cells;
 constexpr float kCellPx = 2.0f * p::mcc_radius_px / kNs;
 constexpr float kDirectionCellRad = 2.0f * kPi / kNd;
 
-struct Point {
-  float x, y;
-};
-
 float angle_difference_signed(float a, float b) {  // a - b wrapped to [-pi, pi)
   float d = a - b;
   while (d < -kPi) d += 2 * kPi;
   while (d >= kPi) d -= 2 * kPi;
   return d;
-}
-
-float cross(Point o, Point a, Point b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
-
-std::vector<Point> convex_hull(std::vector<Point> pts) {
-  std::sort(pts.begin(), pts.end(), [](Point a, Point b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
-  if (pts.size() < 3) return pts;
-  std::vector<Point> hull(2 * pts.size());
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0) --k;
-    hull[k++] = pts[i];
-  }
-  for (std::size_t i = pts.size() - 1, t = k + 1; i > 0; --i) {
-    while (k >= t && cross(hull[k - 2], hull[k - 1], pts[i - 1]) <= 0) --k;
-    hull[k++] = pts[i - 1];
-  }
-  hull.resize(k - 1);
-  return hull;
 }
 
 // Share of a Gaussian (sigma_D) that falls in the direction cell centred at `offset` radians.
@@ -67,30 +45,6 @@ int cells_within_radius() {
 }  // namespace
 
 namespace {
-
-// A convex polygon as edge lines with inward unit normals, for signed distances.
-struct HullLines {
-  std::vector<float> nx, ny, offset;  // inside: nx*x + ny*y - offset >= 0
-  float signed_distance(float x, float y) const {  // > 0 inside; min over edge lines
-    float d = 1e30f;
-    for (std::size_t e = 0; e < nx.size(); ++e) d = std::min(d, nx[e] * x + ny[e] * y - offset[e]);
-    return d;
-  }
-};
-
-HullLines hull_lines(const std::vector<Point>& hull) {
-  HullLines h;
-  for (std::size_t i = 0; i < hull.size() && hull.size() >= 3; ++i) {
-    const Point a = hull[i], b = hull[(i + 1) % hull.size()];
-    const float ex = b.x - a.x, ey = b.y - a.y, len = std::sqrt(ex * ex + ey * ey);
-    if (len <= 0) continue;
-    // Counter-clockwise hull: the interior is to the left of each edge.
-    h.nx.push_back(-ey / len);
-    h.ny.push_back(ex / len);
-    h.offset.push_back(h.nx.back() * a.x + h.ny.back() * a.y);
-  }
-  return h;
-}
 
 // Direction contributions per direction cell, tabulated over the neighbour's relative angle.
 constexpr int kAngleSteps = 1024;
@@ -201,11 +155,12 @@ SearchTemplate prepare(const FeatureTemplate& t) {
   all.reserve(t.minutiae.size());
   for (const Minutia& m : t.minutiae)
     all.push_back({static_cast<float>(m.x), static_cast<float>(-m.y), m.angle_rad});
-  std::vector<Point> points;
+  std::vector<Point2> points;
   for (const auto& m : all) points.push_back({m.x, m.y});
-  const HullLines hull = hull_lines(convex_hull(points));
-  static const int kValidCellsMin = static_cast<int>(p::mcc_valid_cells_min_ratio * cells_within_radius());
   SearchTemplate out;
+  out.area = hull_lines(convex_hull(std::move(points)));
+  const HullLines& hull = out.area;
+  static const int kValidCellsMin = static_cast<int>(p::mcc_valid_cells_min_ratio * cells_within_radius());
   CellSums sums(kNs * kNs);
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (accumulate_neighbours(all, i, sums) < p::mcc_neighbours_min) continue;

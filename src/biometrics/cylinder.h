@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "biometrics/convex_hull.h"
 #include "biometrics/minutia.h"
 #include "biometrics/parameters.h"
 
@@ -32,6 +33,7 @@ struct PreparedMinutia {
 struct SearchTemplate {
   std::vector<PreparedMinutia> minutiae;  // only those with a usable cylinder
   std::vector<Cylinder> cylinders;        // parallel to minutiae
+  HullLines area;                         // convex hull of all the template's minutiae
 };
 
 // Builds the cylinders; minutiae whose cylinders have too few valid cells or neighbours are

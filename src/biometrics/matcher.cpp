@@ -122,9 +122,12 @@ struct Scratch {
 
 float Matcher::match(const SearchTemplate& candidate) const { return match_templates(probe_, candidate); }
 
-float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
+float match_templates(const SearchTemplate& a, const SearchTemplate& b) { return match_detail(a, b).score; }
+
+MatchDetail match_detail(const SearchTemplate& a, const SearchTemplate& b) {
+  MatchDetail detail;
   const std::size_t na = a.minutiae.size(), nb = b.minutiae.size();
-  if (na == 0 || nb == 0) return 0.0f;
+  if (na == 0 || nb == 0) return detail;
   thread_local Scratch s;
   s.all.clear();
   s.row.resize(nb);
@@ -147,7 +150,7 @@ float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
   const std::size_t nr = std::min<std::size_t>({na, nb, static_cast<std::size_t>(p::relaxation_pairs_max)});
   top_pairs(s.all, na, nb, nr, s.used_a, s.used_b, s.pairs);
   const auto& pairs = s.pairs;
-  if (pairs.size() < 2) return 0.0f;
+  if (pairs.size() < 2) return detail;
   const std::size_t n = pairs.size();
   // Relaxation: each pair's score is pulled towards the support it gets from compatible pairs.
   s.rho.assign(n * n, 0.0f);
@@ -184,7 +187,17 @@ float match_templates(const SearchTemplate& a, const SearchTemplate& b) {
                     [&](std::uint16_t x, std::uint16_t y) { return s.efficiency[x] > s.efficiency[y]; });
   float sum = 0;
   for (std::size_t i = 0; i < take; ++i) sum += s.lambda[s.order[i]];
-  return sum / static_cast<float>(np);
+  detail.lss_r = sum / static_cast<float>(np);
+  // Global consolidation: do the two prints agree across their common area under one alignment?
+  std::array<AnchorPair, p::consolidation_anchor_pairs> anchors;
+  const std::size_t anchor_count = std::min(take, anchors.size());
+  for (std::size_t i = 0; i < anchor_count; ++i) {
+    const Pair& pr = pairs[s.order[i]];
+    anchors[i] = {pr.a, pr.b, s.lambda[s.order[i]]};
+  }
+  detail.consolidation = consolidate(a, b, std::span<const AnchorPair>(anchors.data(), anchor_count));
+  detail.score = detail.lss_r * std::pow(detail.consolidation.factor, p::consolidation_weight);
+  return detail;
 }
 
 }  // namespace ektp::biometrics

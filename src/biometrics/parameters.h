@@ -77,6 +77,19 @@ inline constexpr float relaxation_tau_distance = -8.0f / 5.0f;
 inline constexpr float relaxation_mu_angle_rad = 3.14159265f / 12.0f;
 inline constexpr float relaxation_tau_angle = -30.0f;
 
+// --- Matching: global consolidation after LSS-R (consolidation.h) ---
+// The LSS-R score is multiplied by factor^consolidation_weight, where the factor says how much of
+// the two prints' common area agrees under one rigid alignment. Chosen on the tuning sets, in a
+// grid where every point beat LSS-R alone (bench/README.md).
+inline constexpr int consolidation_anchor_pairs = 4;           // best relaxed pairs give the alignment
+inline constexpr float consolidation_distance_px = 8.0f;       // about one ridge period at 500 ppi
+inline constexpr float consolidation_distance_per_px = 0.1f;   // + this per px from the anchors: skin stretches
+inline constexpr float consolidation_angle_rad = 0.5f;         // about 30 degrees
+inline constexpr int consolidation_overlap_floor = 6;          // minutiae; a tiny overlap proves little
+inline constexpr float consolidation_pairs_mu = 6.0f;          // sigmoid on the paired count
+inline constexpr float consolidation_pairs_tau = 1.0f;
+inline constexpr float consolidation_weight = 0.3f;            // exponent of the factor
+
 // --- Templates ---
 inline constexpr std::size_t template_bytes_max = 64u << 10;
 
