@@ -25,14 +25,14 @@ inline constexpr int histogram_bins =
     histogram_distance_bins * histogram_direction_bins * histogram_segment_bins;
 
 // Deduplication (dedup_service.h). The decision score is the 10-finger fused score of search():
-// the sum of the compared fingers' MCC scores. Calibrated on real prints (bench/README.md, "Dedup
-// of one enrollment"): over the five FVC sets, 10-finger impostor sums have median 0.148 and
-// maximum 0.206 (3,520 pairs), genuine sums minimum 0.48 (140 pairs); the sum of 10 draws from the
-// 78,400 real per-finger impostor scores reaches 0.35 with probability 3.6e-15 (0.30: 3.1e-11), so
-// FPIR stays below 0.1 % for galleries far beyond the national 200 M persons even with a large
-// allowance for fingers of one person that are not independent. The synthetic-gallery threshold
-// is not used: synthetic impostor scores run lower than real ones.
-inline constexpr float dedup_decision_threshold = 0.35f;
+// the sum of the compared fingers' scores. Calibrated on real prints (bench/README.md, "Dedup of
+// one enrollment"): over the five FVC sets, 10-finger impostor sums have median 0.041 and maximum
+// 0.110 (3,520 pairs), genuine sums minimum 0.40 (140 pairs); 0.20 sits near the geometric middle
+// of those two, and the sum of 10 draws from the 78,400 real per-finger impostor scores reaches
+// it with probability 9.6e-14, so FPIR stays below 0.1 % for galleries far beyond the national
+// 200 M persons even with a large allowance for fingers of one person that are not independent.
+// The synthetic-gallery threshold is not used: synthetic scores are not real prints' scores.
+inline constexpr float dedup_decision_threshold = 0.20f;
 inline constexpr std::size_t dedup_cases_per_enrollment_max = 5;  // best candidates kept per hit
 inline constexpr int dedup_job_attempts_max = 3;                   // transient errors, then failed
 

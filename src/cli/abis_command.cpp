@@ -132,8 +132,10 @@ int run_match(const std::string& a_path, const std::string& b_path) {
   if (!a) return fail(a.error());
   auto b = load_template_or_image(b_path);
   if (!b) return fail(b.error());
-  const float score = bio::match_templates(bio::prepare(*a), bio::prepare(*b));
-  std::cout << "minutiae " << a->minutiae.size() << " " << b->minutiae.size() << "\nscore " << score << "\n";
+  const bio::MatchDetail d = bio::match_detail(bio::prepare(*a), bio::prepare(*b));
+  std::cout << "minutiae " << a->minutiae.size() << " " << b->minutiae.size() << "\nlss_r " << d.lss_r
+            << "\nconsolidation paired " << d.consolidation.paired << " of overlap " << d.consolidation.a_in_b << "/"
+            << d.consolidation.b_in_a << ", factor " << d.consolidation.factor << "\nscore " << d.score << "\n";
   return 0;
 }
 
