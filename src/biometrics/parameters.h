@@ -79,8 +79,8 @@ inline constexpr float relaxation_tau_angle = -30.0f;
 
 // --- Matching: global consolidation after LSS-R (consolidation.h) ---
 // The LSS-R score is multiplied by factor^consolidation_weight, where the factor says how much of
-// the two prints' common area agrees under one rigid alignment. Chosen on the tuning sets, in a
-// grid where every point beat LSS-R alone (bench/README.md).
+// the two prints' common area agrees under one rigid alignment. Chosen on the tuning sets; every
+// one-at-a-time neighbour of these values beat LSS-R alone there too (bench/README.md).
 inline constexpr int consolidation_anchor_pairs = 4;           // best relaxed pairs give the alignment
 inline constexpr float consolidation_distance_px = 8.0f;       // about one ridge period at 500 ppi
 inline constexpr float consolidation_distance_per_px = 0.1f;   // + this per px from the anchors: skin stretches
