@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace ektp::biometrics {
 
@@ -27,12 +26,6 @@ std::vector<Point2> convex_hull(std::vector<Point2> pts) {
   }
   hull.resize(k - 1);
   return hull;
-}
-
-float HullLines::signed_distance(float x, float y) const {
-  float d = std::numeric_limits<float>::infinity();
-  for (std::size_t e = 0; e < nx.size(); ++e) d = std::min(d, nx[e] * x + ny[e] * y - offset[e]);
-  return d;
 }
 
 HullLines hull_lines(const std::vector<Point2>& hull) {

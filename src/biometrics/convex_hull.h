@@ -3,6 +3,9 @@
 // up (as in PreparedMinutia). Thread-safety: plain values.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace ektp::biometrics {
@@ -19,7 +22,11 @@ struct HullLines {
   std::vector<float> nx, ny, offset;  // inside: nx*x + ny*y - offset >= 0
   // > 0 inside, < 0 outside (px); a degenerate hull (under 3 vertices) has no edges and puts
   // everything inside (+infinity): it constrains nothing.
-  float signed_distance(float x, float y) const;
+  float signed_distance(float x, float y) const {
+    float d = std::numeric_limits<float>::infinity();
+    for (std::size_t e = 0; e < nx.size(); ++e) d = std::min(d, nx[e] * x + ny[e] * y - offset[e]);
+    return d;
+  }
 };
 
 // Edge lines of a counter-clockwise hull.
