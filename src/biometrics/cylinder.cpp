@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "biometrics/convex_hull.h"
@@ -126,15 +127,26 @@ int accumulate_neighbours(const std::vector<PreparedMinutia>& all, std::size_t i
 // Returns the number of valid spatial cells.
 int fill_cylinder(const PreparedMinutia& m, const HullLines& hull, const CellSums& sums, Cylinder& c) {
   const float cs = std::cos(m.angle_rad), sn = std::sin(m.angle_rad);
-  // Deep inside the hull every cell within the radius is valid; near it, test each cell.
-  const bool all_valid = hull.signed_distance(m.x, m.y) >= p::mcc_radius_px - p::mcc_hull_offset_px;
+  // A cell is valid within the radius and no further than the offset outside the hull. Along a
+  // row of cells each edge's signed distance is linear in u, so the hull leaves one interval of
+  // u per row: found per edge, instead of testing every cell against every edge.
+  constexpr float kInfinity = std::numeric_limits<float>::infinity();
   int valid_cells = 0;
   for (int jy = 0; jy < kNs; ++jy) {
+    const float v = (jy - kHalf) * kCellPx;
+    float u_low = -kInfinity, u_high = kInfinity;
+    for (std::size_t e = 0; e < hull.nx.size(); ++e) {
+      // distance(u) = at_zero + u * slope must stay >= -offset.
+      const float at_zero = hull.nx[e] * (m.x - v * sn) + hull.ny[e] * (m.y + v * cs) - hull.offset[e] +
+                            p::mcc_hull_offset_px;
+      const float slope = hull.nx[e] * cs + hull.ny[e] * sn;
+      if (slope > 0) u_low = std::max(u_low, -at_zero / slope);
+      else if (slope < 0) u_high = std::min(u_high, -at_zero / slope);
+      else if (at_zero < 0) u_high = -kInfinity;  // parallel and outside: nothing in this row
+    }
     for (int ix = 0; ix < kNs; ++ix) {
-      const float u = (ix - kHalf) * kCellPx, v = (jy - kHalf) * kCellPx;
-      if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px) continue;
-      if (!all_valid && hull.signed_distance(m.x + u * cs - v * sn, m.y + u * sn + v * cs) < -p::mcc_hull_offset_px)
-        continue;
+      const float u = (ix - kHalf) * kCellPx;
+      if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px || u < u_low || u > u_high) continue;
       ++valid_cells;
       const auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
       for (int k = 0; k < kNd; ++k) {
