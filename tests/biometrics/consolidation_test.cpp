@@ -90,6 +90,27 @@ TEST(Consolidation, GenuinePairsAgreeMoreThanImpostorPairs) {
   EXPECT_GT(genuine / ng, 3.0 * impostor / ni) << "genuine " << genuine / ng << ", impostor " << impostor / ni;
 }
 
+// Odd but valid templates (minutiae stacked on one point, or on one line, so the hull has no
+// area) must give a finite score in [0, 1], never a crash or NaN.
+TEST(Consolidation, DegenerateTemplatesGiveAFiniteScore) {
+  FeatureTemplate stacked{300, 300, 3, {}}, line{300, 300, 3, {}};
+  for (int i = 0; i < 30; ++i) {
+    stacked.minutiae.push_back({150, 150, 0.2f * i, MinutiaType::kEnding, 50});
+    line.minutiae.push_back({10 + 9 * i, 20 + 9 * i, 0.7f, i % 2 ? MinutiaType::kEnding : MinutiaType::kBifurcation, 50});
+  }
+  const auto real = prepared("fvc2002-db1b", 101, 1);
+  for (const auto& t : {prepare(stacked), prepare(line)}) {
+    for (const auto& [x, y] : {std::pair{&t, &real}, std::pair{&real, &t}, std::pair{&t, &t}}) {
+      const MatchDetail d = match_detail(*x, *y);
+      EXPECT_TRUE(std::isfinite(d.score));
+      EXPECT_GE(d.score, 0.0f);
+      EXPECT_LE(d.score, 1.0f);
+      EXPECT_GE(d.consolidation.factor, 0.0f);
+      EXPECT_LE(d.consolidation.factor, 1.0f);
+    }
+  }
+}
+
 TEST(Consolidation, ScoreIsTheRelaxedScoreScaledByTheFactor) {
   const auto a = prepared("fvc2002-db1b", 104, 1), b = prepared("fvc2002-db1b", 104, 2);
   const MatchDetail d = match_detail(a, b);
