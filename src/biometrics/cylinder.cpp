@@ -19,6 +19,7 @@ constexpr int kNs = p::mcc_spatial_cells;
 constexpr int kNd = p::mcc_direction_cells;
 constexpr float kCellPx = 2.0f * p::mcc_radius_px / kNs;
 constexpr float kDirectionCellRad = 2.0f * kPi / kNd;
+static_assert(64 % kNs == 0, "a row of cells must fit in one word of the bit vectors");
 
 float angle_difference_signed(float a, float b) {  // a - b wrapped to [-pi, pi)
   float d = a - b;
@@ -144,17 +145,25 @@ int fill_cylinder(const PreparedMinutia& m, const HullLines& hull, const CellSum
       else if (slope < 0) u_high = std::min(u_high, -at_zero / slope);
       else if (at_zero < 0) u_high = -kInfinity;  // parallel and outside: nothing in this row
     }
+    // One row of a direction layer is kNs consecutive bits of one word: build the row's masks
+    // without branches, then store each layer's row with one OR.
+    std::uint64_t row_valid = 0;
+    std::array<std::uint64_t, kNd> row_bits{};
     for (int ix = 0; ix < kNs; ++ix) {
       const float u = (ix - kHalf) * kCellPx;
-      if (u * u + v * v > p::mcc_radius_px * p::mcc_radius_px || u < u_low || u > u_high) continue;
-      ++valid_cells;
+      const std::uint64_t valid =
+          (u * u + v * v <= p::mcc_radius_px * p::mcc_radius_px) & (u >= u_low) & (u <= u_high);
+      row_valid |= valid << ix;
       const auto& cell = sums[static_cast<std::size_t>(jy * kNs + ix)];
-      for (int k = 0; k < kNd; ++k) {
-        const int index = (k * kNs + jy) * kNs + ix;
-        const std::uint64_t bit = std::uint64_t{1} << (index % 64);
-        c.valid[static_cast<std::size_t>(index / 64)] |= bit;
-        if (cell[static_cast<std::size_t>(k)] > p::mcc_bit_threshold) c.bits[static_cast<std::size_t>(index / 64)] |= bit;
-      }
+      for (int k = 0; k < kNd; ++k)
+        row_bits[static_cast<std::size_t>(k)] |=
+            (valid & static_cast<std::uint64_t>(cell[static_cast<std::size_t>(k)] > p::mcc_bit_threshold)) << ix;
+    }
+    valid_cells += std::popcount(row_valid);
+    for (int k = 0; k < kNd; ++k) {
+      const int first = (k * kNs + jy) * kNs;  // bit index of the row's first cell
+      c.valid[static_cast<std::size_t>(first / 64)] |= row_valid << (first % 64);
+      c.bits[static_cast<std::size_t>(first / 64)] |= row_bits[static_cast<std::size_t>(k)] << (first % 64);
     }
   }
   return valid_cells;
