@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <vector>
 
+#include "biometrics/angle.h"
 #include "biometrics/parameters.h"
 
 namespace ektp::biometrics {
@@ -12,14 +12,6 @@ namespace ektp::biometrics {
 namespace {
 
 namespace p = parameters;
-constexpr float kPi = std::numbers::pi_v<float>;
-
-float angle_difference(float a, float b) {  // |a - b| wrapped into [0, pi], for |a - b| < 4 pi
-  float d = std::abs(a - b);
-  if (d > 2 * kPi) d -= 2 * kPi;
-  if (d > kPi) d = 2 * kPi - d;
-  return d;
-}
 
 struct Candidate {
   float distance2;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numbers>
 
+#include "biometrics/angle.h"
 #include "biometrics/convex_hull.h"
 #include "core/assert.h"
 
@@ -20,13 +21,6 @@ constexpr int kNd = p::mcc_direction_cells;
 constexpr float kCellPx = 2.0f * p::mcc_radius_px / kNs;
 constexpr float kDirectionCellRad = 2.0f * kPi / kNd;
 static_assert(64 % kNs == 0, "a row of cells must fit in one word of the bit vectors");
-
-float angle_difference_signed(float a, float b) {  // a - b wrapped to [-pi, pi)
-  float d = a - b;
-  while (d < -kPi) d += 2 * kPi;
-  while (d >= kPi) d -= 2 * kPi;
-  return d;
-}
 
 // Share of a Gaussian (sigma_D) that falls in the direction cell centred at `offset` radians.
 float direction_contribution(float offset) {
@@ -57,7 +51,7 @@ const std::array<std::array<float, kNd>, kAngleSteps>& direction_table() {
       const float d_theta = -kPi + (i + 0.5f) * 2 * kPi / kAngleSteps;
       for (int k = 0; k < kNd; ++k)
         t[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)] =
-            direction_contribution(angle_difference_signed(-kPi + (k + 0.5f) * kDirectionCellRad, d_theta));
+            direction_contribution(signed_angle_difference(-kPi + (k + 0.5f) * kDirectionCellRad, d_theta));
     }
     return t;
   }();
@@ -102,7 +96,7 @@ int accumulate_neighbours(const std::vector<PreparedMinutia>& all, std::size_t i
     if (j == i || dx * dx + dy * dy > neighbour_px * neighbour_px) continue;
     ++neighbours;
     const float u = dx * cs + dy * sn, v = -dx * sn + dy * cs;
-    const float rel = angle_difference_signed(m.angle_rad, all[j].angle_rad);
+    const float rel = signed_angle_difference(m.angle_rad, all[j].angle_rad);
     const int step = std::clamp(static_cast<int>((rel + kPi) / (2 * kPi) * kAngleSteps), 0, kAngleSteps - 1);
     const auto& gd = gd_table[static_cast<std::size_t>(step)];
     const int ix0 = std::max(0, static_cast<int>(std::ceil((u - reach_px) / kCellPx + kHalf)));

@@ -1,12 +1,12 @@
 #include "biometrics/matcher.h"
 #include "biometrics/fast_atan2.h"
+#include "biometrics/angle.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <numbers>
 
 #include "biometrics/parameters.h"
 
@@ -15,25 +15,11 @@ namespace ektp::biometrics {
 namespace {
 
 namespace p = parameters;
-constexpr float kPi = std::numbers::pi_v<float>;
 
 struct Pair {
   float similarity;
   std::uint16_t a, b;
 };
-
-float angle_difference(float a, float b) {  // |a - b| wrapped into [0, pi]
-  float d = std::abs(a - b);
-  if (d > kPi) d = 2 * kPi - d;
-  return d;
-}
-
-float signed_angle(float a, float b) {
-  float d = a - b;
-  if (d < -kPi) d += 2 * kPi;
-  if (d >= kPi) d -= 2 * kPi;
-  return d;
-}
 
 float sigmoid(float v, float mu, float tau) { return 1.0f / (1.0f + std::exp(-tau * (v - mu))); }
 
@@ -66,14 +52,14 @@ float compatibility(const PreparedMinutia& a1, const PreparedMinutia& b1, const 
   // Each factor is a sigmoid that is practically 0 past its cut-off: test the cheap ones first.
   constexpr float kAngleCutoffRad = p::relaxation_mu_angle_rad + 9.0f / -p::relaxation_tau_angle;
   constexpr float kDistanceCutoffPx = p::relaxation_mu_distance_px + 9.0f / -p::relaxation_tau_distance;
-  const float d2 = angle_difference(signed_angle(a1.angle_rad, a2.angle_rad), signed_angle(b1.angle_rad, b2.angle_rad));
+  const float d2 = angle_difference(signed_angle_difference(a1.angle_rad, a2.angle_rad), signed_angle_difference(b1.angle_rad, b2.angle_rad));
   if (d2 > kAngleCutoffRad) return 0.0f;
   const float dxa = a2.x - a1.x, dya = a2.y - a1.y, dxb = b2.x - b1.x, dyb = b2.y - b1.y;
   const float da = std::sqrt(dxa * dxa + dya * dya), db = std::sqrt(dxb * dxb + dyb * dyb);
   const float d1 = std::abs(da - db);
   if (d1 > kDistanceCutoffPx) return 0.0f;
-  const float ra = signed_angle(a1.angle_rad, fast_atan2(dya, dxa));
-  const float rb = signed_angle(b1.angle_rad, fast_atan2(dyb, dxb));
+  const float ra = signed_angle_difference(a1.angle_rad, fast_atan2(dya, dxa));
+  const float rb = signed_angle_difference(b1.angle_rad, fast_atan2(dyb, dxb));
   const float d3 = angle_difference(ra, rb);
   return fast_sigmoid(d1, p::relaxation_mu_distance_px, p::relaxation_tau_distance) *
          fast_sigmoid(d2, p::relaxation_mu_angle_rad, p::relaxation_tau_angle) *

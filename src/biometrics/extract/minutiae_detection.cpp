@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "biometrics/angle.h"
 #include "biometrics/extract/skeleton.h"
 #include "biometrics/parameters.h"
 
@@ -12,11 +13,6 @@ namespace ektp::biometrics {
 namespace {
 
 constexpr float kTwoPi = 2 * std::numbers::pi_v<float>;
-
-float angle_difference(float a, float b) {
-  float d = std::fmod(std::abs(a - b), kTwoPi);
-  return d > std::numbers::pi_v<float> ? kTwoPi - d : d;
-}
 
 float walk_angle(const GreyImage& skeleton, int x, int y, int first_x, int first_y) {
   const RidgeWalk walk =

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "biometrics/angle.h"
 #include "biometrics/extract/skeleton.h"
 #include "biometrics/parameters.h"
 
@@ -11,11 +12,6 @@ namespace ektp::biometrics {
 namespace {
 
 constexpr float kPi = std::numbers::pi_v<float>;
-
-float angle_difference(float a, float b) {
-  float d = std::fmod(std::abs(a - b), 2 * kPi);
-  return d > kPi ? 2 * kPi - d : d;
-}
 
 // Index of the minutia within 2 px of (x, y), or -1.
 int minutia_near(const std::vector<Minutia>& m, int x, int y) {
