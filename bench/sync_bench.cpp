@@ -30,7 +30,7 @@
 #include "registry/auth_service.h"
 #include "registry/demo/demo_loader.h"
 #include "registry/enrollment_store.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "store/migrations.h"
 #include "sync/enrollment_items.h"
 #include "sync/enrollment_payload.h"

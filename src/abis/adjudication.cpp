@@ -9,7 +9,7 @@
 #include "biometrics/template_format.h"
 #include "core/limits.h"
 #include "core/role.h"
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 
 namespace ektp::abis {
 
@@ -133,7 +133,7 @@ Result<std::string> checked_reason(std::string_view reason) {
 
 Status audit(store::Connection& db, std::int64_t at_ms, const reg::Actor& actor, std::string_view action,
              const AdjudicationCase& c, std::string detail) {
-  return reg::append_audit(db, reg::AuditEntry{at_ms, actor.username, std::string(action), c.nik, std::move(detail)});
+  return access::append_audit(db, access::AuditEntry{at_ms, actor.username, std::string(action), c.nik, std::move(detail)});
 }
 
 // After a case was decided: moves the enrollment out of adjudication when its cases allow it.

@@ -9,7 +9,7 @@
 
 #include "abis/enrollment_search.h"
 #include "core/parallel_for.h"
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 
 namespace ektp::abis {
 
@@ -228,7 +228,7 @@ Status DedupService::process_job(const DedupJob& job, ProcessSummary& summary) {
 
   const std::int64_t at = now_ms();
   auto cleared = store::with_write_transaction<bool>(db_, [&](Connection& c) -> Result<bool> {
-    const reg::AuditEntry base{at, std::string(kSystemActor), "", enrollment->nik, ""};
+    const access::AuditEntry base{at, std::string(kSystemActor), "", enrollment->nik, ""};
     if (candidates->empty()) {
       if (auto s = finish_dedup_job(c, job.id, DedupResult::kNoHit, 0, 0, at); !s) return std::unexpected(s.error());
       if (auto s = reg::set_enrollment_status(c, job.enrollment_id, reg::EnrollmentStatus::kReadyToPrint, at,
@@ -236,10 +236,10 @@ Status DedupService::process_job(const DedupJob& job, ProcessSummary& summary) {
           !s) {
         return std::unexpected(s.error());
       }
-      reg::AuditEntry entry = base;
+      access::AuditEntry entry = base;
       entry.action = "dedup.no_hit";
       entry.detail = fmt::format("job {}: enrollment {}: no duplicate found", job.id, job.enrollment_id);
-      if (auto s = reg::append_audit(c, entry); !s) return std::unexpected(s.error());
+      if (auto s = access::append_audit(c, entry); !s) return std::unexpected(s.error());
       return true;
     }
     std::vector<std::int64_t> case_ids;
@@ -261,11 +261,11 @@ Status DedupService::process_job(const DedupJob& job, ProcessSummary& summary) {
         !s) {
       return std::unexpected(s.error());
     }
-    reg::AuditEntry entry = base;
+    access::AuditEntry entry = base;
     entry.action = "dedup.hit";
     entry.detail = fmt::format("job {}: enrollment {}: {} candidate(s), best score {:.3f}; cases {}", job.id,
                                job.enrollment_id, candidates->size(), best, fmt::join(case_ids, ", "));
-    if (auto s = reg::append_audit(c, entry); !s) return std::unexpected(s.error());
+    if (auto s = access::append_audit(c, entry); !s) return std::unexpected(s.error());
     return false;
   });
   if (!cleared) return record_failure(job, cleared.error(), summary);

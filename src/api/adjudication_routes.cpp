@@ -14,7 +14,7 @@
 #include "api/http.h"
 #include "api/route_support.h"
 #include "biometrics/image_io.h"
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 #include "registry/enrollment_store.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
@@ -127,8 +127,8 @@ void add_case_routes(Router& router, ApiServices& s) {
                EKTP_ASSIGN_OR_RETURN(auto detail,
                                      store::with_read_transaction<abis::CaseDetail>(
                                          s.db, [&](store::Connection& c) { return abis::load_case(c, id); }));
-               s.audit.record({now_ms(s), session.username, "read_adjudication_case", detail.record.nik,
-                               fmt::format("case {} with {}", id, detail.record.candidate_nik)});
+               EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "read_adjudication_case", detail.record.nik,
+                               fmt::format("case {} with {}", id, detail.record.candidate_nik)}));
                return json_response(object{{"case", case_json(detail.record)},
                                            {"probe", side_json(detail.probe)},
                                            {"candidate", side_json(detail.candidate)}});
@@ -173,7 +173,7 @@ void add_image_routes(Router& router, ApiServices& s) {
     EKTP_ASSIGN_OR_RETURN(auto e, store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
                             return registry::load_enrollment(c, request.path_params.at("id"));
                           }));
-    s.audit.record({now_ms(s), session.username, "read_enrollment_photo", e.nik, e.enrollment_id});
+    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "read_enrollment_photo", e.nik, e.enrollment_id}));
     HttpResponse response;
     response.content_type = e.photo_mime;
     response.body.assign(e.photo.begin(), e.photo.end());
@@ -197,8 +197,8 @@ void add_image_routes(Router& router, ApiServices& s) {
                }
                EKTP_ASSIGN_OR_RETURN(auto grey, biometrics::decode_image(finger->image));
                EKTP_ASSIGN_OR_RETURN(auto png, biometrics::encode_png(grey));
-               s.audit.record({now_ms(s), session.username, "read_enrollment_finger", e.nik,
-                               fmt::format("{} finger {}", e.enrollment_id, position)});
+               EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "read_enrollment_finger", e.nik,
+                               fmt::format("{} finger {}", e.enrollment_id, position)}));
                HttpResponse response;
                response.content_type = "image/png";
                response.body.assign(png.begin(), png.end());
@@ -271,7 +271,7 @@ void add_conflict_routes(Router& router, ApiServices& s) {
                                    "resolved_at_ms = $4 WHERE id = $1",
                                    {id, session.username, fmt::format("keep {}: {}", keep, reason), now}));
                      EKTP_RETURN_IF_ERROR(
-                         registry::append_audit(c, {now, session.username, "sync.conflict_resolve", nik,
+                         access::append_audit(c, {now, session.username, "sync.conflict_resolve", nik,
                                                     fmt::format("conflict {} keep {}", id, keep)}));
                      return object{{"id", id}, {"status", "resolved"}, {"keep", keep}};
                    }));

@@ -5,7 +5,8 @@
 #include <functional>
 
 #include "core/region.h"
-#include "registry/audit_log.h"
+#include "access/audit_anchor.h"
+#include "access/audit_log.h"
 #include "registry/auth_service.h"
 #include "registry/civil_registry.h"
 #include "store/database.h"
@@ -24,9 +25,10 @@ struct ApiServices {
   const RegionDirectory& regions;
   registry::CivilRegistry& registry;
   registry::AuthService& auth;
-  registry::AuditWriter& audit;
+  access::AuditWriter& audit;
   sync::SyncIngest* sync_ingest = nullptr;  // central: set when stations may upload
   abis::DedupService* dedup = nullptr;      // central: decisions update its gallery
+  const access::AuditAnchor* audit_anchor = nullptr;  // where the chain's signed checkpoints live
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };

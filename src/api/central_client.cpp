@@ -7,7 +7,7 @@
 #include "api/http_client.h"
 #include "api/sync_json.h"
 #include "registry/json_fields.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 
 namespace ektp::api {
 
@@ -56,7 +56,7 @@ Result<std::string> CentralClient::signed_request(std::string method, std::strin
   auto counter = sync::next_request_counter(db_);
   if (!counter) return std::unexpected(counter.error());
   std::string text = sync::request_signing_text(method, target, identity_.station_id, *counter,
-                                                registry::sha256_hex(body));
+                                                access::sha256_hex(body));
   auto signature = sync::sign_hex(identity_.secret_key_hex, text);
   if (!signature) return std::unexpected(signature.error());
   ClientRequest request;
@@ -74,7 +74,7 @@ Result<std::string> CentralClient::signed_request(std::string method, std::strin
   if (answer_signature == response->headers.end() ||
       !sync::verify_hex(identity_.central_public_key_hex,
                         sync::response_signing_text(identity_.station_id, *counter,
-                                                    registry::sha256_hex(response->body)),
+                                                    access::sha256_hex(response->body)),
                         answer_signature->second)) {
     return make_error(ErrorCode::kUnauthenticated,
                       fmt::format("the answer from {} is not signed by central's key: ignored", identity_.central_url));

@@ -279,7 +279,17 @@ Status parse_request_target(HttpRequest& request) {
     return invalid_argument("request target must be a path starting with '/'");
   }
   const std::size_t question = target.find('?');
-  Result<std::string> path = percent_decode(target.substr(0, question));
+  // An encoded slash or backslash would be a separator to whoever decodes again after routing.
+  const std::string_view raw_path = target.substr(0, question);
+  for (std::size_t at = raw_path.find('%'); at != std::string_view::npos; at = raw_path.find('%', at + 1)) {
+    if (at + 2 < raw_path.size()) {
+      const int high = hex_value(raw_path[at + 1]);
+      const int low = hex_value(raw_path[at + 2]);
+      if (high == 2 && low == 15) return invalid_argument(fmt::format("bad request path: encoded '/' at byte {}", at));
+      if (high == 5 && low == 12) return invalid_argument(fmt::format("bad request path: encoded backslash at byte {}", at));
+    }
+  }
+  Result<std::string> path = percent_decode(raw_path);
   if (!path) return invalid_argument("bad request path: " + path.error().message);
   request.path = std::move(*path);
   request.query.clear();

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "api/api_services.h"
 #include "api/route_support.h"
@@ -16,7 +17,7 @@
 #include "core/limits.h"
 #include "registry/documents.h"
 #include "registry/person_store.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 
 namespace ektp::api {
 
@@ -26,7 +27,7 @@ using namespace ektp::json;
 
 using boost::json::object;
 using registry::Session;
-using registry::sha256_hex;
+using access::sha256_hex;
 
 std::string iso_time_ms(std::int64_t ms) {
   auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
@@ -41,8 +42,17 @@ class Routes {
     return authenticate_bearer(s_, request, allowed);
   }
 
-  void audit_read(const Session& session, std::string action, std::string subject, std::string detail = "") {
-    s_.audit.record({to_ms(s_.clock()), session.username, std::move(action), std::move(subject), std::move(detail)});
+  // A read is served only once its audit record is committed.
+  Status audit_read(const Session& session, std::string action, std::string subject, std::string detail = "") {
+    return s_.audit.record({to_ms(s_.clock()), session.username, std::move(action), std::move(subject), std::move(detail)});
+  }
+  Status audit_reads(const Session& session, std::string_view action, const std::vector<Person>& persons,
+                     std::string_view detail) {
+    std::vector<access::AuditEntry> entries;
+    for (const auto& p : persons) {
+      entries.push_back({to_ms(s_.clock()), session.username, std::string(action), p.nik, std::string(detail)});
+    }
+    return s_.audit.record_all(std::move(entries));
   }
 
   static std::int64_t to_ms(std::chrono::system_clock::time_point t) {
@@ -75,8 +85,11 @@ class Routes {
     auto password = required_string(**o, "password");
     if (!password) return error_response(password.error());
     auto result = s_.auth.login(*username, *password, s_.clock());
-    s_.audit.record({to_ms(s_.clock()), *username, result ? "login" : "login_failed", *username,
-                     request.client_address});
+    if (auto audited = s_.audit.record({to_ms(s_.clock()), *username, result ? "login" : "login_failed", *username,
+                                        request.client_address});
+        !audited) {
+      return error_response(audited.error());  // no session without its record
+    }
     if (!result) return error_response(result.error());
     return json_response(object{{"token", result->token}, {"role", role_id(result->session.role)},
                                 {"username", result->session.username},
@@ -96,7 +109,7 @@ class Routes {
     const auto& nik = request.path_params.at("nik");
     auto person = read([&](store::Connection& c) { return registry::load_person(c, nik); });
     if (!person) return error_response(person.error());
-    audit_read(*session, "read_person", nik);
+    if (auto audited = audit_read(*session, "read_person", nik); !audited) return error_response(audited.error());
     return json_response(person_json(*person, s_.regions, today()));
   }
 
@@ -123,11 +136,11 @@ class Routes {
     } else {
       return error_response(Error{ErrorCode::kInvalidArgument, "give nik, or name (and birth_date)"});
     }
-    boost::json::array results;
-    for (const auto& p : found) {
-      audit_read(*session, "search_person", p.nik);
-      results.push_back(person_json(p, s_.regions, today()));
+    if (auto audited = audit_reads(*session, "search_person", found, ""); !audited) {
+      return error_response(audited.error());
     }
+    boost::json::array results;
+    for (const auto& p : found) results.push_back(person_json(p, s_.regions, today()));
     return json_response(object{{"results", results}});
   }
 
@@ -141,7 +154,7 @@ class Routes {
       return registry::person_history(c, nik);
     });
     if (!events) return error_response(events.error());
-    audit_read(*session, "read_history", nik);
+    if (auto audited = audit_read(*session, "read_history", nik); !audited) return error_response(audited.error());
     boost::json::array list;
     for (const auto& e : *events) list.push_back(event_json(e));
     return json_response(object{{"events", list}});
@@ -153,7 +166,9 @@ class Routes {
     const auto& kk = request.path_params.at("kk");
     auto family = load_family_with_members(kk);
     if (!family) return error_response(family.error());
-    for (const auto& m : family->second) audit_read(*session, "read_family", m.nik, kk);
+    if (auto audited = audit_reads(*session, "read_family", family->second, kk); !audited) {
+      return error_response(audited.error());
+    }
     return json_response(family_json(family->first, family->second, s_.regions, today()));
   }
 
@@ -165,7 +180,7 @@ class Routes {
     if (!person) return error_response(person.error());
     auto pdf = registry::render_biodata_pdf(*person, s_.regions, today());
     if (!pdf) return error_response(pdf.error());
-    audit_read(*session, "print_biodata", nik);
+    if (auto audited = audit_read(*session, "print_biodata", nik); !audited) return error_response(audited.error());
     return pdf_response(std::move(*pdf), fmt::format("biodata-{}.pdf", nik));
   }
 
@@ -177,7 +192,9 @@ class Routes {
     if (!family) return error_response(family.error());
     auto pdf = registry::render_family_card_pdf(family->first, family->second, s_.regions, today());
     if (!pdf) return error_response(pdf.error());
-    for (const auto& m : family->second) audit_read(*session, "print_family_card", m.nik, kk);
+    if (auto audited = audit_reads(*session, "print_family_card", family->second, kk); !audited) {
+      return error_response(audited.error());
+    }
     return pdf_response(std::move(*pdf), fmt::format("kk-{}.pdf", kk));
   }
 
@@ -213,6 +230,9 @@ class Routes {
     }
     auto records = s_.registry.list_corrections(status);
     if (!records) return error_response(records.error());
+    std::vector<access::AuditEntry> reads;
+    for (const auto& r : *records) reads.push_back({to_ms(s_.clock()), session->username, "read_correction", r.nik, ""});
+    if (auto audited = s_.audit.record_all(std::move(reads)); !audited) return error_response(audited.error());
     boost::json::array list;
     for (const auto& r : *records) {
       boost::system::error_code ec;
@@ -220,7 +240,6 @@ class Routes {
       list.push_back(object{{"id", r.id}, {"nik", r.nik}, {"fields", ec ? boost::json::value() : fields},
                             {"reason", r.reason}, {"requested_by", r.requested_by}, {"status", r.status},
                             {"decided_by", r.decided_by}});
-      audit_read(*session, "read_correction", r.nik);
     }
     return json_response(object{{"corrections", list}});
   }
@@ -272,7 +291,11 @@ class Routes {
     auto role = parse_role(*role_text);
     if (!role) return error_response(role.error());
     if (auto s = s_.auth.create_user(*username, *password, *role, s_.clock()); !s) return error_response(s.error());
-    s_.audit.record({to_ms(s_.clock()), session->username, "user.create", *username, std::string(role_id(*role))});
+    if (auto audited = s_.audit.record({to_ms(s_.clock()), session->username, "user.create", *username,
+                                        std::string(role_id(*role))});
+        !audited) {
+      spdlog::warn("user {} created; audit record delayed: {}", *username, audited.error().message);
+    }
     return json_response(object{{"username", *username}, {"role", role_id(*role)}}, 201);
   }
 
@@ -280,12 +303,28 @@ class Routes {
     auto session = authenticate(request, can_manage_users);
     if (!session) return error_response(session.error());
     if (auto s = s_.audit.flush(); !s) return error_response(s.error());
-    auto result = registry::verify_audit_chain(s_.db);
-    if (!result) return error_response(result.error());
-    object answer{{"valid", result->valid}, {"entries", result->entries}};
-    if (!result->valid) {
-      answer["broken_at"] = result->broken_at;
-      answer["problem"] = result->problem;
+    // With an anchor, from its newest signed checkpoint on (the full walk is `ektp audit verify`).
+    access::AnchoredVerification result;
+    if (s_.audit_anchor != nullptr) {
+      auto verified = access::verify_since_latest_checkpoint(s_.db, *s_.audit_anchor);
+      if (!verified) return error_response(verified.error());
+      result = std::move(*verified);
+    } else {
+      auto verified = access::verify_audit_chain(s_.db);
+      if (!verified) return error_response(verified.error());
+      result.chain = std::move(*verified);
+    }
+    object answer{{"valid", result.chain.valid},
+                  {"entries_checked", result.chain.entries},
+                  {"head_seq", result.chain.head.seq},
+                  {"anchored", s_.audit_anchor != nullptr}};
+    if (result.latest) {
+      answer["checkpoint"] = object{{"seq", result.latest->seq}, {"at", iso_time_ms(result.latest->at_ms)}};
+      answer["unanchored_entries"] = result.unanchored_entries;
+    }
+    if (!result.chain.valid) {
+      answer["broken_at"] = result.chain.broken_at;
+      answer["problem"] = result.chain.problem;
     }
     return json_response(answer);
   }

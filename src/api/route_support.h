@@ -12,7 +12,7 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "registry/json_fields.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 
 namespace ektp::api {
 
@@ -65,7 +65,7 @@ inline Result<EventRequest> event_request(ApiServices& s, const HttpRequest& req
   EKTP_ASSIGN_OR_RETURN(auto object_body, json::as_object(body, "body"));
   EKTP_ASSIGN_OR_RETURN(auto key, json::required_string(*object_body, "idempotency_key"));
   registry::WriteContext ctx{{session.username, session.role}, s.clock(), key,
-                             registry::sha256_hex(boost::json::serialize(body))};
+                             access::sha256_hex(boost::json::serialize(body))};
   return EventRequest{session, *object_body, std::move(ctx)};
 }
 

@@ -103,9 +103,14 @@ Result<StaticFile> resolve_static_file(const fs::path& web_root, std::string_vie
   // "/" and unknown routes of the single-page app ("/persons/3327…") get index.html.
   if (!file && !relative.has_extension()) file = existing_file_under(root, "index.html");
   if (!file) return not_found(fmt::format("no file {}", url_path));
+  // Only what the front end is made of: no notes (README.md), dotfiles or unknown kinds.
+  const std::string_view content_type = content_type_for(*file);
+  if (content_type == "application/octet-stream" || file->filename().string().starts_with(".")) {
+    return not_found(fmt::format("no file {}", url_path));
+  }
 
   StaticFile result;
-  result.content_type = std::string(content_type_for(*file));
+  result.content_type = std::string(content_type);
   // index.html must be revalidated so a new deploy shows at once; assets may be cached a while.
   result.cache_control = file->extension() == ".html" ? "no-cache" : "public, max-age=3600";
   result.path = std::move(*file);

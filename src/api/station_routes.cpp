@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "api/http.h"
 #include "api/route_support.h"
@@ -16,7 +17,7 @@
 #include "registry/event_json.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "sync/birth_items.h"
 #include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
@@ -236,7 +237,12 @@ class StationRoutes {
       }
     }
     EKTP_ASSIGN_OR_RETURN(auto seq, sync::save_enrollment_with_outbox(s_.api.db, e, now));
-    s_.api.audit.record({now, session.username, "enrollment.record", e.nik, e.enrollment_id});
+    // The enrollment is stored and will reach central; a record that cannot be written now is
+    // still queued and written once it can, so the answer does not turn into an error.
+    if (auto audited = s_.api.audit.record({now, session.username, "enrollment.record", e.nik, e.enrollment_id});
+        !audited) {
+      spdlog::warn("enrollment {}: audit record delayed: {}", e.enrollment_id, audited.error().message);
+    }
     if (s_.loop) s_.loop->wake();
     array modalities;
     for (const auto& m : e.modalities) modalities.emplace_back(m);

@@ -12,7 +12,7 @@
 #include "registry/enrollment_store.h"
 #include "registry/person_store.h"
 #include "registry/json_fields.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "sync/station_directory.h"
 #include "sync/sync_ingest.h"
 #include "sync/working_copy.h"
@@ -46,7 +46,7 @@ Result<sync::StationRecord> authenticate_station(ApiServices& s, const HttpReque
     return make_error(ErrorCode::kUnauthenticated, "X-Ektp-Counter must be a positive integer");
   }
   std::string text = sync::request_signing_text(request.method, request.target, station_id, counter,
-                                                registry::sha256_hex(request.body));
+                                                access::sha256_hex(request.body));
   return sync::authenticate_station_request(s.db, station_id, counter, signature, text, now_ms(s));
 }
 
@@ -106,9 +106,29 @@ Result<HttpResponse> signed_answer(ApiServices& s, const HttpRequest& request, c
   const std::string counter_text = header(request, "x-ektp-counter");
   std::from_chars(counter_text.data(), counter_text.data() + counter_text.size(), counter);
   EKTP_ASSIGN_OR_RETURN(auto signature, s.sync_ingest->sign_text(sync::response_signing_text(
-                                            station.station_id, counter, registry::sha256_hex(response.body))));
+                                            station.station_id, counter, access::sha256_hex(response.body))));
   response.headers.emplace_back(std::string(sync::kCentralSignatureHeader), signature);
   return response;
+}
+
+// One audit entry per row of a working-copy page: the person's NIK (or the family card's
+// number) as the subject, the station as the actor.
+std::vector<access::AuditEntry> pull_audit_entries(const sync::ChangesPage& page, const std::string& station_id,
+                                                   std::int64_t at_ms) {
+  std::size_t key_column = 0;
+  for (std::size_t i = 0; i < page.columns.size(); ++i) {
+    if (page.columns[i] == "nik") key_column = i;
+  }
+  const std::string action = page.table == "persons" ? "sync.pull_person" : "sync.pull_" + page.table;
+  std::vector<access::AuditEntry> entries;
+  entries.reserve(page.rows.size());
+  for (const auto& row : page.rows) {
+    if (key_column >= row.size()) continue;
+    const auto* key = std::get_if<std::string>(&row[key_column]);
+    entries.push_back({at_ms, "station:" + station_id, action, key != nullptr ? *key : std::string(),
+                       "working copy"});
+  }
+  return entries;
 }
 
 void add_station_sync_routes(Router& router, ApiServices& s) {
@@ -138,6 +158,8 @@ void add_station_sync_routes(Router& router, ApiServices& s) {
     }
     EKTP_ASSIGN_OR_RETURN(auto page, sync::read_changes(s.db, param("table"), station.district_code, after_ms,
                                                         param("after_key"), limit));
+    // Every person (and family card) a station receives is a read of personal data.
+    EKTP_RETURN_IF_ERROR(s.audit.record_all(pull_audit_entries(page, station.station_id, now_ms(s))));
     HttpResponse http;
     http.body = sync::changes_page_to_json(page);
     return signed_answer(s, request, station, std::move(http));
@@ -188,7 +210,7 @@ void add_status_routes(Router& router, ApiServices& s) {
                EKTP_ASSIGN_OR_RETURN(auto data, store::with_read_transaction<object>(s.db, [&](store::Connection& c) {
                                        return enrollment_status_json(c, nik);
                                      }));
-               s.audit.record({now_ms(s), session.username, "read_enrollment_status", nik, ""});
+               EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "read_enrollment_status", nik, ""}));
                return json_response(data);
              }));
 
@@ -225,7 +247,7 @@ void add_status_routes(Router& router, ApiServices& s) {
                      }
                      return status;
                    }));
-               s.audit.record({now_ms(s), "public", "read_enrollment_status", nik, "resident status page"});
+               EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), "public", "read_enrollment_status", nik, "resident status page"}));
                return json_response(data);
              }));
 }

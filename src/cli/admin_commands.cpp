@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "core/limits.h"
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 #include "registry/demo/demo_loader.h"
 #include "registry/auth_service.h"
 #include "store/migrations.h"
@@ -71,18 +71,33 @@ int run_load_demo(const std::string& url, const std::string& regency, std::size_
   return 0;
 }
 
-int run_audit_verify(const std::string& url) {
+// Exit status: 0 valid, 2 broken (cut, rewritten, edited, gaps), 1 when it cannot be checked.
+int run_audit_verify(const std::string& url, const std::string& anchor_dir) {
   auto db = open_database(url);
   if (!db) return report(db.error());
-  auto result = registry::verify_audit_chain(**db);
+  auto anchor = open_audit_anchor(url, anchor_dir, false);
+  if (!anchor) {
+    std::cerr << "error: " << anchor.error().message
+              << "\nwithout the anchor a cut or rebuilt chain cannot be told from a whole one; "
+                 "name it with --audit-anchor\n";
+    return 1;
+  }
+  std::cerr << "anchor: " << anchor->dir().string() << "\n";
+  auto result = access::verify_anchored_chain(**db, *anchor);
   if (!result) return report(result.error());
-  boost::json::object out{{"valid", result->valid}, {"entries", result->entries}};
-  if (!result->valid) {
-    out["broken_at"] = result->broken_at;
-    out["problem"] = result->problem;
+  boost::json::object out{{"valid", result->chain.valid},
+                          {"entries", result->chain.entries},
+                          {"head_seq", result->chain.head.seq},
+                          {"anchor", anchor->dir().string()},
+                          {"checkpoints", result->checkpoints},
+                          {"unanchored_entries", result->unanchored_entries}};
+  if (result->latest) out["latest_checkpoint_seq"] = result->latest->seq;
+  if (!result->chain.valid) {
+    out["broken_at"] = result->chain.broken_at;
+    out["problem"] = result->chain.problem;
   }
   std::cout << boost::json::serialize(out) << "\n";
-  return result->valid ? 0 : 2;
+  return result->chain.valid ? 0 : 2;
 }
 
 }  // namespace
@@ -124,7 +139,9 @@ void register_admin_commands(CLI::App& app) {
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "check the hash chain of the audit log");
   add_database_option(*verify, *audit_url);
-  verify->callback([audit_url] { exit_code() = run_audit_verify(*audit_url); });
+  auto anchor_dir = std::make_shared<std::string>();
+  add_audit_anchor_option(*verify, *anchor_dir);
+  verify->callback([audit_url, anchor_dir] { exit_code() = run_audit_verify(*audit_url, *anchor_dir); });
 }
 
 }  // namespace ektp::cli

@@ -33,6 +33,7 @@ struct ServeOptions {
   ListenOptions listen;
   std::string demo_regency;
   std::size_t demo_size = 50'000;
+  std::string audit_anchor;
 };
 
 std::int64_t wall_ms() {
@@ -88,7 +89,9 @@ int run_serve(const ServeOptions& options) {
     create_demo_users(auth);
   }
   registry::CivilRegistry civil(**db, regions);
-  registry::AuditWriter audit(**db);
+  access::AuditWriter audit(**db);
+  auto anchorer = start_audit_anchorer(**db, options.db_url, options.audit_anchor);
+  if (!anchorer) return report(anchorer.error());
   auto sync_key = sync::central_signing_key(**db, wall_ms());
   if (!sync_key) return report(sync_key.error());
   sync::SyncIngest ingest(**db, *sync_key);
@@ -110,7 +113,7 @@ int run_serve(const ServeOptions& options) {
   ingest.set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(regions));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
-  api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get()};
+  api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get(), &(*anchorer)->anchor()};
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
   api::add_sync_routes(*router, services);
@@ -135,6 +138,7 @@ void register_serve_commands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "run the central server (API + web)");
   add_database_option(*serve, options->db_url);
   add_listen_options(*serve, options->listen);
+  add_audit_anchor_option(*serve, options->audit_anchor);
   serve->add_option("--demo", options->demo_regency, "load a demo population of this regency (e.g. 3327) into an empty database");
   serve->add_option("--demo-size", options->demo_size, "persons in the demo population")
       ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();

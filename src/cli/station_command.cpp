@@ -116,8 +116,10 @@ int run_station(const StationOptions& options) {
   const auto& regions = RegionDirectory::builtin();
   registry::AuthService auth(**db);
   registry::CivilRegistry civil(**db, regions);
-  registry::AuditWriter audit(**db);
-  api::ApiServices services{**db, regions, civil, auth, audit};
+  access::AuditWriter audit(**db);
+  auto anchorer = start_audit_anchorer(**db, options.db_url, "");
+  if (!anchorer) return report(anchorer.error());
+  api::ApiServices services{**db, regions, civil, auth, audit, nullptr, nullptr, &(*anchorer)->anchor()};
   api::StationSyncLoop loop(**db, **identity, std::chrono::seconds(options.pull_every_s));
   api::StationServices station{services, **identity, &loop, nullptr, nullptr};
   // Photo rules need the Haar cascade (opencv-data); without it the desk still works, unchecked.

@@ -69,6 +69,15 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i, char32_t&
 
 bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029; }
 
+// Characters that change how text around them is shown or compared without showing themselves:
+// bidirectional overrides and isolates (a name that reads differently than it is stored), zero-width
+// spaces and joiners, the byte-order mark, soft hyphen, and the Unicode "tag" and variation ranges.
+bool is_invisible_or_bidi(char32_t c) {
+  return c == 0xad || c == 0x34f || c == 0x61c || c == 0x180e || (c >= 0x200b && c <= 0x200f) ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+         (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0000 && c <= 0xe007f);
+}
+
 }  // namespace
 
 std::string_view religion_id(Religion value) { return kReligions.id(value); }
@@ -106,6 +115,10 @@ Status validate_text(std::string_view field, std::string_view text, std::size_t 
     if (length == 0) return invalid_argument(fmt::format("{}: byte {} is not valid UTF-8", field, i + 1));
     if (is_control(c)) {
       return invalid_argument(fmt::format("{}: contains a control character at byte {}", field, i + 1));
+    }
+    if (is_invisible_or_bidi(c)) {
+      return invalid_argument(fmt::format("{}: contains an invisible or text-direction character (U+{:04X}) at byte {}",
+                                          field, static_cast<std::uint32_t>(c), i + 1));
     }
     i += length;
   }

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/limits.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 
 namespace ektp::registry {
 
@@ -25,7 +25,7 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
-std::string token_hash(std::string_view token) { return sha256_hex(token); }
+std::string token_hash(std::string_view token) { return access::sha256_hex(token); }
 
 bool sodium_ready() {
   static const bool ready = sodium_init() >= 0;

@@ -62,7 +62,7 @@ Result<EventOutcome> CivilRegistry::request_correction(const WriteContext& ctx, 
   auto fields_json = boost::json::serialize(*fields);
   return store::with_write_transaction<EventOutcome>(db_, [&](store::Connection& c) -> Result<EventOutcome> {
     auto earlier = c.execute("SELECT id, nik, fields FROM corrections WHERE idempotency_key = $1",
-                             {ctx.idempotency_key});
+                             {ctx.scoped_idempotency_key()});
     if (!earlier) return std::unexpected(earlier.error());
     if (!earlier->rows.empty()) {
       const auto& row = earlier->rows.front();
@@ -76,10 +76,10 @@ Result<EventOutcome> CivilRegistry::request_correction(const WriteContext& ctx, 
     auto inserted = c.execute(
         "INSERT INTO corrections (nik, fields, reason, requested_by, status, idempotency_key, created_at_ms) "
         "VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
-        {r.nik, fields_json, r.reason, ctx.actor.username, ctx.idempotency_key, ctx.now_ms()});
+        {r.nik, fields_json, r.reason, ctx.actor.username, ctx.scoped_idempotency_key(), ctx.now_ms()});
     if (!inserted) return std::unexpected(inserted.error());
     auto id = inserted->rows.front().integer(0);
-    if (auto s = append_audit(c, {ctx.now_ms(), ctx.actor.username, "correction.request", r.nik,
+    if (auto s = access::append_audit(c, {ctx.now_ms(), ctx.actor.username, "correction.request", r.nik,
                                   fmt::format("correction {}", id)}); !s) {
       return std::unexpected(s.error());
     }

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/limits.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 
 namespace ektp::registry {
 
@@ -117,7 +117,7 @@ Result<EnrollmentStatus> parse_enrollment_status(std::string_view id) {
 }
 
 std::string bytes_sha256(const std::vector<std::uint8_t>& bytes) {
-  return sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return access::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 Status validate_enrollment(const Enrollment& e) {

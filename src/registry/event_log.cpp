@@ -50,7 +50,7 @@ Status validate_documents(const std::vector<Document>& documents) {
 
 Result<std::optional<EventOutcome>> find_replay(store::Connection& db, const WriteContext& ctx) {
   auto found = db.execute("SELECT id, request_hash, payload FROM events WHERE idempotency_key = $1",
-                          {ctx.idempotency_key});
+                          {ctx.scoped_idempotency_key()});
   if (!found) return std::unexpected(found.error());
   if (found->rows.empty()) return std::optional<EventOutcome>{};
   const auto& row = found->rows.front();
@@ -83,7 +83,7 @@ Result<EventOutcome> append_event(store::Connection& db, const WriteContext& ctx
       "idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
       {std::string(event_type_id(event.type)), format_civil_date(event.occurred_on), ctx.now_ms(),
        ctx.actor.username, boost::json::serialize(documents), boost::json::serialize(payload),
-       ctx.idempotency_key, ctx.request_hash});
+       ctx.scoped_idempotency_key(), ctx.request_hash});
   if (!inserted) {
     if (inserted.error().code == ErrorCode::kAlreadyExists) {
       return make_error(ErrorCode::kAborted, "the same request is being applied concurrently; retry");

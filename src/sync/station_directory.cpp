@@ -6,8 +6,8 @@
 
 #include "core/limits.h"
 #include "core/role.h"
-#include "registry/audit_log.h"
-#include "registry/sha256.h"
+#include "access/audit_log.h"
+#include "access/sha256.h"
 
 namespace ektp::sync {
 
@@ -125,13 +125,13 @@ Result<std::string> register_station(store::Database& db, const RegionDirectory&
       auto updated = c.execute(
           "UPDATE stations SET district_code = $2, name = $3, status = 'registered', provisioning_hash = $4 "
           "WHERE station_id = $1",
-          {r.station_id, r.district_code, r.name, registry::sha256_hex(token)});
+          {r.station_id, r.district_code, r.name, access::sha256_hex(token)});
       if (!updated) return std::unexpected(updated.error());
     } else {
       auto inserted = c.execute(
           "INSERT INTO stations (station_id, district_code, name, status, provisioning_hash, created_at_ms) "
           "VALUES ($1,$2,$3,'registered',$4,$5)",
-          {r.station_id, r.district_code, r.name, registry::sha256_hex(token), now_ms});
+          {r.station_id, r.district_code, r.name, access::sha256_hex(token), now_ms});
       if (!inserted) return std::unexpected(inserted.error());
     }
     auto cleared = c.execute("DELETE FROM station_operators WHERE station_id = $1", {r.station_id});
@@ -142,7 +142,7 @@ Result<std::string> register_station(store::Database& db, const RegionDirectory&
                              {r.station_id, username});
       if (!added) return std::unexpected(added.error());
     }
-    if (auto s = registry::append_audit(c, {now_ms, std::string(admin), "station.register", r.station_id,
+    if (auto s = access::append_audit(c, {now_ms, std::string(admin), "station.register", r.station_id,
                                             fmt::format("district {}", r.district_code)});
         !s) {
       return std::unexpected(s.error());
@@ -165,7 +165,7 @@ Result<Provisioning> provision_station(store::Database& db, std::string_view sta
     auto rows = c.execute("SELECT status, provisioning_hash FROM stations WHERE station_id = $1",
                           {std::string(station_id)});
     if (!rows) return std::unexpected(rows.error());
-    if (rows->rows.empty() || rows->rows[0].text(1) != registry::sha256_hex(token)) {
+    if (rows->rows.empty() || rows->rows[0].text(1) != access::sha256_hex(token)) {
       return make_error(ErrorCode::kUnauthenticated, "unknown station or wrong provisioning token");
     }
     if (rows->rows[0].text(0) != "registered") {
@@ -178,7 +178,7 @@ Result<Provisioning> provision_station(store::Database& db, std::string_view sta
     auto updated = c.execute(
         "UPDATE stations SET status = 'active', public_key = $2, provisioned_at_ms = $3, provisioning_hash = '', "
         "last_request_counter = 0 WHERE station_id = $1 AND status = 'registered' AND provisioning_hash = $4",
-        {std::string(station_id), text_blob(public_key_hex), now_ms, registry::sha256_hex(token)});
+        {std::string(station_id), text_blob(public_key_hex), now_ms, access::sha256_hex(token)});
     if (!updated) return std::unexpected(updated.error());
     if (updated->rows_affected != 1) {
       return failed_precondition(fmt::format("station {}: its token was used at the same moment", station_id));
@@ -197,7 +197,7 @@ Result<Provisioning> provision_station(store::Database& db, std::string_view sta
     auto leases = grant_both(c, *station, now_ms);
     if (!leases) return std::unexpected(leases.error());
     p.leases = std::move(*leases);
-    if (auto s = registry::append_audit(c, {now_ms, std::string(station_id), "station.provision",
+    if (auto s = access::append_audit(c, {now_ms, std::string(station_id), "station.provision",
                                             std::string(station_id), "key registered"});
         !s) {
       return std::unexpected(s.error());
@@ -213,7 +213,7 @@ Status revoke_station(store::Database& db, std::string_view station_id, std::str
         {std::string(station_id), now_ms});
     if (!updated) return std::unexpected(updated.error());
     if (updated->rows_affected == 0) return not_found(fmt::format("station {} is not registered", station_id));
-    if (auto s = registry::append_audit(c, {now_ms, std::string(admin), "station.revoke", std::string(station_id), ""});
+    if (auto s = access::append_audit(c, {now_ms, std::string(admin), "station.revoke", std::string(station_id), ""});
         !s) {
       return std::unexpected(s.error());
     }

@@ -5,7 +5,7 @@
 
 #include "core/limits.h"
 #include "registry/json_fields.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "sync/signing.h"
 
 namespace ektp::sync {
@@ -61,12 +61,12 @@ std::string item_hash(std::string_view kind, std::string_view item_key, std::str
   std::string text;
   text.reserve(kind.size() + item_key.size() + payload.size() + 2);
   text.append(kind).append("\n").append(item_key).append("\n").append(payload);
-  return registry::sha256_hex(text);
+  return access::sha256_hex(text);
 }
 
 std::string receipt_signing_text(const Receipt& r) {
   return fmt::format("ektp-receipt-v1\n{}\n{}\n{}\n{}\n{}\n{}\n{}", r.station_id, r.seq, r.item_key, r.item_sha256,
-                     r.outcome, r.applied_at_ms, registry::sha256_hex(r.detail));
+                     r.outcome, r.applied_at_ms, access::sha256_hex(r.detail));
 }
 
 std::string receipt_to_json(const Receipt& receipt) { return boost::json::serialize(receipt_object(receipt)); }

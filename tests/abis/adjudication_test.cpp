@@ -3,7 +3,7 @@
 #include "abis/adjudication.h"
 
 #include "abis/dedup_fixture.h"
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 
 namespace ektp::abis {
 namespace {
@@ -34,14 +34,14 @@ class AdjudicationTest : public DedupTest {
     return open.empty() ? 0 : open[0].id;
   }
 
-  std::vector<registry::AuditEntry> audit_rows(const std::string& action) {
+  std::vector<access::AuditEntry> audit_rows(const std::string& action) {
     auto conn = db().connect();
     EXPECT_TRUE(conn.has_value());
     auto rows = (*conn)->execute("SELECT at_ms, actor, action, subject, detail FROM audit_log WHERE action = $1 "
                                  "ORDER BY seq",
                                  {action});
     EXPECT_TRUE(rows.has_value());
-    std::vector<registry::AuditEntry> out;
+    std::vector<access::AuditEntry> out;
     for (const auto& r : rows->rows) out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4)});
     return out;
   }
@@ -102,7 +102,7 @@ TEST_P(AdjudicationTest, ProposeThenConfirmDuplicateBlocksTheEnrollment) {
   EXPECT_NE(confirmations[0].detail.find(kAdjudicatorA.username), std::string::npos);
   EXPECT_EQ(audit_rows("dedup.hit").size(), 1u);
   EXPECT_EQ(audit_rows("dedup.no_hit").size(), 1u);
-  auto chain = registry::verify_audit_chain(db());
+  auto chain = access::verify_audit_chain(db());
   ASSERT_OK(chain);
   EXPECT_TRUE(chain->valid) << chain->problem;
 

@@ -191,5 +191,20 @@ TEST(ParseRequestTargetTest, SplitsPathAndQuery) {
   EXPECT_ERROR(parse_request_target(request), ErrorCode::kInvalidArgument, "starting with '/'");
 }
 
+// "/api/v1/persons/x%2F..%2Faudit" must not become more path segments after routing.
+TEST(ParseRequestTargetTest, RefusesEncodedSeparatorsInThePath) {
+  HttpRequest request;
+  for (const char* target : {"/api/v1/persons/3327%2F..%2Faudit", "/api/v1/persons/3327%2f", "/web%5C..%5Csecret",
+                             "/a%5cb"}) {
+    SCOPED_TRACE(target);
+    request.target = target;
+    EXPECT_ERROR(parse_request_target(request), ErrorCode::kInvalidArgument, "encoded");
+  }
+  // In the query an encoded slash is just a character.
+  request.target = "/api/v1/persons?name=a%2Fb";
+  ASSERT_OK(parse_request_target(request));
+  EXPECT_EQ(request.query.at("name"), "a/b");
+}
+
 }  // namespace
 }  // namespace ektp::api

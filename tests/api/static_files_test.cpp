@@ -102,6 +102,17 @@ TEST_F(StaticFilesTest, HidesTestsPackagesAndScreenshots) {
   EXPECT_OK(resolve_static_file(root_, "/assets/style.css"));
 }
 
+TEST_F(StaticFilesTest, ServesNoNotesDotfilesOrUnknownKinds) {
+  write_file(root_ / "README.md", "# how the front end is built");
+  write_file(root_ / ".env", "TOKEN=x");
+  write_file(root_ / "js" / "notes.md", "notes");
+  write_file(root_ / "backup.tar", "tar");
+  for (const char* path : {"/README.md", "/.env", "/js/notes.md", "/backup.tar"}) {
+    SCOPED_TRACE(path);
+    EXPECT_ERROR(resolve_static_file(root_, path), ErrorCode::kNotFound, "no file");
+  }
+}
+
 TEST_F(StaticFilesTest, MissingRoot) {
   EXPECT_ERROR(resolve_static_file(base_ / "nothing", "/"), ErrorCode::kNotFound, "web root");
 }

@@ -60,5 +60,18 @@ TEST(PersonTest, ValidateTextBounds) {
                ErrorCode::kInvalidArgument, "control character");
 }
 
+// A name that shows as one thing and is stored as another: "Budi" + RIGHT-TO-LEFT OVERRIDE, or a
+// zero-width space that makes two identical-looking names differ.
+TEST(PersonTest, RefusesBidiOverridesAndInvisibleCharacters) {
+  for (const char* text : {"Budi\u202eotnaS", "Bu\u200bdi", "Siti\u2066Aminah", "\ufeffSiti", "Sit\u00adi",
+                           "Dewi\u200dLestari"}) {
+    SCOPED_TRACE(text);
+    EXPECT_ERROR(validate_person_name("name", text), ErrorCode::kInvalidArgument, "invisible or text-direction");
+    EXPECT_ERROR(validate_text("street", text, limits::address_bytes_max, true), ErrorCode::kInvalidArgument,
+                 "invisible or text-direction");
+  }
+  EXPECT_OK(validate_person_name("name", "Andrés Ñoño"));
+}
+
 }  // namespace
 }  // namespace ektp

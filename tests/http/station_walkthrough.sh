@@ -206,13 +206,13 @@ check "both at central, once" 2 "$(sqlite3 "$TMP/central.db" "select count(disti
 check "receipts kept at central" 6 "$(sqlite3 "$TMP/central.db" "select count(*) from sync_items where station_id = 'st-test-1'")"
 check "receipts kept at the station" 6 "$(sqlite3 "$TMP/station.db" "select count(*) from outbox where receipt <> ''")"
 check "the birth at central, same NIK" "Putri Sejati" "$(sqlite3 "$TMP/central.db" "select name from persons where nik = '$BABY'")"
-check "birth event at central, by the operator at the station" 1 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1' and idempotency_key = 'st-test-1/birth/$BABY'")"
+check "birth event at central, by the operator at the station" 1 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1' and idempotency_key = 'op1@st-test-1|st-test-1/birth/$BABY'")"
 check "move-in applied at central" applied "$(sqlite3 "$TMP/station.db" "select outcome from outbox where kind = 'move_in'")"
 [[ $(sqlite3 "$TMP/station.db" "select outcome from outbox where kind = 'move_in'") == applied ]] || sqlite3 "$TMP/station.db" "select receipt from outbox where kind = 'move_in'"
 check "the mover lives here now, on the leased KK" "$DISTRICT $MOVE_KK" "$(sqlite3 "$TMP/central.db" "select district_code || ' ' || kk_number from persons where nik = '$MOVER'")"
 for _ in $(seq 30); do [[ $(sqlite3 "$TMP/station.db" "select count(*) from persons where nik = '$MOVER'") == 1 ]] && break; sleep 0.5; done
 check "the mover came down into the working copy" "$MOVE_KK" "$(sqlite3 "$TMP/station.db" "select kk_number from persons where nik = '$MOVER'")"
-check "the death at central, by the operator at the station" "0 op1@st-test-1" "$(sqlite3 "$TMP/central.db" "select p.alive || ' ' || e.actor from persons p join events e on e.type = 'death' and e.idempotency_key = 'st-test-1/death/walk-death-1' where p.nik = '$DECEASED'")"
+check "the death at central, by the operator at the station" "0 op1@st-test-1" "$(sqlite3 "$TMP/central.db" "select p.alive || ' ' || e.actor from persons p join events e on e.type = 'death' and e.idempotency_key = 'op1@st-test-1|st-test-1/death/walk-death-1' where p.nik = '$DECEASED'")"
 check "both births at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1'")"
 status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')

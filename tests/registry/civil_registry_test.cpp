@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 #include "registry/event_log.h"
 #include "registry_fixture.h"
 
@@ -61,6 +61,19 @@ TEST_P(RegistryTest, RepeatedRequestIsAppliedOnce) {
                "already used for a different request");
   EXPECT_EQ(count("SELECT COUNT(*) FROM persons"), 5);
   EXPECT_EQ(count("SELECT COUNT(*) FROM events"), 1);
+}
+
+// Keys are the caller's own: another user reusing a key neither replays the first user's answer
+// (which would hand them someone else's new NIK) nor is refused for it.
+TEST_P(RegistryTest, IdempotencyKeysAreScopedToTheirCaller) {
+  auto first = registry->register_birth(context("birth-shared-key"), birth_of(siti));
+  ASSERT_OK(first);
+  auto other = registry->register_birth(context("birth-shared-key", Role::kOperator, "op2"),
+                                        birth_of(siti, "Anak Lain Sekali"));
+  ASSERT_OK(other);
+  EXPECT_FALSE(other->replayed);
+  EXPECT_NE(other->outcome.at("nik"), first->outcome.at("nik"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), 2);
 }
 
 TEST_P(RegistryTest, BadBirthsChangeNothing) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "store/database.h"
 #include "sync/birth_items.h"
 #include "sync/civil_event_items.h"
@@ -41,7 +41,7 @@ inline Result<SignedUpload> sign_upload(store::Database& station_db, const sync:
   auto counter = sync::next_request_counter(station_db);
   if (!counter) return std::unexpected(counter.error());
   std::string text = sync::request_signing_text("POST", kUploadTarget, identity.station_id, *counter,
-                                                registry::sha256_hex(body));
+                                                access::sha256_hex(body));
   auto signature = sync::sign_hex(identity.secret_key_hex, text);
   if (!signature) return std::unexpected(signature.error());
   return SignedUpload{identity.station_id, std::move(body), *counter, std::move(*signature)};
@@ -51,7 +51,7 @@ inline Result<SignedUpload> sign_upload(store::Database& station_db, const sync:
 inline Result<sync::UploadResponse> central_upload_route(store::Database& central_db, sync::SyncIngest& ingest,
                                                          const SignedUpload& request, std::int64_t central_now_ms) {
   std::string text = sync::request_signing_text("POST", kUploadTarget, request.station_id, request.counter,
-                                                registry::sha256_hex(request.body));
+                                                access::sha256_hex(request.body));
   auto station = sync::authenticate_station_request(central_db, request.station_id, request.counter,
                                                     request.signature, text, central_now_ms);
   if (!station) return std::unexpected(station.error());

@@ -51,7 +51,7 @@ registry::BirthRequest birth_of(const std::string& mother, std::string name, Sex
 
 registry::WriteContext desk(std::string key, std::int64_t now_ms = kCentralNowMs - 3'600'000) {
   return registry::WriteContext{{"operator", Role::kOperator}, at_ms(now_ms), std::move(key),
-                                registry::sha256_hex("body of " + std::to_string(now_ms))};
+                                access::sha256_hex("body of " + std::to_string(now_ms))};
 }
 
 int serial_of(const std::string& nik) { return std::stoi(nik.substr(12, 4)); }
@@ -97,7 +97,7 @@ TEST_P(StationBirthTest, OfflineBirthReachesCentralWithTheSameNik) {
   EXPECT_EQ(again->nik, nik);
   EXPECT_EQ(again->outbox_seq, 0);
   auto other = desk("desk-1");
-  other.request_hash = registry::sha256_hex("another body");
+  other.request_hash = access::sha256_hex("another body");
   EXPECT_ERROR(save_birth_with_outbox(station.db(), station.identity.station_id, other, request),
                ErrorCode::kAlreadyExists, "desk-1");
   EXPECT_EQ(station_rows("SELECT COUNT(*) FROM outbox"), 1);
@@ -121,7 +121,7 @@ TEST_P(StationBirthTest, OfflineBirthReachesCentralWithTheSameNik) {
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM persons WHERE name = 'Siti Aminah'"), 1);
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM events WHERE type = 'birth' AND idempotency_key = $1 AND actor = "
                          "'operator@st-pml-1'",
-                         {birth_item_key("st-pml-1", nik)}),
+                         {"operator@st-pml-1|" + birth_item_key("st-pml-1", nik)}),
             1);
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM event_subjects WHERE nik = $1 AND role = 'child'", {nik}), 1);
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM audit_log WHERE action = 'event.birth' AND subject = $1", {nik}), 1);
@@ -301,7 +301,7 @@ TEST_P(StationBirthTest, CentralsOwnBirthsNeverTakeLeasedNiks) {
     ASSERT_OK(station_birth);
     niks.push_back(station_birth->nik);
     registry::WriteContext ctx{{"operator", Role::kOperator}, at_ms(kCentralNowMs), fmt::format("c-{}", i),
-                               registry::sha256_hex(std::to_string(i))};
+                               access::sha256_hex(std::to_string(i))};
     auto central_birth = registry.register_birth(ctx, birth_of(mothers[1], fmt::format("Pusat {}", kOrdinals[i])));
     ASSERT_OK(central_birth);
     const std::string nik(central_birth->outcome.at("nik").as_string());

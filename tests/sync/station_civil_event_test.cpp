@@ -22,7 +22,7 @@ constexpr CivilDate kEventDate{std::chrono::year{2026}, std::chrono::November, s
 registry::WriteContext desk(std::string key) {
   return registry::WriteContext{{"operator", Role::kOperator},
                                 std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs - 3'600'000)),
-                                std::move(key), registry::sha256_hex("body of " + key)};
+                                std::move(key), access::sha256_hex("body of " + key)};
 }
 
 class StationCivilEventTest : public test::StationCentralTest {

@@ -22,7 +22,7 @@ constexpr CivilDate kMoveDate{std::chrono::year{2026}, std::chrono::November, st
 registry::WriteContext desk(std::string key, std::int64_t now_ms = kCentralNowMs - 3'600'000) {
   return registry::WriteContext{{"operator", Role::kOperator},
                                 std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)),
-                                std::move(key), registry::sha256_hex("body of " + std::to_string(now_ms))};
+                                std::move(key), access::sha256_hex("body of " + std::to_string(now_ms))};
 }
 
 class StationMoveInTest : public test::StationCentralTest {
@@ -136,7 +136,7 @@ TEST_P(StationMoveInTest, OfflineMoveInIsAppliedAtCentralWithTheAssignedKk) {
   const std::string key = move_in_item_key("st-pml-1", "move-1");
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM events WHERE type = 'move' AND idempotency_key = $1 AND actor = "
                          "'operator@st-pml-1'",
-                         {key}),
+                         {"operator@st-pml-1|" + key}),
             1);
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM events WHERE type = 'move'"), 1);
   EXPECT_EQ(central_rows("SELECT COUNT(*) FROM sync_items WHERE kind = 'move_in' AND outcome = 'applied'"), 1);

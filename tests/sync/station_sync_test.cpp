@@ -5,7 +5,7 @@
 #include "sync_fixture.h"
 
 #include "registry/serial_allocator.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "sync/outbox.h"
 
 namespace ektp::sync {
@@ -209,7 +209,7 @@ TEST_P(StationSyncTest, CentralNamesTheFirstFingerItCannotExtractAgain) {
       ASSERT_EQ(copy.fingers[static_cast<std::size_t>(position - 1)].position, position);
       auto& finger = copy.fingers[static_cast<std::size_t>(position - 1)];
       finger.image = garbage;  // intact in transit (its hash matches), but not an image
-      finger.image_sha256 = registry::sha256_hex(std::string_view(reinterpret_cast<const char*>(garbage.data()), garbage.size()));
+      finger.image_sha256 = access::sha256_hex(std::string_view(reinterpret_cast<const char*>(garbage.data()), garbage.size()));
     }
     const OutboxItem item{1, enrollment_item_key(copy), std::string(kEnrollmentKind), copy.nik,
                           enrollment_to_payload(copy), "", kCentralNowMs};

@@ -132,7 +132,7 @@ std::array<Result<StationRecord>, 2> race_authentication(store::Database& centra
     threads.emplace_back([&, t] {
       const auto& r = requests[t];
       std::string text = request_signing_text("POST", test::kUploadTarget, r.station_id, r.counter,
-                                              registry::sha256_hex(r.body));
+                                              access::sha256_hex(r.body));
       start.arrive_and_wait();
       answers[t] = authenticate_station_request(central_db, r.station_id, r.counter, r.signature, text, kCentralNowMs);
     });

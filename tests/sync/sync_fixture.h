@@ -20,7 +20,7 @@
 #include "registry/auth_service.h"
 #include "registry/demo/demo_loader.h"
 #include "registry/person_store.h"
-#include "registry/sha256.h"
+#include "access/sha256.h"
 #include "store/migrations.h"
 #include "support/enrollment_fixture.h"
 #include "support/test_database.h"

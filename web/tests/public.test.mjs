@@ -105,7 +105,7 @@ test('admin adds a user who can then log in; the audit chain verifies', async ()
   await page.getByRole('button', { name: 'Tambah pengguna' }).click();
   await page.getByText(`Pengguna ${name} (Operator (petugas)) ditambahkan.`).waitFor();
   await page.getByRole('button', { name: 'Periksa rantai audit' }).click();
-  await page.getByText(/Rantai audit utuh: \d+ catatan\./).waitFor();
+  await page.getByText(/Rantai audit utuh: \d+ catatan[.;]/).waitFor();
   await page.context().close();
 
   const op = await newPage(browser, target.baseUrl);

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "registry/audit_log.h"
+#include "access/audit_log.h"
 #include "registry/civil_registry.h"
 #include "registry/event_log.h"
 
@@ -33,8 +33,8 @@ Result<EventOutcome> record_event(store::Connection& c, const WriteContext& ctx,
   std::string action = fmt::format("event.{}", event_type_id(event->type));
   auto outcome = append_event(c, ctx, std::move(*event));
   if (!outcome) return std::unexpected(outcome.error());
-  AuditEntry audit{ctx.now_ms(), ctx.actor.username, action, subject, fmt::format("event {}", outcome->event_id)};
-  if (auto s = append_audit(c, audit); !s) return std::unexpected(s.error());
+  access::AuditEntry audit{ctx.now_ms(), ctx.actor.username, action, subject, fmt::format("event {}", outcome->event_id)};
+  if (auto s = access::append_audit(c, audit); !s) return std::unexpected(s.error());
   return outcome;
 }
 

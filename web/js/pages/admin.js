@@ -37,7 +37,9 @@ export function renderAdmin(main) {
     try {
       const r = await api.auditVerify();
       auditMsg.replaceChildren(r.valid
-        ? alertBox('success', `Rantai audit utuh: ${r.entries} catatan.`)
+        ? alertBox('success', r.checkpoint
+          ? `Rantai audit utuh: ${r.head_seq} catatan; titik periksa bertanda tangan terakhir di catatan ${r.checkpoint.seq}.`
+          : `Rantai audit utuh: ${r.head_seq} catatan.`)
         : alertBox('error', `Rantai audit RUSAK mulai catatan nomor ${r.broken_at}.`));
     } catch (e) {
       if (e.status !== 401) auditMsg.replaceChildren(alertBox('error', e.message));

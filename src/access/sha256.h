@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-namespace ektp::registry {
+namespace ektp::access {
 
 std::string sha256_hex(std::string_view data);
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

@@ -2,11 +2,17 @@
 // Each entry's hash covers the previous entry's hash and its own fields, so editing or deleting
 // any entry breaks the chain from there on, which verify_audit_chain() finds.
 //
+// Each entry's seq is the one before it plus one (assigned under the chain lock, not by a
+// sequence that rolled-back transactions would leave holes in), so a gap is a deleted entry.
+// The chain alone cannot show that its tail was cut or that it was rebuilt from some point on:
+// signed checkpoints of its head, kept outside the database (audit_anchor.h), do.
+//
 // Writes are audited inside their own transaction (append_audit). Reads are many and must stay
-// cheap, so they go through an AuditWriter that commits them in batches (group commit) a few
-// milliseconds later; a crash can lose at most the last unflushed batch of read records.
+// cheap, so they go through an AuditWriter that commits them in batches (group commit); the
+// reader waits for its batch's commit, and a read whose record cannot be written is not served.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,7 +22,7 @@
 
 #include "store/database.h"
 
-namespace ektp::registry {
+namespace ektp::access {
 
 struct AuditEntry {
   std::int64_t at_ms = 0;
@@ -30,13 +36,27 @@ struct AuditEntry {
 Status append_audit(store::Connection& db, const AuditEntry& entry);
 Status append_audit_batch(store::Connection& db, const std::vector<AuditEntry>& entries);
 
+// The newest entry (seq 0 and the genesis hash for an empty chain).
+struct ChainHead {
+  std::int64_t seq = 0;
+  std::string hash;
+  friend bool operator==(const ChainHead&, const ChainHead&) = default;
+};
+Result<ChainHead> audit_chain_head(store::Connection& db);
+// The entry `seq` of the chain as a head (kNotFound when there is no such entry).
+Result<ChainHead> audit_chain_entry(store::Connection& db, std::int64_t seq);
+const std::string& audit_genesis_hash();
+
 struct AuditVerification {
   bool valid = true;
-  std::int64_t entries = 0;
+  std::int64_t entries = 0;    // entries checked
   std::int64_t broken_at = 0;  // seq of the first bad entry when !valid
   std::string problem;
+  ChainHead head;              // the last entry checked
 };
-Result<AuditVerification> verify_audit_chain(store::Database& db);
+// Walks the chain from `from` (the genesis by default, or an entry already known good, such as
+// a signed checkpoint's) to its end: links, hashes and seq without gaps.
+Result<AuditVerification> verify_audit_chain(store::Database& db, const ChainHead& from = {});
 
 // Reads of one person's data by others (who looked at me): newest first.
 Result<std::vector<AuditEntry>> audit_entries_for_subject(store::Connection& db,
@@ -50,8 +70,14 @@ class AuditWriter {
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
 
-  // Queues an entry; blocks only when the bounded queue is full.
-  void record(AuditEntry entry);
+  // Queues an entry and waits until it is committed. kUnavailable when it cannot be written
+  // within `wait_max` (another process holds the write lock, the disk is full …): the caller must
+  // then not serve what it was about to. The entry stays queued and is written once it can be.
+  [[nodiscard]] Status record(AuditEntry entry,
+                              std::chrono::milliseconds wait_max = std::chrono::seconds(3));
+  // The same for several entries (one read of a whole family), committed together.
+  [[nodiscard]] Status record_all(std::vector<AuditEntry> entries,
+                                  std::chrono::milliseconds wait_max = std::chrono::seconds(3));
   // Blocks until everything queued before the call is committed.
   Status flush();
 
@@ -69,4 +95,4 @@ class AuditWriter {
   std::thread thread_;
 };
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

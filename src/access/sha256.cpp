@@ -1,8 +1,8 @@
-#include "registry/sha256.h"
+#include "access/sha256.h"
 
 #include <openssl/evp.h>
 
-namespace ektp::registry {
+namespace ektp::access {
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -18,4 +18,4 @@ std::string sha256_hex(std::string_view data) {
   return hex;
 }
 
-}  // namespace ektp::registry
+}  // namespace ektp::access
