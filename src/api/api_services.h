@@ -29,6 +29,7 @@ struct ApiServices {
   sync::SyncIngest* sync_ingest = nullptr;  // central: set when stations may upload
   abis::DedupService* dedup = nullptr;      // central: decisions update its gallery
   const access::AuditAnchor* audit_anchor = nullptr;  // where the chain's signed checkpoints live
+  std::string tls_pin;  // SHA-256 of this server's TLS key (empty: plain HTTP), for provisioning codes
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };

@@ -37,19 +37,65 @@ Error error_of(const ClientResponse& response) {
 
 }  // namespace
 
+Result<ProvisioningCode> parse_provisioning_code(std::string_view code) {
+  while (!code.empty() && (code.back() == '\n' || code.back() == '\r' || code.back() == ' ')) code.remove_suffix(1);
+  if (code.size() > 512) return invalid_argument("provisioning code: too long");
+  const auto first = code.find('~');
+  const auto second = first == std::string_view::npos ? first : code.find('~', first + 1);
+  if (second == std::string_view::npos || code.find('~', second + 1) != std::string_view::npos) {
+    return invalid_argument(
+        "provisioning code: expected TOKEN~CENTRAL_KEY~TLS_PIN (the provisioning_code central gave when the station "
+        "was registered)");
+  }
+  ProvisioningCode out{std::string(code.substr(0, first)), std::string(code.substr(first + 1, second - first - 1)),
+                       std::string(code.substr(second + 1))};
+  if (out.central_tls_pin == "-") out.central_tls_pin.clear();
+  const auto is_hex64 = [](std::string_view text) { return is_spki_pin(text); };
+  if (out.token.empty()) return invalid_argument("provisioning code: the token is empty");
+  if (!is_hex64(out.central_public_key_hex)) return invalid_argument("provisioning code: central's key must be 64 hex digits");
+  if (!out.central_tls_pin.empty() && !is_hex64(out.central_tls_pin)) {
+    return invalid_argument("provisioning code: the TLS pin must be 64 hex digits or -");
+  }
+  return out;
+}
+
+std::string format_provisioning_code(const ProvisioningCode& code) {
+  return fmt::format("{}~{}~{}", code.token, code.central_public_key_hex,
+                     code.central_tls_pin.empty() ? "-" : code.central_tls_pin);
+}
+
+TlsTrust central_trust(const sync::StationIdentity& identity) {
+  return TlsTrust{identity.central_ca_file, identity.central_tls_pin};
+}
+
 Result<sync::Provisioning> request_provisioning(std::string_view central_url, std::string_view station_id,
-                                                std::string_view token, std::string_view public_key_hex) {
+                                                const ProvisioningCode& code, std::string_view public_key_hex,
+                                                const TlsTrust& trust_in) {
+  if (central_url.starts_with("https://") && code.central_tls_pin.empty() && trust_in.ca_file.empty()) {
+    return invalid_argument("central is https but the provisioning code pins no TLS key and no CA file is given");
+  }
+  TlsTrust trust = trust_in;
+  if (!code.central_tls_pin.empty()) trust.spki_sha256 = code.central_tls_pin;
   ClientRequest request;
   request.method = "POST";
   request.target = fmt::format("/api/v1/stations/{}/provision", station_id);
   request.body = boost::json::serialize(
-      boost::json::object{{"provisioning_token", token}, {"public_key", public_key_hex}});
-  auto response = http_exchange(central_url, request);
+      boost::json::object{{"provisioning_token", code.token}, {"public_key", public_key_hex}});
+  auto response = http_exchange(central_url, request, std::chrono::seconds(60), 64 << 20, trust);
   if (!response) return std::unexpected(response.error());
   if (response->status != 200) return std::unexpected(error_of(*response));
   auto value = json::parse_json_text(response->body, 16 << 20, "provisioning");
   if (!value) return std::unexpected(value.error());
-  return provisioning_from_json(*value);
+  auto provisioning = provisioning_from_json(*value);
+  if (!provisioning) return provisioning;
+  if (provisioning->central_public_key_hex != code.central_public_key_hex) {
+    return make_error(ErrorCode::kPermissionDenied,
+                      fmt::format("{} answered with signing key {}…, not the {}… of the provisioning code: not "
+                                  "central, or a man in the middle; nothing was stored",
+                                  central_url, provisioning->central_public_key_hex.substr(0, 16),
+                                  code.central_public_key_hex.substr(0, 16)));
+  }
+  return provisioning;
 }
 
 Result<std::string> CentralClient::signed_request(std::string method, std::string target, std::string body) {
@@ -66,7 +112,7 @@ Result<std::string> CentralClient::signed_request(std::string method, std::strin
   request.headers = {{"X-Ektp-Station", identity_.station_id},
                      {"X-Ektp-Counter", std::to_string(*counter)},
                      {"X-Ektp-Signature", *signature}};
-  auto response = http_exchange(identity_.central_url, request, timeout_);
+  auto response = http_exchange(identity_.central_url, request, timeout_, 64 << 20, central_trust(identity_));
   if (!response) return std::unexpected(response.error());
   if (response->status != 200) return std::unexpected(error_of(*response));
   // Mutual authentication: only an answer signed with central's key, for this very request, counts.

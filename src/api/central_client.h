@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "api/tls_trust.h"
 #include "store/database.h"
 #include "sync/station_directory.h"
 #include "sync/station_identity.h"
@@ -14,9 +15,25 @@
 
 namespace ektp::api {
 
-// Asks central to provision `station_id` with the token; returns what central handed over.
+// What an admin hands a station to provision it (`provisioning_code` of POST /api/v1/stations):
+// "<one-time token>~<central's Ed25519 signing key, hex>~<SHA-256 pin of central's TLS key, or ->".
+// The pins come with the secret, never from central's first answer, so a man in the middle at
+// provisioning is refused.
+struct ProvisioningCode {
+  std::string token;
+  std::string central_public_key_hex;
+  std::string central_tls_pin;  // empty when central serves plain HTTP on this machine
+};
+Result<ProvisioningCode> parse_provisioning_code(std::string_view code);
+std::string format_provisioning_code(const ProvisioningCode& code);
+
+// Asks central to provision `station_id`; returns what central handed over, once its TLS key and
+// its signing key match the code's pins (kPermissionDenied otherwise).
 Result<sync::Provisioning> request_provisioning(std::string_view central_url, std::string_view station_id,
-                                                std::string_view token, std::string_view public_key_hex);
+                                                const ProvisioningCode& code, std::string_view public_key_hex,
+                                                const TlsTrust& trust = {});
+// The TLS trust a provisioned station has in central.
+TlsTrust central_trust(const sync::StationIdentity& identity);
 
 class CentralClient : public sync::CentralLink {
  public:

@@ -1,12 +1,17 @@
 #include "api/http_client.h"
 
 #include <cctype>
+#include <optional>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 namespace ektp::api {
 
@@ -15,69 +20,184 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 
 struct Endpoint {
+  bool tls = false;
   std::string host;
   std::string port;
 };
 
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "[::1]" || host == "::1") return true;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(std::string(host), ec);
+  return !ec && address.is_loopback();
+}
+
 Result<Endpoint> parse_base_url(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) return invalid_argument(fmt::format("central URL '{}' must start with http://", url));
-  url.remove_prefix(kScheme.size());
+  Endpoint e;
+  if (url.starts_with("https://")) {
+    e.tls = true;
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else {
+    return invalid_argument(fmt::format("central URL '{}' must start with https://", url));
+  }
   if (auto slash = url.find('/'); slash != std::string_view::npos) url = url.substr(0, slash);
   auto colon = url.rfind(':');
-  Endpoint e{std::string(url.substr(0, colon)), colon == std::string_view::npos ? "80" : std::string(url.substr(colon + 1))};
-  if (e.host.empty() || e.port.empty()) return invalid_argument(fmt::format("central URL has no host or port"));
+  e.host = std::string(url.substr(0, colon));
+  e.port = colon == std::string_view::npos ? (e.tls ? "443" : "80") : std::string(url.substr(colon + 1));
+  if (e.host.empty() || e.port.empty()) return invalid_argument("central URL has no host or port");
+  if (!e.tls && !is_loopback_host(e.host)) {
+    return invalid_argument(fmt::format(
+        "central URL '{}' is plain http to another machine: use https:// (passwords, keys and personal data "
+        "must not cross the network in clear)",
+        url));
+  }
   return e;
+}
+
+std::string openssl_reason() {
+  const unsigned long code = ERR_peek_last_error();
+  if (code == 0) return "";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+// The client context: TLS 1.2+, and the trust of `trust` (a pinned key is checked after the
+// handshake, against the key actually presented).
+Result<ssl::context> client_context(const TlsTrust& trust, const std::string& host) {
+  ssl::context context(ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  if (!trust.spki_sha256.empty()) {
+    if (!is_spki_pin(trust.spki_sha256)) {
+      return invalid_argument("the pinned key must be 64 hex digits (SHA-256 of the SubjectPublicKeyInfo)");
+    }
+    context.set_verify_mode(ssl::verify_none, ec);  // the pin decides, below
+    return context;
+  }
+  if (!trust.ca_file.empty()) {
+    context.load_verify_file(trust.ca_file, ec);
+    if (ec) return invalid_argument(fmt::format("CA file {}: {}", trust.ca_file, ec.message()));
+  } else {
+    context.set_default_verify_paths(ec);
+  }
+  context.set_verify_mode(ssl::verify_peer, ec);
+  (void)host;
+  return context;
+}
+
+template <class Stream>
+Result<ClientResponse> exchange_on(Stream& stream, const Endpoint& endpoint, std::string_view base_url,
+                                   const ClientRequest& request, std::size_t response_bytes_max) {
+  beast::error_code ec;
+  http::request<http::string_body> message{http::string_to_verb(request.method), request.target, 11};
+  message.set(http::field::host, endpoint.host);
+  message.set(http::field::user_agent, "ektp-station");
+  if (!request.body.empty() || request.method == "POST") {
+    message.set(http::field::content_type, request.content_type);
+    message.body() = request.body;
+    message.prepare_payload();
+  }
+  for (const auto& [name, value] : request.headers) message.set(name, value);
+  http::write(stream, message, ec);
+  if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("sending to {} failed: {}", base_url, ec.message()));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(response_bytes_max);
+  http::read(stream, buffer, parser, ec);
+  if (ec) {
+    return make_error(ErrorCode::kUnavailable,
+                      fmt::format("reading the answer of {} failed: {}", base_url, ec.message()));
+  }
+  auto response = parser.release();
+  ClientResponse out{static_cast<int>(response.result_int()), std::move(response.body()), {}};
+  for (const auto& field : response) {
+    const auto name = field.name_string();
+    if (name.size() > 7 && beast::iequals(name.substr(0, 7), "x-ektp-")) {
+      std::string key(name);
+      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers.emplace(std::move(key), std::string(field.value()));
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
 Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequest& request,
-                                     std::chrono::milliseconds timeout, std::size_t response_bytes_max) {
+                                     std::chrono::milliseconds timeout, std::size_t response_bytes_max,
+                                     const TlsTrust& trust) {
   auto endpoint = parse_base_url(base_url);
   if (!endpoint) return std::unexpected(endpoint.error());
   try {
     asio::io_context io;
     asio::ip::tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
     beast::error_code ec;
     auto results = resolver.resolve(endpoint->host, endpoint->port, ec);
     if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot resolve {}: {}", base_url, ec.message()));
-    stream.expires_after(timeout);
-    stream.connect(results, ec);
-    if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}: {}", base_url, ec.message()));
-    http::request<http::string_body> message{http::string_to_verb(request.method), request.target, 11};
-    message.set(http::field::host, endpoint->host);
-    message.set(http::field::user_agent, "ektp-station");
-    if (!request.body.empty() || request.method == "POST") {
-      message.set(http::field::content_type, request.content_type);
-      message.body() = request.body;
-      message.prepare_payload();
+    if (!endpoint->tls && (!trust.spki_sha256.empty() || !trust.ca_file.empty())) {
+      return make_error(ErrorCode::kPermissionDenied,
+                        fmt::format("central is trusted by its TLS key; refusing plain http to {}", base_url));
     }
-    for (const auto& [name, value] : request.headers) message.set(name, value);
-    http::write(stream, message, ec);
-    if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("sending to {} failed: {}", base_url, ec.message()));
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(response_bytes_max);
-    http::read(stream, buffer, parser, ec);
-    if (ec) {
-      return make_error(ErrorCode::kUnavailable, fmt::format("reading the answer of {} failed: {}", base_url,
-                                                             ec.message()));
+    if (!endpoint->tls) {
+      beast::tcp_stream stream(io);
+      stream.expires_after(timeout);
+      stream.connect(results, ec);
+      if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}: {}", base_url, ec.message()));
+      auto out = exchange_on(stream, *endpoint, base_url, request, response_bytes_max);
+      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      return out;
     }
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    auto response = parser.release();
-    ClientResponse out{static_cast<int>(response.result_int()), std::move(response.body()), {}};
-    for (const auto& field : response) {
-      const auto name = field.name_string();
-      if (name.size() > 7 && beast::iequals(name.substr(0, 7), "x-ektp-")) {
-        std::string key(name);
-        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        out.headers.emplace(std::move(key), std::string(field.value()));
+    auto context = client_context(trust, endpoint->host);
+    if (!context) return std::unexpected(context.error());
+    beast::ssl_stream<beast::tcp_stream> stream(io, *context);
+    SSL* native = stream.native_handle();
+    // SNI, and (with CA verification) the host name the certificate must name.
+    if (SSL_set_tlsext_host_name(native, endpoint->host.c_str()) != 1) {
+      return invalid_argument(fmt::format("bad TLS host name '{}'", endpoint->host));
+    }
+    if (trust.spki_sha256.empty()) {
+      X509_VERIFY_PARAM* param = SSL_get0_param(native);
+      if (is_loopback_host(endpoint->host) && endpoint->host != "localhost") {
+        X509_VERIFY_PARAM_set1_ip_asc(param, endpoint->host.c_str());
+      } else {
+        X509_VERIFY_PARAM_set1_host(param, endpoint->host.c_str(), 0);
       }
     }
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    beast::get_lowest_layer(stream).connect(results, ec);
+    if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}: {}", base_url, ec.message()));
+    stream.handshake(ssl::stream_base::client, ec);
+    if (ec) {
+      const long verify = SSL_get_verify_result(native);
+      if (verify != X509_V_OK) {
+        return make_error(ErrorCode::kPermissionDenied,
+                          fmt::format("the certificate of {} is not trusted: {}", base_url,
+                                      X509_verify_cert_error_string(verify)));
+      }
+      return make_error(ErrorCode::kUnavailable,
+                        fmt::format("TLS handshake with {} failed: {} {}", base_url, ec.message(), openssl_reason()));
+    }
+    if (!trust.spki_sha256.empty()) {
+      X509* presented = SSL_get0_peer_certificate(native);
+      if (presented == nullptr) return make_error(ErrorCode::kPermissionDenied, fmt::format("{} sent no certificate", base_url));
+      unsigned char* der = nullptr;
+      const int size = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(presented), &der);
+      const std::string pin = size > 0 ? spki_sha256_of_der(der, static_cast<std::size_t>(size)) : std::string();
+      OPENSSL_free(der);
+      if (pin != trust.spki_sha256) {
+        return make_error(ErrorCode::kPermissionDenied,
+                          fmt::format("{} presented key {} but {} is pinned: not central, or a man in the middle",
+                                      base_url, pin.substr(0, 16), trust.spki_sha256.substr(0, 16)));
+      }
+    }
+    auto out = exchange_on(stream, *endpoint, base_url, request, response_bytes_max);
+    stream.shutdown(ec);  // close_notify; a peer that just closes is fine
     return out;
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kUnavailable, fmt::format("talking to {} failed: {}", base_url, e.what()));

@@ -1,6 +1,8 @@
-// A small blocking HTTP/1.1 client (Boost.Beast) for a station talking to central: one request
-// per connection, a deadline for the whole exchange, a bounded response body. Plain http only
-// for now (TLS termination in front of central is planned). Thread-safe: no shared state.
+// A small blocking HTTP/1.1 client (Boost.Beast over OpenSSL) for a station talking to central:
+// one request per connection, a deadline for the whole exchange, a bounded response body.
+// https:// verifies the server (a pinned key, or a CA file and the host name, or the system's
+// CAs); plain http:// is refused except to this machine (127.0.0.0/8, ::1, localhost).
+// Thread-safe: no shared state.
 #pragma once
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/tls_trust.h"
 #include "core/error.h"
 
 namespace ektp::api {
@@ -27,10 +30,12 @@ struct ClientRequest {
   std::string content_type = "application/json";
 };
 
-// `base_url` is "http://host:port". kUnavailable when central cannot be reached or the
-// exchange breaks or times out; kInvalidArgument for a bad URL.
+// `base_url` is "https://host:port" (or "http://127.0.0.1:port"). kUnavailable when central
+// cannot be reached or the exchange breaks or times out; kPermissionDenied when the server is not
+// the one trusted (certificate or pin); kInvalidArgument for a bad URL or plain http elsewhere.
 Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequest& request,
                                      std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                                     std::size_t response_bytes_max = 64 << 20);
+                                     std::size_t response_bytes_max = 64 << 20, const TlsTrust& trust = {});
+
 
 }  // namespace ektp::api

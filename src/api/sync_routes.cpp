@@ -7,6 +7,7 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "api/route_support.h"
+#include "api/central_client.h"
 #include "api/sync_json.h"
 #include "core/limits.h"
 #include "registry/enrollment_store.h"
@@ -68,7 +69,10 @@ void add_station_admin_routes(Router& router, ApiServices& s) {
       }
     }
     EKTP_ASSIGN_OR_RETURN(auto token, sync::register_station(s.db, s.regions, r, session.username, now_ms(s)));
-    return json_response(object{{"station_id", r.station_id}, {"provisioning_token", token}}, 201);
+    EKTP_ASSIGN_OR_RETURN(auto central_key, sync::central_signing_key(s.db, now_ms(s)));
+    const std::string code = format_provisioning_code({token, central_key.public_key_hex, s.tls_pin});
+    return json_response(object{{"station_id", r.station_id}, {"provisioning_token", token}, {"provisioning_code", code}},
+                         201);
   }));
 
   router.add("GET", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {

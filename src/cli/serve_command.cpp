@@ -9,6 +9,7 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "api/http_server.h"
+#include "api/tls_trust.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/listen_options.h"
@@ -113,17 +114,36 @@ int run_serve(const ServeOptions& options) {
   ingest.set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(regions));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
-  api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get(), &(*anchorer)->anchor()};
+  api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get(), &(*anchorer)->anchor(), {}};
+  if (!options.listen.tls_cert.empty()) {
+    auto pin = api::certificate_spki_sha256(options.listen.tls_cert);
+    if (!pin) return report(pin.error());
+    services.tls_pin = *pin;
+    spdlog::info("TLS key pin (SHA-256 of the SubjectPublicKeyInfo): {}", *pin);
+  }
   auto router = std::make_shared<api::Router>();
   api::add_registry_routes(*router, services);
   api::add_sync_routes(*router, services);
   api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
+  // A large upload is read only from a station central knows and has not revoked.
+  server_options.upload_gate = [&db](const api::HttpRequest& request) {
+    const auto station = request.headers.find("x-ektp-station");
+    if (!request.target.starts_with("/api/v1/sync/") || station == request.headers.end() ||
+        !request.headers.contains("x-ektp-signature")) {
+      return false;
+    }
+    auto record = store::with_read_transaction<sync::StationRecord>(
+        **db, [&](store::Connection& c) { return sync::load_station(c, station->second); });
+    return record && record->status == "active";
+  };
   api::HttpServer server(server_options, router);
   if (auto started = server.start(); !started) return report(started.error());
-  spdlog::info("ektp serving {} on http://{}:{}/ (web root '{}')", (*db)->describe(), options.listen.address,
+  const char* scheme = server.tls() ? "https" : "http";
+  spdlog::info("ektp serving {} on {}://{}:{}/ (web root '{}')", (*db)->describe(), scheme, options.listen.address,
                server.port(), server_options.web_root.string());
-  std::cout << "listening on http://" << options.listen.address << ":" << server.port() << "/" << std::endl;
+  std::cout << "listening on " << scheme << "://" << options.listen.address << ":" << server.port() << "/"
+            << std::endl;
   server.run_until_signal();
   (*dedup)->stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());

@@ -3,6 +3,7 @@
 // then serves the station UI and API from that database and sends its outbox whenever central
 // can be reached (docs/station.md).
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -33,7 +34,8 @@ struct StationOptions {
   std::string central_url;
   ListenOptions listen;
   std::string station_id;
-  std::string token;
+  std::string code_file;  // the provisioning code, from a file or "-" for stdin (never the command line)
+  std::string central_ca;
   std::string backup_to;
   int pull_every_s = 30;
 };
@@ -41,6 +43,27 @@ struct StationOptions {
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// A secret from a file (mode not readable by others) or from stdin ("-"): never from argv, where
+// every user of the machine can read it in ps.
+Result<std::string> read_secret_file(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    std::getline(std::cin, text);
+    return text;
+  }
+  std::error_code ec;
+  const auto permissions = std::filesystem::status(path, ec).permissions();
+  if (ec) return invalid_argument(fmt::format("{} cannot be read: {}", path, ec.message()));
+  using std::filesystem::perms;
+  if ((permissions & (perms::group_read | perms::others_read)) != perms::none) {
+    return invalid_argument(fmt::format("{} is readable by others: chmod 600 it", path));
+  }
+  std::ifstream in(path);
+  std::getline(in, text);
+  if (text.empty()) return invalid_argument(fmt::format("{} is empty", path));
+  return text;
 }
 
 int run_init(const StationOptions& options) {
@@ -53,11 +76,17 @@ int run_init(const StationOptions& options) {
     return report(failed_precondition(fmt::format("this database already belongs to station {}; use a new file",
                                                   (*existing)->station_id)).error());
   }
+  auto code_text = read_secret_file(options.code_file);
+  if (!code_text) return report(code_text.error());
+  auto code = api::parse_provisioning_code(*code_text);
+  if (!code) return report(code.error());
   auto key = sync::generate_key_pair();
-  auto provisioning = api::request_provisioning(options.central_url, options.station_id, options.token,
-                                                key.public_key_hex);
+  auto provisioning = api::request_provisioning(options.central_url, options.station_id, *code, key.public_key_hex,
+                                                api::TlsTrust{options.central_ca, ""});
   if (!provisioning) return report(provisioning.error());
-  if (auto s = sync::apply_provisioning(**db, *provisioning, options.central_url, key, wall_ms()); !s) {
+  if (auto s = sync::apply_provisioning(**db, *provisioning, options.central_url, key, wall_ms(),
+                                        code->central_tls_pin, options.central_ca);
+      !s) {
     return report(s.error());
   }
   auto identity = sync::load_station_identity(**db);
@@ -119,7 +148,7 @@ int run_station(const StationOptions& options) {
   access::AuditWriter audit(**db);
   auto anchorer = start_audit_anchorer(**db, options.db_url, "");
   if (!anchorer) return report(anchorer.error());
-  api::ApiServices services{**db, regions, civil, auth, audit, nullptr, nullptr, &(*anchorer)->anchor()};
+  api::ApiServices services{**db, regions, civil, auth, audit, nullptr, nullptr, &(*anchorer)->anchor(), {}};
   api::StationSyncLoop loop(**db, **identity, std::chrono::seconds(options.pull_every_s));
   api::StationServices station{services, **identity, &loop, nullptr, nullptr};
   // Photo rules need the Haar cascade (opencv-data); without it the desk still works, unchecked.
@@ -148,12 +177,21 @@ int run_station(const StationOptions& options) {
   api::add_station_event_routes(*router, station);  // and deaths, marriages, divorces
   api::add_registry_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
+  // A large upload (an enrollment with its images) is read only from a logged-in operator.
+  server_options.upload_gate = [&auth](const api::HttpRequest& request) {
+    return request.authorization.starts_with("Bearer ") &&
+           auth.authenticate(std::string_view(request.authorization).substr(7), std::chrono::system_clock::now())
+               .has_value();
+  };
   api::HttpServer server(server_options, router);
   if (auto started = server.start(); !started) return report(started.error());
   loop.start();
-  spdlog::info("station {} (district {}) serving {} on http://{}:{}/, central {}", (*identity)->station_id,
-               (*identity)->district_code, (*db)->describe(), options.listen.address, server.port(), (*identity)->central_url);
-  std::cout << "listening on http://" << options.listen.address << ":" << server.port() << "/" << std::endl;
+  const char* scheme = server.tls() ? "https" : "http";
+  spdlog::info("station {} (district {}) serving {} on {}://{}:{}/, central {}", (*identity)->station_id,
+               (*identity)->district_code, (*db)->describe(), scheme, options.listen.address, server.port(),
+               (*identity)->central_url);
+  std::cout << "listening on " << scheme << "://" << options.listen.address << ":" << server.port() << "/"
+            << std::endl;
   server.run_until_signal();
   loop.stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
@@ -183,9 +221,14 @@ void register_station_commands(CLI::App& app) {
 
   auto* init = station->add_subcommand("init", "provision this station's database with central (once)");
   add_database_option(*init, options->db_url);
-  init->add_option("--central", options->central_url, "central server URL, e.g. http://10.0.0.1:8080")->required();
+  init->add_option("--central", options->central_url, "central server URL, e.g. https://10.0.0.1:8443")->required();
   init->add_option("--station-id", options->station_id, "the id an admin registered")->required();
-  init->add_option("--token", options->token, "the one-time provisioning token")->required();
+  init->add_option("--code-file", options->code_file,
+                   "file (mode 0600) holding the provisioning code an admin received when registering the station, "
+                   "or - to read it from stdin")
+      ->required();
+  init->add_option("--central-ca", options->central_ca,
+                   "PEM CA file to verify central's certificate against (besides the pinned key)");
   init->callback([options] { exit_code() = run_init(*options); });
 
   auto* backup = station->add_subcommand("backup", "write an online backup of a station database (safe while it runs)");

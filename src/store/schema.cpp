@@ -327,6 +327,10 @@ CREATE TABLE adjudication_cases (
 CREATE INDEX adjudication_cases_status ON adjudication_cases (status, id);
 CREATE INDEX adjudication_cases_enrollment ON adjudication_cases (enrollment_id);
 )sql"},
+      {10, "station trust in central's TLS key", R"sql(
+ALTER TABLE station_identity ADD COLUMN central_tls_pin TEXT NOT NULL DEFAULT '';
+ALTER TABLE station_identity ADD COLUMN central_ca_file TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return migrations;
 }

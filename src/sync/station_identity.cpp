@@ -7,7 +7,8 @@ Result<std::optional<StationIdentity>> load_station_identity(store::Database& db
       db, [](store::Connection& c) -> Result<std::optional<StationIdentity>> {
         auto rows = c.execute(
             "SELECT station_id, district_code, central_url, secret_key, public_key, central_public_key, "
-            "persons_cursor_ms, families_cursor_ms FROM station_identity WHERE id = 1");
+            "persons_cursor_ms, families_cursor_ms, central_tls_pin, central_ca_file FROM station_identity "
+            "WHERE id = 1");
         if (!rows) return std::unexpected(rows.error());
         if (rows->rows.empty()) return std::optional<StationIdentity>{};
         const auto& row = rows->rows[0];
@@ -17,7 +18,7 @@ Result<std::optional<StationIdentity>> load_station_identity(store::Database& db
         };
         return std::optional<StationIdentity>{StationIdentity{row.text(0), row.text(1), row.text(2), text_of(3),
                                                               text_of(4), text_of(5), row.integer(6),
-                                                              row.integer(7)}};
+                                                              row.integer(7), row.text(8), row.text(9)}};
       });
 }
 
@@ -27,10 +28,11 @@ Status save_station_identity(store::Connection& db, const StationIdentity& id, s
   if (!removed) return std::unexpected(removed.error());
   auto inserted = db.execute(
       "INSERT INTO station_identity (id, station_id, district_code, central_url, secret_key, public_key, "
-      "central_public_key, persons_cursor_ms, families_cursor_ms, provisioned_at_ms) "
-      "VALUES (1,$1,$2,$3,$4,$5,$6,$7,$8,$9)",
+      "central_public_key, persons_cursor_ms, families_cursor_ms, provisioned_at_ms, central_tls_pin, "
+      "central_ca_file) VALUES (1,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
       {id.station_id, id.district_code, id.central_url, blob(id.secret_key_hex), blob(id.public_key_hex),
-       blob(id.central_public_key_hex), id.persons_cursor_ms, id.families_cursor_ms, now_ms});
+       blob(id.central_public_key_hex), id.persons_cursor_ms, id.families_cursor_ms, now_ms, id.central_tls_pin,
+       id.central_ca_file});
   if (!inserted) return std::unexpected(inserted.error());
   return {};
 }

@@ -20,6 +20,10 @@ struct StationIdentity {
   std::string central_public_key_hex;
   std::int64_t persons_cursor_ms = 0;
   std::int64_t families_cursor_ms = 0;
+  // How the station trusts central's TLS server: a pinned key (SHA-256 of its
+  // SubjectPublicKeyInfo, from the provisioning token) and/or a CA file.
+  std::string central_tls_pin;
+  std::string central_ca_file;
 };
 
 // nullopt when the station has not been provisioned.

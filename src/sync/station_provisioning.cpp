@@ -3,10 +3,12 @@
 namespace ektp::sync {
 
 Status apply_provisioning(store::Database& station_db, const Provisioning& p, std::string_view central_url,
-                          const KeyPair& station_key, std::int64_t local_now_ms) {
+                          const KeyPair& station_key, std::int64_t local_now_ms, std::string_view central_tls_pin,
+                          std::string_view central_ca_file) {
   auto done = store::with_write_transaction<bool>(station_db, [&](store::Connection& c) -> Result<bool> {
     StationIdentity identity{p.station.station_id, p.station.district_code, std::string(central_url),
-                             station_key.secret_key_hex, station_key.public_key_hex, p.central_public_key_hex, 0, 0};
+                             station_key.secret_key_hex, station_key.public_key_hex, p.central_public_key_hex, 0, 0,
+                             std::string(central_tls_pin), std::string(central_ca_file)};
     if (auto s = save_station_identity(c, identity, local_now_ms); !s) return std::unexpected(s.error());
     for (const auto& op : p.operators) {
       auto saved = c.execute(

@@ -177,6 +177,9 @@ std::shared_ptr<Router> make_router() {
     if (!body) return error_response(body.error());
     return json_response(*body);
   });
+  router->add("GET", "/api/v1/whoami", [](const HttpRequest& request) {
+    return json_response(boost::json::object{{"client", request.client_address}});
+  });
   router->add("GET", "/api/v1/throw", [](const HttpRequest&) -> HttpResponse {
     throw std::runtime_error("handler bug");
   });
@@ -406,7 +409,7 @@ TEST_F(HttpServerTest, ServesStaticFilesWithTypes) {
   EXPECT_EQ(index->header("content-type"), "text/html; charset=utf-8");
   EXPECT_EQ(index->header("x-content-type-options"), "nosniff");
   EXPECT_EQ(index->header("content-security-policy"),
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'");
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
   EXPECT_EQ(index->header("cache-control"), "no-cache");
 
   auto js = round_trip(port_, get_request("/app.js"));
@@ -584,6 +587,115 @@ TEST(HttpServerSignalTest, SigtermStopsTheServer) {
   EXPECT_TRUE(stopped) << "SIGTERM did not stop the server";
   EXPECT_FALSE(round_trip(server.port(), get_request("/api/v1/health")).has_value());
   ::sigaction(SIGTERM, &previous, nullptr);
+}
+
+}  // namespace
+}  // namespace ektp::api
+
+namespace ektp::api {
+namespace {
+
+// Framing a server must not guess at: an unknown Transfer-Encoding (whose body would otherwise be
+// read as a second, smuggled request), two lengths, no Host. Each is a 400 and the connection
+// closes, so nothing after it is taken as a request.
+TEST_F(HttpServerTest, AmbiguousFramingIs400AndNothingIsSmuggled) {
+  const std::string smuggled = "GET /api/v1/persons/3327015508900001 HTTP/1.1\r\nHost: t\r\n\r\n";
+  for (const std::string& raw : {
+           "POST /api/v1/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n" + smuggled,
+           "POST /api/v1/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" +
+               smuggled,
+           "POST /api/v1/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}" + smuggled,
+           "GET /api/v1/health HTTP/1.1\r\n\r\n" + smuggled,
+           "GET /api/v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n" + smuggled}) {
+    SCOPED_TRACE(raw.substr(0, 60));
+    Connection connection(port_);
+    ASSERT_TRUE(connection.connected());
+    ASSERT_TRUE(connection.send_all(raw));
+    auto first = connection.read_response();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->status, 400);
+    EXPECT_FALSE(connection.read_response().has_value()) << "a second request was read from the body";
+  }
+  expect_healthy();
+}
+
+// A large upload body is read only once the caller is known from the headers.
+TEST_F(HttpServerTest, ALargeUploadFromAnUnknownCallerIsRefusedBeforeItsBody) {
+  const std::string header = "POST /api/v1/sync/upload HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                             "Content-Length: 50000000\r\n\r\n";
+  Connection connection(port_);
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.send_all(header));
+  auto response = connection.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 401);
+  expect_healthy();
+}
+
+TEST_F(HttpServerTest, AnswersAreNeverCachedNorFramed) {
+  auto response = round_trip(port_, get_request("/api/v1/health"));
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->header("cache-control"), "no-store");
+  EXPECT_EQ(response->header("x-frame-options"), "DENY");
+  EXPECT_EQ(response->header("referrer-policy"), "no-referrer");
+  auto page = round_trip(port_, get_request("/"));
+  ASSERT_TRUE(page.has_value());
+  EXPECT_NE(page->header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+}
+
+// One address cannot hold every connection: past its share a new one is closed at once, and the
+// others (another address, or this one once it lets go) are still served.
+TEST(HttpServerConnectionCapTest, OneAddressGetsOnlyItsShare) {
+  HttpServerOptions options;
+  options.port = 0;
+  options.connections_per_address_max = 4;
+  HttpServer server(options, make_router());
+  ASSERT_OK(server.start());
+  std::vector<std::unique_ptr<Connection>> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(std::make_unique<Connection>(server.port()));
+    ASSERT_TRUE(held.back()->connected());
+    ASSERT_TRUE(held.back()->send_all("GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(held.back()->read_response().has_value());
+  }
+  Connection fifth(server.port());
+  ASSERT_TRUE(fifth.connected());
+  (void)fifth.send_all("GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_FALSE(fifth.read_response().has_value()) << "the fifth connection from one address was served";
+  held.pop_back();
+  std::this_thread::sleep_for(100ms);
+  auto again = round_trip(server.port(), get_request("/api/v1/health"));
+  ASSERT_TRUE(again.has_value()) << "a freed slot was not given back";
+  EXPECT_EQ(again->status, 200);
+}
+
+// X-Forwarded-For names the client only when a trusted proxy sends it; from anyone else it is
+// ignored (or every client could pick a fresh address and never be rate-limited).
+TEST(HttpServerProxyTest, OnlyATrustedProxyNamesTheClient) {
+  const auto whoami = [](std::uint16_t port, std::string_view forwarded) {
+    auto response = round_trip(port, "GET /api/v1/whoami HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Forwarded-For: " +
+                                         std::string(forwarded) + "\r\n\r\n");
+    return response ? std::string(response->json().at("client").as_string()) : std::string("no answer");
+  };
+  HttpServerOptions untrusted;
+  untrusted.port = 0;
+  HttpServer plain(untrusted, make_router());
+  ASSERT_OK(plain.start());
+  EXPECT_EQ(whoami(plain.port(), "203.0.113.7"), "127.0.0.1");
+  HttpServerOptions trusted = untrusted;
+  trusted.trusted_proxies = {"127.0.0.1"};
+  HttpServer proxied(trusted, make_router());
+  ASSERT_OK(proxied.start());
+  EXPECT_EQ(whoami(proxied.port(), "198.51.100.1, 203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(whoami(proxied.port(), "not an address"), "127.0.0.1");
+}
+
+TEST(HttpServerPlainHttpTest, PlainHttpIsRefusedOffLoopback) {
+  HttpServerOptions options;
+  options.address = "0.0.0.0";
+  options.port = 0;
+  HttpServer server(options, make_router());
+  EXPECT_ERROR(server.start(), ErrorCode::kInvalidArgument, "refusing plain HTTP");
 }
 
 }  // namespace

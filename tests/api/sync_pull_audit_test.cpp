@@ -37,7 +37,8 @@ TEST_P(SyncPullAuditTest, EveryPersonPulledIsAuditedAsReadByTheStation) {
   registry::AuthService auth(central.db());
   registry::CivilRegistry civil(central.db(), RegionDirectory::builtin());
   access::AuditWriter audit(central.db());
-  ApiServices services{central.db(), RegionDirectory::builtin(), civil, auth, audit, central.ingest.get()};
+  ApiServices services{central.db(), RegionDirectory::builtin(), civil, auth, audit, central.ingest.get(), nullptr,
+                       nullptr, {}};
   services.clock = [] { return std::chrono::system_clock::time_point(std::chrono::milliseconds(test::kCentralNowMs)); };
   Router router;
   add_sync_routes(router, services);

@@ -15,7 +15,7 @@ EKTP="$BUILD_DIR/ektp"
 TMP=$(mktemp -d /tmp/ektp-station.XXXXXX)
 CENTRAL_PID= STATION_PID=
 cleanup() {
-  for pid in $STATION_PID $CENTRAL_PID; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  for pid in $STATION_PID $CENTRAL_PID ${FAKE_PID:-}; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -26,14 +26,43 @@ check() {  # check NAME EXPECTED ACTUAL
 wait_port() {  # wait_port LOG PID → prints the port
   local port=
   for _ in $(seq 120); do
-    port=$(sed -n 's|.*listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$1" | head -1)
+    port=$(sed -n 's|.*listening on https\{0,1\}://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$1" | head -1)
     [[ -n $port ]] && { echo "$port"; return; }
     kill -0 "$2" 2>/dev/null || { cat "$1" >&2; return 1; }
     sleep 0.25
   done
   return 1
 }
-status() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+status() { curl -s --cacert "$TMP/central.crt" -o "$TMP/body" -w '%{http_code}' "$@"; }
+
+# Central serves HTTPS with a certificate for 127.0.0.1; an impostor has a key of its own.
+for who in central impostor; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$TMP/$who.key" -out "$TMP/$who.crt" 2>/dev/null
+  chmod 600 "$TMP/$who.key"
+done
+start_impostor() {  # an HTTPS server with the impostor's key that answers 200 to everything
+python3 - "$TMP/fake.port" "$TMP/impostor.crt" "$TMP/impostor.key" <<'PY' &
+import http.server, socketserver, ssl, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        n = int(self.headers.get('Content-Length') or 0)
+        if n: self.rfile.read(n)
+        body = b'{"table":"persons","columns":[],"rows":[],"next_after_ms":0,"next_after_key":"","more":false,"receipts":[],"next_expected_seq":1,"leases":[]}'
+        self.send_response(200); self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+    do_GET = do_POST = answer
+    def log_message(self, *a): pass
+with socketserver.TCPServer(('127.0.0.1', 0), H) as srv:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); context.load_cert_chain(sys.argv[2], sys.argv[3])
+    srv.socket = context.wrap_socket(srv.socket, server_side=True)
+    open(sys.argv[1], 'w').write(str(srv.server_address[1])); srv.serve_forever()
+PY
+  FAKE_PID=$!
+  for _ in $(seq 40); do [[ -s "$TMP/fake.port" ]] && break; sleep 0.1; done
+}
+code_file() {  # code_file NAME CODE → a 0600 file holding the provisioning code
+  (umask 077; printf '%s\n' "$2" >"$TMP/$1.code"); echo "$TMP/$1.code"
+}
 json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval(sys.argv[1]))" "$1"; }
 
 CDB="sqlite:$TMP/central.db"
@@ -42,12 +71,17 @@ echo "admin-password-1" | "$EKTP" user add --db "$CDB" --username admin --role a
 echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --password-stdin >/dev/null
 for a in adj1 adj2; do echo "adjudicator-password-1" | "$EKTP" user add --db "$CDB" --username $a --role adjudicator --password-stdin >/dev/null; done
 start_central() {
-  "$EKTP" serve --db "$CDB" --port "${CPORT:-0}" --demo 3327 --demo-size 3000 >>"$TMP/central.log" 2>&1 &
+  "$EKTP" serve --db "$CDB" --port "${CPORT:-0}" --demo 3327 --demo-size 3000 \
+    --tls-cert "$TMP/central.crt" --tls-key "$TMP/central.key" >>"$TMP/central.log" 2>&1 &
   CENTRAL_PID=$!
   CPORT=$(wait_port "$TMP/central.log" "$CENTRAL_PID")
 }
 start_central
-CAPI="http://127.0.0.1:$CPORT/api/v1"
+CENTRAL="https://127.0.0.1:$CPORT"
+CAPI="$CENTRAL/api/v1"
+check "plain HTTP to central's HTTPS port gets no answer" 000 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$CPORT/api/v1/health")"
+check "a client that does not trust central's certificate is refused" 000 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$TMP/impostor.crt" "$CAPI/health")"
+check "personal data is never cached" 1 "$(curl -s -D - -o /dev/null --cacert "$TMP/central.crt" "$CAPI/health" | grep -ci '^cache-control: no-store')"
 status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 DISTRICT=$(sqlite3 "$TMP/central.db" "select district_code from persons group by district_code order by count(*) desc limit 1")
@@ -55,11 +89,18 @@ DISTRICT=$(sqlite3 "$TMP/central.db" "select district_code from persons group by
 check "register station without token" 401 "$(status -X POST "$CAPI/stations" -d '{}')"
 check "register station" 201 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations" \
   -d "{\"station_id\":\"st-test-1\",\"district_code\":\"$DISTRICT\",\"name\":\"Kantor Kecamatan\",\"operators\":[\"op1\"]}")"
-TOKEN=$(json 'd["provisioning_token"]')
+CODE=$(json 'd["provisioning_code"]')
+CODE_FILE=$(code_file st1 "$CODE")
 SDB="sqlite:$TMP/station.db"
-check "init with a wrong token" 1 "$("$EKTP" station init --db "sqlite:$TMP/other.db" --central "http://127.0.0.1:$CPORT" --station-id st-test-1 --token 00 >/dev/null 2>&1; echo $?)"
-check "station init" 0 "$("$EKTP" station init --db "$SDB" --central "http://127.0.0.1:$CPORT" --station-id st-test-1 --token "$TOKEN" >"$TMP/init.log" 2>&1; echo $?)"
-check "token used once" 1 "$("$EKTP" station init --db "sqlite:$TMP/third.db" --central "http://127.0.0.1:$CPORT" --station-id st-test-1 --token "$TOKEN" >/dev/null 2>&1; echo $?)"
+WRONG_CODE_FILE=$(code_file wrong "00~${CODE#*~}")
+check "init with a wrong token" 1 "$("$EKTP" station init --db "sqlite:$TMP/other.db" --central "$CENTRAL" --station-id st-test-1 --code-file "$WRONG_CODE_FILE" >/dev/null 2>&1; echo $?)"
+# A man in the middle at provisioning: an impostor with its own key in front of central.
+start_impostor
+check "provisioning through a man in the middle is refused" 1 "$("$EKTP" station init --db "sqlite:$TMP/mitm.db" --central "https://127.0.0.1:$(cat "$TMP/fake.port")" --station-id st-test-1 --code-file "$CODE_FILE" >"$TMP/mitm-init.log" 2>&1; echo $?)"
+check "the refusal names the pinned key" 1 "$(grep -c 'is pinned' "$TMP/mitm-init.log" | awk '{print ($1 > 0)}')"
+check "the code is never taken from the command line" 1 "$("$EKTP" station init --db "sqlite:$TMP/argv.db" --central "$CENTRAL" --station-id st-test-1 --token "$CODE" >/dev/null 2>&1; echo $?)"
+check "station init" 0 "$("$EKTP" station init --db "$SDB" --central "$CENTRAL" --station-id st-test-1 --code-file "$CODE_FILE" >"$TMP/init.log" 2>&1; echo $?)"
+check "token used once" 1 "$("$EKTP" station init --db "sqlite:$TMP/third.db" --central "$CENTRAL" --station-id st-test-1 --code-file "$CODE_FILE" >/dev/null 2>&1; echo $?)"
 check "working copy arrived" 1 "$(sqlite3 "$TMP/station.db" "select count(*) > 0 from persons where district_code = '$DISTRICT'")"
 
 # Central goes down: the station works offline.
@@ -235,8 +276,8 @@ status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-pass
 ADMIN=$(json 'd["token"]')
 check "second station" 201 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations" \
   -d "{\"station_id\":\"st-test-2\",\"district_code\":\"$DISTRICT\",\"name\":\"Layanan keliling\",\"operators\":[\"op1\"]}")"
-TOKEN2=$(json 'd["provisioning_token"]')
-"$EKTP" station init --db "sqlite:$TMP/station2.db" --central "http://127.0.0.1:$CPORT" --station-id st-test-2 --token "$TOKEN2" >/dev/null 2>&1
+CODE2_FILE=$(code_file st2 "$(json 'd["provisioning_code"]')")
+"$EKTP" station init --db "sqlite:$TMP/station2.db" --central "$CENTRAL" --station-id st-test-2 --code-file "$CODE2_FILE" >/dev/null 2>&1
 "$EKTP" station --db "sqlite:$TMP/station2.db" --port 0 --pull-every 1 >>"$TMP/station2.log" 2>&1 &
 STATION2_PID=$!
 S2PORT=$(wait_port "$TMP/station2.log" "$STATION2_PID")
@@ -277,26 +318,18 @@ check "enroll after revoke still saves locally" 201 "$(status -X POST "${H[@]}" 
 sleep 3
 check "revoked station is refused" 1 "$(grep -c 'st-test-1 is revoked' "$TMP/station.log" | awk '{print ($1 > 0)}')"
 
-# Mutual authentication: an impostor "central" answering 200 without central's signature is ignored.
-python3 - "$TMP/fake.port" <<'PY' &
-import http.server, socketserver, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def answer(self):
-        n = int(self.headers.get('Content-Length') or 0)
-        if n: self.rfile.read(n)
-        body = b'{"table":"persons","columns":[],"rows":[],"next_after_ms":0,"next_after_key":"","more":false,"receipts":[],"next_expected_seq":1,"leases":[]}'
-        self.send_response(200); self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
-    do_GET = do_POST = answer
-    def log_message(self, *a): pass
-with socketserver.TCPServer(('127.0.0.1', 0), H) as srv:
-    open(sys.argv[1], 'w').write(str(srv.server_address[1])); srv.serve_forever()
-PY
-FAKE_PID=$!
-for _ in $(seq 40); do [[ -s "$TMP/fake.port" ]] && break; sleep 0.1; done
-"$EKTP" station --db "sqlite:$TMP/station2.db" --port 0 --pull-every 1 --central "http://127.0.0.1:$(cat "$TMP/fake.port")" >>"$TMP/station2-fake.log" 2>&1 &
+# An impostor "central" (HTTPS with a key of its own, answering 200 to everything) is refused at
+# the handshake: the station pinned central's key when it was provisioned.
+
+"$EKTP" station --db "sqlite:$TMP/station2.db" --port 0 --pull-every 1 --central "https://127.0.0.1:$(cat "$TMP/fake.port")" >>"$TMP/station2-fake.log" 2>&1 &
 STATION2_PID=$!
-for _ in $(seq 40); do grep -q "not signed by central's key" "$TMP/station2-fake.log" 2>/dev/null && break; sleep 0.25; done
-check "unsigned answer from an impostor central is refused" 1 "$(grep -c "not signed by central's key" "$TMP/station2-fake.log" | awk '{print ($1 > 0)}')"
+for _ in $(seq 40); do grep -q "is pinned" "$TMP/station2-fake.log" 2>/dev/null && break; sleep 0.25; done
+check "an impostor central with another TLS key is refused" 1 "$(grep -c "is pinned" "$TMP/station2-fake.log" | awk '{print ($1 > 0)}')"
+kill -TERM "$STATION2_PID" 2>/dev/null; wait "$STATION2_PID" 2>/dev/null || true
+"$EKTP" station --db "sqlite:$TMP/station2.db" --port 0 --pull-every 1 --central "http://127.0.0.1:$(cat "$TMP/fake.port")" >>"$TMP/station2-plain.log" 2>&1 &
+STATION2_PID=$!
+for _ in $(seq 40); do grep -q "refusing plain http" "$TMP/station2-plain.log" 2>/dev/null && break; sleep 0.25; done
+check "a pinned station never falls back to plain http" 1 "$(grep -c "refusing plain http" "$TMP/station2-plain.log" | awk '{print ($1 > 0)}')"
 kill -TERM "$STATION2_PID" "$FAKE_PID" 2>/dev/null; wait "$STATION2_PID" "$FAKE_PID" 2>/dev/null || true
 
 echo "station walkthrough: $passed passed, $failed failed"

@@ -318,13 +318,13 @@ TEST_P(RegistryTest, HistoryAndAuditChain) {
   EXPECT_EQ((*history)[0].type, "birth");
   EXPECT_EQ((*history)[0].role, "mother");
   EXPECT_EQ((*history)[1].role, "spouse");
-  auto verified = verify_audit_chain(db());
+  auto verified = access::verify_audit_chain(db());
   ASSERT_OK(verified);
   EXPECT_TRUE(verified->valid);
   EXPECT_EQ(verified->entries, 2);
   // Tampering with an entry breaks the chain exactly there.
   ASSERT_OK((*c)->execute("UPDATE audit_log SET actor = 'someone else' WHERE seq = (SELECT MIN(seq) FROM audit_log)"));
-  auto broken = verify_audit_chain(db());
+  auto broken = access::verify_audit_chain(db());
   ASSERT_OK(broken);
   EXPECT_FALSE(broken->valid);
 }
@@ -346,7 +346,7 @@ TEST_P(RegistryTest, ConcurrentBirthsOnOneCardLoseNothing) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM persons WHERE kk_number = '" + kk + "'"), 3 + kThreads * kPerThread);
   EXPECT_EQ(count("SELECT COUNT(DISTINCT nik) FROM persons"), 4 + kThreads * kPerThread);
-  auto verified = verify_audit_chain(db());
+  auto verified = access::verify_audit_chain(db());
   ASSERT_OK(verified);
   EXPECT_TRUE(verified->valid);
   EXPECT_EQ(verified->entries, kThreads * kPerThread);

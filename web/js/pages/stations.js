@@ -38,12 +38,14 @@ export async function renderStations(main, { isCurrent }) {
     const ops = operators.value().split(/[\s,;]+/).filter(Boolean);
     try {
       const r = await api.registerStation({ station_id: id.value(), district_code: district, name: name.value(), operators: ops });
-      const command = `ektp station init --db sqlite:/var/lib/ektp/station.db --central ${location.origin} `
-        + `--station-id ${r.station_id} --token ${r.provisioning_token}`;
+      const command = `umask 077; cat > kode-penyiapan.txt   # tempel kode di atas, lalu Ctrl-D\n`
+        + `ektp station init --db sqlite:/var/lib/ektp/station.db --central ${location.origin} `
+        + `--station-id ${r.station_id} --code-file kode-penyiapan.txt`;
       msg.append(h('div', { class: 'alert success provisioning', role: 'status' },
-        h('p', {}, h('strong', {}, `Stasiun ${r.station_id} terdaftar.`), ' Token penyiapan hanya ditampilkan sekali dan hanya berlaku sekali:'),
-        h('p', {}, h('code', { class: 'provisioning-token' }, r.provisioning_token)),
-        h('p', {}, 'Jalankan di komputer stasiun:'), h('pre', {}, command)));
+        h('p', {}, h('strong', {}, `Stasiun ${r.station_id} terdaftar.`), ' Kode penyiapan hanya ditampilkan sekali dan hanya berlaku sekali. '
+          + 'Kode ini memuat sidik kunci server pusat, sehingga stasiun menolak server lain yang menyamar:'),
+        h('p', {}, h('code', { class: 'provisioning-token' }, r.provisioning_code)),
+        h('p', {}, 'Jalankan di komputer stasiun (kode jangan diketik di baris perintah):'), h('pre', {}, command)));
       await reload();
     } catch (e) {
       if (e.status !== 401) msg.append(h('div', { class: 'alert error server-error', role: 'alert' }, e.message));

@@ -8,6 +8,7 @@
 // Without EKTP_STATION_TMP (a plain `node --test web/tests/`) the test is skipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { RESULTS_DIR, CHROMIUM_ARGS } from '../helpers.mjs';
@@ -80,6 +81,13 @@ function flow() {
   }
 
   /** Registers a station in the central admin UI and returns its one-time token. */
+  // The provisioning code goes to the station in a file only its owner may read, never in argv.
+  function codeFile(id, code) {
+    const file = path.join(TMP, `${id}.code`);
+    fs.writeFileSync(file, `${code}\n`, { mode: 0o600 });
+    return file;
+  }
+
   async function registerStation(page, id, name) {
     await page.goto('/#/stasiun');
     await page.getByLabel('Kode stasiun').fill(id);
@@ -240,7 +248,7 @@ function flow() {
     await assertLabelled(admin, '#/stasiun');
     await shot(admin, 'register');
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station1.db')}`, '--central', central.url,
-      '--station-id', 'st-uji-1', '--token', token);
+      '--station-id', 'st-uji-1', '--code-file', codeFile('st-uji-1', token));
     const s1 = path.join(TMP, 'station1.db');
     const adult = `select nik from persons where district_code = '${district}' and alive = 1 and birth_date < '2000-01-01' and coalesce(kk_number, '') <> '' order by nik limit 4`;
     [adult1, adult2, adult3, deceased] = sqlite(s1, adult);
@@ -393,7 +401,7 @@ function flow() {
   step('at a second station the third resident lands in adjudication', async () => {
     const token = await registerStation(pages.admin, 'st-uji-2', 'Layanan keliling (uji)');
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station2.db')}`, '--central', central.url,
-      '--station-id', 'st-uji-2', '--token', token);
+      '--station-id', 'st-uji-2', '--code-file', codeFile('st-uji-2', token));
     await station2.start();
     const op2 = await open('op2', station2.url, { permissions: ['camera'] });
     await login(op2, users.operator);
