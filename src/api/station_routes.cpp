@@ -16,6 +16,7 @@
 #include "registry/event_json.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
+#include "registry/receipt_number.h"
 #include "registry/sha256.h"
 #include "sync/birth_items.h"
 #include "sync/move_in_items.h"
@@ -112,6 +113,8 @@ class StationRoutes {
     // lets a client retry without a second record
     EKTP_ASSIGN_OR_RETURN(auto id, optional_string(*o, "enrollment_id"));
     e.enrollment_id = id.value_or(sync::random_uuid());
+    // Shown once, for the printed receipt: the station keeps it only in the outbox item.
+    e.receipt_number = registry::generate_receipt_number();
     e.station_id = s_.identity.station_id;
     e.operator_name = session.username;
     e.captured_at_ms = now;
@@ -244,6 +247,7 @@ class StationRoutes {
                                 {"nik", e.nik},
                                 {"outbox_seq", seq},
                                 {"status", "direkam"},
+                                {"receipt_number", e.receipt_number},
                                 {"fingers", std::move(finger_report)},
                                 {"modalities", std::move(modalities)}},
                          201);

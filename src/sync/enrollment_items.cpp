@@ -11,6 +11,7 @@
 #include "core/parallel_for.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
+#include "registry/receipt_number.h"
 #include "sync/enrollment_payload.h"
 #include "sync/outbox.h"
 
@@ -69,6 +70,19 @@ Status extract_templates_again(std::vector<registry::FingerCapture>& fingers) {
     f.template_bytes = std::move(*bytes);
     f.quality = std::clamp(static_cast<int>(extracted[k]->image_quality), 1, 5);
   }
+  return {};
+}
+
+// Central keeps the receipt number only as its keyed digest (registry/receipt_number.h).
+Status store_receipt_digest(store::Connection& c, const registry::Enrollment& e) {
+  if (e.receipt_number.empty()) return {};
+  auto canonical = registry::normalize_receipt_number(e.receipt_number);
+  if (!canonical) return invalid_argument("receipt_number: not a receipt number");
+  auto key = registry::receipt_key_for_write(c);
+  if (!key) return std::unexpected(key.error());
+  auto updated = c.execute("UPDATE enrollments SET receipt_digest = $2 WHERE enrollment_id = $1",
+                           {e.enrollment_id, registry::receipt_digest(*key, *canonical)});
+  if (!updated) return std::unexpected(updated.error());
   return {};
 }
 
@@ -141,6 +155,7 @@ ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
     e.status = registry::EnrollmentStatus::kRecorded;
     e.received_at_ms = now_ms;
     if (auto s = registry::insert_enrollment(c, e); !s) return std::unexpected(s.error());
+    if (auto s = store_receipt_digest(c, e); !s) return std::unexpected(s.error());
     if (auto s = registry::set_enrollment_status(c, e.enrollment_id, registry::EnrollmentStatus::kSent, now_ms,
                                                  station.station_id);
         !s) {
