@@ -14,6 +14,7 @@
 #include "registry/receipt_number.h"
 #include "sync/enrollment_payload.h"
 #include "sync/outbox.h"
+#include "sync/station_bounds.h"
 
 namespace ektp::sync {
 
@@ -114,6 +115,8 @@ ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
                         fmt::format("enrollment {} does not belong to station {} as sent", e.enrollment_id,
                                     station.station_id));
     }
+    if (auto s = check_station_operator(station, e.operator_name); !s) return std::unexpected(s.error());
+    if (auto s = check_in_station_district(c, station, e.nik); !s) return std::unexpected(s.error());
     // Central trusts no station's templates: each is extracted again from the image received
     // (500 ppi, as captured at the desk), so one engine version makes the whole gallery.
     if (auto s = extract_templates_again(e.fingers); !s) return std::unexpected(s.error());
