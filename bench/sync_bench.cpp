@@ -112,8 +112,12 @@ Result<std::unique_ptr<store::Database>> open_central(const std::string& url, st
 Result<std::vector<std::string>> residents(store::Database& db, std::size_t count) {
   return store::with_read_transaction<std::vector<std::string>>(
       db, [&](store::Connection& c) -> Result<std::vector<std::string>> {
-        auto rows = c.execute("SELECT nik FROM persons WHERE alive = 1 ORDER BY nik LIMIT $1",
-                              {static_cast<std::int64_t>(count)});
+        // One station enrolls only residents of its own district: the most populous one.
+        auto rows = c.execute(
+            "SELECT nik FROM persons WHERE alive = 1 AND district_code = (SELECT district_code FROM persons "
+            "WHERE alive = 1 GROUP BY district_code ORDER BY COUNT(*) DESC, district_code LIMIT 1) ORDER BY nik "
+            "LIMIT $1",
+            {static_cast<std::int64_t>(count)});
         if (!rows) return std::unexpected(rows.error());
         std::vector<std::string> out;
         for (const auto& row : rows->rows) out.push_back(row.text(0));
@@ -191,7 +195,7 @@ int fail(std::string_view what, const ektp::Error& error) {
 }
 
 int run(const Options& o) {
-  const std::size_t persons = std::max<std::size_t>(1000, o.enrollments * 4);
+  const std::size_t persons = std::max<std::size_t>(1000, o.enrollments * 30);  // enough in one district
   auto central = open_central(o.central_url, persons);
   if (!central) return fail("central", central.error());
   auto reference = open_central(o.reference_url, persons);
@@ -206,7 +210,7 @@ int run(const Options& o) {
   if (nik_list->size() < o.enrollments) {
     return fail("residents", {ektp::ErrorCode::kInternal, "the demo has fewer residents than enrollments"});
   }
-  const std::string district = nik_list->front().substr(0, 6);
+  const std::string district = nik_list->front().substr(0, 6);  // the demo registers each resident where they live
   auto token = sync::register_station(**central, ektp::RegionDirectory::builtin(),
                                       {std::string(kStationId), district, "Bench", {"operator"}}, "admin", kNowMs);
   if (!token) return fail("register station", token.error());

@@ -18,6 +18,7 @@
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
 #include "access/sha256.h"
+#include "registry/receipt_number.h"
 #include "sync/birth_items.h"
 #include "sync/move_in_items.h"
 #include "sync/enrollment_items.h"
@@ -113,6 +114,8 @@ class StationRoutes {
     // lets a client retry without a second record
     EKTP_ASSIGN_OR_RETURN(auto id, optional_string(*o, "enrollment_id"));
     e.enrollment_id = id.value_or(sync::random_uuid());
+    // Shown once, for the printed receipt: the station keeps it only in the outbox item.
+    e.receipt_number = registry::generate_receipt_number();
     e.station_id = s_.identity.station_id;
     e.operator_name = session.username;
     e.captured_at_ms = now;
@@ -250,6 +253,7 @@ class StationRoutes {
                                 {"nik", e.nik},
                                 {"outbox_seq", seq},
                                 {"status", "direkam"},
+                                {"receipt_number", e.receipt_number},
                                 {"fingers", std::move(finger_report)},
                                 {"modalities", std::move(modalities)}},
                          201);

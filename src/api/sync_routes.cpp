@@ -6,6 +6,7 @@
 
 #include "api/api_services.h"
 #include "api/http.h"
+#include "api/public_status_routes.h"
 #include "api/route_support.h"
 #include "api/central_client.h"
 #include "api/sync_json.h"
@@ -217,43 +218,6 @@ void add_status_routes(Router& router, ApiServices& s) {
                EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "read_enrollment_status", nik, ""}));
                return json_response(data);
              }));
-
-  // For residents, without an account: the NIK and the date of birth together must match (the
-  // same answer for an unknown NIK and a wrong date, so it cannot probe who exists). Only the
-  // statuses come back: no biodata, no station. Rate-limited like every route; audited.
-  router.add("GET", "/api/v1/public/enrollment-status",
-             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               auto param = [&](const char* name) {
-                 auto it = request.query.find(name);
-                 return it == request.query.end() ? std::string() : it->second;
-               };
-               const std::string nik = param("nik");
-               const std::string birth_date = param("birth_date");
-               if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string::npos) {
-                 return invalid_argument("nik: must have 16 digits");
-               }
-               auto date = parse_civil_date(birth_date);
-               if (!date) return invalid_argument("birth_date: must be a date like 1990-08-15");
-               EKTP_ASSIGN_OR_RETURN(
-                   auto data, store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
-                     auto person = registry::load_person(c, nik);
-                     if (!person || person->birth_date != *date) {
-                       if (person || person.error().code == ErrorCode::kNotFound) {
-                         return not_found("no resident with this NIK and date of birth");
-                       }
-                       return std::unexpected(person.error());
-                     }
-                     EKTP_ASSIGN_OR_RETURN(auto status, enrollment_status_json(c, nik));
-                     status.erase("enrollments");
-                     if (auto* current = status.if_contains("current"); current && current->is_object()) {
-                       current->as_object().erase("station_id");
-                       current->as_object().erase("modalities");
-                     }
-                     return status;
-                   }));
-               EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), "public", "read_enrollment_status", nik, "resident status page"}));
-               return json_response(data);
-             }));
 }
 
 }  // namespace
@@ -262,6 +226,7 @@ void add_sync_routes(Router& router, ApiServices& services) {
   add_station_admin_routes(router, services);
   add_station_sync_routes(router, services);
   add_status_routes(router, services);
+  add_public_status_routes(router, services);
 }
 
 }  // namespace ektp::api

@@ -70,6 +70,10 @@ struct Enrollment {
   std::string signature_sha256;
   std::vector<FingerCapture> fingers;    // up to 10, one per position
   std::vector<IrisCapture> irises;       // up to 2
+  // The receipt number printed for the resident (receipt_number.h). It travels from the station
+  // to central in the outbox item; neither side keeps it in table enrollments (central keeps
+  // only its keyed digest).
+  std::string receipt_number;
 };
 
 struct TimelineEntry {

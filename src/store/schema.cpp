@@ -327,6 +327,15 @@ CREATE TABLE adjudication_cases (
 CREATE INDEX adjudication_cases_status ON adjudication_cases (status, id);
 CREATE INDEX adjudication_cases_enrollment ON adjudication_cases (enrollment_id);
 )sql"},
+      // The receipt number's keyed digest (registry/receipt_number.h); '' for enrollments
+      // received before receipts existed, which the public status page does not answer.
+      {5, "enrollment receipt numbers", R"sql(
+ALTER TABLE enrollments ADD COLUMN receipt_digest TEXT NOT NULL DEFAULT '';
+CREATE TABLE receipt_keys (
+  id      INTEGER PRIMARY KEY,
+  key_hex TEXT NOT NULL
+);
+)sql"},
       {10, "station trust in central's TLS key", R"sql(
 ALTER TABLE station_identity ADD COLUMN central_tls_pin TEXT NOT NULL DEFAULT '';
 ALTER TABLE station_identity ADD COLUMN central_ca_file TEXT NOT NULL DEFAULT '';

@@ -3,6 +3,16 @@
 #include <filesystem>
 #include <system_error>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include "store/connection_pool.h"
 #include "store/sqlite_connection.h"
 #include "store/store_limits.h"
@@ -51,10 +61,41 @@ Status check_path(std::string_view path) {
   return {};
 }
 
+// The database holds every resident's data and a station's or central's secret key: the file is
+// created 0600 whatever the umask (open with O_CREAT before SQLite sees it; SQLite gives its -wal
+// and -shm files the mode of the database file), and an existing file readable by others is
+// tightened, with a warning.
+Status restrict_file_mode(const std::string& path, bool create) {
+  int flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0);
+  int fd = ::open(path.c_str(), flags, S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    if (!create && errno == ENOENT) return {};
+    return make_error(ErrorCode::kInternal, fmt::format("sqlite: cannot open {}: {}", path, std::strerror(errno)));
+  }
+  struct stat st {};
+  Status result;
+  if (::fstat(fd, &st) != 0) {
+    result = make_error(ErrorCode::kInternal, fmt::format("sqlite: cannot stat {}: {}", path, std::strerror(errno)));
+  } else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    spdlog::warn("{} was readable by others (mode {:o}); now 0600", path, st.st_mode & 07777);
+    if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+      result = make_error(ErrorCode::kInternal,
+                          fmt::format("sqlite: cannot make {} private: {}", path, std::strerror(errno)));
+    }
+  }
+  ::close(fd);
+  return result;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path) {
   if (Status checked = check_path(path); !checked) return std::unexpected(checked.error());
+  const std::string file(path);
+  if (Status s = restrict_file_mode(file, true); !s) return std::unexpected(s.error());
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    if (Status s = restrict_file_mode(file + suffix, false); !s) return std::unexpected(s.error());
+  }
   auto db = std::make_unique<SQLiteDatabase>(std::string(path));
   // Open one connection now so that a bad file is reported here, not at first use.
   Result<std::unique_ptr<Connection>> first = db->open_connection();

@@ -10,6 +10,7 @@
 #include "registry/json_fields.h"
 #include "sync/outbox.h"
 #include "sync/serial_leases.h"
+#include "sync/station_bounds.h"
 
 namespace ektp::sync {
 
@@ -80,6 +81,7 @@ ItemHandler make_birth_handler() {
                         fmt::format("birth item {} does not carry NIK {} of station {} as sent", item.item_key, nik,
                                     station.station_id));
     }
+    if (auto s = check_station_operator(station, birth->operator_name); !s) return std::unexpected(s.error());
     // Digits 13–16 are the serial; it must come from a block lent to this station.
     const int serial = std::stoi(nik.substr(12, 4));
     if (auto s = check_leased_serial(c, station.station_id, "nik", nik.substr(0, 6), serial); !s) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "registry/event_json.h"
 #include "sync/desk_item.h"
 #include "sync/outbox.h"
+#include "sync/station_bounds.h"
 
 namespace ektp::sync {
 
@@ -24,17 +26,23 @@ struct EventKind {
   Result<Request> (*parse)(const boost::json::object&);
   boost::json::object (*to_json)(const Request&);
   std::string (*subject)(const Request&);
+  std::vector<std::string> (*touched)(const Request&);  // every NIK it changes: all in the station's district
 };
 
 const EventKind<registry::DeathRequest> kDeath{kDeathKind, registry::parse_death_request,
                                                registry::death_request_json,
-                                               [](const registry::DeathRequest& r) { return r.nik; }};
+                                               [](const registry::DeathRequest& r) { return r.nik; },
+                                               [](const registry::DeathRequest& r) { return std::vector{r.nik}; }};
 const EventKind<registry::DivorceRequest> kDivorce{kDivorceKind, registry::parse_divorce_request,
                                                    registry::divorce_request_json,
-                                                   [](const registry::DivorceRequest& r) { return r.husband_nik; }};
+                                                   [](const registry::DivorceRequest& r) { return r.husband_nik; },
+                                                   [](const registry::DivorceRequest& r) {
+                                                     return std::vector{r.husband_nik, r.wife_nik};
+                                                   }};
 const EventKind<registry::MarriageRequest> kMarriage{
     kMarriageKind, registry::parse_marriage_request, registry::marriage_request_json,
-    [](const registry::MarriageRequest& r) { return r.husband_nik; }};
+    [](const registry::MarriageRequest& r) { return r.husband_nik; },
+    [](const registry::MarriageRequest& r) { return std::vector{r.husband_nik, r.wife_nik}; }};
 
 template <class Request, class Apply>
 Result<StationEvent> save_with_outbox(store::Database& db, std::string_view station_id,
@@ -70,6 +78,10 @@ ItemHandler make_handler(const EventKind<Request>& kind, Apply apply) {
       return make_error(ErrorCode::kPermissionDenied,
                         fmt::format("{} item {} is not station {}'s record of NIK {} as sent", kind.kind,
                                     item.item_key, station.station_id, subject));
+    }
+    if (auto s = check_station_operator(station, desk->operator_name); !s) return std::unexpected(s.error());
+    for (const auto& nik : kind.touched(*request)) {
+      if (auto s = check_in_station_district(c, station, nik); !s) return std::unexpected(s.error());
     }
     registry::WriteContext ctx{{fmt::format("{}@{}", desk->operator_name, station.station_id), desk->role},
                                std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)),

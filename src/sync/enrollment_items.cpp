@@ -11,8 +11,10 @@
 #include "core/parallel_for.h"
 #include "registry/json_fields.h"
 #include "registry/person_store.h"
+#include "registry/receipt_number.h"
 #include "sync/enrollment_payload.h"
 #include "sync/outbox.h"
+#include "sync/station_bounds.h"
 
 namespace ektp::sync {
 
@@ -72,6 +74,19 @@ Status extract_templates_again(std::vector<registry::FingerCapture>& fingers) {
   return {};
 }
 
+// Central keeps the receipt number only as its keyed digest (registry/receipt_number.h).
+Status store_receipt_digest(store::Connection& c, const registry::Enrollment& e) {
+  if (e.receipt_number.empty()) return {};
+  auto canonical = registry::normalize_receipt_number(e.receipt_number);
+  if (!canonical) return invalid_argument("receipt_number: not a receipt number");
+  auto key = registry::receipt_key_for_write(c);
+  if (!key) return std::unexpected(key.error());
+  auto updated = c.execute("UPDATE enrollments SET receipt_digest = $2 WHERE enrollment_id = $1",
+                           {e.enrollment_id, registry::receipt_digest(*key, *canonical)});
+  if (!updated) return std::unexpected(updated.error());
+  return {};
+}
+
 }  // namespace
 
 std::string enrollment_item_key(const registry::Enrollment& e) {
@@ -100,6 +115,8 @@ ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
                         fmt::format("enrollment {} does not belong to station {} as sent", e.enrollment_id,
                                     station.station_id));
     }
+    if (auto s = check_station_operator(station, e.operator_name); !s) return std::unexpected(s.error());
+    if (auto s = check_in_station_district(c, station, e.nik); !s) return std::unexpected(s.error());
     // Central trusts no station's templates: each is extracted again from the image received
     // (500 ppi, as captured at the desk), so one engine version makes the whole gallery.
     if (auto s = extract_templates_again(e.fingers); !s) return std::unexpected(s.error());
@@ -141,6 +158,7 @@ ItemHandler make_enrollment_handler(EnrollmentReceived on_received) {
     e.status = registry::EnrollmentStatus::kRecorded;
     e.received_at_ms = now_ms;
     if (auto s = registry::insert_enrollment(c, e); !s) return std::unexpected(s.error());
+    if (auto s = store_receipt_digest(c, e); !s) return std::unexpected(s.error());
     if (auto s = registry::set_enrollment_status(c, e.enrollment_id, registry::EnrollmentStatus::kSent, now_ms,
                                                  station.station_id);
         !s) {

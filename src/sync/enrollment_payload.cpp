@@ -6,6 +6,7 @@
 
 #include "core/limits.h"
 #include "registry/json_fields.h"
+#include "registry/receipt_number.h"
 
 namespace ektp::sync {
 
@@ -91,6 +92,7 @@ std::string enrollment_to_payload(const registry::Enrollment& e) {
            {"signature_sha256", e.signature_sha256},
            {"fingers", std::move(fingers)},
            {"irises", std::move(irises)}};
+  if (!e.receipt_number.empty()) o["receipt_number"] = e.receipt_number;
   return boost::json::serialize(o);
 }
 
@@ -106,6 +108,12 @@ Result<registry::Enrollment> enrollment_from_payload(std::string_view payload) {
   EKTP_SYNC_TRY_ASSIGN(e.station_id, required_string(obj, "station_id"));
   EKTP_SYNC_TRY_ASSIGN(e.operator_name, required_string(obj, "operator"));
   EKTP_SYNC_TRY_ASSIGN(e.captured_at_ms, required_int(obj, "captured_at_ms"));
+  std::optional<std::string> receipt;
+  EKTP_SYNC_TRY_ASSIGN(receipt, optional_string(obj, "receipt_number"));
+  if (receipt) {
+    if (!registry::normalize_receipt_number(*receipt)) return invalid_argument("receipt_number: not a receipt number");
+    e.receipt_number = *receipt;
+  }
   std::optional<std::string> changes;
   EKTP_SYNC_TRY_ASSIGN(changes, optional_string(obj, "biodata_changes"));
   e.biodata_changes_json = changes.value_or("{}");

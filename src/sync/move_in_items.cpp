@@ -14,6 +14,7 @@
 #include "registry/json_fields.h"
 #include "sync/outbox.h"
 #include "sync/serial_leases.h"
+#include "sync/station_bounds.h"
 
 namespace ektp::sync {
 
@@ -142,6 +143,7 @@ ItemHandler make_move_in_handler(const RegionDirectory& regions) {
     if (auto s = check_leased_serial(c, station.station_id, "kk", kk.substr(0, 6), serial); !s) {
       return std::unexpected(s.error());
     }
+    if (auto s = check_station_operator(station, move->operator_name); !s) return std::unexpected(s.error());
     registry::WriteContext ctx{{fmt::format("{}@{}", move->operator_name, station.station_id), move->role},
                                std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)),
                                item.item_key,

@@ -248,7 +248,9 @@ Result<std::vector<StationRecord>> list_stations(store::Database& db) {
 Result<StationRecord> authenticate_station_request(store::Database& db, std::string_view station_id,
                                                    std::int64_t counter, std::string_view signature_hex,
                                                    std::string_view signing_text, std::int64_t now_ms) {
-  return store::with_write_transaction<StationRecord>(db, [&](store::Connection& c) -> Result<StationRecord> {
+  // Everything that can refuse a forged request is checked in a read transaction: a request
+  // that does not verify never takes the write lock.
+  auto checked = store::with_read_transaction<StationRecord>(db, [&](store::Connection& c) -> Result<StationRecord> {
     auto station = load_station(c, station_id);
     if (!station) {
       if (station.error().code == ErrorCode::kNotFound) {
@@ -270,20 +272,26 @@ Result<StationRecord> authenticate_station_request(store::Database& db, std::str
                         fmt::format("replayed station request (counter {} is not above {})", counter,
                                     station->last_request_counter));
     }
+    return station;
+  });
+  if (!checked) return checked;
+  return store::with_write_transaction<StationRecord>(db, [&](store::Connection& c) -> Result<StationRecord> {
     // The counter moves only upwards, checked again by the UPDATE itself: on PostgreSQL (READ
     // COMMITTED) two copies of a request racing here both pass the check above, and the second
-    // would otherwise be accepted too, or put the counter back below a newer request's.
+    // would otherwise be accepted too, or put the counter back below a newer request's. A
+    // revocation since the check above also makes it fail.
     auto updated = c.execute(
         "UPDATE stations SET last_request_counter = $2, last_seen_at_ms = $3 "
-        "WHERE station_id = $1 AND last_request_counter < $2",
+        "WHERE station_id = $1 AND last_request_counter < $2 AND status = 'active'",
         {std::string(station_id), counter, now_ms});
     if (!updated) return std::unexpected(updated.error());
     if (updated->rows_affected != 1) {
       return make_error(ErrorCode::kUnauthenticated,
                         fmt::format("replayed station request (counter {} is not above the last one)", counter));
     }
-    station->last_request_counter = counter;
-    station->last_seen_at_ms = now_ms;
+    StationRecord station = *checked;
+    station.last_request_counter = counter;
+    station.last_seen_at_ms = now_ms;
     return station;
   });
 }

@@ -49,8 +49,8 @@ export const api = {
   login: (username, password) => send('POST', '/auth/login', { body: { username, password }, auth: false }),
   logout: () => send('POST', '/auth/logout'),
   serviceStandards: () => send('GET', '/service-standards', { auth: false }),
-  publicEnrollmentStatus: (nik, birthDate) =>
-    send('GET', `/public/enrollment-status?nik=${enc(nik)}&birth_date=${enc(birthDate)}`, { auth: false }),
+  publicEnrollmentStatus: (nik, receiptNumber) =>
+    send('POST', '/public/enrollment-status', { body: { nik, receipt_number: receiptNumber }, auth: false }),
   region: (code) => send('GET', `/regions/${enc(code)}`, { auth: false }),
   person: (nik) => send('GET', `/persons/${enc(nik)}`),
   searchByNik: (nik) => send('GET', `/persons?nik=${enc(nik)}`),

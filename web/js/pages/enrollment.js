@@ -230,11 +230,17 @@ function enrollmentForm(p) {
       h('h4', {}, 'Tersimpan — direkam'),
       h('dl', { class: 'bio' }, [
         ['Nomor perekaman', h('code', { class: 'enrollment-id' }, r.enrollment_id)],
+        ['Nomor tanda terima', r.receipt_number
+          ? h('strong', { class: 'receipt-number' }, r.receipt_number)
+          : 'sudah diberikan pada percobaan sebelumnya'],
         ['NIK', r.nik || p.nik],
         ['Modalitas', r.modalities && r.modalities.length ? r.modalities.map((m) => MODALITY[m] || m).join(', ') : '—'],
         ['Antrean kirim', r.outbox_seq ? `nomor ${r.outbox_seq} — dikirim ke pusat saat ada koneksi` : 'dikirim ke pusat saat ada koneksi'],
         ['Kualitas sidik jari', (r.fingers || []).map((f) => `${f.position}: ${f.quality}`).join(', ') || '—'],
       ].map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      r.receipt_number
+        ? h('p', {}, 'Tuliskan nomor tanda terima pada bukti perekaman dan serahkan kepada penduduk: nomor ini hanya ditampilkan sekali dan diperlukan untuk melihat status KTP-el.')
+        : null,
       replayed ? h('p', {}, 'Perekaman ini sudah tersimpan pada percobaan sebelumnya; tidak disimpan dua kali.') : null),
     next);
     next.focus();

@@ -42,6 +42,7 @@ function flow() {
   let browser;
   const pages = {};
   let district; let adult1; let adult2; let adult3; let deceased; let child;
+  const receipts = {};  // NIK → the receipt number the station showed at the last enrollment
   let caseId;
   let failed = false;
 
@@ -200,6 +201,11 @@ function flow() {
     assert.match(await saved.textContent(), /Tersimpan — direkam/);
     const id = (await saved.locator('code.enrollment-id').textContent()).trim();
     assert.match(id, /^[0-9a-f-]{36}$/);
+    const receipt = saved.locator('.receipt-number');
+    if (await receipt.count()) {
+      receipts[nik] = (await receipt.textContent()).trim();
+      assert.match(receipts[nik], /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2}$/);
+    }
     if (loseFirstAnswer) {
       await page.unroute('**/api/v1/station/enrollments');
       assert.deepEqual(sentIds, [id, id], 'the retry sends the same enrollment id');
@@ -469,17 +475,20 @@ function flow() {
   });
 
   step('the resident follows the outcome on the public status page, without an account', async () => {
-    const [birth] = sqlite(centralDb, `select birth_date from persons where nik = '${adult3}'`);
     const resident = await open('resident', central.url);
     await resident.goto('/#/status-ktp');
     await resident.getByLabel('NIK').fill(adult3);
-    await resident.getByLabel('Tanggal lahir').fill('1901-01-01');
+    // The birth date is in the NIK: it opens nothing any more. A guessed receipt number neither.
+    await resident.getByLabel('Nomor tanda terima').fill('AAAA-AAAA-AA');
     await resident.getByRole('button', { name: 'Lihat status' }).click();
-    await resident.getByText('Tidak ada penduduk dengan NIK dan tanggal lahir tersebut.').waitFor();
-    await resident.getByLabel('Tanggal lahir').fill(birth);
+    await resident.getByText('Tidak ada perekaman dengan NIK dan nomor tanda terima tersebut.').waitFor();
+    assert.ok(receipts[adult3], 'the station showed a receipt number');
+    await resident.getByLabel('Nomor tanda terima').fill(receipts[adult3]);
     await resident.getByRole('button', { name: 'Lihat status' }).click();
-    await resident.locator('.resident-status ol.timeline li[data-status="duplikat"]').waitFor();
+    await resident.locator('.resident-status ol.timeline li[data-status="ke_kantor"]').waitFor();
     await resident.getByText('hubungi Dinas Dukcapil').first().waitFor();
+    const shown = await resident.locator('.resident-status').textContent();
+    assert.doesNotMatch(shown, /st-uji|ganda|adjudikasi/);
     await assertLabelled(resident, '#/status-ktp');
     await shot(resident, 'resident-status');
   });
