@@ -138,7 +138,7 @@ class InProcessLink : public sync::CentralLink {
     auto counter = sync::next_request_counter(station_);
     if (!counter) return std::unexpected(counter.error());
     std::string text = sync::request_signing_text("POST", kUploadTarget, identity_.station_id, *counter,
-                                                  reg::sha256_hex(body));
+                                                  ektp::access::sha256_hex(body));
     auto signature = sync::sign_hex(identity_.secret_key_hex, text);
     if (!signature) return std::unexpected(signature.error());
     bytes_sent += body.size();
@@ -151,7 +151,7 @@ class InProcessLink : public sync::CentralLink {
       ~AddTime() { total += seconds_since(start); }
     } timed{central_s, central_start};
     std::string received = sync::request_signing_text("POST", kUploadTarget, identity_.station_id, *counter,
-                                                      reg::sha256_hex(body));
+                                                      ektp::access::sha256_hex(body));
     auto station = sync::authenticate_station_request(central_, identity_.station_id, *counter, *signature, received,
                                                       kNowMs);
     if (!station) return std::unexpected(station.error());

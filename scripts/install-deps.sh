@@ -14,7 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   softhsm2 libp11-dev libp11-kit-dev libfaiss-dev
-  chromium wrk hyperfine curl ca-certificates
+  chromium wrk hyperfine curl ca-certificates openssl
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

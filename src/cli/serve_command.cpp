@@ -126,7 +126,7 @@ int run_serve(const ServeOptions& options) {
   api::add_sync_routes(*router, services);
   api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
-  // A large upload is read only from a station central knows and has not revoked.
+  // A large upload is read only from a station central has provisioned.
   server_options.upload_gate = [&db](const api::HttpRequest& request) {
     const auto station = request.headers.find("x-ektp-station");
     if (!request.target.starts_with("/api/v1/sync/") || station == request.headers.end() ||
@@ -135,7 +135,8 @@ int run_serve(const ServeOptions& options) {
     }
     auto record = store::with_read_transaction<sync::StationRecord>(
         **db, [&](store::Connection& c) { return sync::load_station(c, station->second); });
-    return record && record->status == "active";
+    // A revoked station is still let in far enough to be told so (403) by the route.
+    return record && record->status != "registered";
   };
   api::HttpServer server(server_options, router);
   if (auto started = server.start(); !started) return report(started.error());

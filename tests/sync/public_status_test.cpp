@@ -51,7 +51,8 @@ class PublicStatusTest : public test::StationCentralTest {
     auth = std::make_unique<registry::AuthService>(central.db());
     audit = std::make_unique<access::AuditWriter>(central.db());
     services = std::make_unique<api::ApiServices>(
-        api::ApiServices{central.db(), RegionDirectory::builtin(), *civil, *auth, *audit, central.ingest.get()});
+        api::ApiServices{central.db(), RegionDirectory::builtin(), *civil, *auth, *audit, central.ingest.get(),
+                         nullptr, nullptr, {}});
     services->clock = [this] { return std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)); };
     api::add_sync_routes(router, *services);
   }
