@@ -74,7 +74,19 @@ class Routes {
     if (!username) return error_response(username.error());
     auto password = required_string(**o, "password");
     if (!password) return error_response(password.error());
-    auto result = s_.auth.login(*username, *password, s_.clock());
+    // Oversized fields are refused before any hashing and never reach the audit log.
+    if (username->size() > limits::username_bytes_max || password->size() > limits::password_bytes_max) {
+      return error_response(Error{ErrorCode::kInvalidArgument,
+                                  fmt::format("username at most {} bytes, password at most {} bytes",
+                                              limits::username_bytes_max, limits::password_bytes_max)});
+    }
+    auto result = s_.auth.login(*username, *password, request.client_address, s_.clock());
+    if (!result && result.error().code == ErrorCode::kUnavailable) {
+      auto busy = error_response(result.error());
+      busy.headers.emplace_back("Retry-After", "2");
+      return busy;
+    }
+    if (!result && result.error().code == ErrorCode::kInvalidArgument) return error_response(result.error());
     s_.audit.record({to_ms(s_.clock()), *username, result ? "login" : "login_failed", *username,
                      request.client_address});
     if (!result) return error_response(result.error());

@@ -327,6 +327,11 @@ CREATE TABLE adjudication_cases (
 CREATE INDEX adjudication_cases_status ON adjudication_cases (status, id);
 CREATE INDEX adjudication_cases_enrollment ON adjudication_cases (enrollment_id);
 )sql"},
+      // Sessions listed and revoked per user; sessions.role is no longer read (the user's row is).
+      {5, "sessions by user", R"sql(
+ALTER TABLE sessions ADD COLUMN created_at_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX sessions_username ON sessions (username);
+)sql"},
   };
   return migrations;
 }
