@@ -13,6 +13,7 @@
 #include "registry/json_fields.h"
 #include "api/registry_json.h"
 #include "api/service_standards.h"
+#include "api/user_routes.h"
 #include "core/limits.h"
 #include "registry/documents.h"
 #include "registry/person_store.h"
@@ -382,6 +383,7 @@ void add_registry_routes(Router& router, ApiServices& services) {
   router.add("POST", "/api/v1/corrections/{id}/reject", [routes](const HttpRequest& r) { return routes->decide_correction(r, false); });
   router.add("POST", "/api/v1/users", [routes](const HttpRequest& r) { return routes->add_user(r); });
   router.add("GET", "/api/v1/audit/verify", [routes](const HttpRequest& r) { return routes->verify_audit(r); });
+  add_user_routes(router, services);
 }
 
 }  // namespace ektp::api
