@@ -21,7 +21,7 @@ trap cleanup EXIT
 # 1. HTTP: health vs an authenticated, audited NIK lookup.
 DB="sqlite:$TMP/http.db"
 "$EKTP" db migrate --db "$DB" >/dev/null
-echo "bench-password-1" | "$EKTP" user add --db "$DB" --username bench --role operator --password-stdin >/dev/null
+echo "beban-uji-sandi-1" | "$EKTP" user add --db "$DB" --username bench --role operator --password-stdin >/dev/null
 "$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 20000 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 PORT=
@@ -30,7 +30,7 @@ for _ in $(seq 120); do
   [[ -n $PORT ]] && break; sleep 0.5
 done
 API="http://127.0.0.1:$PORT/api/v1"
-TOKEN=$(curl -s -X POST "$API/auth/login" -d '{"username":"bench","password":"bench-password-1"}' |
+TOKEN=$(curl -s -X POST "$API/auth/login" -d '{"username":"bench","password":"beban-uji-sandi-1"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 NIK=$(sqlite3 "$TMP/http.db" "select nik from persons order by random() limit 1")
 rps() { wrk -t2 -c16 -d"$DURATION" "$@" | awk '/Requests\/sec/ {print $2}'; }

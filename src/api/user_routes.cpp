@@ -75,7 +75,13 @@ Result<HttpResponse> reset_password(ApiServices& s, const HttpRequest& request) 
   EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
   EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
   std::string password = registry::temporary_password();
-  EKTP_RETURN_IF_ERROR(s.auth.reset_password(username, password));
+  auto reset = s.auth.reset_password(username, password);
+  // A random password that happens to contain the username: draw another.
+  for (int i = 0; i < 3 && !reset && reset.error().code == ErrorCode::kInvalidArgument; ++i) {
+    password = registry::temporary_password();
+    reset = s.auth.reset_password(username, password);
+  }
+  EKTP_RETURN_IF_ERROR(reset);
   EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "user.password_reset", username, ""}));
   // Shown once to the administrator, who hands it over; the user then sets their own.
   return json_response(object{{"username", username}, {"temporary_password", password}});

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/limits.h"
+#include "registry/password_policy.h"
 #include "registry/sha256.h"
 
 namespace ektp::registry {
@@ -63,14 +64,6 @@ Status check_login_sizes(std::string_view username, std::string_view password) {
   return {};
 }
 
-Status check_new_password(std::string_view password) {
-  if (password.size() < limits::password_bytes_min || password.size() > limits::password_bytes_max) {
-    return invalid_argument(fmt::format("password: must be {} to {} bytes", limits::password_bytes_min,
-                                        limits::password_bytes_max));
-  }
-  return {};
-}
-
 }  // namespace
 
 Status validate_username(std::string_view username) {
@@ -107,7 +100,7 @@ Result<std::string> AuthService::hash_password(std::string_view password) {
 Status AuthService::create_user(std::string_view username, std::string_view password, Role role,
                                 std::chrono::system_clock::time_point now) {
   if (auto s = validate_username(username); !s) return s;
-  if (auto s = check_new_password(password); !s) return s;
+  if (auto s = check_password_policy(password, username); !s) return s;
   auto hash = hash_password(password);
   if (!hash) return std::unexpected(hash.error());
   auto created = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
@@ -236,7 +229,7 @@ Status AuthService::set_role(std::string_view username, Role role) {
 
 Status AuthService::reset_password(std::string_view username, std::string_view new_password) {
   if (auto s = validate_username(username); !s) return s;
-  if (auto s = check_new_password(new_password); !s) return s;
+  if (auto s = check_password_policy(new_password, username); !s) return s;
   auto hash = hash_password(new_password);
   if (!hash) return std::unexpected(hash.error());
   return update_user(username, "UPDATE users SET password_hash = $1 WHERE username = $2",
@@ -248,7 +241,7 @@ Status AuthService::change_password(std::string_view token, std::string_view cur
   auto session = authenticate(token, now);
   if (!session) return std::unexpected(session.error());
   if (auto s = check_login_sizes(session->username, current_password); !s) return s;
-  if (auto s = check_new_password(new_password); !s) return s;
+  if (auto s = check_password_policy(new_password, session->username); !s) return s;
   auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute("SELECT password_hash FROM users WHERE username = $1", {session->username});
   });

@@ -45,7 +45,8 @@ class AuthService {
   explicit AuthService(store::Database& db, AuthOptions options = {})
       : db_(db), throttle_(options.throttle), gate_(options.hash_wait) {}
 
-  // Username: 3–64 of [a-z0-9._-]; password: see check_password. kAlreadyExists for a taken name.
+  // Username: 3–64 of [a-z0-9._-]; password: check_password_policy (registry/password_policy.h).
+  // kAlreadyExists for a taken name.
   Status create_user(std::string_view username, std::string_view password, Role role,
                      std::chrono::system_clock::time_point now);
   // kInvalidArgument for a username over 64 or a password over 256 bytes (refused before any

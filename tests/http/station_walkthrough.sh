@@ -38,7 +38,7 @@ json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval
 
 CDB="sqlite:$TMP/central.db"
 "$EKTP" db migrate --db "$CDB" >/dev/null
-echo "admin-password-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
+echo "kunci-pengelola-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
 echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --password-stdin >/dev/null
 for a in adj1 adj2; do echo "adjudicator-password-1" | "$EKTP" user add --db "$CDB" --username $a --role adjudicator --password-stdin >/dev/null; done
 start_central() {
@@ -48,7 +48,7 @@ start_central() {
 }
 start_central
 CAPI="http://127.0.0.1:$CPORT/api/v1"
-status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 DISTRICT=$(sqlite3 "$TMP/central.db" "select district_code from persons group by district_code order by count(*) desc limit 1")
 
@@ -214,7 +214,7 @@ for _ in $(seq 30); do [[ $(sqlite3 "$TMP/station.db" "select count(*) from pers
 check "the mover came down into the working copy" "$MOVE_KK" "$(sqlite3 "$TMP/station.db" "select kk_number from persons where nik = '$MOVER'")"
 check "the death at central, by the operator at the station" "0 op1@st-test-1" "$(sqlite3 "$TMP/central.db" "select p.alive || ' ' || e.actor from persons p join events e on e.type = 'death' and e.idempotency_key = 'st-test-1/death/walk-death-1' where p.nik = '$DECEASED'")"
 check "both births at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1'")"
-status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 check "status timeline" 200 "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT1/enrollment-status")"
 check "timeline says terkirim" "True" "$(json '"terkirim" in [s["status"] for s in d["timeline"]]')"
@@ -231,7 +231,7 @@ ADULT3=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code 
 make_body "$ADULT3" fvc2002-db1b "tanpa latar polos (layanan keliling)" >"$TMP/e3.json"
 check "same fingers stopped at the desk" 409 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e3.json")"
 check "desk names the earlier NIK" True "$(json '"'"$ADULT1"'" in d["error"]["message"]')"
-status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 check "second station" 201 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations" \
   -d "{\"station_id\":\"st-test-2\",\"district_code\":\"$DISTRICT\",\"name\":\"Layanan keliling\",\"operators\":[\"op1\"]}")"

@@ -56,8 +56,8 @@ TEST_P(AuthServiceTest, WrongPasswordsAndBadUsers) {
   for (int i = 0; i < 10; ++i) (void)auth->login("ani.op", "guess", now);
   EXPECT_ERROR(auth->login("ani.op", "correct horse", now), ErrorCode::kResourceExhausted, "too many");
   EXPECT_OK(auth->login("ani.op", "correct horse", now + minutes{1}));
-  EXPECT_ERROR(auth->create_user("ani.op", "another one", Role::kAdmin, now), ErrorCode::kAlreadyExists, "already exists");
-  EXPECT_ERROR(auth->create_user("Ani Op", "another one", Role::kAdmin, now), ErrorCode::kInvalidArgument, "username");
+  EXPECT_ERROR(auth->create_user("ani.op", "another long one", Role::kAdmin, now), ErrorCode::kAlreadyExists, "already exists");
+  EXPECT_ERROR(auth->create_user("Ani Op", "another long one", Role::kAdmin, now), ErrorCode::kInvalidArgument, "username");
   EXPECT_ERROR(auth->create_user("budi", "short", Role::kAdmin, now), ErrorCode::kInvalidArgument, "password");
 }
 
@@ -160,6 +160,26 @@ TEST_P(AuthServiceTest, UnknownUsernamesCostAPasswordVerificationToo) {
   // argon2id dominates both; without the dummy verification an unknown name answers ~100x faster.
   EXPECT_GT(unknown * 4, known) << duration_cast<microseconds>(unknown).count() << " us vs "
                                 << duration_cast<microseconds>(known).count() << " us";
+}
+
+TEST_P(AuthServiceTest, PasswordPolicyRefusesShortCommonAndUsernamePasswords) {
+  EXPECT_ERROR(auth->create_user("budi", "eleven-char", Role::kOperator, now), ErrorCode::kInvalidArgument, "12 to 128");
+  EXPECT_ERROR(auth->create_user("budi", std::string(129, 'k'), Role::kOperator, now), ErrorCode::kInvalidArgument, "12 to 128");
+  EXPECT_ERROR(auth->create_user("budi", "Password1234", Role::kOperator, now), ErrorCode::kInvalidArgument, "common");
+  EXPECT_ERROR(auth->create_user("budi", "Indonesia1945", Role::kOperator, now), ErrorCode::kInvalidArgument, "common");
+  EXPECT_ERROR(auth->create_user("budi.s", "saya-BUDI.S-dari-solo", Role::kOperator, now), ErrorCode::kInvalidArgument,
+               "username");
+  // No composition rules: twelve lower-case letters, or twelve multi-byte characters, are fine.
+  EXPECT_OK(auth->create_user("budi", "kopitubruksa", Role::kOperator, now));
+  EXPECT_OK(auth->create_user("sari", "ééééééééééé1", Role::kOperator, now));
+  auto login = auth->login("budi", "kopitubruksa", now);
+  ASSERT_OK(login);
+  EXPECT_ERROR(auth->change_password(login->token, "kopitubruksa", "budi-kopi-tubruk", now), ErrorCode::kInvalidArgument,
+               "username");
+  EXPECT_ERROR(auth->change_password(login->token, "kopitubruksa", "qwerty123456", now), ErrorCode::kInvalidArgument,
+               "common");
+  EXPECT_ERROR(auth->reset_password("budi", "short"), ErrorCode::kInvalidArgument, "12 to 128");
+  EXPECT_OK(auth->change_password(login->token, "kopitubruksa", "teh-manis-hangat", now));
 }
 
 TEST(LoginThrottleTest, MemoryStaysBounded) {
