@@ -23,7 +23,7 @@ trap cleanup EXIT
 # 1. HTTPS: health vs an authenticated, audited NIK lookup.
 DB="sqlite:$TMP/http.db"
 "$EKTP" db migrate --db "$DB" >/dev/null
-echo "bench-password-1" | "$EKTP" user add --db "$DB" --username bench --role operator --password-stdin >/dev/null
+echo "beban-uji-sandi-1" | "$EKTP" user add --db "$DB" --username bench --role operator --password-stdin >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" 2>/dev/null
 chmod 600 "$TMP/tls.key"
@@ -44,7 +44,7 @@ for _ in $(seq 120); do
   [[ -n $PORT ]] && break; sleep 0.5
 done
 API="https://127.0.0.1:$PORT/api/v1"
-TOKEN=$(curl -s --cacert "$TMP/tls.crt" -X POST "$API/auth/login" -d '{"username":"bench","password":"bench-password-1"}' |
+TOKEN=$(curl -s --cacert "$TMP/tls.crt" -X POST "$API/auth/login" -d '{"username":"bench","password":"beban-uji-sandi-1"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 NIK=$(sqlite3 "$TMP/http.db" "select nik from persons order by random() limit 1")
 # Requests/s and the 99th percentile latency (ms) of one wrk run.

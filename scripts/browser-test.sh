@@ -30,9 +30,9 @@ cleanup() {
 trap cleanup EXIT
 
 DB="sqlite:$TMP/ektp.db"
-export EKTP_ADMIN_USER=admin EKTP_ADMIN_PASSWORD="admin-$RANDOM$RANDOM"
-export EKTP_OPERATOR_USER=operator EKTP_OPERATOR_PASSWORD="operator-$RANDOM$RANDOM"
-export EKTP_SUPERVISOR_USER=supervisor EKTP_SUPERVISOR_PASSWORD="supervisor-$RANDOM$RANDOM"
+export EKTP_ADMIN_USER=admin EKTP_ADMIN_PASSWORD="sandi-pengelola-$RANDOM$RANDOM"
+export EKTP_OPERATOR_USER=operator EKTP_OPERATOR_PASSWORD="sandi-petugas-$RANDOM$RANDOM"
+export EKTP_SUPERVISOR_USER=supervisor EKTP_SUPERVISOR_PASSWORD="sandi-penyelia-$RANDOM$RANDOM"
 
 "$EKTP" db migrate --db "$DB"
 printf '%s\n' "$EKTP_ADMIN_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADMIN_USER" --role admin --password-stdin

@@ -14,6 +14,7 @@
 #include "registry/json_fields.h"
 #include "api/registry_json.h"
 #include "api/service_standards.h"
+#include "api/user_routes.h"
 #include "core/limits.h"
 #include "registry/documents.h"
 #include "registry/person_store.h"
@@ -84,7 +85,19 @@ class Routes {
     if (!username) return error_response(username.error());
     auto password = required_string(**o, "password");
     if (!password) return error_response(password.error());
-    auto result = s_.auth.login(*username, *password, s_.clock());
+    // Oversized fields are refused before any hashing and never reach the audit log.
+    if (username->size() > limits::username_bytes_max || password->size() > limits::password_bytes_max) {
+      return error_response(Error{ErrorCode::kInvalidArgument,
+                                  fmt::format("username at most {} bytes, password at most {} bytes",
+                                              limits::username_bytes_max, limits::password_bytes_max)});
+    }
+    auto result = s_.auth.login(*username, *password, request.client_address, s_.clock());
+    if (!result && result.error().code == ErrorCode::kUnavailable) {
+      auto busy = error_response(result.error());
+      busy.headers.emplace_back("Retry-After", "2");
+      return busy;
+    }
+    if (!result && result.error().code == ErrorCode::kInvalidArgument) return error_response(result.error());
     if (auto audited = s_.audit.record({to_ms(s_.clock()), *username, result ? "login" : "login_failed", *username,
                                         request.client_address});
         !audited) {
@@ -409,6 +422,7 @@ void add_registry_routes(Router& router, ApiServices& services) {
   router.add("POST", "/api/v1/corrections/{id}/reject", [routes](const HttpRequest& r) { return routes->decide_correction(r, false); });
   router.add("POST", "/api/v1/users", [routes](const HttpRequest& r) { return routes->add_user(r); });
   router.add("GET", "/api/v1/audit/verify", [routes](const HttpRequest& r) { return routes->verify_audit(r); });
+  add_user_routes(router, services);
 }
 
 }  // namespace ektp::api

@@ -6,13 +6,11 @@
 
 #include "core/limits.h"
 #include "access/sha256.h"
+#include "registry/password_policy.h"
 
 namespace ektp::registry {
 
 namespace {
-
-constexpr std::size_t kSessionCacheMax = 100'000;
-constexpr std::size_t kFailureTableMax = 100'000;
 
 std::int64_t to_ms(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -32,6 +30,40 @@ bool sodium_ready() {
   return ready;
 }
 
+Error wrong_credentials() { return Error{ErrorCode::kUnauthenticated, "wrong username or password"}; }
+
+// An argon2id hash of a random password with the same parameters as real ones: an unknown or
+// deactivated username costs the same verification as a known one. Empty if hashing failed.
+const std::string& dummy_hash() {
+  static const std::string hash = [] {
+    if (!sodium_ready()) return std::string();
+    unsigned char random[32];
+    randombytes_buf(random, sizeof random);
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(out, reinterpret_cast<const char*>(random), sizeof random,
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+      return std::string();
+    }
+    return std::string(out);
+  }();
+  return hash;
+}
+
+bool verify(const std::string& stored, std::string_view password) {
+  return crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+}
+
+Status check_login_sizes(std::string_view username, std::string_view password) {
+  if (username.size() > limits::username_bytes_max) {
+    return invalid_argument(fmt::format("username: at most {} bytes", limits::username_bytes_max));
+  }
+  if (password.size() > limits::password_bytes_max) {
+    return invalid_argument(fmt::format("password: at most {} bytes", limits::password_bytes_max));
+  }
+  return {};
+}
+
 }  // namespace
 
 Status validate_username(std::string_view username) {
@@ -45,23 +77,36 @@ Status validate_username(std::string_view username) {
   return {};
 }
 
-Status AuthService::create_user(std::string_view username, std::string_view password, Role role,
-                                std::chrono::system_clock::time_point now) {
-  if (auto s = validate_username(username); !s) return s;
-  if (password.size() < limits::password_bytes_min || password.size() > limits::password_bytes_max) {
-    return invalid_argument(fmt::format("password: must be {} to {} bytes", limits::password_bytes_min,
-                                        limits::password_bytes_max));
+std::string temporary_password() {
+  static constexpr std::string_view kAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";  // no 0/o, 1/l/i
+  (void)sodium_ready();
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    out += kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))];
   }
+  return out;
+}
+
+Result<std::string> AuthService::hash_password(std::string_view password) {
   if (!sodium_ready()) return make_error(ErrorCode::kInternal, "libsodium failed to initialise");
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                             crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return make_error(ErrorCode::kResourceExhausted, "password hashing ran out of memory");
   }
+  return std::string(hash);
+}
+
+Status AuthService::create_user(std::string_view username, std::string_view password, Role role,
+                                std::chrono::system_clock::time_point now) {
+  if (auto s = validate_username(username); !s) return s;
+  if (auto s = check_password_policy(password, username); !s) return s;
+  auto hash = hash_password(password);
+  if (!hash) return std::unexpected(hash.error());
   auto created = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
     auto inserted = c.execute(
         "INSERT INTO users (username, password_hash, role, created_at_ms) VALUES ($1, $2, $3, $4)",
-        {std::string(username), std::string(hash), std::string(role_id(role)), to_ms(now)});
+        {std::string(username), *hash, std::string(role_id(role)), to_ms(now)});
     if (!inserted) {
       if (inserted.error().code == ErrorCode::kAlreadyExists) {
         return make_error(ErrorCode::kAlreadyExists, fmt::format("user '{}' already exists", username));
@@ -75,47 +120,48 @@ Status AuthService::create_user(std::string_view username, std::string_view pass
 }
 
 Result<LoginResult> AuthService::login(std::string_view username, std::string_view password,
+                                       std::string_view client_address,
                                        std::chrono::system_clock::time_point now) {
-  const auto minute = to_ms(now) / 60'000;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = failures_.find(std::string(username));
-    if (it != failures_.end() && it->second.first == minute &&
-        it->second.second >= static_cast<int>(limits::login_attempts_per_min)) {
-      return make_error(ErrorCode::kResourceExhausted, "too many failed logins; wait a minute");
-    }
+  if (auto s = check_login_sizes(username, password); !s) return std::unexpected(s.error());
+  const auto now_ms = to_ms(now);
+  if (!throttle_.allowed(username, client_address, now_ms)) {
+    return make_error(ErrorCode::kResourceExhausted, "too many failed logins; wait a minute");
   }
-  auto fail = [&]() -> Result<LoginResult> {
-    std::lock_guard lock(mutex_);
-    if (failures_.size() >= kFailureTableMax) failures_.clear();
-    auto& entry = failures_[std::string(username)];
-    if (entry.first != minute) entry = {minute, 0};
-    entry.second += 1;
-    return make_error(ErrorCode::kUnauthenticated, "wrong username or password");
-  };
-  if (password.size() > limits::password_bytes_max || !sodium_ready()) return fail();
+  if (!sodium_ready()) return make_error(ErrorCode::kInternal, "libsodium failed to initialise");
   auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute("SELECT password_hash, role, active FROM users WHERE username = $1",
                      {std::string(username)});
   });
   if (!user) return std::unexpected(user.error());
-  if (user->rows.empty() || user->rows.front().integer(2) == 0) return fail();
-  auto stored = user->rows.front().text(0);
-  if (crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) != 0) return fail();
+  const bool known = !user->rows.empty();
+  const bool active = known && user->rows.front().integer(2) != 0;
+  const std::string& stored = known ? user->rows.front().text(0) : dummy_hash();
+  bool correct = false;
+  {
+    auto pass = gate_.enter();
+    if (!pass) return make_error(ErrorCode::kUnavailable, "logins are busy; retry in a few seconds");
+    correct = !stored.empty() && verify(stored, password);
+  }
+  if (!known || !active || !correct) {
+    throttle_.record_failure(username, client_address, now_ms);
+    return std::unexpected(wrong_credentials());
+  }
+  throttle_.record_success(username, client_address);
   auto role = parse_role(user->rows.front().text(1));
   if (!role) return make_error(ErrorCode::kDataLoss, "stored user role is corrupt");
 
   unsigned char random[32];
   randombytes_buf(random, sizeof random);
   LoginResult result{hex(random, sizeof random),
-                     Session{std::string(username), *role, to_ms(now) + limits::token_lifetime_s * 1000LL}};
+                     Session{std::string(username), *role, now_ms + limits::token_lifetime_s * 1000LL, ""}};
   auto hash = token_hash(result.token);
+  result.session.id = hash.substr(0, kSessionIdHexDigits);
   auto saved = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
     auto inserted = c.execute(
-        "INSERT INTO sessions (token_hash, username, role, expires_at_ms) VALUES ($1, $2, $3, $4)",
-        {hash, result.session.username, std::string(role_id(*role)), result.session.expires_at_ms});
+        "INSERT INTO sessions (token_hash, username, role, expires_at_ms, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        {hash, result.session.username, std::string(role_id(*role)), result.session.expires_at_ms, now_ms});
     if (!inserted) return std::unexpected(inserted.error());
-    auto purged = c.execute("DELETE FROM sessions WHERE expires_at_ms < $1", {to_ms(now)});
+    auto purged = c.execute("DELETE FROM sessions WHERE expires_at_ms < $1", {now_ms});
     if (!purged) return std::unexpected(purged.error());
     return true;
   });
@@ -126,37 +172,24 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
 Result<Session> AuthService::authenticate(std::string_view token, std::chrono::system_clock::time_point now) {
   if (token.size() != 64) return make_error(ErrorCode::kUnauthenticated, "invalid token");
   auto hash = token_hash(token);
-  const auto now_ms = to_ms(now);
-  {
-    std::lock_guard lock(mutex_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      if (it->second.expires_at_ms > now_ms) return it->second;
-      cache_.erase(it);
-      return make_error(ErrorCode::kUnauthenticated, "token expired; log in again");
-    }
-  }
   auto row = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
-    return c.execute("SELECT username, role, expires_at_ms FROM sessions WHERE token_hash = $1", {hash});
+    return c.execute(
+        "SELECT s.username, u.role, s.expires_at_ms, u.active FROM sessions s"
+        " JOIN users u ON u.username = s.username WHERE s.token_hash = $1",
+        {hash});
   });
   if (!row) return std::unexpected(row.error());
   if (row->rows.empty()) return make_error(ErrorCode::kUnauthenticated, "invalid token");
-  auto role = parse_role(row->rows.front().text(1));
-  if (!role) return make_error(ErrorCode::kDataLoss, "stored session role is corrupt");
-  Session session{row->rows.front().text(0), *role, row->rows.front().integer(2)};
-  if (session.expires_at_ms <= now_ms) return make_error(ErrorCode::kUnauthenticated, "token expired; log in again");
-  std::lock_guard lock(mutex_);
-  if (cache_.size() >= kSessionCacheMax) cache_.clear();
-  cache_[hash] = session;
-  return session;
+  const auto& r = row->rows.front();
+  if (r.integer(3) == 0) return make_error(ErrorCode::kUnauthenticated, "account is deactivated");
+  if (r.integer(2) <= to_ms(now)) return make_error(ErrorCode::kUnauthenticated, "token expired; log in again");
+  auto role = parse_role(r.text(1));
+  if (!role) return make_error(ErrorCode::kDataLoss, "stored user role is corrupt");
+  return Session{r.text(0), *role, r.integer(2), hash.substr(0, kSessionIdHexDigits)};
 }
 
 Status AuthService::logout(std::string_view token) {
   auto hash = token_hash(token);
-  {
-    std::lock_guard lock(mutex_);
-    cache_.erase(hash);
-  }
   auto removed = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
     auto deleted = c.execute("DELETE FROM sessions WHERE token_hash = $1", {hash});
     if (!deleted) return std::unexpected(deleted.error());
@@ -164,6 +197,114 @@ Status AuthService::logout(std::string_view token) {
   });
   if (!removed) return std::unexpected(removed.error());
   return {};
+}
+
+Status AuthService::update_user(std::string_view username, std::string_view sql,
+                                std::vector<store::Value> params, bool revoke_sessions) {
+  auto done = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
+    auto updated = c.execute(sql, params);
+    if (!updated) return std::unexpected(updated.error());
+    if (updated->rows_affected == 0) return not_found(fmt::format("no user '{}'", username));
+    if (revoke_sessions) {
+      auto deleted = c.execute("DELETE FROM sessions WHERE username = $1", {std::string(username)});
+      if (!deleted) return std::unexpected(deleted.error());
+    }
+    return true;
+  });
+  if (!done) return std::unexpected(done.error());
+  return {};
+}
+
+Status AuthService::set_active(std::string_view username, bool active) {
+  if (auto s = validate_username(username); !s) return s;
+  return update_user(username, "UPDATE users SET active = $1 WHERE username = $2",
+                     {std::int64_t{active ? 1 : 0}, std::string(username)}, !active);
+}
+
+Status AuthService::set_role(std::string_view username, Role role) {
+  if (auto s = validate_username(username); !s) return s;
+  return update_user(username, "UPDATE users SET role = $1 WHERE username = $2",
+                     {std::string(role_id(role)), std::string(username)}, false);
+}
+
+Status AuthService::reset_password(std::string_view username, std::string_view new_password) {
+  if (auto s = validate_username(username); !s) return s;
+  if (auto s = check_password_policy(new_password, username); !s) return s;
+  auto hash = hash_password(new_password);
+  if (!hash) return std::unexpected(hash.error());
+  return update_user(username, "UPDATE users SET password_hash = $1 WHERE username = $2",
+                     {*hash, std::string(username)}, true);
+}
+
+Status AuthService::change_password(std::string_view token, std::string_view current_password,
+                                    std::string_view new_password, std::chrono::system_clock::time_point now) {
+  auto session = authenticate(token, now);
+  if (!session) return std::unexpected(session.error());
+  if (auto s = check_login_sizes(session->username, current_password); !s) return s;
+  if (auto s = check_password_policy(new_password, session->username); !s) return s;
+  auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
+    return c.execute("SELECT password_hash FROM users WHERE username = $1", {session->username});
+  });
+  if (!user) return std::unexpected(user.error());
+  if (user->rows.empty()) return make_error(ErrorCode::kUnauthenticated, "invalid token");
+  {
+    auto pass = gate_.enter();
+    if (!pass) return make_error(ErrorCode::kUnavailable, "logins are busy; retry in a few seconds");
+    if (!verify(user->rows.front().text(0), current_password)) {
+      return make_error(ErrorCode::kUnauthenticated, "current password is wrong");
+    }
+  }
+  auto hash = hash_password(new_password);
+  if (!hash) return std::unexpected(hash.error());
+  auto keep = token_hash(token);
+  auto done = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
+    auto updated = c.execute("UPDATE users SET password_hash = $1 WHERE username = $2", {*hash, session->username});
+    if (!updated) return std::unexpected(updated.error());
+    auto deleted = c.execute("DELETE FROM sessions WHERE username = $1 AND token_hash <> $2",
+                             {session->username, keep});
+    if (!deleted) return std::unexpected(deleted.error());
+    return true;
+  });
+  if (!done) return std::unexpected(done.error());
+  return {};
+}
+
+Result<std::vector<SessionInfo>> AuthService::list_sessions(std::string_view username,
+                                                            std::chrono::system_clock::time_point now) {
+  if (auto s = validate_username(username); !s) return std::unexpected(s.error());
+  auto rows = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) -> Result<store::QueryResult> {
+    auto user = c.execute("SELECT 1 FROM users WHERE username = $1", {std::string(username)});
+    if (!user) return std::unexpected(user.error());
+    if (user->rows.empty()) return not_found(fmt::format("no user '{}'", username));
+    return c.execute(
+        "SELECT token_hash, created_at_ms, expires_at_ms FROM sessions"
+        " WHERE username = $1 AND expires_at_ms > $2 ORDER BY created_at_ms, token_hash",
+        {std::string(username), to_ms(now)});
+  });
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<SessionInfo> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) {
+    out.push_back({r.text(0).substr(0, kSessionIdHexDigits), r.integer(1), r.integer(2)});
+  }
+  return out;
+}
+
+Result<std::string> AuthService::revoke_session(std::string_view session_id) {
+  bool hex_id = session_id.size() == kSessionIdHexDigits;
+  for (char c : session_id) hex_id = hex_id && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!hex_id) return invalid_argument(fmt::format("session id: {} lowercase hex digits", kSessionIdHexDigits));
+  // Admin-only and rare: a scan of the (expiry-purged) sessions table is fine.
+  return store::with_write_transaction<std::string>(db_, [&](store::Connection& c) -> Result<std::string> {
+    auto found = c.execute("SELECT token_hash, username FROM sessions WHERE substr(token_hash, 1, 12) = $1",
+                           {std::string(session_id)});
+    if (!found) return std::unexpected(found.error());
+    if (found->rows.empty()) return not_found(fmt::format("no session '{}'", session_id));
+    if (found->rows.size() > 1) return failed_precondition("session id is ambiguous; revoke the user's sessions");
+    auto deleted = c.execute("DELETE FROM sessions WHERE token_hash = $1", {found->rows.front().text(0)});
+    if (!deleted) return std::unexpected(deleted.error());
+    return found->rows.front().text(1);
+  });
 }
 
 }  // namespace ektp::registry

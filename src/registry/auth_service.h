@@ -1,15 +1,17 @@
 // Users, passwords and sessions. Passwords are stored as argon2id hashes (libsodium); a login
 // gives a random bearer token whose SHA-256 is stored with its expiry, so a stolen database does
-// not yield usable tokens. Sessions are cached in memory; thread-safe.
+// not yield usable tokens. The database is the authority: every authenticate() is one indexed
+// lookup of the session joined with its user, so a logout, a deactivation or a role change made by
+// any server process on the same database applies at once everywhere. Thread-safe.
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "core/role.h"
 #include "registry/context.h"
+#include "registry/login_throttle.h"
 #include "store/database.h"
 
 namespace ektp::registry {
@@ -18,6 +20,7 @@ struct Session {
   std::string username;
   Role role = Role::kOperator;
   std::int64_t expires_at_ms = 0;
+  std::string id;  // the first 12 hex digits of the token's SHA-256; names the session, not a secret
 };
 
 struct LoginResult {
@@ -25,28 +28,72 @@ struct LoginResult {
   Session session;
 };
 
+// A session as an administrator sees it: never the token.
+struct SessionInfo {
+  std::string id;
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+};
+
+struct AuthOptions {
+  LoginThrottleLimits throttle;
+  std::chrono::milliseconds hash_wait{2'000};  // how long a login queues for the hashing gate
+};
+
 class AuthService {
  public:
-  explicit AuthService(store::Database& db) : db_(db) {}
+  explicit AuthService(store::Database& db, AuthOptions options = {})
+      : db_(db), throttle_(options.throttle), gate_(options.hash_wait) {}
 
-  // Username: 3–64 of [a-z0-9._-]; password: 8–256 bytes. kAlreadyExists for a taken name.
+  // Username: 3–64 of [a-z0-9._-]; password: check_password_policy (registry/password_policy.h).
+  // kAlreadyExists for a taken name.
   Status create_user(std::string_view username, std::string_view password, Role role,
                      std::chrono::system_clock::time_point now);
-  // kUnauthenticated for a wrong name or password (the same message for both), and
-  // kResourceExhausted after too many failed attempts for one username in a minute.
+  // kInvalidArgument for a username over 64 or a password over 256 bytes (refused before any
+  // hashing); kUnauthenticated for a wrong name or password, or a deactivated user (the same
+  // message for all, and the same argon2 cost for unknown names); kResourceExhausted after too
+  // many failures in the sliding window for this (username, client address) or this address;
+  // kUnavailable when another login held the hashing gate for the whole wait.
   Result<LoginResult> login(std::string_view username, std::string_view password,
-                            std::chrono::system_clock::time_point now);
-  // kUnauthenticated for an unknown or expired token.
+                            std::string_view client_address, std::chrono::system_clock::time_point now);
+  Result<LoginResult> login(std::string_view username, std::string_view password,
+                            std::chrono::system_clock::time_point now) {
+    return login(username, password, "", now);
+  }
+  // kUnauthenticated for an unknown, revoked or expired token, or a deactivated user. The role is
+  // the user's current one.
   Result<Session> authenticate(std::string_view token, std::chrono::system_clock::time_point now);
   Status logout(std::string_view token);
 
+  // Administration. kNotFound for an unknown username or session id.
+  Status set_active(std::string_view username, bool active);  // deactivating revokes every session
+  Status set_role(std::string_view username, Role role);      // applies to existing sessions at once
+  Status reset_password(std::string_view username, std::string_view new_password);  // revokes sessions
+  // The user behind `token` changes their own password; needs the current one (kUnauthenticated
+  // otherwise) and revokes their other sessions.
+  Status change_password(std::string_view token, std::string_view current_password,
+                         std::string_view new_password, std::chrono::system_clock::time_point now);
+  Result<std::vector<SessionInfo>> list_sessions(std::string_view username,
+                                                 std::chrono::system_clock::time_point now);
+  // Revokes one session by its id; returns the username it belonged to.
+  Result<std::string> revoke_session(std::string_view session_id);
+
+  HashGate& hash_gate() { return gate_; }
+
  private:
+  Result<std::string> hash_password(std::string_view password);
+  Status update_user(std::string_view username, std::string_view sql, std::vector<store::Value> params,
+                     bool revoke_sessions);
+
   store::Database& db_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Session> cache_;  // token hash → session
-  std::unordered_map<std::string, std::pair<std::int64_t, int>> failures_;  // username → (minute, count)
+  LoginThrottle throttle_;
+  HashGate gate_;
 };
 
 Status validate_username(std::string_view username);
+// A random password for an administrator's reset: 16 characters without look-alikes (~80 bits).
+std::string temporary_password();
+// Bytes of a session id: that many leading hex digits of the token hash.
+inline constexpr std::size_t kSessionIdHexDigits = 12;
 
 }  // namespace ektp::registry

@@ -336,7 +336,12 @@ CREATE TABLE receipt_keys (
   key_hex TEXT NOT NULL
 );
 )sql"},
-      {10, "station trust in central's TLS key", R"sql(
+      // Sessions listed and revoked per user; sessions.role is no longer read (the user's row is).
+      {6, "sessions by user", R"sql(
+ALTER TABLE sessions ADD COLUMN created_at_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX sessions_username ON sessions (username);
+)sql"},
+      {7, "station trust in central's TLS key", R"sql(
 ALTER TABLE station_identity ADD COLUMN central_tls_pin TEXT NOT NULL DEFAULT '';
 ALTER TABLE station_identity ADD COLUMN central_ca_file TEXT NOT NULL DEFAULT '';
 )sql"},

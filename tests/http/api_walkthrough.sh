@@ -19,7 +19,7 @@ check() {  # check NAME EXPECTED ACTUAL
 }
 
 "$EKTP" db migrate --db "$DB" >/dev/null
-echo "admin-password-1" | "$EKTP" user add --db "$DB" --username admin --role admin --password-stdin >/dev/null
+echo "kunci-pengelola-1" | "$EKTP" user add --db "$DB" --username admin --role admin --password-stdin >/dev/null
 echo "operator-password-1" | "$EKTP" user add --db "$DB" --username op1 --role operator --password-stdin >/dev/null
 check "user add rejects a bad role" 1 "$(echo x12345678 | "$EKTP" user add --db "$DB" --username x1 --role king --password-stdin >/dev/null 2>&1; echo $?)"
 "$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 3000 >"$TMP/server.log" 2>&1 &
@@ -40,7 +40,7 @@ check "health" 200 "$(status "$API/health")"
 check "login wrong password" 401 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"wrong-one"}')"
 check "login" 200 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
 OP=$(json 'd["token"]')
-status -X POST "$API/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$API/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 H=(-H "Authorization: Bearer $OP")
 

@@ -67,7 +67,7 @@ json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval
 
 CDB="sqlite:$TMP/central.db"
 "$EKTP" db migrate --db "$CDB" >/dev/null
-echo "admin-password-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
+echo "kunci-pengelola-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
 echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --password-stdin >/dev/null
 for a in adj1 adj2; do echo "adjudicator-password-1" | "$EKTP" user add --db "$CDB" --username $a --role adjudicator --password-stdin >/dev/null; done
 start_central() {
@@ -82,7 +82,7 @@ CAPI="$CENTRAL/api/v1"
 check "plain HTTP to central's HTTPS port gets no answer" 000 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$CPORT/api/v1/health")"
 check "a client that does not trust central's certificate is refused" 000 "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$TMP/impostor.crt" "$CAPI/health")"
 check "personal data is never cached" 1 "$(curl -s -D - -o /dev/null --cacert "$TMP/central.crt" "$CAPI/health" | grep -ci '^cache-control: no-store')"
-status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 DISTRICT=$(sqlite3 "$TMP/central.db" "select district_code from persons group by district_code order by count(*) desc limit 1")
 
@@ -255,7 +255,7 @@ for _ in $(seq 30); do [[ $(sqlite3 "$TMP/station.db" "select count(*) from pers
 check "the mover came down into the working copy" "$MOVE_KK" "$(sqlite3 "$TMP/station.db" "select kk_number from persons where nik = '$MOVER'")"
 check "the death at central, by the operator at the station" "0 op1@st-test-1" "$(sqlite3 "$TMP/central.db" "select p.alive || ' ' || e.actor from persons p join events e on e.type = 'death' and e.idempotency_key = 'op1@st-test-1|st-test-1/death/walk-death-1' where p.nik = '$DECEASED'")"
 check "both births at central" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from events where type = 'birth' and actor = 'op1@st-test-1'")"
-status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 check "status timeline" 200 "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT1/enrollment-status")"
 check "timeline says terkirim" "True" "$(json '"terkirim" in [s["status"] for s in d["timeline"]]')"
@@ -272,7 +272,7 @@ ADULT3=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code 
 make_body "$ADULT3" fvc2002-db1b "tanpa latar polos (layanan keliling)" >"$TMP/e3.json"
 check "same fingers stopped at the desk" 409 "$(status -X POST "${H[@]}" "$SAPI/station/enrollments" --data-binary @"$TMP/e3.json")"
 check "desk names the earlier NIK" True "$(json '"'"$ADULT1"'" in d["error"]["message"]')"
-status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"admin-password-1"}' >/dev/null
+status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
 ADMIN=$(json 'd["token"]')
 check "second station" 201 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations" \
   -d "{\"station_id\":\"st-test-2\",\"district_code\":\"$DISTRICT\",\"name\":\"Layanan keliling\",\"operators\":[\"op1\"]}")"

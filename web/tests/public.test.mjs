@@ -100,7 +100,7 @@ test('admin adds a user who can then log in; the audit chain verifies', async ()
   await page.getByLabel('Kata sandi awal').fill('pendek');
   await page.getByLabel('Peran').selectOption('operator');
   await page.getByRole('button', { name: 'Tambah pengguna' }).click();
-  await page.getByText('Kata sandi paling sedikit 8 karakter.').waitFor();
+  await page.getByText('Kata sandi paling sedikit 12 karakter.').waitFor();
   await page.getByLabel('Kata sandi awal').fill('kata-sandi-panjang-1');
   await page.getByRole('button', { name: 'Tambah pengguna' }).click();
   await page.getByText(`Pengguna ${name} (Operator (petugas)) ditambahkan.`).waitFor();

@@ -7,7 +7,7 @@ const ROLES = { operator: 'Operator (petugas)', supervisor: 'Supervisor', admin:
 
 export function renderAdmin(main) {
   const username = textField('Nama pengguna baru', { maxlength: 64, check: (v) => (/^[A-Za-z0-9._-]+$/.test(v) ? null : 'Nama pengguna hanya huruf, angka, titik, garis bawah atau tanda hubung.') });
-  const password = textField('Kata sandi awal', { maxlength: 200, check: (v) => (v.length >= 8 ? null : 'Kata sandi paling sedikit 8 karakter.') });
+  const password = textField('Kata sandi awal', { maxlength: 128, check: (v) => (v.length >= 12 ? null : 'Kata sandi paling sedikit 12 karakter.') });
   password.control.type = 'password';
   password.control.autocomplete = 'new-password';
   const role = selectField('Peran', ROLES);

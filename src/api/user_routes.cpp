@@ -1,0 +1,149 @@
+#include "api/user_routes.h"
+
+#include <type_traits>
+
+#include <boost/json.hpp>
+#include <fmt/chrono.h>
+
+#include "api/route_support.h"
+#include "core/limits.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::object;
+
+// Records an audit entry and reports whether it was accepted, whichever shape the writer's
+// record() has (void, or a Status).
+template <class Writer>
+Status audit(Writer& writer, access::AuditEntry entry) {
+  if constexpr (std::is_void_v<decltype(writer.record(std::move(entry)))>) {
+    writer.record(std::move(entry));
+    return {};
+  } else {
+    return writer.record(std::move(entry));
+  }
+}
+
+std::string iso_time_ms(std::int64_t ms) {
+  auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
+  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+Result<std::string> target_username(const HttpRequest& request) {
+  const auto& username = request.path_params.at("username");
+  EKTP_RETURN_IF_ERROR(registry::validate_username(username));
+  return username;
+}
+
+Result<object> small_body(const HttpRequest& request, std::initializer_list<std::string_view> fields) {
+  EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, 4 << 10));
+  EKTP_RETURN_IF_ERROR(json::only_fields(body, fields));
+  return body;
+}
+
+HttpResponse no_content() { return HttpResponse{204, "application/json", "", {}}; }
+
+Result<HttpResponse> set_active(ApiServices& s, const HttpRequest& request, bool active) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
+  EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
+  if (!active && username == session.username) {
+    return failed_precondition("an administrator may not deactivate their own account");
+  }
+  EKTP_RETURN_IF_ERROR(s.auth.set_active(username, active));
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, active ? "user.activate" : "user.deactivate",
+                                       username, ""}));
+  return json_response(object{{"username", username}, {"active", active}});
+}
+
+Result<HttpResponse> set_role(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
+  EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
+  EKTP_ASSIGN_OR_RETURN(auto body, small_body(request, {"role"}));
+  EKTP_ASSIGN_OR_RETURN(auto role_text, json::required_string(body, "role"));
+  EKTP_ASSIGN_OR_RETURN(auto role, parse_role(role_text));
+  if (username == session.username && !can_manage_users(role)) {
+    return failed_precondition("an administrator may not remove their own administrator role");
+  }
+  EKTP_RETURN_IF_ERROR(s.auth.set_role(username, role));
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "user.role", username, std::string(role_id(role))}));
+  return json_response(object{{"username", username}, {"role", role_id(role)}});
+}
+
+Result<HttpResponse> reset_password(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
+  EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
+  std::string password = registry::temporary_password();
+  auto reset = s.auth.reset_password(username, password);
+  // A random password that happens to contain the username: draw another.
+  for (int i = 0; i < 3 && !reset && reset.error().code == ErrorCode::kInvalidArgument; ++i) {
+    password = registry::temporary_password();
+    reset = s.auth.reset_password(username, password);
+  }
+  EKTP_RETURN_IF_ERROR(reset);
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "user.password_reset", username, ""}));
+  // Shown once to the administrator, who hands it over; the user then sets their own.
+  return json_response(object{{"username", username}, {"temporary_password", password}});
+}
+
+Result<HttpResponse> change_own_password(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, nullptr));
+  EKTP_ASSIGN_OR_RETURN(auto body, small_body(request, {"current_password", "new_password"}));
+  EKTP_ASSIGN_OR_RETURN(auto current, json::required_string(body, "current_password"));
+  EKTP_ASSIGN_OR_RETURN(auto next, json::required_string(body, "new_password"));
+  auto changed = s.auth.change_password(request.authorization.substr(7), current, next, s.clock());
+  if (!changed && changed.error().code == ErrorCode::kUnavailable) {
+    auto busy = error_response(changed.error());
+    busy.headers.emplace_back("Retry-After", "2");
+    return busy;
+  }
+  if (!changed && changed.error().code == ErrorCode::kUnauthenticated) {
+    EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "password_change_failed", session.username,
+                                         request.client_address}));
+  }
+  EKTP_RETURN_IF_ERROR(changed);
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "password_change", session.username,
+                                       request.client_address}));
+  return no_content();
+}
+
+Result<HttpResponse> list_sessions(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
+  EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
+  EKTP_ASSIGN_OR_RETURN(auto sessions, s.auth.list_sessions(username, s.clock()));
+  boost::json::array items;
+  for (const auto& info : sessions) {
+    items.push_back(object{{"id", info.id}, {"created_at", iso_time_ms(info.created_at_ms)},
+                           {"expires_at", iso_time_ms(info.expires_at_ms)}});
+  }
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "user.sessions_read", username, ""}));
+  return json_response(object{{"username", username}, {"sessions", std::move(items)}});
+}
+
+Result<HttpResponse> revoke_session(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
+  const auto& id = request.path_params.at("id");
+  EKTP_ASSIGN_OR_RETURN(auto owner, s.auth.revoke_session(id));
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "session.revoke", owner, id}));
+  return no_content();
+}
+
+}  // namespace
+
+void add_user_routes(Router& router, ApiServices& services) {
+  ApiServices* s = &services;
+  router.add("POST", "/api/v1/users/{username}/deactivate",
+             guarded([s](const HttpRequest& r) { return set_active(*s, r, false); }));
+  router.add("POST", "/api/v1/users/{username}/activate",
+             guarded([s](const HttpRequest& r) { return set_active(*s, r, true); }));
+  router.add("POST", "/api/v1/users/{username}/role", guarded([s](const HttpRequest& r) { return set_role(*s, r); }));
+  router.add("POST", "/api/v1/users/{username}/password",
+             guarded([s](const HttpRequest& r) { return reset_password(*s, r); }));
+  router.add("GET", "/api/v1/users/{username}/sessions",
+             guarded([s](const HttpRequest& r) { return list_sessions(*s, r); }));
+  router.add("DELETE", "/api/v1/sessions/{id}", guarded([s](const HttpRequest& r) { return revoke_session(*s, r); }));
+  router.add("POST", "/api/v1/auth/password", guarded([s](const HttpRequest& r) { return change_own_password(*s, r); }));
+}
+
+}  // namespace ektp::api
