@@ -25,7 +25,8 @@ class UserRoutesTest : public test::BackendTest {
     auth = std::make_unique<registry::AuthService>(db());
     audit = std::make_unique<access::AuditWriter>(db());
     civil = std::make_unique<registry::CivilRegistry>(db(), RegionDirectory::builtin());
-    services = std::make_unique<ApiServices>(ApiServices{db(), RegionDirectory::builtin(), *civil, *auth, *audit});
+    services = std::make_unique<ApiServices>(ApiServices{db(), RegionDirectory::builtin(), *civil, *auth, *audit,
+                                                         nullptr, nullptr, nullptr, {}});
     services->clock = [this] { return now; };
     add_registry_routes(router, *services);
     ASSERT_OK(auth->create_user("root.admin", "admin-password", Role::kAdmin, now));
