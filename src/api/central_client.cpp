@@ -50,10 +50,9 @@ Result<ProvisioningCode> parse_provisioning_code(std::string_view code) {
   ProvisioningCode out{std::string(code.substr(0, first)), std::string(code.substr(first + 1, second - first - 1)),
                        std::string(code.substr(second + 1))};
   if (out.central_tls_pin == "-") out.central_tls_pin.clear();
-  const auto is_hex64 = [](std::string_view text) { return is_spki_pin(text); };
   if (out.token.empty()) return invalid_argument("provisioning code: the token is empty");
-  if (!is_hex64(out.central_public_key_hex)) return invalid_argument("provisioning code: central's key must be 64 hex digits");
-  if (!out.central_tls_pin.empty() && !is_hex64(out.central_tls_pin)) {
+  if (!is_spki_pin(out.central_public_key_hex)) return invalid_argument("provisioning code: central's key must be 64 hex digits");
+  if (!out.central_tls_pin.empty() && !is_spki_pin(out.central_tls_pin)) {
     return invalid_argument("provisioning code: the TLS pin must be 64 hex digits or -");
   }
   return out;

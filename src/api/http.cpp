@@ -245,7 +245,11 @@ Result<boost::json::value> parse_json_body(std::string_view body) {
   }
 }
 
-Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+namespace {
+
+// `path_segments`: an encoded slash or backslash is refused, since it would be a separator to
+// whoever decodes again after routing.
+Result<std::string> decode_percent(std::string_view text, bool plus_is_space, bool path_segments) {
   std::string decoded;
   decoded.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -262,6 +266,10 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
       if (byte == '\0') {
         return invalid_argument(fmt::format("encoded NUL at byte {} is not allowed", i));
       }
+      if (path_segments && (byte == '/' || byte == '\\')) {
+        return invalid_argument(
+            fmt::format("encoded {} at byte {}", byte == '/' ? std::string("'/'") : std::string("backslash"), i));
+      }
       decoded.push_back(byte);
       i += 2;
     } else if (c == '\0') {
@@ -273,23 +281,19 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
   return decoded;
 }
 
+}  // namespace
+
+Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  return decode_percent(text, plus_is_space, false);
+}
+
 Status parse_request_target(HttpRequest& request) {
   const std::string_view target = request.target;
   if (target.empty() || target.front() != '/') {
     return invalid_argument("request target must be a path starting with '/'");
   }
   const std::size_t question = target.find('?');
-  // An encoded slash or backslash would be a separator to whoever decodes again after routing.
-  const std::string_view raw_path = target.substr(0, question);
-  for (std::size_t at = raw_path.find('%'); at != std::string_view::npos; at = raw_path.find('%', at + 1)) {
-    if (at + 2 < raw_path.size()) {
-      const int high = hex_value(raw_path[at + 1]);
-      const int low = hex_value(raw_path[at + 2]);
-      if (high == 2 && low == 15) return invalid_argument(fmt::format("bad request path: encoded '/' at byte {}", at));
-      if (high == 5 && low == 12) return invalid_argument(fmt::format("bad request path: encoded backslash at byte {}", at));
-    }
-  }
-  Result<std::string> path = percent_decode(raw_path);
+  Result<std::string> path = decode_percent(target.substr(0, question), false, true);
   if (!path) return invalid_argument("bad request path: " + path.error().message);
   request.path = std::move(*path);
   request.query.clear();

@@ -69,7 +69,7 @@ std::string openssl_reason() {
 
 // The client context: TLS 1.2+, and the trust of `trust` (a pinned key is checked after the
 // handshake, against the key actually presented).
-Result<ssl::context> client_context(const TlsTrust& trust, const std::string& host) {
+Result<ssl::context> client_context(const TlsTrust& trust) {
   ssl::context context(ssl::context::tls_client);
   SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
   beast::error_code ec;
@@ -87,7 +87,6 @@ Result<ssl::context> client_context(const TlsTrust& trust, const std::string& ho
     context.set_default_verify_paths(ec);
   }
   context.set_verify_mode(ssl::verify_peer, ec);
-  (void)host;
   return context;
 }
 
@@ -153,7 +152,7 @@ Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequ
       stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
       return out;
     }
-    auto context = client_context(trust, endpoint->host);
+    auto context = client_context(trust);
     if (!context) return std::unexpected(context.error());
     beast::ssl_stream<beast::tcp_stream> stream(io, *context);
     SSL* native = stream.native_handle();
