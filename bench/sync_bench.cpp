@@ -27,7 +27,7 @@
 #include "biometrics/extractor.h"
 #include "biometrics/image_io.h"
 #include "biometrics/template_format.h"
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 #include "registry/demo/demo_loader.h"
 #include "registry/enrollment_store.h"
 #include "access/sha256.h"
@@ -99,7 +99,7 @@ Result<std::unique_ptr<store::Database>> open_central(const std::string& url, st
   if (auto loaded = reg::demo::load_demo_population(**db, demo, {}, load); !loaded) {
     return std::unexpected(loaded.error());
   }
-  reg::AuthService auth(**db);
+  ektp::access::AuthService auth(**db);
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kNowMs));
   for (auto [name, role] : {std::pair{"admin", ektp::Role::kAdmin}, std::pair{"operator", ektp::Role::kOperator}}) {
     if (auto created = auth.create_user(name, "bench-password-1", role, now); !created) {

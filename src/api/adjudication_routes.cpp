@@ -93,7 +93,7 @@ object side_json(const abis::CaseSide& side) {
 // What each decision POST (propose, confirm, resolve a conflict) starts with: who decides, if
 // `allowed` lets their role; the case's or conflict's id in the path; the JSON body.
 struct DecisionPost {
-  registry::Session session;
+  access::Session session;
   std::int64_t id = 0;
   boost::json::object body;
 };

@@ -7,7 +7,7 @@
 #include "core/region.h"
 #include "access/audit_anchor.h"
 #include "access/audit_log.h"
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 #include "registry/civil_registry.h"
 #include "store/database.h"
 
@@ -24,7 +24,7 @@ struct ApiServices {
   store::Database& db;
   const RegionDirectory& regions;
   registry::CivilRegistry& registry;
-  registry::AuthService& auth;
+  access::AuthService& auth;
   access::AuditWriter& audit;
   sync::SyncIngest* sync_ingest = nullptr;  // central: set when stations may upload
   abis::DedupService* dedup = nullptr;      // central: decisions update its gallery

@@ -27,7 +27,7 @@ namespace {
 using namespace ektp::json;
 
 using boost::json::object;
-using registry::Session;
+using access::Session;
 using access::sha256_hex;
 
 std::string iso_time_ms(std::int64_t ms) {

@@ -17,7 +17,7 @@
 namespace ektp::api {
 
 // kUnauthenticated without a valid token; kPermissionDenied when `allowed` says no.
-inline Result<registry::Session> authenticate_bearer(ApiServices& s, const HttpRequest& request,
+inline Result<access::Session> authenticate_bearer(ApiServices& s, const HttpRequest& request,
                                                      bool (*allowed)(Role)) {
   constexpr std::string_view kBearer = "Bearer ";
   if (!request.authorization.starts_with(kBearer)) {
@@ -54,7 +54,7 @@ inline Result<boost::json::object> json_object_body(const HttpRequest& request, 
 // idempotency key, and the write context (key + a hash of the body, so a reused key with another
 // body is refused).
 struct EventRequest {
-  registry::Session session;
+  access::Session session;
   boost::json::object body;
   registry::WriteContext ctx;
 };

@@ -33,7 +33,7 @@ std::string iso_time_ms(std::int64_t ms) {
 
 Result<std::string> target_username(const HttpRequest& request) {
   const auto& username = request.path_params.at("username");
-  EKTP_RETURN_IF_ERROR(registry::validate_username(username));
+  EKTP_RETURN_IF_ERROR(access::validate_username(username));
   return username;
 }
 
@@ -74,11 +74,11 @@ Result<HttpResponse> set_role(ApiServices& s, const HttpRequest& request) {
 Result<HttpResponse> reset_password(ApiServices& s, const HttpRequest& request) {
   EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
   EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
-  std::string password = registry::temporary_password();
+  std::string password = access::temporary_password();
   auto reset = s.auth.reset_password(username, password);
   // A random password that happens to contain the username: draw another.
   for (int i = 0; i < 3 && !reset && reset.error().code == ErrorCode::kInvalidArgument; ++i) {
-    password = registry::temporary_password();
+    password = access::temporary_password();
     reset = s.auth.reset_password(username, password);
   }
   EKTP_RETURN_IF_ERROR(reset);

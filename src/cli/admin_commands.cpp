@@ -10,7 +10,7 @@
 #include "core/limits.h"
 #include "access/audit_log.h"
 #include "registry/demo/demo_loader.h"
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 #include "store/migrations.h"
 
 namespace ektp::cli {
@@ -41,7 +41,7 @@ int run_user_add(const std::string& url, const std::string& username, const std:
   auto db = open_database(url);
   if (!db) return report(db.error());
   if (auto m = store::migrate(**db, store::registry_migrations()); !m) return report(m.error());
-  registry::AuthService auth(**db);
+  access::AuthService auth(**db);
   if (auto s = auth.create_user(username, password, *role, std::chrono::system_clock::now()); !s) {
     return report(s.error());
   }

@@ -54,7 +54,7 @@ std::filesystem::path default_web_root() {
 namespace {
 
 // The demo needs people to log in as: three users with a password printed on the console.
-void create_demo_users(registry::AuthService& auth) {
+void create_demo_users(access::AuthService& auth) {
   constexpr const char* kDemoPassword = "ektp-demo-2026";
   for (auto [name, role] : {std::pair{"admin", Role::kAdmin}, std::pair{"operator", Role::kOperator},
                             std::pair{"supervisor", Role::kSupervisor},
@@ -71,7 +71,7 @@ int run_serve(const ServeOptions& options) {
   if (!migrated) return report(migrated.error());
   if (!migrated->empty()) spdlog::info("applied {} migration(s)", migrated->size());
   const auto& regions = RegionDirectory::builtin();
-  registry::AuthService auth(**db);
+  access::AuthService auth(**db);
   if (!options.demo_regency.empty()) {
     registry::demo::DemoOptions demo;
     demo.regency_code = options.demo_regency;

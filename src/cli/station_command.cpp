@@ -143,7 +143,7 @@ int run_station(const StationOptions& options) {
   if (!*identity) return report(failed_precondition("this database is not a provisioned station: run `ektp station init` first").error());
   if (!options.central_url.empty()) (*identity)->central_url = options.central_url;
   const auto& regions = RegionDirectory::builtin();
-  registry::AuthService auth(**db);
+  access::AuthService auth(**db);
   registry::CivilRegistry civil(**db, regions);
   access::AuditWriter audit(**db);
   auto anchorer = start_audit_anchorer(**db, options.db_url, "");

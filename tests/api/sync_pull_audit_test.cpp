@@ -4,7 +4,7 @@
 
 #include "api/api_services.h"
 #include "api/http.h"
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 #include "registry/civil_registry.h"
 #include "sync/signing.h"
 #include "sync/sync_fixture.h"
@@ -34,7 +34,7 @@ class SyncPullAuditTest : public test::StationCentralTest {
 };
 
 TEST_P(SyncPullAuditTest, EveryPersonPulledIsAuditedAsReadByTheStation) {
-  registry::AuthService auth(central.db());
+  access::AuthService auth(central.db());
   registry::CivilRegistry civil(central.db(), RegionDirectory::builtin());
   access::AuditWriter audit(central.db());
   ApiServices services{central.db(), RegionDirectory::builtin(), civil, auth, audit, central.ingest.get(), nullptr,

@@ -22,7 +22,7 @@ class UserRoutesTest : public test::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped()) return;
     ASSERT_OK(store::migrate(db(), store::registry_migrations()));
-    auth = std::make_unique<registry::AuthService>(db());
+    auth = std::make_unique<access::AuthService>(db());
     audit = std::make_unique<access::AuditWriter>(db());
     civil = std::make_unique<registry::CivilRegistry>(db(), RegionDirectory::builtin());
     services = std::make_unique<ApiServices>(ApiServices{db(), RegionDirectory::builtin(), *civil, *auth, *audit,
@@ -76,7 +76,7 @@ class UserRoutesTest : public test::BackendTest {
   }
 
   system_clock::time_point now = sys_days{CivilDate{year{2026}, November, day{23}}} + hours{2};
-  std::unique_ptr<registry::AuthService> auth;
+  std::unique_ptr<access::AuthService> auth;
   std::unique_ptr<access::AuditWriter> audit;
   std::unique_ptr<registry::CivilRegistry> civil;
   std::unique_ptr<ApiServices> services;

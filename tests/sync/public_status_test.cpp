@@ -48,7 +48,7 @@ class PublicStatusTest : public test::StationCentralTest {
     ASSERT_EQ(central_rows("SELECT COUNT(*) FROM enrollments WHERE receipt_digest <> ''"), 3);
 
     civil = std::make_unique<registry::CivilRegistry>(central.db(), RegionDirectory::builtin());
-    auth = std::make_unique<registry::AuthService>(central.db());
+    auth = std::make_unique<access::AuthService>(central.db());
     audit = std::make_unique<access::AuditWriter>(central.db());
     services = std::make_unique<api::ApiServices>(
         api::ApiServices{central.db(), RegionDirectory::builtin(), *civil, *auth, *audit, central.ingest.get(),
@@ -87,7 +87,7 @@ class PublicStatusTest : public test::StationCentralTest {
 
   std::vector<std::string> residents, walk, receipts, enrollment_ids;
   std::unique_ptr<registry::CivilRegistry> civil;
-  std::unique_ptr<registry::AuthService> auth;
+  std::unique_ptr<access::AuthService> auth;
   std::unique_ptr<access::AuditWriter> audit;
   std::unique_ptr<api::ApiServices> services;
   api::Router router;

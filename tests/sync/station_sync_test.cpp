@@ -27,7 +27,7 @@ class StationSyncTest : public test::StationCentralTest {
 TEST_P(StationSyncTest, ProvisioningGivesKeysOperatorsAndLeases) {
   EXPECT_EQ(station.identity.district_code, district);
   EXPECT_EQ(station.identity.central_public_key_hex, central.ingest->public_key_hex());
-  registry::AuthService station_auth(station.db());
+  access::AuthService station_auth(station.db());
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
   EXPECT_OK(station_auth.login("operator", "kunci-petugas-2026", now));   // offline login works
   EXPECT_ERROR(station_auth.login("admin", "kunci-pusat-2026", now), ErrorCode::kUnauthenticated, "wrong");
@@ -51,7 +51,7 @@ TEST_P(StationSyncTest, ProvisioningGivesKeysOperatorsAndLeases) {
 }
 
 TEST_P(StationSyncTest, ListingStationsGivesEachItsOwnOperators) {
-  registry::AuthService auth(central.db());
+  access::AuthService auth(central.db());
   const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
   ASSERT_OK(auth.create_user("operator-b", "kunci-petugas-b-2026", Role::kOperator, now));
   ASSERT_OK(register_station(central.db(), RegionDirectory::builtin(), {"st-0", district, "Meja 0", {"operator-b"}},

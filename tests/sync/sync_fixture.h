@@ -17,7 +17,7 @@
 
 #include "central_route.h"
 #include "biometrics/image_io.h"
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 #include "registry/demo/demo_loader.h"
 #include "registry/person_store.h"
 #include "access/sha256.h"
@@ -56,7 +56,7 @@ inline Central make_central(store::Backend backend, std::size_t persons = 300) {
   demo.persons = persons;
   demo.today = CivilDate{std::chrono::year{2026}, std::chrono::November, std::chrono::day{23}};
   EXPECT_TRUE(registry::demo::load_demo_population(central.db(), demo, nullptr).has_value());
-  registry::AuthService auth(central.db());
+  access::AuthService auth(central.db());
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
   EXPECT_TRUE(auth.create_user("admin", "kunci-pusat-2026", Role::kAdmin, now).has_value());
   EXPECT_TRUE(auth.create_user("operator", "kunci-petugas-2026", Role::kOperator, now).has_value());

@@ -1,4 +1,4 @@
-#include "registry/password_policy.h"
+#include "access/password_policy.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 
 #include "core/limits.h"
 
-namespace ektp::registry {
+namespace ektp::access {
 
 namespace {
 
@@ -66,4 +66,4 @@ Status check_password_policy(std::string_view password, std::string_view usernam
   return {};
 }
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

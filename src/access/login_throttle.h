@@ -15,7 +15,7 @@
 #include <utility>
 #include <unordered_map>
 
-namespace ektp::registry {
+namespace ektp::access {
 
 struct LoginThrottleLimits {
   std::int64_t window_ms = 60'000;
@@ -75,4 +75,4 @@ class HashGate {
   std::binary_semaphore semaphore_{1};
 };
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

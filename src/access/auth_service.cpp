@@ -1,4 +1,4 @@
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 
 #include <sodium.h>
 
@@ -6,9 +6,9 @@
 
 #include "core/limits.h"
 #include "access/sha256.h"
-#include "registry/password_policy.h"
+#include "access/password_policy.h"
 
-namespace ektp::registry {
+namespace ektp::access {
 
 namespace {
 
@@ -307,4 +307,4 @@ Result<std::string> AuthService::revoke_session(std::string_view session_id) {
   });
 }
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "core/role.h"
-#include "registry/context.h"
-#include "registry/login_throttle.h"
+#include "core/error.h"
+#include "access/login_throttle.h"
 #include "store/database.h"
 
-namespace ektp::registry {
+namespace ektp::access {
 
 struct Session {
   std::string username;
@@ -45,7 +45,7 @@ class AuthService {
   explicit AuthService(store::Database& db, AuthOptions options = {})
       : db_(db), throttle_(options.throttle), gate_(options.hash_wait) {}
 
-  // Username: 3–64 of [a-z0-9._-]; password: check_password_policy (registry/password_policy.h).
+  // Username: 3–64 of [a-z0-9._-]; password: check_password_policy (access/password_policy.h).
   // kAlreadyExists for a taken name.
   Status create_user(std::string_view username, std::string_view password, Role role,
                      std::chrono::system_clock::time_point now);
@@ -96,4 +96,4 @@ std::string temporary_password();
 // Bytes of a session id: that many leading hex digits of the token hash.
 inline constexpr std::size_t kSessionIdHexDigits = 12;
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

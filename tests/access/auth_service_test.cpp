@@ -1,12 +1,13 @@
-#include "registry/auth_service.h"
+#include "access/auth_service.h"
 
 #include <fmt/format.h>
 
+#include "core/civil_date.h"
 #include "store/migrations.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
 
-namespace ektp::registry {
+namespace ektp::access {
 namespace {
 
 using namespace std::chrono;
@@ -20,7 +21,7 @@ class AuthServiceTest : public test::BackendTest {
     auth = std::make_unique<AuthService>(db());
     ASSERT_OK(auth->create_user("ani.op", "correct horse", Role::kOperator, now));
   }
-  system_clock::time_point now = sys_days{CivilDate{year{2026}, November, day{23}}} + hours{2};
+  system_clock::time_point now = sys_days{ektp::CivilDate{year{2026}, November, day{23}}} + hours{2};
   std::unique_ptr<AuthService> auth;
 };
 
@@ -122,7 +123,7 @@ TEST_P(AuthServiceTest, FailuresFromOneAddressDoNotLockTheUserOutElsewhere) {
 TEST_P(AuthServiceTest, TheWindowSlidesSoABoundaryDoesNotDoubleTheGuesses) {
   // Ten failures just before a minute boundary, then more just after: still refused, because the
   // window is the last 60 seconds, not the calendar minute.
-  auto edge = sys_days{CivilDate{year{2026}, November, day{23}}} + hours{3} - seconds{2};
+  auto edge = sys_days{ektp::CivilDate{year{2026}, November, day{23}}} + hours{3} - seconds{2};
   for (int i = 0; i < 10; ++i) (void)auth->login("ani.op", "guess", "203.0.113.9", edge);
   EXPECT_ERROR(auth->login("ani.op", "guess", "203.0.113.9", edge + seconds{3}), ErrorCode::kResourceExhausted, "too many");
   EXPECT_ERROR(auth->login("ani.op", "correct horse", "203.0.113.9", edge + seconds{59}),
@@ -196,4 +197,4 @@ TEST(LoginThrottleTest, MemoryStaysBounded) {
 EKTP_INSTANTIATE_FOR_BACKENDS(AuthServiceTest);
 
 }  // namespace
-}  // namespace ektp::registry
+}  // namespace ektp::access

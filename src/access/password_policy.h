@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-namespace ektp::registry {
+namespace ektp::access {
 
 inline constexpr std::size_t kPasswordCharactersMin = 12;
 inline constexpr std::size_t kPasswordCharactersMax = 128;
@@ -15,4 +15,4 @@ inline constexpr std::size_t kPasswordCharactersMax = 128;
 // kInvalidArgument naming the rule that failed.
 Status check_password_policy(std::string_view password, std::string_view username);
 
-}  // namespace ektp::registry
+}  // namespace ektp::access

@@ -1,8 +1,8 @@
-#include "registry/login_throttle.h"
+#include "access/login_throttle.h"
 
 #include <iterator>
 
-namespace ektp::registry {
+namespace ektp::access {
 
 namespace {
 
@@ -63,4 +63,4 @@ void LoginThrottle::record_success(std::string_view username, std::string_view a
   by_user_address_.erase(pair_key(username, address));
 }
 
-}  // namespace ektp::registry
+}  // namespace ektp::access
