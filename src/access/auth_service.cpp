@@ -172,6 +172,16 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
 Result<Session> AuthService::authenticate(std::string_view token, std::chrono::system_clock::time_point now) {
   if (token.size() != 64) return make_error(ErrorCode::kUnauthenticated, "invalid token");
   auto hash = token_hash(token);
+  if (auto cached = sessions_.find(hash, to_ms(now))) {
+    return Session{std::move(cached->username), cached->role, cached->expires_at_ms, hash.substr(0, kSessionIdHexDigits)};
+  }
+  auto session = authenticate_in_database(hash, now);
+  if (session) sessions_.remember(hash, {session->username, session->role, session->expires_at_ms}, to_ms(now));
+  return session;
+}
+
+Result<Session> AuthService::authenticate_in_database(const std::string& hash,
+                                                      std::chrono::system_clock::time_point now) {
   auto row = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute(
         "SELECT s.username, u.role, s.expires_at_ms, u.active FROM sessions s"
@@ -195,6 +205,7 @@ Status AuthService::logout(std::string_view token) {
     if (!deleted) return std::unexpected(deleted.error());
     return true;
   });
+  sessions_.clear();  // after the commit, so that no request re-reads the old row meanwhile
   if (!removed) return std::unexpected(removed.error());
   return {};
 }
@@ -211,6 +222,7 @@ Status AuthService::update_user(std::string_view username, std::string_view sql,
     }
     return true;
   });
+  sessions_.clear();  // after the commit, so that no request re-reads the old row meanwhile
   if (!done) return std::unexpected(done.error());
   return {};
 }
@@ -265,6 +277,7 @@ Status AuthService::change_password(std::string_view token, std::string_view cur
     if (!deleted) return std::unexpected(deleted.error());
     return true;
   });
+  sessions_.clear();  // after the commit, so that no request re-reads the old row meanwhile
   if (!done) return std::unexpected(done.error());
   return {};
 }
@@ -295,7 +308,7 @@ Result<std::string> AuthService::revoke_session(std::string_view session_id) {
   for (char c : session_id) hex_id = hex_id && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
   if (!hex_id) return invalid_argument(fmt::format("session id: {} lowercase hex digits", kSessionIdHexDigits));
   // Admin-only and rare: a scan of the (expiry-purged) sessions table is fine.
-  return store::with_write_transaction<std::string>(db_, [&](store::Connection& c) -> Result<std::string> {
+  auto revoked = store::with_write_transaction<std::string>(db_, [&](store::Connection& c) -> Result<std::string> {
     auto found = c.execute("SELECT token_hash, username FROM sessions WHERE substr(token_hash, 1, 12) = $1",
                            {std::string(session_id)});
     if (!found) return std::unexpected(found.error());
@@ -305,6 +318,8 @@ Result<std::string> AuthService::revoke_session(std::string_view session_id) {
     if (!deleted) return std::unexpected(deleted.error());
     return found->rows.front().text(1);
   });
+  sessions_.clear();
+  return revoked;
 }
 
 }  // namespace ektp::access

@@ -12,6 +12,7 @@
 #include "core/role.h"
 #include "core/error.h"
 #include "access/login_throttle.h"
+#include "access/session_cache.h"
 #include "store/database.h"
 
 namespace ektp::access {
@@ -38,12 +39,19 @@ struct SessionInfo {
 struct AuthOptions {
   LoginThrottleLimits throttle;
   std::chrono::milliseconds hash_wait{2'000};  // how long a login queues for the hashing gate
+  // How long a checked session is trusted without asking the database again (SessionCache);
+  // zero turns the cache off.
+  std::chrono::milliseconds session_cache_ttl{10'000};
+  std::size_t session_cache_entries_max = 50'000;
 };
 
 class AuthService {
  public:
   explicit AuthService(store::Database& db, AuthOptions options = {})
-      : db_(db), throttle_(options.throttle), gate_(options.hash_wait) {}
+      : db_(db),
+        throttle_(options.throttle),
+        gate_(options.hash_wait),
+        sessions_(options.session_cache_ttl, options.session_cache_entries_max) {}
 
   // Username: 3–64 of [a-z0-9._-]; password: check_password_policy (access/password_policy.h).
   // kAlreadyExists for a taken name.
@@ -61,7 +69,8 @@ class AuthService {
     return login(username, password, "", now);
   }
   // kUnauthenticated for an unknown, revoked or expired token, or a deactivated user. The role is
-  // the user's current one.
+  // the user's current one. A logout, deactivation, role change or revocation made through this
+  // AuthService applies at once; one made by another process within AuthOptions::session_cache_ttl.
   Result<Session> authenticate(std::string_view token, std::chrono::system_clock::time_point now);
   Status logout(std::string_view token);
 
@@ -82,12 +91,14 @@ class AuthService {
 
  private:
   Result<std::string> hash_password(std::string_view password);
+  Result<Session> authenticate_in_database(const std::string& hash, std::chrono::system_clock::time_point now);
   Status update_user(std::string_view username, std::string_view sql, std::vector<store::Value> params,
                      bool revoke_sessions);
 
   store::Database& db_;
   LoginThrottle throttle_;
   HashGate gate_;
+  SessionCache sessions_;
 };
 
 Status validate_username(std::string_view username);

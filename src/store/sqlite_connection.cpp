@@ -225,17 +225,27 @@ Status SQLiteConnection::execute_script(std::string_view sql) {
   return simple(rewritten.c_str());
 }
 
+Status SQLiteConnection::control(std::string_view sql) {
+  // Transaction control runs on every request: prepared once per connection, not parsed each time.
+  Result<sqlite3_stmt*> statement = prepare_cached(sql);
+  if (!statement) return std::unexpected(statement.error());
+  StatementReset reset(*statement);
+  int rc = sqlite3_step(*statement);
+  if (rc != SQLITE_DONE) return std::unexpected(error_for(rc, ""));
+  return {};
+}
+
 Status SQLiteConnection::begin_write() {
-  return simple("BEGIN IMMEDIATE");
+  return control("BEGIN IMMEDIATE");
 }
 Status SQLiteConnection::begin_read() {
-  return simple("BEGIN DEFERRED");
+  return control("BEGIN DEFERRED");
 }
 Status SQLiteConnection::commit() {
-  return simple("COMMIT");
+  return control("COMMIT");
 }
 Status SQLiteConnection::rollback() {
-  return simple("ROLLBACK");
+  return control("ROLLBACK");
 }
 bool SQLiteConnection::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
@@ -256,12 +266,12 @@ Status SQLiteConnection::insert_rows(std::string_view table,
   }
   sql += ") VALUES (" + values + ")";
   // A savepoint makes the load all-or-nothing, as COPY is on PostgreSQL.
-  if (Status saved = simple("SAVEPOINT ektp_insert_rows"); !saved) return saved;
+  if (Status saved = control("SAVEPOINT ektp_insert_rows"); !saved) return saved;
   Status loaded = insert_each(sql, columns.size(), rows);
   if (!loaded) {
-    (void)simple("ROLLBACK TO ektp_insert_rows");
+    (void)control("ROLLBACK TO ektp_insert_rows");
   }
-  if (Status released = simple("RELEASE ektp_insert_rows"); !released && loaded) return released;
+  if (Status released = control("RELEASE ektp_insert_rows"); !released && loaded) return released;
   return loaded;
 }
 

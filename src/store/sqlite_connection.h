@@ -38,6 +38,8 @@ class SQLiteConnection final : public Connection {
   Status bind_all(sqlite3_stmt* statement, const std::vector<Value>& params);
   Result<QueryResult> step_all(sqlite3_stmt* statement);
   Status simple(const char* sql);
+  // One cached statement without parameters or rows (BEGIN, COMMIT, ROLLBACK).
+  Status control(std::string_view sql);
   Status insert_each(const std::string& sql, std::size_t width,
                      const std::vector<std::vector<Value>>& rows);
   // The Error for SQLite result code `rc`, with the connection's message.

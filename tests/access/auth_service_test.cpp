@@ -62,22 +62,37 @@ TEST_P(AuthServiceTest, WrongPasswordsAndBadUsers) {
   EXPECT_ERROR(auth->create_user("budi", "short", Role::kAdmin, now), ErrorCode::kInvalidArgument, "password");
 }
 
-TEST_P(AuthServiceTest, LogoutOnOneServerIsRefusedOnAnotherAtOnce) {
+TEST_P(AuthServiceTest, LogoutOnOneServerIsRefusedOnAnotherWithinTheCacheLifetime) {
   // A second server process: its own Database and AuthService on the same data.
   auto second_db = store::Database::open(test_database().url());
   ASSERT_OK(second_db);
-  AuthService second(**second_db);
+  const AuthOptions options;
+  AuthService second(**second_db, options);
   auto login = auth->login("ani.op", "correct horse", now);
   ASSERT_OK(login);
-  ASSERT_OK(second.authenticate(login->token, now));  // seen (and formerly cached) by the second
+  ASSERT_OK(second.authenticate(login->token, now));  // seen, and remembered, by the second
   ASSERT_OK(auth->logout(login->token));
-  EXPECT_ERROR(second.authenticate(login->token, now + seconds{1}), ErrorCode::kUnauthenticated, "invalid token");
+  // On the server that logged out: at once.
+  EXPECT_ERROR(auth->authenticate(login->token, now), ErrorCode::kUnauthenticated, "invalid token");
+  // On the other: once its memory of the session is older than the cache lifetime, never later.
+  EXPECT_ERROR(second.authenticate(login->token, now + options.session_cache_ttl), ErrorCode::kUnauthenticated,
+               "invalid token");
+  // Without the cache, at once there too.
+  auto again = auth->login("ani.op", "correct horse", now);
+  ASSERT_OK(again);
+  AuthService uncached(**second_db, AuthOptions{.throttle = {}, .hash_wait = milliseconds{2'000},
+                                                 .session_cache_ttl = milliseconds{0}});
+  ASSERT_OK(uncached.authenticate(again->token, now));
+  ASSERT_OK(auth->logout(again->token));
+  EXPECT_ERROR(uncached.authenticate(again->token, now), ErrorCode::kUnauthenticated, "invalid token");
 }
 
 TEST_P(AuthServiceTest, DeactivationAndRoleChangesApplyToExistingTokens) {
   auto second_db = store::Database::open(test_database().url());
   ASSERT_OK(second_db);
-  AuthService second(**second_db);
+  const AuthOptions options;
+  AuthService second(**second_db, options);
+  const auto later = now + options.session_cache_ttl;  // past the second server's memory
   auto login = auth->login("ani.op", "correct horse", now);
   ASSERT_OK(login);
   auto before = second.authenticate(login->token, now);
@@ -87,16 +102,21 @@ TEST_P(AuthServiceTest, DeactivationAndRoleChangesApplyToExistingTokens) {
   EXPECT_EQ(before->id.size(), kSessionIdHexDigits);
 
   ASSERT_OK(auth->set_role("ani.op", Role::kSupervisor));
-  auto promoted = second.authenticate(login->token, now);
+  auto here = auth->authenticate(login->token, now);  // the changing server: at once
+  ASSERT_OK(here);
+  EXPECT_EQ(here->role, Role::kSupervisor);
+  auto promoted = second.authenticate(login->token, later);
   ASSERT_OK(promoted);
   EXPECT_EQ(promoted->role, Role::kSupervisor);
 
   ASSERT_OK(auth->set_active("ani.op", false));
-  EXPECT_ERROR(second.authenticate(login->token, now), ErrorCode::kUnauthenticated, "");
+  EXPECT_ERROR(auth->authenticate(login->token, later), ErrorCode::kUnauthenticated, "");
+  EXPECT_ERROR(second.authenticate(login->token, later + options.session_cache_ttl), ErrorCode::kUnauthenticated, "");
   EXPECT_ERROR(auth->login("ani.op", "correct horse", now), ErrorCode::kUnauthenticated, "wrong username or password");
   ASSERT_OK(auth->set_active("ani.op", true));
   // Deactivation revoked the session: reactivating does not bring the old token back.
-  EXPECT_ERROR(second.authenticate(login->token, now), ErrorCode::kUnauthenticated, "invalid token");
+  EXPECT_ERROR(second.authenticate(login->token, later + options.session_cache_ttl), ErrorCode::kUnauthenticated,
+               "invalid token");
   EXPECT_OK(auth->login("ani.op", "correct horse", now));
   EXPECT_ERROR(auth->set_active("nobody", false), ErrorCode::kNotFound, "nobody");
   EXPECT_ERROR(auth->set_role("nobody", Role::kAdmin), ErrorCode::kNotFound, "nobody");
