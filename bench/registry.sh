@@ -23,7 +23,7 @@ trap cleanup EXIT
 # 1. HTTPS: health vs an authenticated, audited NIK lookup.
 DB="sqlite:$TMP/http.db"
 "$EKTP" db migrate --db "$DB" >/dev/null
-echo "beban-uji-sandi-1" | "$EKTP" user add --db "$DB" --username bench --role operator --password-stdin >/dev/null
+echo "beban-uji-sandi-1" | "$EKTP" user add --db "$DB" --username bench --role operator --office 3327 --password-stdin >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" 2>/dev/null
 chmod 600 "$TMP/tls.key"
@@ -36,7 +36,7 @@ request = function()
 end
 LUA
 "$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 20000 --tls-cert "$TMP/tls.crt" --tls-key "$TMP/tls.key" \
-  --trusted-proxy 127.0.0.1 >"$TMP/server.log" 2>&1 &
+  --trusted-proxy 127.0.0.1 --read-quota operator=4000000000,alert=4000000000 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 120); do

@@ -36,8 +36,8 @@ export EKTP_SUPERVISOR_USER=supervisor EKTP_SUPERVISOR_PASSWORD="sandi-penyelia-
 
 "$EKTP" db migrate --db "$DB"
 printf '%s\n' "$EKTP_ADMIN_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADMIN_USER" --role admin --password-stdin
-printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --password-stdin
-printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --password-stdin
+printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --office 3327 --password-stdin
+printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --office 3327 --password-stdin
 
 # --port 0: the server picks a free port and prints "listening on http://ADDR:PORT/" (no race).
 "$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 2000 --web-root web >"$TMP/server.log" 2>&1 &

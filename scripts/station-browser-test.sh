@@ -43,8 +43,8 @@ export EKTP_ADJ1_USER=adj1 EKTP_ADJ1_PASSWORD="adjudicator-$RANDOM$RANDOM"
 export EKTP_ADJ2_USER=adj2 EKTP_ADJ2_PASSWORD="adjudicator-$RANDOM$RANDOM"
 "$EKTP" db migrate --db "$DB" >/dev/null
 printf '%s\n' "$EKTP_ADMIN_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADMIN_USER" --role admin --password-stdin >/dev/null
-printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --password-stdin >/dev/null
-printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --password-stdin >/dev/null
+printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --office 3327 --password-stdin >/dev/null
+printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --office 3327 --password-stdin >/dev/null
 printf '%s\n' "$EKTP_ADJ1_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADJ1_USER" --role adjudicator --password-stdin >/dev/null
 printf '%s\n' "$EKTP_ADJ2_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADJ2_USER" --role adjudicator --password-stdin >/dev/null
 

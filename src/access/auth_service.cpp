@@ -129,8 +129,10 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   }
   if (!sodium_ready()) return make_error(ErrorCode::kInternal, "libsodium failed to initialise");
   auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
-    return c.execute("SELECT password_hash, role, active FROM users WHERE username = $1",
-                     {std::string(username)});
+    return c.execute(
+        "SELECT password_hash, role, active, COALESCE(o.region_code, '') FROM users u"
+        " LEFT JOIN user_offices o ON o.username = u.username WHERE u.username = $1",
+        {std::string(username)});
   });
   if (!user) return std::unexpected(user.error());
   const bool known = !user->rows.empty();
@@ -153,7 +155,8 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   unsigned char random[32];
   randombytes_buf(random, sizeof random);
   LoginResult result{hex(random, sizeof random),
-                     Session{std::string(username), *role, now_ms + limits::token_lifetime_s * 1000LL, ""}};
+                     Session{std::string(username), *role, now_ms + limits::token_lifetime_s * 1000LL, "",
+                             user->rows.front().text(3)}};
   auto hash = token_hash(result.token);
   result.session.id = hash.substr(0, kSessionIdHexDigits);
   auto saved = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
@@ -173,10 +176,14 @@ Result<Session> AuthService::authenticate(std::string_view token, std::chrono::s
   if (token.size() != 64) return make_error(ErrorCode::kUnauthenticated, "invalid token");
   auto hash = token_hash(token);
   if (auto cached = sessions_.find(hash, to_ms(now))) {
-    return Session{std::move(cached->username), cached->role, cached->expires_at_ms, hash.substr(0, kSessionIdHexDigits)};
+    return Session{std::move(cached->username), cached->role, cached->expires_at_ms,
+                   hash.substr(0, kSessionIdHexDigits), std::move(cached->office_region)};
   }
   auto session = authenticate_in_database(hash, now);
-  if (session) sessions_.remember(hash, {session->username, session->role, session->expires_at_ms}, to_ms(now));
+  if (session) {
+    sessions_.remember(hash, {session->username, session->role, session->expires_at_ms, session->office_region},
+                       to_ms(now));
+  }
   return session;
 }
 
@@ -184,8 +191,9 @@ Result<Session> AuthService::authenticate_in_database(const std::string& hash,
                                                       std::chrono::system_clock::time_point now) {
   auto row = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute(
-        "SELECT s.username, u.role, s.expires_at_ms, u.active FROM sessions s"
-        " JOIN users u ON u.username = s.username WHERE s.token_hash = $1",
+        "SELECT s.username, u.role, s.expires_at_ms, u.active, COALESCE(o.region_code, '') FROM sessions s"
+        " JOIN users u ON u.username = s.username LEFT JOIN user_offices o ON o.username = s.username"
+        " WHERE s.token_hash = $1",
         {hash});
   });
   if (!row) return std::unexpected(row.error());
@@ -195,7 +203,7 @@ Result<Session> AuthService::authenticate_in_database(const std::string& hash,
   if (r.integer(2) <= to_ms(now)) return make_error(ErrorCode::kUnauthenticated, "token expired; log in again");
   auto role = parse_role(r.text(1));
   if (!role) return make_error(ErrorCode::kDataLoss, "stored user role is corrupt");
-  return Session{r.text(0), *role, r.integer(2), hash.substr(0, kSessionIdHexDigits)};
+  return Session{r.text(0), *role, r.integer(2), hash.substr(0, kSessionIdHexDigits), r.text(4)};
 }
 
 Status AuthService::logout(std::string_view token) {
@@ -320,6 +328,40 @@ Result<std::string> AuthService::revoke_session(std::string_view session_id) {
   });
   sessions_.clear();
   return revoked;
+}
+
+Status validate_office_region(std::string_view region_code) {
+  const auto size = region_code.size();
+  if (size != 2 && size != 4 && size != 6 && size != 10) {
+    return invalid_argument(fmt::format("office region: {} characters; give a province (2 digits), regency (4), "
+                                        "district (6) or village (10) code", size));
+  }
+  for (std::size_t i = 0; i < size; ++i) {
+    if (region_code[i] < '0' || region_code[i] > '9') {
+      return invalid_argument(fmt::format("office region: character {} is not a digit", i + 1));
+    }
+  }
+  return {};
+}
+
+Status AuthService::set_office_region(std::string_view username, std::string_view region_code,
+                                      std::chrono::system_clock::time_point now) {
+  if (auto s = validate_username(username); !s) return s;
+  if (auto s = validate_office_region(region_code); !s) return s;
+  auto done = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
+    auto user = c.execute("SELECT 1 FROM users WHERE username = $1", {std::string(username)});
+    if (!user) return std::unexpected(user.error());
+    if (user->rows.empty()) return not_found(fmt::format("no user '{}'", username));
+    auto removed = c.execute("DELETE FROM user_offices WHERE username = $1", {std::string(username)});
+    if (!removed) return std::unexpected(removed.error());
+    auto inserted = c.execute("INSERT INTO user_offices (username, region_code, updated_at_ms) VALUES ($1, $2, $3)",
+                              {std::string(username), std::string(region_code), to_ms(now)});
+    if (!inserted) return std::unexpected(inserted.error());
+    return true;
+  });
+  sessions_.clear();  // after the commit, so that no request re-reads the old row meanwhile
+  if (!done) return std::unexpected(done.error());
+  return {};
 }
 
 }  // namespace ektp::access

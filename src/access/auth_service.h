@@ -22,6 +22,9 @@ struct Session {
   Role role = Role::kOperator;
   std::int64_t expires_at_ms = 0;
   std::string id;  // the first 12 hex digits of the token's SHA-256; names the session, not a secret
+  // The region code (2, 4, 6 or 10 digits) of the office the user works for; empty: none given.
+  // Operators and supervisors see only the residents of this region (access/office_scope.h).
+  std::string office_region = {};
 };
 
 struct LoginResult {
@@ -86,6 +89,9 @@ class AuthService {
                                                  std::chrono::system_clock::time_point now);
   // Revokes one session by its id; returns the username it belonged to.
   Result<std::string> revoke_session(std::string_view session_id);
+  // The office region of a user (validate_office_region); kNotFound for an unknown username.
+  Status set_office_region(std::string_view username, std::string_view region_code,
+                           std::chrono::system_clock::time_point now);
 
   HashGate& hash_gate() { return gate_; }
 
@@ -102,6 +108,8 @@ class AuthService {
 };
 
 Status validate_username(std::string_view username);
+// A province (2 digits), regency (4), district (6) or village (10) code.
+Status validate_office_region(std::string_view region_code);
 // A random password for an administrator's reset: 16 characters without look-alikes (~80 bits).
 std::string temporary_password();
 // Bytes of a session id: that many leading hex digits of the token hash.

@@ -8,6 +8,7 @@
 #include "access/audit_anchor.h"
 #include "access/audit_log.h"
 #include "access/auth_service.h"
+#include "access/read_quota.h"
 #include "registry/civil_registry.h"
 #include "store/database.h"
 
@@ -30,6 +31,10 @@ struct ApiServices {
   abis::DedupService* dedup = nullptr;      // central: decisions update its gallery
   const access::AuditAnchor* audit_anchor = nullptr;  // where the chain's signed checkpoints live
   std::string tls_pin;  // SHA-256 of this server's TLS key (empty: plain HTTP), for provisioning codes
+  access::ReadQuota* read_quota = nullptr;  // daily read quotas and bulk-read alerts; none when null
+  // Operators and supervisors see only their office's region (access/office_scope.h). A station
+  // turns this off: its working copy holds its own district and nothing else.
+  bool office_scoped = true;
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };

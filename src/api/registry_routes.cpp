@@ -12,6 +12,7 @@
 #include "api/route_support.h"
 #include "api/http.h"
 #include "registry/json_fields.h"
+#include "api/person_reads.h"
 #include "api/registry_json.h"
 #include "api/service_standards.h"
 #include "api/user_routes.h"
@@ -43,17 +44,17 @@ class Routes {
     return authenticate_bearer(s_, request, allowed);
   }
 
-  // A read is served only once its audit record is committed.
-  Status audit_read(const Session& session, std::string action, std::string subject, std::string detail = "") {
-    return s_.audit.record({to_ms(s_.clock()), session.username, std::move(action), std::move(subject), std::move(detail)});
+  // A read is served only if the caller's office covers the residents, their read quota allows
+  // it, and its audit records are committed (api/person_reads.h).
+  Status release_reads(const Session& session, std::string_view action, const std::vector<Person>& persons,
+                       std::string_view detail = "") {
+    std::vector<PersonRead> reads;
+    reads.reserve(persons.size());
+    for (const auto& p : persons) reads.push_back({p.nik, p.address.village_code});
+    return release_person_reads(s_, session, action, reads, detail);
   }
-  Status audit_reads(const Session& session, std::string_view action, const std::vector<Person>& persons,
-                     std::string_view detail) {
-    std::vector<access::AuditEntry> entries;
-    for (const auto& p : persons) {
-      entries.push_back({to_ms(s_.clock()), session.username, std::string(action), p.nik, std::string(detail)});
-    }
-    return s_.audit.record_all(std::move(entries));
+  Status release_read(const Session& session, std::string_view action, const Person& person) {
+    return release_person_reads(s_, session, action, {{person.nik, person.address.village_code}});
   }
 
   static std::int64_t to_ms(std::chrono::system_clock::time_point t) {
@@ -122,18 +123,23 @@ class Routes {
     const auto& nik = request.path_params.at("nik");
     auto person = read([&](store::Connection& c) { return registry::load_person(c, nik); });
     if (!person) return error_response(person.error());
-    if (auto audited = audit_read(*session, "read_person", nik); !audited) return error_response(audited.error());
+    if (auto released = release_read(*session, "read_person", *person); !released) {
+      return error_response(released.error());
+    }
     return json_response(person_json(*person, s_.regions, today()));
   }
 
   HttpResponse search_persons(const HttpRequest& request) {
     auto session = authenticate(request, can_read_persons);
     if (!session) return error_response(session.error());
+    auto scope = search_scope(s_, *session);
+    if (!scope) return error_response(scope.error());
     std::vector<Person> found;
     if (auto nik = request.query.find("nik"); nik != request.query.end()) {
       auto person = read([&](store::Connection& c) { return registry::load_person(c, nik->second); });
-      if (person) found.push_back(std::move(*person));
-      else if (person.error().code != ErrorCode::kNotFound) return error_response(person.error());
+      // Outside the caller's region a NIK search finds nobody, as a name search does.
+      if (person && person->address.village_code.starts_with(*scope)) found.push_back(std::move(*person));
+      else if (!person && person.error().code != ErrorCode::kNotFound) return error_response(person.error());
     } else if (auto name = request.query.find("name"); name != request.query.end()) {
       std::optional<CivilDate> birth;
       if (auto b = request.query.find("birth_date"); b != request.query.end() && !b->second.empty()) {
@@ -142,15 +148,15 @@ class Routes {
         birth = *date;
       }
       auto persons = read([&](store::Connection& c) {
-        return registry::search_persons(c, name->second, birth, limits::search_results_max);
+        return registry::search_persons(c, name->second, birth, limits::search_results_max, *scope);
       });
       if (!persons) return error_response(persons.error());
       found = std::move(*persons);
     } else {
       return error_response(Error{ErrorCode::kInvalidArgument, "give nik, or name (and birth_date)"});
     }
-    if (auto audited = audit_reads(*session, "search_person", found, ""); !audited) {
-      return error_response(audited.error());
+    if (auto released = release_reads(*session, "search_person", found); !released) {
+      return error_response(released.error());
     }
     boost::json::array results;
     for (const auto& p : found) results.push_back(person_json(p, s_.regions, today()));
@@ -161,13 +167,17 @@ class Routes {
     auto session = authenticate(request, can_read_persons);
     if (!session) return error_response(session.error());
     const auto& nik = request.path_params.at("nik");
+    Person person;
     auto events = read([&](store::Connection& c) -> Result<std::vector<registry::StoredEvent>> {
-      auto person = registry::load_person(c, nik);
-      if (!person) return std::unexpected(person.error());
+      auto loaded = registry::load_person(c, nik);
+      if (!loaded) return std::unexpected(loaded.error());
+      person = std::move(*loaded);
       return registry::person_history(c, nik);
     });
     if (!events) return error_response(events.error());
-    if (auto audited = audit_read(*session, "read_history", nik); !audited) return error_response(audited.error());
+    if (auto released = release_read(*session, "read_history", person); !released) {
+      return error_response(released.error());
+    }
     boost::json::array list;
     for (const auto& e : *events) list.push_back(event_json(e));
     return json_response(object{{"events", list}});
@@ -179,8 +189,8 @@ class Routes {
     const auto& kk = request.path_params.at("kk");
     auto family = load_family_with_members(kk);
     if (!family) return error_response(family.error());
-    if (auto audited = audit_reads(*session, "read_family", family->second, kk); !audited) {
-      return error_response(audited.error());
+    if (auto released = release_reads(*session, "read_family", family->second, kk); !released) {
+      return error_response(released.error());
     }
     return json_response(family_json(family->first, family->second, s_.regions, today()));
   }
@@ -193,7 +203,9 @@ class Routes {
     if (!person) return error_response(person.error());
     auto pdf = registry::render_biodata_pdf(*person, s_.regions, today());
     if (!pdf) return error_response(pdf.error());
-    if (auto audited = audit_read(*session, "print_biodata", nik); !audited) return error_response(audited.error());
+    if (auto released = release_read(*session, "print_biodata", *person); !released) {
+      return error_response(released.error());
+    }
     return pdf_response(std::move(*pdf), fmt::format("biodata-{}.pdf", nik));
   }
 
@@ -205,8 +217,8 @@ class Routes {
     if (!family) return error_response(family.error());
     auto pdf = registry::render_family_card_pdf(family->first, family->second, s_.regions, today());
     if (!pdf) return error_response(pdf.error());
-    if (auto audited = audit_reads(*session, "print_family_card", family->second, kk); !audited) {
-      return error_response(audited.error());
+    if (auto released = release_reads(*session, "print_family_card", family->second, kk); !released) {
+      return error_response(released.error());
     }
     return pdf_response(std::move(*pdf), fmt::format("kk-{}.pdf", kk));
   }
@@ -294,7 +306,7 @@ class Routes {
     if (!body) return error_response(body.error());
     auto o = as_object(*body, "body");
     if (!o) return error_response(o.error());
-    if (auto s = only_fields(**o, {"username", "password", "role"}); !s) return error_response(s.error());
+    if (auto s = only_fields(**o, {"username", "password", "role", "office_region"}); !s) return error_response(s.error());
     auto username = required_string(**o, "username");
     if (!username) return error_response(username.error());
     auto password = required_string(**o, "password");
@@ -303,13 +315,23 @@ class Routes {
     if (!role_text) return error_response(role_text.error());
     auto role = parse_role(*role_text);
     if (!role) return error_response(role.error());
+    auto office_field = optional_string(**o, "office_region");
+    if (!office_field) return error_response(office_field.error());
+    const std::string office = office_field->value_or("");
+    if (!office.empty()) {
+      if (auto s = access::validate_office_region(office); !s) return error_response(s.error());
+      if (s_.regions.find(office) == nullptr) return error_response(Error{ErrorCode::kNotFound, "office_region: no region " + office});
+    }
     if (auto s = s_.auth.create_user(*username, *password, *role, s_.clock()); !s) return error_response(s.error());
+    if (!office.empty()) {
+      if (auto s = s_.auth.set_office_region(*username, office, s_.clock()); !s) return error_response(s.error());
+    }
     if (auto audited = s_.audit.record({to_ms(s_.clock()), session->username, "user.create", *username,
                                         std::string(role_id(*role))});
         !audited) {
       spdlog::warn("user {} created; audit record delayed: {}", *username, audited.error().message);
     }
-    return json_response(object{{"username", *username}, {"role", role_id(*role)}}, 201);
+    return json_response(object{{"username", *username}, {"role", role_id(*role)}, {"office_region", office}}, 201);
   }
 
   HttpResponse verify_audit(const HttpRequest& request) {

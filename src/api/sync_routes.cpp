@@ -6,6 +6,7 @@
 
 #include "api/api_services.h"
 #include "api/http.h"
+#include "api/person_reads.h"
 #include "api/public_status_routes.h"
 #include "api/route_support.h"
 #include "api/central_client.h"
@@ -212,10 +213,13 @@ void add_status_routes(Router& router, ApiServices& s) {
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
                EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_read_persons));
                const auto& nik = request.path_params.at("nik");
-               EKTP_ASSIGN_OR_RETURN(auto data, store::with_read_transaction<object>(s.db, [&](store::Connection& c) {
+               std::string village_code;
+               EKTP_ASSIGN_OR_RETURN(auto data, store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+                                       EKTP_ASSIGN_OR_RETURN(auto person, registry::load_person(c, nik));
+                                       village_code = person.address.village_code;
                                        return enrollment_status_json(c, nik);
                                      }));
-               EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "read_enrollment_status", nik, ""}));
+               EKTP_RETURN_IF_ERROR(release_person_reads(s, session, "read_enrollment_status", {{nik, village_code}}));
                return json_response(data);
              }));
 }

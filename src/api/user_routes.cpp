@@ -71,6 +71,19 @@ Result<HttpResponse> set_role(ApiServices& s, const HttpRequest& request) {
   return json_response(object{{"username", username}, {"role", role_id(role)}});
 }
 
+Result<HttpResponse> set_office(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
+  EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
+  EKTP_ASSIGN_OR_RETURN(auto body, small_body(request, {"region_code"}));
+  EKTP_ASSIGN_OR_RETURN(auto region_code, json::required_string(body, "region_code"));
+  EKTP_RETURN_IF_ERROR(access::validate_office_region(region_code));
+  const Region* region = s.regions.find(region_code);
+  if (region == nullptr) return not_found(fmt::format("region_code: no region {}", region_code));
+  EKTP_RETURN_IF_ERROR(s.auth.set_office_region(username, region_code, s.clock()));
+  EKTP_RETURN_IF_ERROR(audit(s.audit, {now_ms(s), session.username, "user.office", username, region_code}));
+  return json_response(object{{"username", username}, {"office_region", region_code}, {"office_name", region->name}});
+}
+
 Result<HttpResponse> reset_password(ApiServices& s, const HttpRequest& request) {
   EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));
   EKTP_ASSIGN_OR_RETURN(auto username, target_username(request));
@@ -138,6 +151,7 @@ void add_user_routes(Router& router, ApiServices& services) {
   router.add("POST", "/api/v1/users/{username}/activate",
              guarded([s](const HttpRequest& r) { return set_active(*s, r, true); }));
   router.add("POST", "/api/v1/users/{username}/role", guarded([s](const HttpRequest& r) { return set_role(*s, r); }));
+  router.add("POST", "/api/v1/users/{username}/office", guarded([s](const HttpRequest& r) { return set_office(*s, r); }));
   router.add("POST", "/api/v1/users/{username}/password",
              guarded([s](const HttpRequest& r) { return reset_password(*s, r); }));
   router.add("GET", "/api/v1/users/{username}/sessions",

@@ -35,6 +35,7 @@ struct ServeOptions {
   std::string demo_regency;
   std::size_t demo_size = 50'000;
   std::string audit_anchor;
+  std::string read_quota;  // access::parse_read_quota
 };
 
 std::int64_t wall_ms() {
@@ -64,7 +65,20 @@ void create_demo_users(access::AuthService& auth) {
   }
 }
 
+// The demo's operator and supervisor work for the demo regency's Dinas.
+void assign_demo_offices(access::AuthService& auth, const std::string& regency) {
+  for (const char* name : {"operator", "supervisor"}) {
+    if (auto assigned = auth.set_office_region(name, regency, std::chrono::system_clock::now()); !assigned) {
+      spdlog::warn("demo user '{}': {}", name, assigned.error().message);
+    }
+  }
+}
+
 int run_serve(const ServeOptions& options) {
+  access::ReadQuotaLimits quota_limits;
+  if (!options.read_quota.empty()) {
+    if (auto parsed = access::parse_read_quota(options.read_quota, quota_limits); !parsed) return report(parsed.error());
+  }
   auto db = open_database(options.db_url);
   if (!db) return report(db.error());
   auto migrated = store::migrate(**db, store::registry_migrations());
@@ -88,6 +102,7 @@ int run_serve(const ServeOptions& options) {
       return report(loaded.error());
     }
     create_demo_users(auth);
+    assign_demo_offices(auth, options.demo_regency);
   }
   registry::CivilRegistry civil(**db, regions);
   access::AuditWriter audit(**db);
@@ -114,7 +129,9 @@ int run_serve(const ServeOptions& options) {
   ingest.set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(regions));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
+  access::ReadQuota read_quota(quota_limits);
   api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get(), &(*anchorer)->anchor(), {}};
+  services.read_quota = &read_quota;
   if (!options.listen.tls_cert.empty()) {
     auto pin = api::certificate_spki_sha256(options.listen.tls_cert);
     if (!pin) return report(pin.error());
@@ -163,6 +180,9 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--demo", options->demo_regency, "load a demo population of this regency (e.g. 3327) into an empty database");
   serve->add_option("--demo-size", options->demo_size, "persons in the demo population")
       ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();
+  serve->add_option("--read-quota", options->read_quota,
+                    "residents each user may read a day, by role, and how many within 10 minutes raise an alert, "
+                    "e.g. operator=2000,supervisor=5000,adjudicator=2000,admin=1000,alert=300 (these are the defaults)");
   serve->callback([options] { exit_code() = run_serve(*options); });
 }
 

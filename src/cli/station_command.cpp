@@ -149,6 +149,7 @@ int run_station(const StationOptions& options) {
   auto anchorer = start_audit_anchorer(**db, options.db_url, "");
   if (!anchorer) return report(anchorer.error());
   api::ApiServices services{**db, regions, civil, auth, audit, nullptr, nullptr, &(*anchorer)->anchor(), {}};
+  services.office_scoped = false;  // the working copy holds this station's district only
   api::StationSyncLoop loop(**db, **identity, std::chrono::seconds(options.pull_every_s));
   api::StationServices station{services, **identity, &loop, nullptr, nullptr};
   // Photo rules need the Haar cascade (opencv-data); without it the desk still works, unchecked.

@@ -211,17 +211,30 @@ Status update_family(store::Connection& db, Family& family, std::int64_t now_ms)
 }
 
 Result<std::vector<Person>> search_persons(store::Connection& db, std::string_view name,
-                                           std::optional<CivilDate> birth_date, std::size_t limit) {
+                                           std::optional<CivilDate> birth_date, std::size_t limit,
+                                           std::string_view village_prefix) {
   auto key = name_key(name);
   if (key.size() < 2) return invalid_argument("name: give at least 2 letters to search");
+  for (char c : village_prefix) {
+    if (c < '0' || c > '9') return invalid_argument("village prefix: digits only");
+  }
+  // substr rather than LIKE: the same answer on both back ends, and no wildcard to escape.
+  const std::string in_region = "substr(village_code, 1, CAST($4 AS INTEGER)) = $5";
+  const std::vector<store::Value> region{static_cast<std::int64_t>(village_prefix.size()), std::string(village_prefix)};
   Result<store::QueryResult> result;
   if (birth_date) {
-    result = db.execute(select_person_sql("WHERE name_key = $1 AND birth_date = $2 ORDER BY nik LIMIT $3"),
-                        {key, format_civil_date(*birth_date), static_cast<std::int64_t>(limit)});
+    std::vector<store::Value> params{key, format_civil_date(*birth_date), static_cast<std::int64_t>(limit)};
+    params.insert(params.end(), region.begin(), region.end());
+    result = db.execute(
+        select_person_sql("WHERE name_key = $1 AND birth_date = $2 AND " + in_region + " ORDER BY nik LIMIT $3"),
+        params);
   } else {
     // Prefix range on the index: [key, key + U+FFFF).
-    result = db.execute(select_person_sql("WHERE name_key >= $1 AND name_key < $2 ORDER BY name_key, nik LIMIT $3"),
-                        {key, key + "\xef\xbf\xbf", static_cast<std::int64_t>(limit)});
+    std::vector<store::Value> params{key, key + "\xef\xbf\xbf", static_cast<std::int64_t>(limit)};
+    params.insert(params.end(), region.begin(), region.end());
+    result = db.execute(select_person_sql("WHERE name_key >= $1 AND name_key < $2 AND " + in_region +
+                                          " ORDER BY name_key, nik LIMIT $3"),
+                        params);
   }
   if (!result) return std::unexpected(result.error());
   std::vector<Person> persons;

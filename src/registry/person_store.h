@@ -31,8 +31,10 @@ Status insert_family(store::Connection& db, const Family& family, std::int64_t n
 Status update_person(store::Connection& db, Person& person, std::int64_t now_ms);
 Status update_family(store::Connection& db, Family& family, std::int64_t now_ms);
 
-// Name search: exact name key (+ birth date when given), or a prefix of the name key.
+// Name search: exact name key (+ birth date when given), or a prefix of the name key; only
+// residents whose village code starts with `village_prefix` (digits; "" for everyone).
 Result<std::vector<Person>> search_persons(store::Connection& db, std::string_view name,
-                                           std::optional<CivilDate> birth_date, std::size_t limit);
+                                           std::optional<CivilDate> birth_date, std::size_t limit,
+                                           std::string_view village_prefix = "");
 
 }  // namespace ektp::registry

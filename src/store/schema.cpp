@@ -345,6 +345,15 @@ CREATE INDEX sessions_username ON sessions (username);
 ALTER TABLE station_identity ADD COLUMN central_tls_pin TEXT NOT NULL DEFAULT '';
 ALTER TABLE station_identity ADD COLUMN central_ca_file TEXT NOT NULL DEFAULT '';
 )sql"},
+      // The office each operator and supervisor works for: they read and search only the
+      // residents of its region (access/office_scope.h).
+      {10, "office regions of staff", R"sql(
+CREATE TABLE user_offices (
+  username       TEXT PRIMARY KEY,
+  region_code    TEXT NOT NULL,
+  updated_at_ms  BIGINT NOT NULL
+);
+)sql"},
   };
   return migrations;
 }

@@ -20,7 +20,11 @@ check() {  # check NAME EXPECTED ACTUAL
 
 "$EKTP" db migrate --db "$DB" >/dev/null
 echo "kunci-pengelola-1" | "$EKTP" user add --db "$DB" --username admin --role admin --password-stdin >/dev/null
-echo "operator-password-1" | "$EKTP" user add --db "$DB" --username op1 --role operator --password-stdin >/dev/null
+echo "operator-password-1" | "$EKTP" user add --db "$DB" --username op1 --role operator --office 3327 --password-stdin >/dev/null
+# An operator of another regency's office (Tegal, 3328), and one without an office yet.
+echo "operator-password-2" | "$EKTP" user add --db "$DB" --username op.tegal --role operator --office 3328 --password-stdin >/dev/null
+echo "operator-password-3" | "$EKTP" user add --db "$DB" --username op.baru --role operator --password-stdin >/dev/null
+check "user office refuses a region that does not exist" 1 "$("$EKTP" user office --db "$DB" --username op.baru --region 9999 >/dev/null 2>&1; echo $?)"
 check "user add rejects a bad role" 1 "$(echo x12345678 | "$EKTP" user add --db "$DB" --username x1 --role king --password-stdin >/dev/null 2>&1; echo $?)"
 "$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 3000 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
@@ -57,6 +61,23 @@ KK=$(json 'd["kk_number"]')
 check "family card" 200 "$(status "${H[@]}" "$API/families/$KK")"
 check "biodata pdf" 200 "$(status "${H[@]}" "$API/persons/$WIFE/biodata.pdf")"
 check "pdf magic" "%PDF-" "$(head -c5 "$TMP/body")"
+# Operators see only their own office's residents.
+status -X POST "$API/auth/login" -d '{"username":"op.tegal","password":"operator-password-2"}' >/dev/null
+TEGAL=(-H "Authorization: Bearer $(json 'd["token"]')")
+check "another regency's operator reads a resident" 403 "$(status "${TEGAL[@]}" "$API/persons/$WIFE")"
+check "another regency's operator reads the family card" 403 "$(status "${TEGAL[@]}" "$API/families/$KK")"
+WIFE_NAME=$(sqlite3 "$TMP/ektp.db" "select name from persons where nik = '$WIFE'")
+check "another regency's operator searches" 200 "$(status "${TEGAL[@]}" -G "$API/persons" --data-urlencode "name=$WIFE_NAME")"
+check "and finds nobody" 0 "$(json 'len(d["results"])')"
+check "the refusal is audited" 1 "$(sqlite3 "$TMP/ektp.db" "select count(*) from audit_log where actor = 'op.tegal' and action = 'refused_read_person' and subject = '$WIFE'")"
+status -X POST "$API/auth/login" -d '{"username":"op.baru","password":"operator-password-3"}' >/dev/null
+BARU=(-H "Authorization: Bearer $(json 'd["token"]')")
+check "an operator without an office reads nobody" 403 "$(status "${BARU[@]}" "$API/persons/$WIFE")"
+check "an operator may not give offices" 403 "$(status "${H[@]}" -X POST "$API/users/op.baru/office" -d '{"region_code":"3327"}')"
+check "an office that does not exist" 404 "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/users/op.baru/office" -d '{"region_code":"9999"}')"
+WIFE_DISTRICT=$(sqlite3 "$TMP/ektp.db" "select substr(village_code, 1, 6) from persons where nik = '$WIFE'")
+check "the admin gives the wife's district office" 200 "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/users/op.baru/office" -d '{"region_code":"'$WIFE_DISTRICT'"}')"
+check "then its residents are seen" 200 "$(status "${BARU[@]}" "$API/persons/$WIFE")"
 
 BIRTH='{"idempotency_key":"walk-birth-1","name":"Dewi Lestari","birth_place":"Pemalang","birth_date":"2026-11-01","sex":"F","mother_nik":"'$WIFE'","documents":[{"type":"surat_keterangan_lahir","number":"SKL/1/2026"}]}'
 check "birth" 201 "$(status "${H[@]}" -X POST "$API/events/birth" -d "$BIRTH")"
@@ -89,9 +110,11 @@ TEGAL=$(sqlite3 "$TMP/ektp.db" "select 1" >/dev/null; grep -m1 '^3376' "$(dirnam
 check "move to a village that does not exist" 400 "$(status "${H[@]}" -X POST "$API/events/move" -d '{"idempotency_key":"walk-mv0","niks":["'$HUSBAND'","'$BRIDE'"],"date":"2026-11-22","to":{"street":"Jl. X","rt":"1","rw":"1","village_code":"3327999999"}}')"
 check "move" 201 "$(status "${H[@]}" -X POST "$API/events/move" -d '{"idempotency_key":"walk-mv1","niks":["'$HUSBAND'","'$BRIDE'"],"date":"2026-11-22","to":{"street":"Jl. Pancasila 9","rt":"3","rw":"1","village_code":"'$TEGAL'"}}')"
 check "new card in Kota Tegal" 3376 "$(json 'd["kk_number"][:4]')"
-check "NIK kept after the move" 200 "$(status "${H[@]}" "$API/persons/$HUSBAND")"
+# Moved away, the family is no longer Pemalang's to see; nationally it keeps its NIK.
+check "the old office no longer sees the moved family" 403 "$(status "${H[@]}" "$API/persons/$HUSBAND")"
+check "NIK kept after the move" 200 "$(status -H "Authorization: Bearer $ADMIN" "$API/persons/$HUSBAND")"
 check "address in Tegal" 3376 "$(json 'd["address"]["village_code"][:4]')"
-check "history" 200 "$(status "${H[@]}" "$API/persons/$HUSBAND/history")"
+check "history" 200 "$(status -H "Authorization: Bearer $ADMIN" "$API/persons/$HUSBAND/history")"
 check "history events" "marriage move" "$(json '" ".join(e["type"] for e in d["events"])')"
 DEATH='{"idempotency_key":"walk-d0","nik":"'$CHILD'","date":"2020-01-01","place":"Pemalang"}'
 check "death before birth" 400 "$(status "${H[@]}" -X POST "$API/events/death" -d "$DEATH")"

@@ -68,7 +68,7 @@ json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval
 CDB="sqlite:$TMP/central.db"
 "$EKTP" db migrate --db "$CDB" >/dev/null
 echo "kunci-pengelola-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
-echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --password-stdin >/dev/null
+echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --office 3327 --password-stdin >/dev/null
 for a in adj1 adj2; do echo "adjudicator-password-1" | "$EKTP" user add --db "$CDB" --username $a --role adjudicator --password-stdin >/dev/null; done
 start_central() {
   "$EKTP" serve --db "$CDB" --port "${CPORT:-0}" --demo 3327 --demo-size 3000 \
