@@ -21,6 +21,7 @@ struct CachedSession {
   std::string username;
   Role role = Role::kOperator;
   std::int64_t expires_at_ms = 0;
+  bool approved = false;  // Session::approved
 };
 
 class SessionCache {
