@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -101,10 +102,11 @@ Result<std::unique_ptr<store::Database>> open_central(const std::string& url, st
   }
   ektp::access::AuthService auth(**db);
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kNowMs));
-  for (auto [name, role] : {std::pair{"admin", ektp::Role::kAdmin}, std::pair{"operator", ektp::Role::kOperator}}) {
-    if (auto created = auth.create_user(name, "bench-password-1", role, now); !created) {
-      return std::unexpected(created.error());
-    }
+  // The bootstrap admin records its person's NIK (access/staff.h); the operator needs none.
+  for (auto [name, role, nik] : {std::tuple{"admin", ektp::Role::kAdmin, "3327011501800901"},
+                                 std::tuple{"operator", ektp::Role::kOperator, ""}}) {
+    auto created = auth.create_user(ektp::access::NewUser{name, "bench-password-1", role, {nik, ""}, ""}, now);
+    if (!created) return std::unexpected(created.error());
   }
   return db;
 }

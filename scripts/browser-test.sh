@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-browser tests of the web front end against a real `ektp serve`.
 # Usage: scripts/browser-test.sh BUILD_DIR
-# Creates a temporary SQLite database with an admin, an operator and a supervisor, serves the demo
+# Creates a temporary SQLite database with two admins, an operator and a supervisor, serves the demo
 # regency 3327 (Pemalang) with web/ as the web root on a free port (--port 0), runs `node --test web/tests/`
 # with EKTP_* variables, and stops the server by its PID. Exit status = the tests'.
 set -euo pipefail
@@ -31,11 +31,13 @@ trap cleanup EXIT
 
 DB="sqlite:$TMP/ektp.db"
 export EKTP_ADMIN_USER=admin EKTP_ADMIN_PASSWORD="sandi-pengelola-$RANDOM$RANDOM"
+export EKTP_ADMIN2_USER=admin2 EKTP_ADMIN2_PASSWORD="sandi-pengelola-$RANDOM$RANDOM"
 export EKTP_OPERATOR_USER=operator EKTP_OPERATOR_PASSWORD="sandi-petugas-$RANDOM$RANDOM"
 export EKTP_SUPERVISOR_USER=supervisor EKTP_SUPERVISOR_PASSWORD="sandi-penyelia-$RANDOM$RANDOM"
 
 "$EKTP" db migrate --db "$DB"
-printf '%s\n' "$EKTP_ADMIN_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADMIN_USER" --role admin --password-stdin
+source "$ROOT/scripts/lib/staff.sh"
+add_two_admins "$DB" "$EKTP_ADMIN_USER" "$EKTP_ADMIN_PASSWORD" "$EKTP_ADMIN2_USER" "$EKTP_ADMIN2_PASSWORD"
 printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --office 3327 --password-stdin
 printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --office 3327 --password-stdin
 

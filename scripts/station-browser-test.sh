@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Real-browser test of the station flow against real processes (web/tests/station/).
 # Usage: scripts/station-browser-test.sh BUILD_DIR
-# Creates a temporary central SQLite database with an admin, an operator, a supervisor and two adjudicators
-# (random passwords), then runs the test, which itself starts `ektp serve --demo 3327` and
+# Creates a temporary central SQLite database with two admins, an operator, a supervisor and two
+# adjudicators approved by the second admin (random passwords), then runs the test, which itself starts `ektp serve --demo 3327` and
 # `ektp station` processes on free ports, stops and restarts them by PID, and provisions the
 # stations it registers in the central UI. Leftover processes are stopped by the PIDs the test
 # recorded. Screenshots go to web/test-results/station-*.png. Exit status = the test's.
@@ -37,16 +37,21 @@ trap cleanup EXIT
 
 DB="sqlite:$TMP/central.db"
 export EKTP_ADMIN_USER=admin EKTP_ADMIN_PASSWORD="sandi-pengelola-$RANDOM$RANDOM"
+export EKTP_ADMIN2_USER=admin2 EKTP_ADMIN2_PASSWORD="sandi-pengelola-$RANDOM$RANDOM"
 export EKTP_OPERATOR_USER=op1 EKTP_OPERATOR_PASSWORD="sandi-petugas-$RANDOM$RANDOM"
 export EKTP_SUPERVISOR_USER=sup1 EKTP_SUPERVISOR_PASSWORD="sandi-penyelia-$RANDOM$RANDOM"
 export EKTP_ADJ1_USER=adj1 EKTP_ADJ1_PASSWORD="adjudicator-$RANDOM$RANDOM"
 export EKTP_ADJ2_USER=adj2 EKTP_ADJ2_PASSWORD="adjudicator-$RANDOM$RANDOM"
 "$EKTP" db migrate --db "$DB" >/dev/null
-printf '%s\n' "$EKTP_ADMIN_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADMIN_USER" --role admin --password-stdin >/dev/null
+source "$ROOT/scripts/lib/staff.sh"
+add_two_admins "$DB" "$EKTP_ADMIN_USER" "$EKTP_ADMIN_PASSWORD" "$EKTP_ADMIN2_USER" "$EKTP_ADMIN2_PASSWORD"
 printf '%s\n' "$EKTP_OPERATOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_OPERATOR_USER" --role operator --office 3327 --password-stdin >/dev/null
 printf '%s\n' "$EKTP_SUPERVISOR_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_SUPERVISOR_USER" --role supervisor --office 3327 --password-stdin >/dev/null
-printf '%s\n' "$EKTP_ADJ1_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADJ1_USER" --role adjudicator --password-stdin >/dev/null
-printf '%s\n' "$EKTP_ADJ2_PASSWORD" | "$EKTP" user add --db "$DB" --username "$EKTP_ADJ2_USER" --role adjudicator --password-stdin >/dev/null
+# Adjudicators: created by the first admin, approved by the second (README, "Staff accounts").
+add_adjudicator "$DB" "$EKTP_ADJ1_USER" "$EKTP_ADJ1_PASSWORD" 3327014107880011 \
+  "$EKTP_ADMIN_USER" "$EKTP_ADMIN_PASSWORD" "$EKTP_ADMIN2_USER" "$EKTP_ADMIN2_PASSWORD"
+add_adjudicator "$DB" "$EKTP_ADJ2_USER" "$EKTP_ADJ2_PASSWORD" 3327010309790012 \
+  "$EKTP_ADMIN_USER" "$EKTP_ADMIN_PASSWORD" "$EKTP_ADMIN2_USER" "$EKTP_ADMIN2_PASSWORD"
 
 export EKTP_BIN="$EKTP" EKTP_STATION_TMP="$TMP"
 set +e

@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/role.h"
 #include "access/audit_log.h"
+#include "access/staff.h"
 
 namespace ektp::abis {
 
@@ -22,7 +23,7 @@ constexpr std::array<std::string_view, 3> kCaseStatusIds = {"open", "proposed", 
 constexpr std::string_view kCaseColumns =
     "id, job_id, enrollment_id, nik, candidate_nik, candidate_enrollment_id, candidate_rank, score, finger_scores, "
     "status, proposed_decision, proposed_by, proposed_reason, proposed_at_ms, confirmed_decision, confirmed_by, "
-    "confirmed_reason, confirmed_at_ms, final_decision, disagreements, created_at_ms";
+    "confirmed_reason, confirmed_at_ms, final_decision, disagreements, created_at_ms, proposed_by_person";
 
 std::string finger_scores_json(const std::vector<FingerScore>& scores) {
   boost::json::array array;
@@ -81,6 +82,7 @@ Result<AdjudicationCase> case_from_row(const store::Row& row) {
   c.final_decision = optional_decision(row.text(18));
   c.disagreements = static_cast<int>(row.integer(19));
   c.created_at_ms = row.integer(20);
+  c.proposed_by_person = row.text(21);
   return c;
 }
 
@@ -104,14 +106,51 @@ Result<AdjudicationCase> case_for_update(store::Connection& db, std::int64_t cas
   return std::move(cases->front());
 }
 
-Status check_adjudicator(const reg::Actor& actor, std::string_view step) {
+Error separation_of_duties(std::string message) {
+  return Error{ErrorCode::kPermissionDenied, std::move(message), std::string(access::staff_reason::kSeparationOfDuties)};
+}
+
+// The acting adjudicator's account, read in this transaction: the database, not the session,
+// says who may decide and which person they are.
+Result<access::StaffRecord> check_adjudicator(store::Connection& db, const reg::Actor& actor, std::string_view step) {
   if (actor.username.empty()) return make_error(ErrorCode::kPermissionDenied, "adjudication: no user given");
+  if (actor.role == Role::kAdmin) {
+    return std::unexpected(separation_of_duties(fmt::format(
+        "adjudication: {} is an admin; admins create and approve accounts and do not {} decisions", actor.username,
+        step)));
+  }
   if (!can_adjudicate(actor.role)) {
     return make_error(ErrorCode::kPermissionDenied,
-                      fmt::format("adjudication: {} (role {}) may not {} a decision; adjudicator or admin only",
+                      fmt::format("adjudication: {} (role {}) may not {} a decision; adjudicators only",
                                   actor.username, role_id(actor.role), step));
   }
-  return {};
+  auto staff = access::load_staff(db, actor.username);
+  if (!staff && staff.error().code == ErrorCode::kNotFound) {
+    return make_error(ErrorCode::kPermissionDenied, fmt::format("adjudication: no account '{}'", actor.username));
+  }
+  if (!staff) return staff;
+  if (staff->role != Role::kAdjudicator) {
+    if (staff->role == Role::kAdmin) {
+      return std::unexpected(separation_of_duties(fmt::format("adjudication: {} is an admin", actor.username)));
+    }
+    return make_error(ErrorCode::kPermissionDenied, fmt::format("adjudication: {} is no longer an adjudicator",
+                                                                actor.username));
+  }
+  EKTP_RETURN_IF_ERROR(access::check_acting_staff(*staff));
+  EKTP_ASSIGN_OR_RETURN(auto admin_too, access::nik_holds_admin_account(db, staff->person.nik, staff->username));
+  if (admin_too) {
+    return std::unexpected(separation_of_duties(
+        fmt::format("adjudication: the person behind {} also holds an admin account", actor.username)));
+  }
+  return staff;
+}
+
+// An adjudicator does not decide about themselves.
+Status check_not_own_case(const access::StaffRecord& staff, const AdjudicationCase& c) {
+  if (staff.person.nik != c.nik && staff.person.nik != c.candidate_nik) return {};
+  return refusal(ErrorCode::kPermissionDenied, std::string(access::staff_reason::kOwnCase),
+                 fmt::format("adjudication case {} is about {}'s own NIK; another adjudicator decides it", c.id,
+                             staff.username));
 }
 
 // The reason without surrounding white space; kInvalidArgument when empty, too long or odd.
@@ -134,6 +173,15 @@ Result<std::string> checked_reason(std::string_view reason) {
 Status audit(store::Connection& db, std::int64_t at_ms, const reg::Actor& actor, std::string_view action,
              const AdjudicationCase& c, std::string detail) {
   return access::append_audit(db, access::AuditEntry{at_ms, actor.username, std::string(action), c.nik, std::move(detail)});
+}
+
+// The proposer's NIK: recorded with the proposal, or (proposals from before) their account's now.
+Result<std::string> proposer_person(store::Connection& db, const AdjudicationCase& c) {
+  if (!c.proposed_by_person.empty()) return c.proposed_by_person;
+  auto proposer = access::load_staff(db, c.proposed_by);
+  if (!proposer && proposer.error().code == ErrorCode::kNotFound) return std::string();
+  if (!proposer) return std::unexpected(proposer.error());
+  return proposer->person.nik;
 }
 
 // After a case was decided: moves the enrollment out of adjudication when its cases allow it.
@@ -255,11 +303,12 @@ Result<CaseDetail> load_case(store::Connection& db, std::int64_t case_id) {
 
 Result<AdjudicationCase> propose_decision(store::Connection& db, std::int64_t case_id, const reg::Actor& adjudicator,
                                           Decision decision, std::string_view reason, std::int64_t now_ms) {
-  if (auto allowed = check_adjudicator(adjudicator, "propose"); !allowed) return std::unexpected(allowed.error());
+  EKTP_ASSIGN_OR_RETURN(auto staff, check_adjudicator(db, adjudicator, "propose"));
   auto why = checked_reason(reason);
   if (!why) return std::unexpected(why.error());
   auto c = case_for_update(db, case_id);
   if (!c) return c;
+  EKTP_RETURN_IF_ERROR(check_not_own_case(staff, *c));
   if (c->status == CaseStatus::kProposed) {
     return failed_precondition(fmt::format("adjudication case {} already has a proposal by {}; it awaits confirmation",
                                            case_id, c->proposed_by));
@@ -269,14 +318,15 @@ Result<AdjudicationCase> propose_decision(store::Connection& db, std::int64_t ca
   }
   auto updated = db.execute(
       "UPDATE adjudication_cases SET status = 'proposed', proposed_decision = $2, proposed_by = $3, "
-      "proposed_reason = $4, proposed_at_ms = $5 WHERE id = $1 AND status = 'open'",
-      {case_id, std::string(decision_id(decision)), adjudicator.username, *why, now_ms});
+      "proposed_reason = $4, proposed_at_ms = $5, proposed_by_person = $6 WHERE id = $1 AND status = 'open'",
+      {case_id, std::string(decision_id(decision)), adjudicator.username, *why, now_ms, staff.person.nik});
   if (!updated) return std::unexpected(updated.error());
   if (updated->rows_affected != 1) return make_error(ErrorCode::kAborted, "adjudication case changed meanwhile");
   c->status = CaseStatus::kProposed;
   c->proposed_decision = decision;
   c->proposed_by = adjudicator.username;
   c->proposed_reason = *why;
+  c->proposed_by_person = staff.person.nik;
   c->proposed_at_ms = now_ms;
   if (auto logged = audit(db, now_ms, adjudicator, "adjudication.propose", *c,
                           fmt::format("case {}: proposes {}: {}", case_id, decision_id(decision), *why));
@@ -289,7 +339,7 @@ Result<AdjudicationCase> propose_decision(store::Connection& db, std::int64_t ca
 Result<ConfirmOutcome> confirm_decision(store::Connection& db, std::int64_t case_id,
                                         const reg::Actor& second_adjudicator, bool agree, std::string_view reason,
                                         std::int64_t now_ms) {
-  if (auto allowed = check_adjudicator(second_adjudicator, "confirm"); !allowed) return std::unexpected(allowed.error());
+  EKTP_ASSIGN_OR_RETURN(auto staff, check_adjudicator(db, second_adjudicator, "confirm"));
   auto why = checked_reason(reason);
   if (!why) return std::unexpected(why.error());
   auto c = case_for_update(db, case_id);
@@ -301,18 +351,26 @@ Result<ConfirmOutcome> confirm_decision(store::Connection& db, std::int64_t case
   if (c->status == CaseStatus::kDecided) {
     return failed_precondition(fmt::format("adjudication case {} is already decided", case_id));
   }
-  if (second_adjudicator.username == c->proposed_by) {
-    return make_error(ErrorCode::kPermissionDenied,
-                      fmt::format("two-person rule: {} proposed the decision on case {}; another adjudicator must "
-                                  "confirm it",
-                                  c->proposed_by, case_id));
+  EKTP_RETURN_IF_ERROR(check_not_own_case(staff, *c));
+  EKTP_ASSIGN_OR_RETURN(auto proposer, proposer_person(db, *c));
+  if (second_adjudicator.username == c->proposed_by || proposer == staff.person.nik) {
+    return refusal(ErrorCode::kPermissionDenied, std::string(access::staff_reason::kSamePerson),
+                   fmt::format("two-person rule: {} proposed the decision on case {}; another adjudicator, a "
+                               "different person, must confirm it",
+                               c->proposed_by, case_id));
+  }
+  if (proposer.empty() && agree) {
+    return refusal(ErrorCode::kPermissionDenied, std::string(access::staff_reason::kPersonRequired),
+                   fmt::format("case {}: the proposer {} has no person identity, so nobody can show to be another "
+                               "person; disagree to reopen the case",
+                               case_id, c->proposed_by));
   }
   ConfirmOutcome outcome;
   const Decision proposed = c->proposed_decision.value_or(Decision::kDuplicate);
   if (!agree) {
     auto updated = db.execute(
         "UPDATE adjudication_cases SET status = 'open', proposed_decision = '', proposed_by = '', "
-        "proposed_reason = '', proposed_at_ms = 0, disagreements = disagreements + 1 "
+        "proposed_reason = '', proposed_at_ms = 0, proposed_by_person = '', disagreements = disagreements + 1 "
         "WHERE id = $1 AND status = 'proposed'",
         {case_id});
     if (!updated) return std::unexpected(updated.error());
@@ -327,6 +385,7 @@ Result<ConfirmOutcome> confirm_decision(store::Connection& db, std::int64_t case
     c->proposed_decision.reset();
     c->proposed_by.clear();
     c->proposed_reason.clear();
+    c->proposed_by_person.clear();
     c->proposed_at_ms = 0;
     c->disagreements += 1;
     outcome.record = std::move(*c);

@@ -7,6 +7,8 @@
 // to contact Dinas Dukcapil); when every case of the enrollment is decided distinct the enrollment
 // becomes `siap_cetak` and its fingers may enter the gallery (DedupService does that). Each
 // proposal, confirmation and disagreement is written to the audit log in the same transaction.
+// "Different" means a different person: adjudicators are compared by the NIK their accounts
+// record (access/staff.h), and admins do not adjudicate (separation of duties).
 //
 // Every function works inside the caller's transaction (a write transaction for the decisions).
 // Thread-safety: plain functions; a Connection is used by one thread at a time.
@@ -52,6 +54,7 @@ struct AdjudicationCase {
   CaseStatus status = CaseStatus::kOpen;
   std::optional<Decision> proposed_decision;
   std::string proposed_by, proposed_reason;
+  std::string proposed_by_person;  // the proposer's own NIK ('' for proposals from before)
   std::int64_t proposed_at_ms = 0;
   std::optional<Decision> confirmed_decision;
   std::string confirmed_by, confirmed_reason;
@@ -105,7 +108,11 @@ struct CaseDetail {
 // kNotFound for an unknown case. The caller audits the read (it shows two persons' biometrics).
 Result<CaseDetail> load_case(store::Connection& db, std::int64_t case_id);
 
-// Step one of the two-person rule. kPermissionDenied unless the actor is an adjudicator or admin;
+// Step one of the two-person rule. The actor's account is read from the users table in the same
+// transaction (access/staff.h): kPermissionDenied unless it is an active, approved adjudicator
+// account with a person identity (reasons account_pending_approval, person_identity_required);
+// reason separation_of_duties for an admin, or an adjudicator whose person also holds an admin
+// account; reason own_case when the adjudicator's own NIK is one of the case's two persons.
 // kInvalidArgument for an empty or oversized reason; kNotFound; kFailedPrecondition unless the
 // case is open.
 Result<AdjudicationCase> propose_decision(store::Connection& db, std::int64_t case_id,
@@ -120,8 +127,10 @@ struct ConfirmOutcome {
   bool enter_gallery = false;  // siap_cetak: the enrollment's fingers go into the gallery
 };
 
-// Step two. As propose_decision, and kPermissionDenied when the confirmer is the proposer;
-// kFailedPrecondition unless the case is proposed (confirm before propose, or already decided).
+// Step two. As propose_decision, and kPermissionDenied with reason same_person when the confirmer
+// is the proposer: the same username or the same person (NIK) under another username. Agreeing to
+// a proposal whose proposer has no person identity is refused (person_identity_required; a
+// disagreement reopens it). kFailedPrecondition unless the case is proposed.
 Result<ConfirmOutcome> confirm_decision(store::Connection& db, std::int64_t case_id,
                                         const registry::Actor& second_adjudicator, bool agree,
                                         std::string_view reason, std::int64_t now_ms);

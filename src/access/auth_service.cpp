@@ -97,28 +97,6 @@ Result<std::string> AuthService::hash_password(std::string_view password) {
   return std::string(hash);
 }
 
-Status AuthService::create_user(std::string_view username, std::string_view password, Role role,
-                                std::chrono::system_clock::time_point now) {
-  if (auto s = validate_username(username); !s) return s;
-  if (auto s = check_password_policy(password, username); !s) return s;
-  auto hash = hash_password(password);
-  if (!hash) return std::unexpected(hash.error());
-  auto created = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
-    auto inserted = c.execute(
-        "INSERT INTO users (username, password_hash, role, created_at_ms) VALUES ($1, $2, $3, $4)",
-        {std::string(username), *hash, std::string(role_id(role)), to_ms(now)});
-    if (!inserted) {
-      if (inserted.error().code == ErrorCode::kAlreadyExists) {
-        return make_error(ErrorCode::kAlreadyExists, fmt::format("user '{}' already exists", username));
-      }
-      return std::unexpected(inserted.error());
-    }
-    return true;
-  });
-  if (!created) return std::unexpected(created.error());
-  return {};
-}
-
 Result<LoginResult> AuthService::login(std::string_view username, std::string_view password,
                                        std::string_view client_address,
                                        std::chrono::system_clock::time_point now) {
@@ -130,7 +108,7 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   if (!sodium_ready()) return make_error(ErrorCode::kInternal, "libsodium failed to initialise");
   auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute(
-        "SELECT password_hash, role, active, COALESCE(o.region_code, '') FROM users u"
+        "SELECT u.password_hash, u.role, u.active, u.approval_status, COALESCE(o.region_code, '') FROM users u"
         " LEFT JOIN user_offices o ON o.username = u.username WHERE u.username = $1",
         {std::string(username)});
   });
@@ -156,7 +134,7 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   randombytes_buf(random, sizeof random);
   LoginResult result{hex(random, sizeof random),
                      Session{std::string(username), *role, now_ms + limits::token_lifetime_s * 1000LL, "",
-                             user->rows.front().text(3)}};
+                             user->rows.front().text(4), user->rows.front().text(3) == approval_id(Approval::kApproved)}};
   auto hash = token_hash(result.token);
   result.session.id = hash.substr(0, kSessionIdHexDigits);
   auto saved = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
@@ -177,11 +155,13 @@ Result<Session> AuthService::authenticate(std::string_view token, std::chrono::s
   auto hash = token_hash(token);
   if (auto cached = sessions_.find(hash, to_ms(now))) {
     return Session{std::move(cached->username), cached->role, cached->expires_at_ms,
-                   hash.substr(0, kSessionIdHexDigits), std::move(cached->office_region)};
+                   hash.substr(0, kSessionIdHexDigits), std::move(cached->office_region), cached->approved};
   }
   auto session = authenticate_in_database(hash, now);
   if (session) {
-    sessions_.remember(hash, {session->username, session->role, session->expires_at_ms, session->office_region},
+    sessions_.remember(hash,
+                       {session->username, session->role, session->expires_at_ms, session->office_region,
+                        session->approved},
                        to_ms(now));
   }
   return session;
@@ -191,8 +171,8 @@ Result<Session> AuthService::authenticate_in_database(const std::string& hash,
                                                       std::chrono::system_clock::time_point now) {
   auto row = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute(
-        "SELECT s.username, u.role, s.expires_at_ms, u.active, COALESCE(o.region_code, '') FROM sessions s"
-        " JOIN users u ON u.username = s.username LEFT JOIN user_offices o ON o.username = s.username"
+        "SELECT s.username, u.role, s.expires_at_ms, u.active, COALESCE(o.region_code, ''), u.approval_status"
+        " FROM sessions s JOIN users u ON u.username = s.username LEFT JOIN user_offices o ON o.username = s.username"
         " WHERE s.token_hash = $1",
         {hash});
   });
@@ -203,7 +183,23 @@ Result<Session> AuthService::authenticate_in_database(const std::string& hash,
   if (r.integer(2) <= to_ms(now)) return make_error(ErrorCode::kUnauthenticated, "token expired; log in again");
   auto role = parse_role(r.text(1));
   if (!role) return make_error(ErrorCode::kDataLoss, "stored user role is corrupt");
-  return Session{r.text(0), *role, r.integer(2), hash.substr(0, kSessionIdHexDigits), r.text(4)};
+  return Session{r.text(0), *role, r.integer(2), hash.substr(0, kSessionIdHexDigits), r.text(4),
+                 r.text(5) == approval_id(Approval::kApproved)};
+}
+
+Status AuthService::check_password(std::string_view username, std::string_view password) {
+  if (auto s = check_login_sizes(username, password); !s) return s;
+  if (!sodium_ready()) return make_error(ErrorCode::kInternal, "libsodium failed to initialise");
+  auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
+    return c.execute("SELECT password_hash, active FROM users WHERE username = $1", {std::string(username)});
+  });
+  if (!user) return std::unexpected(user.error());
+  const bool known = !user->rows.empty() && user->rows.front().integer(1) != 0;
+  const std::string& stored = known ? user->rows.front().text(0) : dummy_hash();
+  auto pass = gate_.enter();
+  if (!pass) return make_error(ErrorCode::kUnavailable, "logins are busy; retry in a few seconds");
+  if (!known || stored.empty() || !verify(stored, password)) return std::unexpected(wrong_credentials());
+  return {};
 }
 
 Status AuthService::logout(std::string_view token) {
@@ -239,12 +235,6 @@ Status AuthService::set_active(std::string_view username, bool active) {
   if (auto s = validate_username(username); !s) return s;
   return update_user(username, "UPDATE users SET active = $1 WHERE username = $2",
                      {std::int64_t{active ? 1 : 0}, std::string(username)}, !active);
-}
-
-Status AuthService::set_role(std::string_view username, Role role) {
-  if (auto s = validate_username(username); !s) return s;
-  return update_user(username, "UPDATE users SET role = $1 WHERE username = $2",
-                     {std::string(role_id(role)), std::string(username)}, false);
 }
 
 Status AuthService::reset_password(std::string_view username, std::string_view new_password) {

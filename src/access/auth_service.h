@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "access/login_throttle.h"
 #include "access/session_cache.h"
+#include "access/staff.h"
 #include "store/database.h"
 
 namespace ektp::access {
@@ -25,6 +26,9 @@ struct Session {
   // The region code (2, 4, 6 or 10 digits) of the office the user works for; empty: none given.
   // Operators and supervisors see only the residents of this region (access/office_scope.h).
   std::string office_region = {};
+  // False while an adjudicator or admin account awaits a second admin's approval: it may log in
+  // and change its password, nothing that needs its role (api::authenticate_bearer).
+  bool approved = true;
 };
 
 struct LoginResult {
@@ -37,6 +41,18 @@ struct SessionInfo {
   std::string id;
   std::int64_t created_at_ms = 0;
   std::int64_t expires_at_ms = 0;
+};
+
+// An account to create. Adjudicator and admin accounts need `person.nik` and start pending a
+// second admin's approval (access/staff.h), except the bootstrap admin of a database without any.
+struct NewUser {
+  std::string username;
+  std::string password;
+  Role role = Role::kOperator;
+  StaffPerson person;
+  // The approved admin who creates it; empty on the console (`ektp user add` without --by),
+  // which may create such accounts only as the bootstrap or the second admin.
+  std::string created_by;
 };
 
 struct AuthOptions {
@@ -59,7 +75,32 @@ class AuthService {
   // Username: 3–64 of [a-z0-9._-]; password: check_password_policy (access/password_policy.h).
   // kAlreadyExists for a taken name.
   Status create_user(std::string_view username, std::string_view password, Role role,
-                     std::chrono::system_clock::time_point now);
+                     std::chrono::system_clock::time_point now) {
+    auto created = create_user(NewUser{std::string(username), std::string(password), role, {}, ""}, now);
+    if (!created) return std::unexpected(created.error());
+    return {};
+  }
+  // As above, plus the person rules of access/staff.h; returns the account's approval. Audited
+  // (`user.create`, the creator or "console" as actor) in the same transaction. kPermissionDenied
+  // when the creator is not an approved admin with a person identity, or (reason
+  // creator_required) on the console once two admins are approved; reason same_person when an
+  // admin creates an adjudicator or admin account for their own NIK; separation_of_duties when
+  // the NIK already holds an account of the other privileged role.
+  Result<Approval> create_user(const NewUser& user, std::chrono::system_clock::time_point now);
+  // A second admin approves a pending account. kFailedPrecondition (not_pending_approval) unless
+  // it is pending; kPermissionDenied unless the approver is an approved admin with a person
+  // identity, a different person (NIK) from the account's own person (approver_is_subject) and
+  // from whoever created it or asked for its role (approver_is_creator). Audited (`user.approve`).
+  Status approve_user(std::string_view username, std::string_view approver,
+                      std::chrono::system_clock::time_point now);
+  // Records the person behind an account. An adjudicator or admin account goes back to pending
+  // approval (requested by `by`), except an approved admin completing their own missing identity
+  // (accounts from before persons were recorded). Audited (`user.person`).
+  Result<Approval> set_person(std::string_view username, const StaffPerson& person, std::string_view by,
+                              std::chrono::system_clock::time_point now);
+  // kUnauthenticated unless the password is this active user's; costs one argon2 verification
+  // (the hashing gate). For the CLI, where a second person proves who they are.
+  Status check_password(std::string_view username, std::string_view password);
   // kInvalidArgument for a username over 64 or a password over 256 bytes (refused before any
   // hashing); kUnauthenticated for a wrong name or password, or a deactivated user (the same
   // message for all, and the same argon2 cost for unknown names); kResourceExhausted after too
@@ -79,7 +120,9 @@ class AuthService {
 
   // Administration. kNotFound for an unknown username or session id.
   Status set_active(std::string_view username, bool active);  // deactivating revokes every session
-  Status set_role(std::string_view username, Role role);      // applies to existing sessions at once
+  // Applies to existing sessions at once. A change into adjudicator or admin needs the account's
+  // person identity (person_identity_required) and puts it pending approval, requested by `by`.
+  Result<Approval> set_role(std::string_view username, Role role, std::string_view by);
   Status reset_password(std::string_view username, std::string_view new_password);  // revokes sessions
   // The user behind `token` changes their own password; needs the current one (kUnauthenticated
   // otherwise) and revokes their other sessions.

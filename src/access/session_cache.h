@@ -22,6 +22,7 @@ struct CachedSession {
   Role role = Role::kOperator;
   std::int64_t expires_at_ms = 0;
   std::string office_region = {};
+  bool approved = false;  // Session::approved
 };
 
 class SessionCache {

@@ -107,7 +107,7 @@ Result<DecisionPost> decision_post(ApiServices& s, const HttpRequest& request, b
 
 void add_case_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/adjudication/cases", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    EKTP_RETURN_IF_ERROR(authenticate_bearer(s, request, can_adjudicate));
+    EKTP_RETURN_IF_ERROR(authenticate_bearer(s, request, can_read_adjudication));
     std::optional<abis::CaseStatus> status;
     if (auto it = request.query.find("status"); it != request.query.end() && !it->second.empty()) {
       EKTP_ASSIGN_OR_RETURN(status, abis::parse_case_status(it->second));
@@ -122,7 +122,7 @@ void add_case_routes(Router& router, ApiServices& s) {
 
   router.add("GET", "/api/v1/adjudication/cases/{id}",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_read_adjudication));
                EKTP_ASSIGN_OR_RETURN(auto id, id_param(request, "id"));
                EKTP_ASSIGN_OR_RETURN(auto detail,
                                      store::with_read_transaction<abis::CaseDetail>(
@@ -136,7 +136,7 @@ void add_case_routes(Router& router, ApiServices& s) {
 
   router.add("POST", "/api/v1/adjudication/cases/{id}/propose",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_adjudicate));
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_read_adjudication));
                auto& [session, id, body] = post;
                EKTP_ASSIGN_OR_RETURN(auto decision_text, required_string(body, "decision"));
                EKTP_ASSIGN_OR_RETURN(auto decision, abis::parse_decision(decision_text));
@@ -149,7 +149,7 @@ void add_case_routes(Router& router, ApiServices& s) {
 
   router.add("POST", "/api/v1/adjudication/cases/{id}/confirm",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_adjudicate));
+               EKTP_ASSIGN_OR_RETURN(auto post, decision_post(s, request, can_read_adjudication));
                auto& [session, id, body] = post;
                const auto* agree = body.if_contains("agree");
                if (!agree || !agree->is_bool()) return invalid_argument("agree: must be true or false");
@@ -169,7 +169,7 @@ void add_case_routes(Router& router, ApiServices& s) {
 // converted to PNG: scanners give TIFF/BMP/PGM, which browsers do not show).
 void add_image_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/enrollments/{id}/photo", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_read_adjudication));
     EKTP_ASSIGN_OR_RETURN(auto e, store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {
                             return registry::load_enrollment(c, request.path_params.at("id"));
                           }));
@@ -182,7 +182,7 @@ void add_image_routes(Router& router, ApiServices& s) {
 
   router.add("GET", "/api/v1/enrollments/{id}/fingers/{position}",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_adjudicate));
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_read_adjudication));
                EKTP_ASSIGN_OR_RETURN(auto position, id_param(request, "position"));
                EKTP_ASSIGN_OR_RETURN(
                    auto e, store::with_read_transaction<registry::Enrollment>(s.db, [&](store::Connection& c) {

@@ -189,7 +189,14 @@ int http_status_for(const Error& error) {
 }
 
 HttpResponse error_response(const Error& error) {
-  return error_response(http_status_for(error), error_code_name(error.code), error.message);
+  auto response = error_response(http_status_for(error), error_code_name(error.code), error.message);
+  if (!error.reason.empty()) {
+    // {"error":{"code","message","reason"}}: the reason names which rule refused.
+    boost::json::object inner{{"code", error_code_name(error.code)}, {"message", error.message},
+                              {"reason", error.reason}};
+    response.body = boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
+  }
+  return response;
 }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {

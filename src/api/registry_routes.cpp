@@ -107,7 +107,8 @@ class Routes {
     if (!result) return error_response(result.error());
     return json_response(object{{"token", result->token}, {"role", role_id(result->session.role)},
                                 {"username", result->session.username},
-                                {"expires_at", iso_time_ms(result->session.expires_at_ms)}});
+                                {"expires_at", iso_time_ms(result->session.expires_at_ms)},
+                                {"approval", result->session.approved ? "approved" : "pending_approval"}});
   }
 
   HttpResponse logout(const HttpRequest& request) {
@@ -299,41 +300,6 @@ class Routes {
     return json_response(answer);
   }
 
-  HttpResponse add_user(const HttpRequest& request) {
-    auto session = authenticate(request, can_manage_users);
-    if (!session) return error_response(session.error());
-    auto body = parse_json_body(request.body);
-    if (!body) return error_response(body.error());
-    auto o = as_object(*body, "body");
-    if (!o) return error_response(o.error());
-    if (auto s = only_fields(**o, {"username", "password", "role", "office_region"}); !s) return error_response(s.error());
-    auto username = required_string(**o, "username");
-    if (!username) return error_response(username.error());
-    auto password = required_string(**o, "password");
-    if (!password) return error_response(password.error());
-    auto role_text = required_string(**o, "role");
-    if (!role_text) return error_response(role_text.error());
-    auto role = parse_role(*role_text);
-    if (!role) return error_response(role.error());
-    auto office_field = optional_string(**o, "office_region");
-    if (!office_field) return error_response(office_field.error());
-    const std::string office = office_field->value_or("");
-    if (!office.empty()) {
-      if (auto s = access::validate_office_region(office); !s) return error_response(s.error());
-      if (s_.regions.find(office) == nullptr) return error_response(Error{ErrorCode::kNotFound, "office_region: no region " + office});
-    }
-    if (auto s = s_.auth.create_user(*username, *password, *role, s_.clock()); !s) return error_response(s.error());
-    if (!office.empty()) {
-      if (auto s = s_.auth.set_office_region(*username, office, s_.clock()); !s) return error_response(s.error());
-    }
-    if (auto audited = s_.audit.record({to_ms(s_.clock()), session->username, "user.create", *username,
-                                        std::string(role_id(*role))});
-        !audited) {
-      spdlog::warn("user {} created; audit record delayed: {}", *username, audited.error().message);
-    }
-    return json_response(object{{"username", *username}, {"role", role_id(*role)}, {"office_region", office}}, 201);
-  }
-
   HttpResponse verify_audit(const HttpRequest& request) {
     auto session = authenticate(request, can_manage_users);
     if (!session) return error_response(session.error());
@@ -442,7 +408,6 @@ void add_registry_routes(Router& router, ApiServices& services) {
   router.add("GET", "/api/v1/corrections", [routes](const HttpRequest& r) { return routes->list_corrections(r); });
   router.add("POST", "/api/v1/corrections/{id}/approve", [routes](const HttpRequest& r) { return routes->decide_correction(r, true); });
   router.add("POST", "/api/v1/corrections/{id}/reject", [routes](const HttpRequest& r) { return routes->decide_correction(r, false); });
-  router.add("POST", "/api/v1/users", [routes](const HttpRequest& r) { return routes->add_user(r); });
   router.add("GET", "/api/v1/audit/verify", [routes](const HttpRequest& r) { return routes->verify_audit(r); });
   add_user_routes(router, services);
 }

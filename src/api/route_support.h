@@ -28,6 +28,12 @@ inline Result<access::Session> authenticate_bearer(ApiServices& s, const HttpReq
   if (allowed != nullptr && !allowed(session->role)) {
     return make_error(ErrorCode::kPermissionDenied, fmt::format("role {} may not do this", role_id(session->role)));
   }
+  // An adjudicator or admin account awaiting its second admin's approval does nothing its role
+  // allows (it may still log in and change its password: the routes with no role check).
+  if (allowed != nullptr && !session->approved && access::needs_second_approval(session->role)) {
+    return refusal(ErrorCode::kPermissionDenied, std::string(access::staff_reason::kPendingApproval),
+                   fmt::format("account '{}' awaits a second admin's approval", session->username));
+  }
   return session;
 }
 

@@ -1,5 +1,7 @@
-// User administration (admins only): activate and deactivate accounts, change roles, reset
-// passwords, list and revoke sessions; and a user's change of their own password. docs/api.md.
+// User administration (admins only): create and list accounts, record the person behind one,
+// a second admin's approval of adjudicator and admin accounts, activate and deactivate accounts,
+// change roles, reset passwords, list and revoke sessions; and a user's change of their own
+// password. docs/api.md.
 #pragma once
 
 #include "api/api_services.h"

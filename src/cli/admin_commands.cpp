@@ -1,4 +1,5 @@
-// Administration from the command line: `ektp db migrate`, `ektp user add|office`, `ektp audit verify`.
+// Administration from the command line: `ektp db migrate`, `ektp db load-demo`, `ektp audit verify`
+// (`ektp user …` is in user_commands.cpp).
 #include <chrono>
 #include <iostream>
 
@@ -8,10 +9,8 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "core/limits.h"
-#include "core/region.h"
 #include "access/audit_log.h"
 #include "registry/demo/demo_loader.h"
-#include "access/auth_service.h"
 #include "store/migrations.h"
 
 namespace ektp::cli {
@@ -26,49 +25,6 @@ int run_migrate(const std::string& url) {
   auto version = store::schema_version(**db);
   if (!version) return report(version.error());
   std::cout << "schema version " << *version << " (" << applied->size() << " migration(s) applied now)\n";
-  return 0;
-}
-
-int run_user_add(const std::string& url, const std::string& username, const std::string& role_text,
-                 const std::string& office) {
-  auto role = parse_role(role_text);
-  if (!role) return report(role.error());
-  if (!office.empty()) {
-    if (auto s = access::validate_office_region(office); !s) return report(s.error());
-    if (RegionDirectory::builtin().find(office) == nullptr) return report(Error{ErrorCode::kNotFound, "--office: no region " + office});
-  }
-  std::string password;
-  if (!std::getline(std::cin, password) || password.empty()) {
-    return report(Error{ErrorCode::kInvalidArgument, "give the password on standard input (one line)"});
-  }
-  if (password.size() > limits::password_bytes_max) {
-    return report(Error{ErrorCode::kInvalidArgument, "password is too long"});
-  }
-  auto db = open_database(url);
-  if (!db) return report(db.error());
-  if (auto m = store::migrate(**db, store::registry_migrations()); !m) return report(m.error());
-  access::AuthService auth(**db);
-  if (auto s = auth.create_user(username, password, *role, std::chrono::system_clock::now()); !s) {
-    return report(s.error());
-  }
-  if (!office.empty()) {
-    if (auto s = auth.set_office_region(username, office, std::chrono::system_clock::now()); !s) return report(s.error());
-  }
-  std::cout << "user " << username << " (" << role_id(*role) << ") created"
-            << (office.empty() ? std::string() : ", office region " + office) << "\n";
-  return 0;
-}
-
-int run_user_office(const std::string& url, const std::string& username, const std::string& office) {
-  if (auto s = access::validate_office_region(office); !s) return report(s.error());
-  const Region* region = RegionDirectory::builtin().find(office);
-  if (region == nullptr) return report(Error{ErrorCode::kNotFound, "--region: no region " + office});
-  auto db = open_database(url);
-  if (!db) return report(db.error());
-  if (auto m = store::migrate(**db, store::registry_migrations()); !m) return report(m.error());
-  access::AuthService auth(**db);
-  if (auto s = auth.set_office_region(username, office, std::chrono::system_clock::now()); !s) return report(s.error());
-  std::cout << "user " << username << " works for " << region->name << " (" << office << ")\n";
   return 0;
 }
 
@@ -143,30 +99,6 @@ void register_admin_commands(CLI::App& app) {
   load_demo->callback([demo_url, demo_regency, demo_persons] {
     exit_code() = run_load_demo(*demo_url, *demo_regency, *demo_persons);
   });
-
-  auto user_url = std::make_shared<std::string>();
-  auto username = std::make_shared<std::string>();
-  auto role = std::make_shared<std::string>();
-  auto* user = app.add_subcommand("user", "user administration");
-  user->require_subcommand(1);
-  auto* add = user->add_subcommand("add", "create a user; the password is read from standard input");
-  add_database_option(*add, *user_url);
-  add->add_option("--username", *username, "login name")->required();
-  add->add_option("--role", *role, "operator, supervisor, adjudicator, admin, agency or resident")->required();
-  auto password_stdin = std::make_shared<bool>(true);
-  add->add_flag("--password-stdin", *password_stdin, "read the password from standard input (the only way)");
-  auto office = std::make_shared<std::string>();
-  add->add_option("--office", *office,
-                  "region code of the office the user works for (2, 4, 6 or 10 digits); operators and supervisors "
-                  "see only its residents, and see nobody without one");
-  add->callback([user_url, username, role, office] {
-    exit_code() = run_user_add(*user_url, *username, *role, *office);
-  });
-  auto* set_office = user->add_subcommand("office", "set the office region a user works for");
-  add_database_option(*set_office, *user_url);
-  set_office->add_option("--username", *username, "login name")->required();
-  set_office->add_option("--region", *office, "region code: 2, 4, 6 or 10 digits")->required();
-  set_office->callback([user_url, username, office] { exit_code() = run_user_office(*user_url, *username, *office); });
 
   auto audit_url = std::make_shared<std::string>();
   auto* audit = app.add_subcommand("audit", "audit log");

@@ -16,6 +16,7 @@ int& exit_code();
 void register_nik_commands(CLI::App& app);
 void register_serve_commands(CLI::App& app);
 void register_admin_commands(CLI::App& app);
+void register_user_commands(CLI::App& app);
 void register_abis_commands(CLI::App& app);
 void register_photo_commands(CLI::App& app);
 void register_station_commands(CLI::App& app);

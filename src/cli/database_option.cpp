@@ -49,7 +49,8 @@ Result<std::unique_ptr<access::AuditAnchorer>> start_audit_anchorer(store::Datab
 }
 
 int report(const Error& error) {
-  std::cerr << "error: " << error.message << " (" << error_code_name(error.code) << ")\n";
+  std::cerr << "error: " << error.message << " (" << error_code_name(error.code)
+            << (error.reason.empty() ? "" : ", " + error.reason) << ")\n";
   return 1;
 }
 

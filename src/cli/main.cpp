@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ektp::cli::register_nik_commands(app);
   ektp::cli::register_serve_commands(app);
   ektp::cli::register_admin_commands(app);
+  ektp::cli::register_user_commands(app);
   ektp::cli::register_abis_commands(app);
   ektp::cli::register_photo_commands(app);
   ektp::cli::register_station_commands(app);

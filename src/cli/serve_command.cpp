@@ -54,14 +54,50 @@ std::filesystem::path default_web_root() {
 
 namespace {
 
-// The demo needs people to log in as: three users with a password printed on the console.
-void create_demo_users(access::AuthService& auth) {
+// The demo needs people to log in as, with a password printed on the console. It follows the
+// same rules as a real office (access/staff.h): the bootstrap admin, a second admin it approves,
+// and adjudicators created by the first admin and approved by the second. The NIKs are made-up
+// staff persons of district 332701, not residents of the demo population. Only into a database
+// without any user: a demo flag on a real database never adds accounts with a printed password.
+void create_demo_users(store::Database& db, access::AuthService& auth) {
   constexpr const char* kDemoPassword = "ektp-demo-2026";
-  for (auto [name, role] : {std::pair{"admin", Role::kAdmin}, std::pair{"operator", Role::kOperator},
-                            std::pair{"supervisor", Role::kSupervisor},
-                            std::pair{"adjudikator1", Role::kAdjudicator}, std::pair{"adjudikator2", Role::kAdjudicator}}) {
-    auto created = auth.create_user(name, kDemoPassword, role, std::chrono::system_clock::now());
-    if (created) spdlog::info("demo user '{}' ({}) with password '{}'", name, role_id(role), kDemoPassword);
+  const auto now = std::chrono::system_clock::now();
+  auto users = store::with_read_transaction<store::QueryResult>(
+      db, [](store::Connection& c) { return c.execute("SELECT 1 FROM users LIMIT 1"); });
+  if (!users || !users->rows.empty()) {
+    if (!users) spdlog::warn("demo users not created: {}", users.error().message);
+    return;
+  }
+  struct DemoUser {
+    const char* name;
+    Role role;
+    const char* nik;
+    const char* created_by;
+    const char* approver;
+  };
+  constexpr DemoUser kUsers[] = {
+      {"admin", Role::kAdmin, "3327011501800901", "", ""},
+      {"admin2", Role::kAdmin, "3327012002810902", "", "admin"},
+      {"operator", Role::kOperator, "", "", ""},
+      {"supervisor", Role::kSupervisor, "", "", ""},
+      {"adjudikator1", Role::kAdjudicator, "3327015003850903", "admin", "admin2"},
+      {"adjudikator2", Role::kAdjudicator, "3327010504870904", "admin", "admin2"},
+  };
+  for (const auto& u : kUsers) {
+    auto created = auth.create_user(access::NewUser{u.name, kDemoPassword, u.role, {u.nik, ""}, u.created_by}, now);
+    if (!created) {
+      if (created.error().code != ErrorCode::kAlreadyExists) {
+        spdlog::warn("demo user '{}' not created: {}", u.name, created.error().message);
+      }
+      continue;
+    }
+    if (*created == access::Approval::kPending) {
+      if (auto approved = auth.approve_user(u.name, u.approver, now); !approved) {
+        spdlog::warn("demo user '{}' not approved: {}", u.name, approved.error().message);
+        continue;
+      }
+    }
+    spdlog::info("demo user '{}' ({}) with password '{}'", u.name, role_id(u.role), kDemoPassword);
   }
 }
 
@@ -101,7 +137,7 @@ int run_serve(const ServeOptions& options) {
     } else {
       return report(loaded.error());
     }
-    create_demo_users(auth);
+    create_demo_users(**db, auth);
     assign_demo_offices(auth, options.demo_regency);
   }
   registry::CivilRegistry civil(**db, regions);

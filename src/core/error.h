@@ -29,6 +29,9 @@ std::string_view error_code_name(ErrorCode code);
 struct Error {
   ErrorCode code;
   std::string message;
+  // A stable, machine-readable cause beside the code where callers must tell refusals of one code
+  // apart (e.g. "same_person", "separation_of_duties"); empty when the code says enough.
+  std::string reason = {};
 };
 
 template <class T>
@@ -37,6 +40,11 @@ using Status = std::expected<void, Error>;
 
 inline std::unexpected<Error> make_error(ErrorCode code, std::string message) {
   return std::unexpected(Error{code, std::move(message)});
+}
+
+// A refusal with a stable reason (Error::reason) beside its code.
+inline std::unexpected<Error> refusal(ErrorCode code, std::string reason, std::string message) {
+  return std::unexpected(Error{code, std::move(message), std::move(reason)});
 }
 
 inline std::unexpected<Error> invalid_argument(std::string message) {

@@ -19,7 +19,11 @@ bool can_approve_corrections(Role role);
 bool can_manage_users(Role role);
 // Stations and sync conflicts: supervisors and admins oversee them.
 bool can_oversee_stations(Role role);
-// Deciding fingerprint duplicate candidates (both halves of the two-person rule).
+// Deciding fingerprint duplicate candidates (both halves of the two-person rule): adjudicators
+// only. Separation of duties: an admin, who creates accounts, does not also decide.
 bool can_adjudicate(Role role);
+// Reading adjudication cases and the enrollment images beside them: adjudicators, and admins
+// who oversee them.
+bool can_read_adjudication(Role role);
 
 }  // namespace ektp

@@ -345,6 +345,21 @@ CREATE INDEX sessions_username ON sessions (username);
 ALTER TABLE station_identity ADD COLUMN central_tls_pin TEXT NOT NULL DEFAULT '';
 ALTER TABLE station_identity ADD COLUMN central_ca_file TEXT NOT NULL DEFAULT '';
 )sql"},
+      // The person behind each staff account (their own NIK, optionally their staff number/NIP)
+      // and the second admin's approval of adjudicator and admin accounts (access/staff.h).
+      // Accounts from before stay approved with no person: an adjudicator without one cannot
+      // decide, an admin without one cannot approve. A proposal records its proposer's NIK so the
+      // confirmer is compared as a person.
+      {8, "staff persons and second-admin approval", R"sql(
+ALTER TABLE users ADD COLUMN person_nik TEXT;
+ALTER TABLE users ADD COLUMN staff_number TEXT;
+ALTER TABLE users ADD COLUMN approval_status TEXT NOT NULL DEFAULT 'approved';
+ALTER TABLE users ADD COLUMN approval_requested_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN approved_at_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX users_approval_status ON users (approval_status);
+ALTER TABLE adjudication_cases ADD COLUMN proposed_by_person TEXT NOT NULL DEFAULT '';
+)sql"},
       // The office each operator and supervisor works for: they read and search only the
       // residents of its region (access/office_scope.h).
       {10, "office regions of staff", R"sql(

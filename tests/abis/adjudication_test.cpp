@@ -1,9 +1,13 @@
 // The two-person rule on both back ends: propose + confirm, who may do it, states, disagreement,
-// the enrollment's outcome (duplikat or siap_cetak + gallery) and the audit rows.
+// the enrollment's outcome (duplikat or siap_cetak + gallery) and the audit rows; people, not
+// usernames: admins do not adjudicate, one person under two usernames is still one, nobody
+// decides their own case, and accounts only act once a second admin approved them.
 #include "abis/adjudication.h"
 
 #include "abis/dedup_fixture.h"
 #include "access/audit_log.h"
+#include "access/auth_service.h"
+#include "support/staff_fixture.h"
 
 namespace ektp::abis {
 namespace {
@@ -14,12 +18,32 @@ using registry::EnrollmentStatus;
 
 const Actor kAdjudicatorA{"adjudikator.ani", Role::kAdjudicator};
 const Actor kAdjudicatorB{"adjudikator.budi", Role::kAdjudicator};
-const Actor kAdmin{"admin.citra", Role::kAdmin};
+const Actor kAdmin{test::kRootAdmin, Role::kAdmin};
+const Actor kSecondAdmin{test::kSecondAdmin, Role::kAdmin};
+constexpr const char* kAniNik = "3327014107880011";   // adjudikator.ani (a woman: day 01 + 40)
+constexpr const char* kBudiNik = "3327010309790012";  // adjudikator.budi
 const Actor kOperator{"operator.dedi", Role::kOperator};
 const Actor kSupervisor{"supervisor.eka", Role::kSupervisor};
 
 class AdjudicationTest : public DedupTest {
  protected:
+  void SetUp() override {
+    DedupTest::SetUp();
+    if (IsSkipped()) return;
+    auth_ = std::make_unique<access::AuthService>(db());
+    test::create_two_admins(*auth_, now_);
+    test::create_adjudicator(*auth_, kAdjudicatorA.username, kAniNik, now_);
+    test::create_adjudicator(*auth_, kAdjudicatorB.username, kBudiNik, now_);
+  }
+
+  void sql(const std::string& statement, std::vector<store::Value> params) {
+    auto done = store::with_write_transaction<bool>(db(), [&](store::Connection& c) -> Result<bool> {
+      EKTP_RETURN_IF_ERROR(c.execute(statement, params));
+      return true;
+    });
+    ASSERT_OK(done);
+  }
+
   // A is cleared; B (A's fingers under another NIK) waits in one open case, returned.
   std::int64_t open_case() {
     service_ = open_service();
@@ -47,6 +71,8 @@ class AdjudicationTest : public DedupTest {
   }
 
   std::unique_ptr<DedupService> service_;
+  std::unique_ptr<access::AuthService> auth_;
+  std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
 };
 
 TEST_P(AdjudicationTest, ProposeThenConfirmDuplicateBlocksTheEnrollment) {
@@ -109,7 +135,7 @@ TEST_P(AdjudicationTest, ProposeThenConfirmDuplicateBlocksTheEnrollment) {
   // Decided is final.
   EXPECT_ERROR(service_->propose_decision(id, kAdjudicatorA, Decision::kDistinct, "lagi"),
                ErrorCode::kFailedPrecondition, "already decided");
-  EXPECT_ERROR(service_->confirm_decision(id, kAdmin, true, "lagi"), ErrorCode::kFailedPrecondition,
+  EXPECT_ERROR(service_->confirm_decision(id, kAdjudicatorA, true, "lagi"), ErrorCode::kFailedPrecondition,
                "already decided");
 }
 
@@ -121,7 +147,7 @@ TEST_P(AdjudicationTest, TheTwoPersonRuleAndTheRolesAreEnforced) {
   EXPECT_ERROR(service_->propose_decision(id, kOperator, Decision::kDuplicate, "alasan"),
                ErrorCode::kPermissionDenied, "operator");
   EXPECT_ERROR(service_->propose_decision(id, kSupervisor, Decision::kDuplicate, "alasan"),
-               ErrorCode::kPermissionDenied, "adjudicator or admin");
+               ErrorCode::kPermissionDenied, "adjudicators only");
   EXPECT_ERROR(service_->propose_decision(id, Actor{"", Role::kAdjudicator}, Decision::kDuplicate, "alasan"),
                ErrorCode::kPermissionDenied, "no user");
   EXPECT_ERROR(service_->propose_decision(id, kAdjudicatorA, Decision::kDuplicate, " \n\t "),
@@ -137,19 +163,125 @@ TEST_P(AdjudicationTest, TheTwoPersonRuleAndTheRolesAreEnforced) {
   ASSERT_OK(service_->propose_decision(id, kAdjudicatorA, Decision::kDuplicate, "jari 1-10 cocok"));
   EXPECT_ERROR(service_->propose_decision(id, kAdjudicatorB, Decision::kDistinct, "usulan kedua"),
                ErrorCode::kFailedPrecondition, "awaits confirmation");
-  EXPECT_ERROR(service_->confirm_decision(id, kAdjudicatorA, true, "saya sendiri"), ErrorCode::kPermissionDenied,
-               "two-person rule");
+  EXPECT_REFUSED(service_->confirm_decision(id, kAdjudicatorA, true, "saya sendiri"), ErrorCode::kPermissionDenied,
+                 "same_person");
   EXPECT_ERROR(service_->confirm_decision(id, kOperator, true, "operator"), ErrorCode::kPermissionDenied,
-               "adjudicator or admin");
+               "adjudicators only");
   EXPECT_ERROR(service_->confirm_decision(id, kAdjudicatorB, true, ""), ErrorCode::kInvalidArgument, "reason");
   EXPECT_EQ(cases(CaseStatus::kProposed).size(), 1u);
   EXPECT_EQ(status_of("e-b"), EnrollmentStatus::kAdjudication);
   EXPECT_TRUE(audit_rows("adjudication.confirm").empty());
 
-  // An admin counts as the second person.
-  auto confirmed = service_->confirm_decision(id, kAdmin, true, "dikonfirmasi admin");
+  // An admin does not count as the second person: separation of duties.
+  EXPECT_REFUSED(service_->confirm_decision(id, kAdmin, true, "dikonfirmasi admin"), ErrorCode::kPermissionDenied,
+                 "separation_of_duties");
+  EXPECT_EQ(cases(CaseStatus::kProposed).size(), 1u);
+  auto confirmed = service_->confirm_decision(id, kAdjudicatorB, true, "dikonfirmasi adjudikator kedua");
   ASSERT_OK(confirmed);
   EXPECT_EQ(confirmed->record.final_decision, Decision::kDuplicate);
+}
+
+TEST_P(AdjudicationTest, AnAdminDoesNotAdjudicate) {
+  const std::int64_t id = open_case();
+  ASSERT_NE(id, 0);
+  EXPECT_REFUSED(service_->propose_decision(id, kAdmin, Decision::kDistinct, "admin memutus"),
+                 ErrorCode::kPermissionDenied, "separation_of_duties");
+  // A session that still says adjudicator does not help once the account is an admin's.
+  EXPECT_REFUSED(service_->propose_decision(id, Actor{test::kSecondAdmin, Role::kAdjudicator}, Decision::kDistinct,
+                                            "admin dengan peran lama"),
+                 ErrorCode::kPermissionDenied, "separation_of_duties");
+  EXPECT_EQ(cases(CaseStatus::kOpen).size(), 1u);
+  EXPECT_TRUE(audit_rows("adjudication.propose").empty());
+}
+
+TEST_P(AdjudicationTest, TheSamePersonUnderTwoUsernamesIsOnePerson) {
+  const std::int64_t id = open_case();
+  ASSERT_NE(id, 0);
+  // Ani gets a second adjudicator account (another admin pair could have made it): same NIK.
+  test::create_adjudicator(*auth_, "ani.kedua", kAniNik, now_);
+  ASSERT_OK(service_->propose_decision(id, kAdjudicatorA, Decision::kDuplicate, "sama"));
+  EXPECT_REFUSED(service_->confirm_decision(id, Actor{"ani.kedua", Role::kAdjudicator}, true, "setuju"),
+                 ErrorCode::kPermissionDenied, "same_person");
+  // Nor may she reopen her own proposal under the other name.
+  EXPECT_REFUSED(service_->confirm_decision(id, Actor{"ani.kedua", Role::kAdjudicator}, false, "tidak setuju"),
+                 ErrorCode::kPermissionDenied, "same_person");
+  EXPECT_EQ(cases(CaseStatus::kProposed).size(), 1u);
+  EXPECT_TRUE(audit_rows("adjudication.confirm").empty());
+  ASSERT_OK(service_->confirm_decision(id, kAdjudicatorB, true, "setuju, orang lain"));
+}
+
+TEST_P(AdjudicationTest, NobodyDecidesACaseAboutThemselves) {
+  const std::int64_t id = open_case();
+  ASSERT_NE(id, 0);
+  // The candidate's NIK (kNikA) is an adjudicator's own; so is the probe's (kNikB).
+  test::create_adjudicator(*auth_, "adj.kandidat", kNikA, now_);
+  test::create_adjudicator(*auth_, "adj.probe", kNikB, now_);
+  EXPECT_REFUSED(service_->propose_decision(id, Actor{"adj.kandidat", Role::kAdjudicator}, Decision::kDistinct,
+                                            "bukan saya"),
+                 ErrorCode::kPermissionDenied, "own_case");
+  ASSERT_OK(service_->propose_decision(id, kAdjudicatorA, Decision::kDistinct, "berbeda"));
+  EXPECT_REFUSED(service_->confirm_decision(id, Actor{"adj.probe", Role::kAdjudicator}, true, "setuju"),
+                 ErrorCode::kPermissionDenied, "own_case");
+  EXPECT_EQ(cases(CaseStatus::kProposed).size(), 1u);
+}
+
+TEST_P(AdjudicationTest, PendingAndPersonlessAccountsDoNotDecide) {
+  const std::int64_t id = open_case();
+  ASSERT_NE(id, 0);
+  auto pending = auth_->create_user(
+      access::NewUser{"adj.baru", test::kStaffPassword, Role::kAdjudicator, {"3327011111900013", ""}, test::kRootAdmin},
+      now_);
+  ASSERT_OK(pending);
+  EXPECT_REFUSED(service_->propose_decision(id, Actor{"adj.baru", Role::kAdjudicator}, Decision::kDistinct, "baru"),
+                 ErrorCode::kPermissionDenied, "account_pending_approval");
+  EXPECT_ERROR(service_->propose_decision(id, Actor{"adj.hantu", Role::kAdjudicator}, Decision::kDistinct, "hantu"),
+               ErrorCode::kPermissionDenied, "no account");
+  // An account from before persons were recorded (migration 8 leaves it without one).
+  sql("UPDATE users SET person_nik = NULL WHERE username = $1", {std::string(kAdjudicatorB.username)});
+  EXPECT_REFUSED(service_->propose_decision(id, kAdjudicatorB, Decision::kDistinct, "lama"),
+                 ErrorCode::kPermissionDenied, "person_identity_required");
+  ASSERT_OK(service_->propose_decision(id, kAdjudicatorA, Decision::kDistinct, "berbeda"));
+  EXPECT_REFUSED(service_->confirm_decision(id, kAdjudicatorB, true, "lama"), ErrorCode::kPermissionDenied,
+                 "person_identity_required");
+  EXPECT_EQ(cases(CaseStatus::kProposed).size(), 1u);
+}
+
+// The finding, replayed: one admin mints two adjudicator accounts and decides a case alone.
+TEST_P(AdjudicationTest, OneAdminCannotDecideACaseAlone) {
+  const std::int64_t id = open_case();
+  ASSERT_NE(id, 0);
+  for (const char* name : {"boneka.satu", "boneka.dua"}) {
+    auto created = auth_->create_user(
+        access::NewUser{name, test::kStaffPassword, Role::kAdjudicator,
+                        {std::string(name) == "boneka.satu" ? "3327010101700021" : "3327010202710022", ""},
+                        test::kRootAdmin},
+        now_);
+    ASSERT_OK(created);
+    EXPECT_EQ(*created, access::Approval::kPending);  // no confirming at once
+  }
+  const Actor one{"boneka.satu", Role::kAdjudicator}, two{"boneka.dua", Role::kAdjudicator};
+  EXPECT_REFUSED(service_->propose_decision(id, one, Decision::kDistinct, "bukan ganda"), ErrorCode::kPermissionDenied,
+                 "account_pending_approval");
+  // The creating admin cannot approve them, and cannot decide in their place.
+  EXPECT_REFUSED(auth_->approve_user("boneka.satu", test::kRootAdmin, now_), ErrorCode::kPermissionDenied,
+                 "approver_is_creator");
+  EXPECT_REFUSED(auth_->approve_user("boneka.dua", test::kRootAdmin, now_), ErrorCode::kPermissionDenied,
+                 "approver_is_creator");
+  EXPECT_REFUSED(service_->propose_decision(id, kAdmin, Decision::kDistinct, "bukan ganda"),
+                 ErrorCode::kPermissionDenied, "separation_of_duties");
+  // Nor can the accounts approve each other: they are not admins.
+  EXPECT_ERROR(auth_->approve_user("boneka.dua", "boneka.satu", now_), ErrorCode::kPermissionDenied, "not an admin");
+  EXPECT_EQ(cases(CaseStatus::kOpen).size(), 1u);
+  EXPECT_EQ(status_of("e-b"), EnrollmentStatus::kAdjudication);
+
+  // A second admin, another person, approves: then the two decide as two adjudicators.
+  ASSERT_OK(auth_->approve_user("boneka.satu", test::kSecondAdmin, now_));
+  ASSERT_OK(auth_->approve_user("boneka.dua", test::kSecondAdmin, now_));
+  ASSERT_OK(service_->propose_decision(id, one, Decision::kDistinct, "bukan ganda"));
+  auto confirmed = service_->confirm_decision(id, two, true, "setuju");
+  ASSERT_OK(confirmed);
+  EXPECT_EQ(confirmed->record.final_decision, Decision::kDistinct);
+  EXPECT_EQ(audit_rows("user.approve").size(), 5u);  // second.admin, A and B in SetUp, and these two
 }
 
 TEST_P(AdjudicationTest, DisagreementSendsTheCaseBackToOpen) {

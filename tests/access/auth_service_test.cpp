@@ -57,9 +57,9 @@ TEST_P(AuthServiceTest, WrongPasswordsAndBadUsers) {
   for (int i = 0; i < 10; ++i) (void)auth->login("ani.op", "guess", now);
   EXPECT_ERROR(auth->login("ani.op", "correct horse", now), ErrorCode::kResourceExhausted, "too many");
   EXPECT_OK(auth->login("ani.op", "correct horse", now + minutes{1}));
-  EXPECT_ERROR(auth->create_user("ani.op", "another long one", Role::kAdmin, now), ErrorCode::kAlreadyExists, "already exists");
-  EXPECT_ERROR(auth->create_user("Ani Op", "another long one", Role::kAdmin, now), ErrorCode::kInvalidArgument, "username");
-  EXPECT_ERROR(auth->create_user("budi", "short", Role::kAdmin, now), ErrorCode::kInvalidArgument, "password");
+  EXPECT_ERROR(auth->create_user("ani.op", "another long one", Role::kSupervisor, now), ErrorCode::kAlreadyExists, "already exists");
+  EXPECT_ERROR(auth->create_user("Ani Op", "another long one", Role::kSupervisor, now), ErrorCode::kInvalidArgument, "username");
+  EXPECT_ERROR(auth->create_user("budi", "short", Role::kSupervisor, now), ErrorCode::kInvalidArgument, "password");
 }
 
 TEST_P(AuthServiceTest, LogoutOnOneServerIsRefusedOnAnotherWithinTheCacheLifetime) {
@@ -101,7 +101,7 @@ TEST_P(AuthServiceTest, DeactivationAndRoleChangesApplyToExistingTokens) {
   EXPECT_EQ(before->id, login->session.id);
   EXPECT_EQ(before->id.size(), kSessionIdHexDigits);
 
-  ASSERT_OK(auth->set_role("ani.op", Role::kSupervisor));
+  ASSERT_OK(auth->set_role("ani.op", Role::kSupervisor, "root.admin"));
   auto here = auth->authenticate(login->token, now);  // the changing server: at once
   ASSERT_OK(here);
   EXPECT_EQ(here->role, Role::kSupervisor);
@@ -119,7 +119,7 @@ TEST_P(AuthServiceTest, DeactivationAndRoleChangesApplyToExistingTokens) {
                "invalid token");
   EXPECT_OK(auth->login("ani.op", "correct horse", now));
   EXPECT_ERROR(auth->set_active("nobody", false), ErrorCode::kNotFound, "nobody");
-  EXPECT_ERROR(auth->set_role("nobody", Role::kAdmin), ErrorCode::kNotFound, "nobody");
+  EXPECT_ERROR(auth->set_role("nobody", Role::kAdmin, "root.admin"), ErrorCode::kNotFound, "nobody");
 }
 
 TEST_P(AuthServiceTest, OversizedLoginFieldsAreRefusedBeforeHashing) {

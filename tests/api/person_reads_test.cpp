@@ -51,7 +51,10 @@ class PersonReadsTest : public test::BackendTest {
     name = row->rows.front().text(2);
     district = row->rows.front().text(3);
 
-    ASSERT_OK(auth->create_user("root.admin", "admin-password", Role::kAdmin, now));
+    // The first admin of an empty database: approved at creation (access/staff.h).
+    ASSERT_OK(auth->create_user(access::NewUser{"root.admin", "admin-password", Role::kAdmin,
+                                                {"3327014107880011", ""}, ""},
+                                now));
     for (auto [user, office] : {std::pair{"op.here", district}, std::pair{"op.tegal", std::string("3328")},
                                 std::pair{"op.none", std::string()}}) {
       ASSERT_OK(auth->create_user(user, "operator-password", Role::kOperator, now));

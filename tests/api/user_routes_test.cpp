@@ -8,6 +8,7 @@
 #include "access/audit_log.h"
 #include "registry/civil_registry.h"
 #include "store/migrations.h"
+#include "support/staff_fixture.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
 
@@ -29,9 +30,11 @@ class UserRoutesTest : public test::BackendTest {
                                                          nullptr, nullptr, nullptr, {}});
     services->clock = [this] { return now; };
     add_registry_routes(router, *services);
-    ASSERT_OK(auth->create_user("root.admin", "admin-password", Role::kAdmin, now));
+    add_adjudication_routes(router, *services);
+    test::create_two_admins(*auth, now);
     ASSERT_OK(auth->create_user("ani.op", "operator-password", Role::kOperator, now));
-    admin_token = login("root.admin", "admin-password");
+    admin_token = login(test::kRootAdmin, test::kStaffPassword);
+    second_admin_token = login(test::kSecondAdmin, test::kStaffPassword);
     operator_token = login("ani.op", "operator-password");
   }
 
@@ -55,6 +58,13 @@ class UserRoutesTest : public test::BackendTest {
     HttpRequest request;
     request.method = std::move(method);
     request.target = path;
+    if (auto question = path.find('?'); question != std::string::npos) {
+      // One "key=value" is all these routes take.
+      std::string query = path.substr(question + 1);
+      auto equals = query.find('=');
+      request.query[query.substr(0, equals)] = equals == std::string::npos ? "" : query.substr(equals + 1);
+      path.resize(question);
+    }
     request.path = std::move(path);
     request.body = std::move(body);
     request.content_type = "application/json";
@@ -82,8 +92,17 @@ class UserRoutesTest : public test::BackendTest {
   std::unique_ptr<ApiServices> services;
   Router router;
   std::string admin_token;
+  std::string second_admin_token;
   std::string operator_token;
 };
+
+std::string reason_of(const HttpResponse& response) {
+  boost::system::error_code ec;
+  auto body = boost::json::parse(response.body, ec);
+  if (ec || !body.is_object() || !body.as_object().contains("error")) return "(no error: " + response.body + ")";
+  const auto* reason = body.at("error").as_object().if_contains("reason");
+  return reason ? std::string(reason->as_string()) : std::string();
+}
 
 struct AdminRoute {
   std::string method;
@@ -100,6 +119,10 @@ TEST_P(UserRoutesTest, EveryAdminRouteRefusesNoTokenAndNonAdmins) {
       {"POST", "/api/v1/users/ani.op/password", "{}"},
       {"GET", "/api/v1/users/ani.op/sessions", ""},
       {"DELETE", "/api/v1/sessions/" + session_id, ""},
+      {"POST", "/api/v1/users", R"({"username":"x.adj","password":"a-long-password-1","role":"operator"})"},
+      {"GET", "/api/v1/users", ""},
+      {"POST", "/api/v1/users/ani.op/approve", "{}"},
+      {"POST", "/api/v1/users/ani.op/person", R"({"nik":"3327014107880011"})"},
   };
   for (const auto& route : routes) {
     EXPECT_EQ(call(route.method, route.path, "", route.body).status, 401) << route.path;
@@ -110,6 +133,7 @@ TEST_P(UserRoutesTest, EveryAdminRouteRefusesNoTokenAndNonAdmins) {
   auto still = auth->authenticate(operator_token, now);
   ASSERT_OK(still);
   EXPECT_EQ(still->role, Role::kOperator);
+  EXPECT_EQ(auth->login("x.adj", "a-long-password-1", now).has_value(), false);
 }
 
 TEST_P(UserRoutesTest, DeactivateRevokesAndActivateAllowsLoginAgain) {
@@ -193,12 +217,124 @@ TEST_P(UserRoutesTest, OversizedLoginIsRefusedWithoutAnAuditRecord) {
   auto failed = call("POST", "/api/v1/auth/login", "", R"({"username":"ani.op","password":"wrong"})");
   EXPECT_EQ(failed.status, 401);
   auto entries = audit_for("ani.op");
-  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_EQ(entries.size(), 2u);  // the failed login, and the account's creation before it
   EXPECT_EQ(entries[0].action, "login_failed");
   EXPECT_EQ(entries[0].detail, "192.0.2.10");
+  EXPECT_EQ(entries[1].action, "user.create");
 }
 
 EKTP_INSTANTIATE_FOR_BACKENDS(UserRoutesTest);
+
+}  // namespace
+}  // namespace ektp::api
+
+namespace ektp::api {
+namespace {
+
+constexpr const char* kAdjBody =
+    R"({"username":"adj.ani","password":"adjudicator-pw-1","role":"adjudicator","nik":"3327014107880011",)"
+    R"("staff_number":"198801012010012001"})";
+
+// The finding over the routes: the admin who creates an adjudicator cannot approve it; a pending
+// account does nothing its role allows; a second admin's approval lets it act.
+TEST_P(UserRoutesTest, ANewAdjudicatorWaitsForASecondAdmin) {
+  auto missing = call("POST", "/api/v1/users", admin_token,
+                      R"({"username":"adj.ani","password":"adjudicator-pw-1","role":"adjudicator"})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(reason_of(missing), "person_identity_required");
+  EXPECT_EQ(call("POST", "/api/v1/users", admin_token,
+                 R"({"username":"adj.ani","password":"adjudicator-pw-1","role":"adjudicator","nik":"33270155089"})")
+                .status,
+            400);
+  EXPECT_EQ(call("POST", "/api/v1/users", admin_token,
+                 R"({"username":"adj.ani","password":"adjudicator-pw-1","role":"adjudicator","nik":"3327014107880011",)"
+                 R"("staff_number":"12 34"})")
+                .status,
+            400);
+  auto created = call("POST", "/api/v1/users", admin_token, kAdjBody);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(std::string(boost::json::parse(created.body).at("approval").as_string()), "pending_approval");
+
+  // It may log in, but not act as an adjudicator.
+  auto login_answer = call("POST", "/api/v1/auth/login", "", R"({"username":"adj.ani","password":"adjudicator-pw-1"})");
+  ASSERT_EQ(login_answer.status, 200) << login_answer.body;
+  EXPECT_EQ(std::string(boost::json::parse(login_answer.body).at("approval").as_string()), "pending_approval");
+  const std::string adj_token(boost::json::parse(login_answer.body).at("token").as_string());
+  auto refused = call("GET", "/api/v1/adjudication/cases", adj_token, "");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(reason_of(refused), "account_pending_approval");
+
+  auto pending = call("GET", "/api/v1/users?approval=pending_approval", admin_token, "");
+  ASSERT_EQ(pending.status, 200) << pending.body;
+  auto users = boost::json::parse(pending.body).at("users").as_array();
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(std::string(users[0].at("username").as_string()), "adj.ani");
+  EXPECT_EQ(std::string(users[0].at("requested_by").as_string()), test::kRootAdmin);
+  EXPECT_EQ(std::string(users[0].at("nik").as_string()), "3327014107880011");
+  EXPECT_EQ(call("GET", "/api/v1/users?approval=approved", admin_token, "").status, 400);
+
+  auto by_creator = call("POST", "/api/v1/users/adj.ani/approve", admin_token);
+  EXPECT_EQ(by_creator.status, 403);
+  EXPECT_EQ(reason_of(by_creator), "approver_is_creator");
+  EXPECT_EQ(call("POST", "/api/v1/users/adj.ani/approve", second_admin_token, R"({"x":1})").status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/users/nobody/approve", second_admin_token).status, 404);
+  auto approved = call("POST", "/api/v1/users/adj.ani/approve", second_admin_token);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(call("GET", "/api/v1/adjudication/cases", adj_token, "").status, 200);
+  auto again = call("POST", "/api/v1/users/adj.ani/approve", second_admin_token);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(reason_of(again), "not_pending_approval");
+
+  auto entries = audit_for("adj.ani");
+  ASSERT_GE(entries.size(), 2u);
+  EXPECT_EQ(entries[0].action, "user.approve");
+  EXPECT_EQ(entries[0].actor, test::kSecondAdmin);
+  EXPECT_EQ(entries.back().action, "user.create");
+  EXPECT_EQ(entries.back().actor, test::kRootAdmin);
+}
+
+TEST_P(UserRoutesTest, PromotionAndAPersonChangeAreApprovedAgain) {
+  auto no_person = call("POST", "/api/v1/users/ani.op/role", admin_token, R"({"role":"adjudicator"})");
+  EXPECT_EQ(no_person.status, 409);
+  EXPECT_EQ(reason_of(no_person), "person_identity_required");
+  EXPECT_EQ(call("POST", "/api/v1/users/ani.op/person", admin_token, R"({"nik":"3327014107880011","x":1})").status,
+            400);
+  EXPECT_EQ(call("POST", "/api/v1/users/ani.op/person", admin_token, R"({"staff_number":"1"})").status, 400);
+  ASSERT_EQ(call("POST", "/api/v1/users/ani.op/person", admin_token, R"({"nik":"3327014107880011"})").status, 200);
+  auto promoted = call("POST", "/api/v1/users/ani.op/role", admin_token, R"({"role":"adjudicator"})");
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  EXPECT_EQ(std::string(boost::json::parse(promoted.body).at("approval").as_string()), "pending_approval");
+  EXPECT_EQ(reason_of(call("GET", "/api/v1/adjudication/cases", operator_token, "")), "account_pending_approval");
+  EXPECT_EQ(reason_of(call("POST", "/api/v1/users/ani.op/approve", admin_token)), "approver_is_creator");
+  ASSERT_EQ(call("POST", "/api/v1/users/ani.op/approve", second_admin_token).status, 200);
+  // The second admin changes the person: pending again, and now only the first may approve.
+  auto changed = call("POST", "/api/v1/users/ani.op/person", second_admin_token, R"({"nik":"3327010309790012"})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(std::string(boost::json::parse(changed.body).at("approval").as_string()), "pending_approval");
+  EXPECT_EQ(reason_of(call("POST", "/api/v1/users/ani.op/approve", second_admin_token)), "approver_is_creator");
+  EXPECT_EQ(call("POST", "/api/v1/users/ani.op/approve", admin_token).status, 200);
+  // An admin does not change their own recorded person.
+  EXPECT_EQ(reason_of(call("POST", "/api/v1/users/root.admin/person", admin_token, R"({"nik":"3327010101700021"})")),
+            "approver_is_subject");
+}
+
+TEST_P(UserRoutesTest, APendingAdminDoesNotAdminister) {
+  auto created = call("POST", "/api/v1/users", admin_token,
+                      R"({"username":"third.admin","password":"third-admin-pw-1","role":"admin","nik":"3327010101700021"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string token = login("third.admin", "third-admin-pw-1");
+  auto refused = call("POST", "/api/v1/users/ani.op/deactivate", token);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(reason_of(refused), "account_pending_approval");
+  EXPECT_EQ(reason_of(call("POST", "/api/v1/users", token, kAdjBody)), "account_pending_approval");
+  EXPECT_OK(auth->authenticate(operator_token, now));
+  // Same person as the creating admin: refused at creation.
+  auto own = call("POST", "/api/v1/users", admin_token,
+                  R"({"username":"root.adj","password":"root-adjudicator-1","role":"adjudicator","nik":")" +
+                      std::string(test::kRootAdminNik) + R"("})");
+  EXPECT_EQ(own.status, 403);
+  EXPECT_EQ(reason_of(own), "same_person");
+}
 
 }  // namespace
 }  // namespace ektp::api

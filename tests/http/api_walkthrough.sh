@@ -19,7 +19,15 @@ check() {  # check NAME EXPECTED ACTUAL
 }
 
 "$EKTP" db migrate --db "$DB" >/dev/null
-echo "kunci-pengelola-1" | "$EKTP" user add --db "$DB" --username admin --role admin --password-stdin >/dev/null
+source "$(dirname "$0")/../../scripts/lib/staff.sh"
+check "an admin needs their NIK" 1 "$(echo kunci-pengelola-1 | "$EKTP" user add --db "$DB" --username admin --role admin --password-stdin >/dev/null 2>&1; echo $?)"
+add_two_admins "$DB" admin "kunci-pengelola-1" admin2 "kunci-pengelola-2"
+check "the console names the creator of an adjudicator" 1 "$(echo adjudicator-password-1 | "$EKTP" user add --db "$DB" --username adj0 --role adjudicator --nik 3327014107880011 --password-stdin >/dev/null 2>&1; echo $?)"
+check "--by proves the creator's password" 1 "$(printf 'adjudicator-password-1\nnot-the-password\n' | "$EKTP" user add --db "$DB" --username adj0 --role adjudicator --nik 3327014107880011 --by admin --password-stdin >/dev/null 2>&1; echo $?)"
+printf 'adjudicator-password-1\nkunci-pengelola-1\n' | "$EKTP" user add --db "$DB" --username adj0 --role adjudicator --nik 3327014107880011 --by admin --password-stdin >/dev/null
+check "the creator does not approve (CLI)" 1 "$(echo kunci-pengelola-1 | "$EKTP" user approve --db "$DB" --username adj0 --approver admin >/dev/null 2>&1; echo $?)"
+check "the approver proves their password (CLI)" 1 "$(echo wrong-password-x | "$EKTP" user approve --db "$DB" --username adj0 --approver admin2 >/dev/null 2>&1; echo $?)"
+check "a second admin approves (CLI)" 0 "$(echo kunci-pengelola-2 | "$EKTP" user approve --db "$DB" --username adj0 --approver admin2 >/dev/null 2>&1; echo $?)"
 echo "operator-password-1" | "$EKTP" user add --db "$DB" --username op1 --role operator --office 3327 --password-stdin >/dev/null
 # An operator of another regency's office (Tegal, 3328), and one without an office yet.
 echo "operator-password-2" | "$EKTP" user add --db "$DB" --username op.tegal --role operator --office 3328 --password-stdin >/dev/null
@@ -120,6 +128,17 @@ DEATH='{"idempotency_key":"walk-d0","nik":"'$CHILD'","date":"2020-01-01","place"
 check "death before birth" 400 "$(status "${H[@]}" -X POST "$API/events/death" -d "$DEATH")"
 check "coverage" 200 "$(status "${H[@]}" "$API/coverage/3327")"
 check "coverage districts" 14 "$(json 'len(d["districts"])')"
+# One admin mints an adjudicator over the API: it waits for a second admin, not the creator.
+check "admin creates an adjudicator" "201 pending_approval" "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/users" -d '{"username":"adj.api","password":"adjudicator-password-2","role":"adjudicator","nik":"3327010309790012"}') $(json 'd["approval"]')"
+status -X POST "$API/auth/login" -d '{"username":"adj.api","password":"adjudicator-password-2"}' >/dev/null
+ADJ=$(json 'd["token"]')
+check "a pending adjudicator reads no case" "403 account_pending_approval" "$(status -H "Authorization: Bearer $ADJ" "$API/adjudication/cases") $(json 'd["error"]["reason"]')"
+check "pending accounts listed" "adj.api" "$(status -H "Authorization: Bearer $ADMIN" "$API/users?approval=pending_approval" >/dev/null; json '",".join(u["username"] for u in d["users"])')"
+check "the creator does not approve" "403 approver_is_creator" "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/users/adj.api/approve") $(json 'd["error"]["reason"]')"
+status -X POST "$API/auth/login" -d '{"username":"admin2","password":"kunci-pengelola-2"}' >/dev/null
+ADMIN2=$(json 'd["token"]')
+check "a second admin approves" 200 "$(status -H "Authorization: Bearer $ADMIN2" -X POST "$API/users/adj.api/approve")"
+check "the adjudicator reads cases" 200 "$(status -H "Authorization: Bearer $ADJ" "$API/adjudication/cases")"
 check "audit verify (admin)" 200 "$(status -H "Authorization: Bearer $ADMIN" "$API/audit/verify")"
 check "audit chain valid" True "$(json 'd["valid"]')"
 check "logout" 204 "$(status "${H[@]}" -X POST "$API/auth/logout")"

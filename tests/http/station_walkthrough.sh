@@ -67,9 +67,11 @@ json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval
 
 CDB="sqlite:$TMP/central.db"
 "$EKTP" db migrate --db "$CDB" >/dev/null
-echo "kunci-pengelola-1" | "$EKTP" user add --db "$CDB" --username admin --role admin --password-stdin >/dev/null
+source "$SRC/scripts/lib/staff.sh"
+add_two_admins "$CDB" admin "kunci-pengelola-1" admin2 "kunci-pengelola-2"
 echo "operator-password-1" | "$EKTP" user add --db "$CDB" --username op1 --role operator --office 3327 --password-stdin >/dev/null
-for a in adj1 adj2; do echo "adjudicator-password-1" | "$EKTP" user add --db "$CDB" --username $a --role adjudicator --password-stdin >/dev/null; done
+add_adjudicator "$CDB" adj1 "adjudicator-password-1" 3327014107880011 admin "kunci-pengelola-1" admin2 "kunci-pengelola-2"
+add_adjudicator "$CDB" adj2 "adjudicator-password-1" 3327010309790012 admin "kunci-pengelola-1" admin2 "kunci-pengelola-2"
 start_central() {
   "$EKTP" serve --db "$CDB" --port "${CPORT:-0}" --demo 3327 --demo-size 3000 \
     --tls-cert "$TMP/central.crt" --tls-key "$TMP/central.key" >>"$TMP/central.log" 2>&1 &
@@ -305,8 +307,11 @@ check "case names the first resident" "$ADULT1" "$(json '[c["candidate_nik"] for
 check "case detail with minutiae" True "$(status -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE" >/dev/null; json 'len(d["probe"]["fingers"][0]["minutiae"]) > 10')"
 check "finger image as PNG" 200 "$(status -H "Authorization: Bearer $ADJ1" "$CAPI/enrollments/$E3/fingers/1")"
 check "png magic" "PNG" "$(head -c4 "$TMP/body" | tail -c3)"
+check "an admin may read the case" 200 "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/adjudication/cases/$CASE")"
+check "an admin does not adjudicate" "403 separation_of_duties" "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/adjudication/cases/$CASE/propose" -d '{"decision":"distinct","reason":"admin"}') $(json 'd["error"]["reason"]')"
 check "propose duplicate" 200 "$(status -X POST -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE/propose" -d '{"decision":"duplicate","reason":"10 jari sama dengan NIK lain"}')"
-check "the proposer cannot confirm" 403 "$(status -X POST -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE/confirm" -d '{"agree":true,"reason":"setuju"}')"
+check "an admin does not confirm" 403 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/adjudication/cases/$CASE/confirm" -d '{"agree":true,"reason":"admin"}')"
+check "the proposer cannot confirm" "403 same_person" "$(status -X POST -H "Authorization: Bearer $ADJ1" "$CAPI/adjudication/cases/$CASE/confirm" -d '{"agree":true,"reason":"setuju"}') $(json 'd["error"]["reason"]')"
 check "second adjudicator confirms" 200 "$(status -X POST -H "Authorization: Bearer $ADJ2" "$CAPI/adjudication/cases/$CASE/confirm" -d '{"agree":true,"reason":"setuju, sidik jari identik"}')"
 check "resident told: duplikat" duplikat "$(status -H "Authorization: Bearer $ADMIN" "$CAPI/persons/$ADULT3/enrollment-status" >/dev/null; json 'd["current"]["status"]')"
 

@@ -58,7 +58,10 @@ inline Central make_central(store::Backend backend, std::size_t persons = 300) {
   EXPECT_TRUE(registry::demo::load_demo_population(central.db(), demo, nullptr).has_value());
   access::AuthService auth(central.db());
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
-  EXPECT_TRUE(auth.create_user("admin", "kunci-pusat-2026", Role::kAdmin, now).has_value());
+  // The bootstrap admin (an admin account records its person's own NIK).
+  EXPECT_TRUE(auth.create_user(access::NewUser{"admin", "kunci-pusat-2026", Role::kAdmin, {"3327011501800901", ""}, ""},
+                               now)
+                  .has_value());
   EXPECT_TRUE(auth.create_user("operator", "kunci-petugas-2026", Role::kOperator, now).has_value());
   auto ingest = make_central_ingest(central.db(), kCentralNowMs);
   EXPECT_TRUE(ingest.has_value()) << (ingest ? "" : ingest.error().message);

@@ -14,6 +14,18 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 const enc = encodeURIComponent;
 
+// The stable reasons of the staff-account rules (docs/api.md), said in Indonesian.
+const REASONS = {
+  separation_of_duties: 'Pemisahan tugas: administrator tidak memutus kasus adjudikasi, dan satu orang tidak memegang akun administrator sekaligus adjudikator.',
+  person_identity_required: 'Akun ini belum mencatat NIK pemiliknya; administrator mencatatnya dan administrator lain menyetujuinya.',
+  account_pending_approval: 'Akun Anda menunggu persetujuan administrator lain.',
+  same_person: 'Aturan dua orang: keputusan harus dikonfirmasi oleh orang lain (NIK berbeda).',
+  own_case: 'Kasus ini menyangkut NIK Anda sendiri; adjudikator lain yang memutusnya.',
+  approver_is_creator: 'Akun ini Anda buat (atau perannya Anda ajukan); administrator lain yang menyetujuinya.',
+  approver_is_subject: 'Seseorang tidak menyetujui atau mengubah identitas akunnya sendiri.',
+  not_pending_approval: 'Akun ini tidak sedang menunggu persetujuan.',
+};
+
 async function send(method, path, { body, auth = true, raw = false } = {}) {
   const headers = { Accept: raw ? '*/*' : 'application/json' };
   const session = getSession();
@@ -34,7 +46,10 @@ async function send(method, path, { body, auth = true, raw = false } = {}) {
     let code = 'http_' + res.status; let message = `Server menjawab ${res.status}`;
     try {
       const j = await res.json();
-      if (j && j.error) { code = j.error.code || code; message = j.error.message || message; }
+      if (j && j.error) {
+        code = j.error.code || code;
+        message = REASONS[j.error.reason] || j.error.message || message;
+      }
     } catch { /* not JSON */ }
     if (res.status >= 500) throw new NetworkError(`Kesalahan server (${res.status}): ${message}`);
     throw new ApiError(res.status, code, message);
@@ -66,7 +81,11 @@ export const api = {
   corrections: (status = 'pending') => send('GET', `/corrections?status=${enc(status)}`),
   decideCorrection: (id, decision, reason) =>
     send('POST', `/corrections/${enc(id)}/${decision}`, { body: reason ? { reason } : {} }),
-  addUser: (username, password, role) => send('POST', '/users', { body: { username, password, role } }),
+  addUser: (username, password, role, nik, staffNumber) => send('POST', '/users', {
+    body: { username, password, role, ...(nik ? { nik } : {}), ...(staffNumber ? { staff_number: staffNumber } : {}) },
+  }),
+  users: (approval) => send('GET', '/users' + (approval ? `?approval=${enc(approval)}` : '')),
+  approveUser: (username) => send('POST', `/users/${enc(username)}/approve`, { body: {} }),
   auditVerify: () => send('GET', '/audit/verify'),
   /** Fetches a PDF with the token and returns a Blob. */
   pdf: async (path) => (await send('GET', path, { raw: true })).blob(),

@@ -11,6 +11,7 @@ export const RESULTS_DIR = path.resolve(here, '../test-results');
 
 export const creds = {
   admin: { user: process.env.EKTP_ADMIN_USER || 'admin', password: process.env.EKTP_ADMIN_PASSWORD || 'admin-rahasia' },
+  admin2: { user: process.env.EKTP_ADMIN2_USER || 'admin2', password: process.env.EKTP_ADMIN2_PASSWORD || 'admin2-rahasia' },
   operator: { user: process.env.EKTP_OPERATOR_USER || 'operator', password: process.env.EKTP_OPERATOR_PASSWORD || 'operator-rahasia' },
   supervisor: { user: process.env.EKTP_SUPERVISOR_USER || 'supervisor', password: process.env.EKTP_SUPERVISOR_PASSWORD || 'supervisor-rahasia' },
 };

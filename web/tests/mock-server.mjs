@@ -15,7 +15,7 @@ const DATA = path.resolve(here, '../../data/wilayah');
 
 // ---------- errors ----------
 class HttpError extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+  constructor(status, code, message, reason) { super(message); this.status = status; this.code = code; this.reason = reason; }
 }
 const bad = (msg) => new HttpError(400, 'invalid_argument', msg);
 const notFound = (msg) => new HttpError(404, 'not_found', msg);
@@ -199,8 +199,10 @@ const DEMO_NIK = [...families.values()][0].head_nik;
 const users = new Map();
 for (const role of ['admin', 'operator', 'supervisor']) {
   const R = role.toUpperCase();
-  users.set(process.env[`EKTP_${R}_USER`] || role, { password: process.env[`EKTP_${R}_PASSWORD`] || `${role}-rahasia`, role });
+  users.set(process.env[`EKTP_${R}_USER`] || role, { password: process.env[`EKTP_${R}_PASSWORD`] || `${role}-rahasia`, role, approval: 'approved' });
 }
+// The second admin of the two-person rule (docs/api.md, POST /users/{username}/approve).
+users.set(process.env.EKTP_ADMIN2_USER || 'admin2', { password: process.env.EKTP_ADMIN2_PASSWORD || 'admin2-rahasia', role: 'admin', approval: 'approved' });
 const tokens = new Map(); // token → {username, role, expires}
 function auth(req, roles) {
   const m = /^Bearer (\S+)$/.exec(req.headers.authorization || '');
@@ -532,11 +534,30 @@ async function apiRoute(req, res, url) {
     return send(res, 200, { correction_id: c.id, status: c.status, event_id: e.id, replayed: false });
   }
   if (is('POST', 'users')) {
-    auth(req, ['admin']); const b = await readJson(req);
-    checkText('username', b.username, 64); checkText('password', b.password, 200); checkVocab('role', b.role, ['operator', 'supervisor', 'admin']);
+    const a = auth(req, ['admin']); const b = await readJson(req);
+    checkText('username', b.username, 64); checkText('password', b.password, 200); checkVocab('role', b.role, ['operator', 'supervisor', 'adjudicator', 'admin']);
+    const privileged = ['adjudicator', 'admin'].includes(b.role);
+    if (privileged && !/^\d{16}$/.test(b.nik || '')) throw new HttpError(400, 'invalid_argument', 'nik: required', 'person_identity_required');
     if (users.has(b.username)) throw conflict(`username: ${b.username} already exists`);
-    users.set(b.username, { password: b.password, role: b.role });
-    return send(res, 200, { username: b.username, role: b.role });
+    const approval = privileged ? 'pending_approval' : 'approved';
+    users.set(b.username, { password: b.password, role: b.role, nik: b.nik || '', staff_number: b.staff_number || '', approval, requested_by: a.username });
+    return send(res, 201, { username: b.username, role: b.role, approval });
+  }
+  if (is('GET', 'users')) {
+    auth(req, ['admin']);
+    const pendingOnly = url.searchParams.get('approval') === 'pending_approval';
+    const list = [...users.entries()].filter(([, u]) => !pendingOnly || u.approval === 'pending_approval')
+      .map(([username, u]) => ({ username, role: u.role, active: true, nik: u.nik || '', staff_number: u.staff_number || '', approval: u.approval, requested_by: u.requested_by || '', approved_by: u.approved_by || '' }));
+    return send(res, 200, { users: list });
+  }
+  if (is('POST', 'users', '*', 'approve')) {
+    const a = auth(req, ['admin']);
+    const u = users.get(p[1]);
+    if (!u) throw notFound(`no user '${p[1]}'`);
+    if (u.approval !== 'pending_approval') throw new HttpError(409, 'failed_precondition', 'not pending', 'not_pending_approval');
+    if (u.requested_by === a.username) throw new HttpError(403, 'permission_denied', 'the creator does not approve', 'approver_is_creator');
+    u.approval = 'approved'; u.approved_by = a.username;
+    return send(res, 200, { username: p[1], approval: 'approved', approved_by: a.username });
   }
   if (is('GET', 'audit', 'verify')) { auth(req, ['admin']); return send(res, 200, { valid: true, entries: events.length }); }
   throw notFound(`no such endpoint: ${m} ${url.pathname}`);
@@ -568,7 +589,7 @@ const server = http.createServer(async (req, res) => {
       await apiRoute(req, res, url);
     } else serveStatic(req, res, url);
   } catch (e) {
-    if (e instanceof HttpError) send(res, e.status, { error: { code: e.code, message: e.message } });
+    if (e instanceof HttpError) send(res, e.status, { error: { code: e.code, message: e.message, ...(e.reason ? { reason: e.reason } : {}) } });
     else { console.error(e); send(res, 500, { error: { code: 'internal', message: 'internal error' } }); }
   }
 });

@@ -117,6 +117,33 @@ test('admin adds a user who can then log in; the audit chain verifies', async ()
   await op.context().close();
 });
 
+test('a new adjudicator waits for a second admin: the creator cannot approve, another admin can', async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'admin');
+  await page.getByRole('link', { name: 'Administrasi' }).click();
+  const name = `adj${Date.now().toString(36)}`;
+  await page.getByLabel('Nama pengguna baru').fill(name);
+  await page.getByLabel('Kata sandi awal').fill('kata-sandi-adjudikator-1');
+  await page.getByLabel('Peran').selectOption('adjudicator');
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click();
+  await page.getByText('NIK pemilik akun wajib diisi untuk adjudikator dan administrator.').waitFor();
+  await page.getByLabel('NIK pemilik akun').fill('3327014107880011');
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click();
+  await page.getByText(`Pengguna ${name} (Adjudikator) ditambahkan. Akun menunggu persetujuan administrator lain`).waitFor();
+  const row = page.locator('tr', { hasText: name });
+  await row.getByText('Dibuat oleh Anda').waitFor();
+  assert.equal(await row.getByRole('button', { name: `Setujui ${name}` }).count(), 0);
+  await page.context().close();
+
+  const second = await newPage(browser, target.baseUrl);
+  await login(second, 'admin2');
+  await second.getByRole('link', { name: 'Administrasi' }).click();
+  await second.getByRole('heading', { name: 'Menunggu Persetujuan' }).waitFor();
+  await second.getByRole('button', { name: `Setujui ${name}` }).click();
+  await second.getByText(`Akun ${name} disetujui.`).waitFor();
+  await second.context().close();
+});
+
 test('keyboard: the skip link moves focus to the content without changing the route', async () => {
   const page = await newPage(browser, target.baseUrl);
   await page.goto('/#/standar-pelayanan');

@@ -165,6 +165,12 @@ function decisionPanel(c, notice) {
     return b;
   };
 
+  // Separation of duties: an admin reads the case but does not decide it (the server refuses too).
+  if (c.status !== 'decided' && getSession()?.role === 'admin') {
+    put(section, alertBox('info', 'Administrator tidak memutus kasus adjudikasi (pemisahan tugas). '
+      + 'Keputusan diambil oleh dua adjudikator yang berbeda orang.'));
+    return section;
+  }
   if (c.status === 'open') {
     buttons.append(button('Duplikat', 'danger', (r) => api.proposeDecision(c.id, 'duplicate', r)),
       button('Bukan duplikat', null, (r) => api.proposeDecision(c.id, 'distinct', r)));

@@ -446,15 +446,16 @@ function flow() {
     await adj1.getByLabel('Alasan keputusan').fill('Sembilan jari identik dengan NIK lain');
     await adj1.getByRole('button', { name: 'Duplikat', exact: true }).click();
     await adj1.getByText('Usulan tercatat: Duplikat').waitFor();
-    // The proposer may not confirm: the server's own words are shown.
+    // The proposer may not confirm: the refusal's stable reason is shown in Indonesian.
     await adj1.getByLabel('Alasan keputusan').fill('setuju');
     const [refused] = await Promise.all([
       adj1.waitForResponse((r) => r.url().endsWith(`/adjudication/cases/${caseId}/confirm`)),
       adj1.getByRole('button', { name: 'Setuju', exact: true }).click(),
     ]);
     assert.equal(refused.status(), 403);
-    const serverText = (await refused.json()).error.message;
-    assert.equal((await adj1.locator('.decision .server-error').textContent()).trim(), serverText);
+    assert.equal((await refused.json()).error.reason, 'same_person');
+    assert.equal((await adj1.locator('.decision .server-error').textContent()).trim(),
+      'Aturan dua orang: keputusan harus dikonfirmasi oleh orang lain (NIK berbeda).');
     await shot(adj1, 'adjudication-proposed');
 
     const adj2 = await open('adj2', central.url);
