@@ -59,14 +59,15 @@ namespace {
 // and adjudicators created by the first admin and approved by the second. The NIKs are made-up
 // staff persons of district 332701, not residents of the demo population. Only into a database
 // without any user: a demo flag on a real database never adds accounts with a printed password.
-void create_demo_users(store::Database& db, access::AuthService& auth) {
+// Returns whether it created them.
+bool create_demo_users(store::Database& db, access::AuthService& auth) {
   constexpr const char* kDemoPassword = "ektp-demo-2026";
   const auto now = std::chrono::system_clock::now();
   auto users = store::with_read_transaction<store::QueryResult>(
       db, [](store::Connection& c) { return c.execute("SELECT 1 FROM users LIMIT 1"); });
   if (!users || !users->rows.empty()) {
     if (!users) spdlog::warn("demo users not created: {}", users.error().message);
-    return;
+    return false;
   }
   struct DemoUser {
     const char* name;
@@ -99,6 +100,7 @@ void create_demo_users(store::Database& db, access::AuthService& auth) {
     }
     spdlog::info("demo user '{}' ({}) with password '{}'", u.name, role_id(u.role), kDemoPassword);
   }
+  return true;
 }
 
 // The demo's operator and supervisor work for the demo regency's Dinas.
@@ -137,8 +139,8 @@ int run_serve(const ServeOptions& options) {
     } else {
       return report(loaded.error());
     }
-    create_demo_users(**db, auth);
-    assign_demo_offices(auth, options.demo_regency);
+    // Offices only for the demo's own users: on a database with accounts, `--demo` changes none.
+    if (create_demo_users(**db, auth)) assign_demo_offices(auth, options.demo_regency);
   }
   registry::CivilRegistry civil(**db, regions);
   access::AuditWriter audit(**db);
