@@ -69,7 +69,7 @@ if [[ -z $DEMO_NIK ]]; then
 fi
 [[ -n $DEMO_NIK ]] || { echo "browser-test: the demo has no family" >&2; exit 1; }
 
-export EKTP_BASE_URL="http://127.0.0.1:$PORT" EKTP_DEMO_NIK="$DEMO_NIK"
+export EKTP_BASE_URL="http://127.0.0.1:$PORT" EKTP_DEMO_NIK="$DEMO_NIK" EKTP_TOTP_DIR="$TMP"
 echo "browser-test: server pid $SERVER_PID at $EKTP_BASE_URL, demo NIK $DEMO_NIK"
 set +e
 node --test --test-concurrency=1 --test-reporter=spec web/tests/

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include "access/private_file.h"
 #include "access/sha256.h"
 
 namespace ektp::access {
@@ -49,28 +50,6 @@ std::string signed_text(std::int64_t seq, std::string_view hash, std::int64_t at
 
 Error anchor_error(ErrorCode code, const std::filesystem::path& path, std::string_view what) {
   return Error{code, fmt::format("audit anchor {}: {}", path.string(), what)};
-}
-
-// Writes `content` to a new file of mode 0600; kAlreadyExists when it is there.
-Status write_new_private_file(const std::filesystem::path& path, std::string_view content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return std::unexpected(anchor_error(ErrorCode::kUnavailable, path, std::strerror(errno)));
-  const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-                       ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return std::unexpected(anchor_error(ErrorCode::kUnavailable, path, "cannot write"));
-  return {};
-}
-
-Result<std::string> read_small_file(const std::filesystem::path& path, std::size_t bytes_max) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(anchor_error(ErrorCode::kNotFound, path, "cannot be read"));
-  std::string content(bytes_max + 1, '\0');
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  content.resize(static_cast<std::size_t>(in.gcount()));
-  if (content.size() > bytes_max) return std::unexpected(anchor_error(ErrorCode::kDataLoss, path, "too large"));
-  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
-  return content;
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text) {

@@ -97,10 +97,11 @@ Result<std::string> AuthService::hash_password(std::string_view password) {
   return std::string(hash);
 }
 
-Result<LoginResult> AuthService::login(std::string_view username, std::string_view password,
-                                       std::string_view client_address,
-                                       std::chrono::system_clock::time_point now) {
-  if (auto s = check_login_sizes(username, password); !s) return std::unexpected(s.error());
+Result<LoginResult> AuthService::login(const LoginAttempt& attempt, std::chrono::system_clock::time_point now) {
+  const std::string_view username = attempt.username;
+  const std::string_view client_address = attempt.client_address;
+  if (auto s = check_login_sizes(username, attempt.password); !s) return std::unexpected(s.error());
+  if (attempt.totp.size() > 16) return invalid_argument("totp: must be 6 digits");
   const auto now_ms = to_ms(now);
   if (!throttle_.allowed(username, client_address, now_ms)) {
     return make_error(ErrorCode::kResourceExhausted, "too many failed logins; wait a minute");
@@ -108,8 +109,10 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   if (!sodium_ready()) return make_error(ErrorCode::kInternal, "libsodium failed to initialise");
   auto user = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute(
-        "SELECT u.password_hash, u.role, u.active, u.approval_status, COALESCE(o.region_code, '') FROM users u"
-        " LEFT JOIN user_offices o ON o.username = u.username WHERE u.username = $1",
+        "SELECT u.password_hash, u.role, u.active, u.approval_status, COALESCE(o.region_code, ''),"
+        " COALESCE(t.confirmed_at_ms, 0) FROM users u"
+        " LEFT JOIN user_offices o ON o.username = u.username"
+        " LEFT JOIN user_totp t ON t.username = u.username WHERE u.username = $1",
         {std::string(username)});
   });
   if (!user) return std::unexpected(user.error());
@@ -120,27 +123,37 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   {
     auto pass = gate_.enter();
     if (!pass) return make_error(ErrorCode::kUnavailable, "logins are busy; retry in a few seconds");
-    correct = !stored.empty() && verify(stored, password);
+    correct = !stored.empty() && verify(stored, attempt.password);
   }
   if (!known || !active || !correct) {
     throttle_.record_failure(username, client_address, now_ms);
     return std::unexpected(wrong_credentials());
   }
-  throttle_.record_success(username, client_address);
   auto role = parse_role(user->rows.front().text(1));
   if (!role) return make_error(ErrorCode::kDataLoss, "stored user role is corrupt");
+  const bool totp_enrolled = user->rows.front().integer(5) > 0;
+  if (totp_enrolled) {
+    if (auto checked = check_totp(username, attempt.totp, now); !checked) {
+      if (checked.error().reason != totp_reason::kRequired) throttle_.record_failure(username, client_address, now_ms);
+      return std::unexpected(checked.error());
+    }
+  }
+  throttle_.record_success(username, client_address);
 
   unsigned char random[32];
   randombytes_buf(random, sizeof random);
   LoginResult result{hex(random, sizeof random),
                      Session{std::string(username), *role, now_ms + limits::token_lifetime_s * 1000LL, "",
-                             user->rows.front().text(4), user->rows.front().text(3) == approval_id(Approval::kApproved)}};
+                             user->rows.front().text(4), user->rows.front().text(3) == approval_id(Approval::kApproved),
+                             !totp_enrolled && totp_required(*role)}};
   auto hash = token_hash(result.token);
   result.session.id = hash.substr(0, kSessionIdHexDigits);
   auto saved = store::with_write_transaction<bool>(db_, [&](store::Connection& c) -> Result<bool> {
     auto inserted = c.execute(
-        "INSERT INTO sessions (token_hash, username, role, expires_at_ms, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
-        {hash, result.session.username, std::string(role_id(*role)), result.session.expires_at_ms, now_ms});
+        "INSERT INTO sessions (token_hash, username, role, expires_at_ms, created_at_ms, second_factor_pending)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        {hash, result.session.username, std::string(role_id(*role)), result.session.expires_at_ms, now_ms,
+         std::int64_t{result.session.second_factor_pending ? 1 : 0}});
     if (!inserted) return std::unexpected(inserted.error());
     auto purged = c.execute("DELETE FROM sessions WHERE expires_at_ms < $1", {now_ms});
     if (!purged) return std::unexpected(purged.error());
@@ -155,13 +168,14 @@ Result<Session> AuthService::authenticate(std::string_view token, std::chrono::s
   auto hash = token_hash(token);
   if (auto cached = sessions_.find(hash, to_ms(now))) {
     return Session{std::move(cached->username), cached->role, cached->expires_at_ms,
-                   hash.substr(0, kSessionIdHexDigits), std::move(cached->office_region), cached->approved};
+                   hash.substr(0, kSessionIdHexDigits), std::move(cached->office_region), cached->approved,
+                   cached->second_factor_pending};
   }
   auto session = authenticate_in_database(hash, now);
   if (session) {
     sessions_.remember(hash,
                        {session->username, session->role, session->expires_at_ms, session->office_region,
-                        session->approved},
+                        session->approved, session->second_factor_pending},
                        to_ms(now));
   }
   return session;
@@ -171,8 +185,8 @@ Result<Session> AuthService::authenticate_in_database(const std::string& hash,
                                                       std::chrono::system_clock::time_point now) {
   auto row = store::with_read_transaction<store::QueryResult>(db_, [&](store::Connection& c) {
     return c.execute(
-        "SELECT s.username, u.role, s.expires_at_ms, u.active, COALESCE(o.region_code, ''), u.approval_status"
-        " FROM sessions s JOIN users u ON u.username = s.username LEFT JOIN user_offices o ON o.username = s.username"
+        "SELECT s.username, u.role, s.expires_at_ms, u.active, COALESCE(o.region_code, ''), u.approval_status,"
+        " s.second_factor_pending FROM sessions s JOIN users u ON u.username = s.username LEFT JOIN user_offices o ON o.username = s.username"
         " WHERE s.token_hash = $1",
         {hash});
   });
@@ -184,7 +198,7 @@ Result<Session> AuthService::authenticate_in_database(const std::string& hash,
   auto role = parse_role(r.text(1));
   if (!role) return make_error(ErrorCode::kDataLoss, "stored user role is corrupt");
   return Session{r.text(0), *role, r.integer(2), hash.substr(0, kSessionIdHexDigits), r.text(4),
-                 r.text(5) == approval_id(Approval::kApproved)};
+                 r.text(5) == approval_id(Approval::kApproved), r.integer(6) != 0};
 }
 
 Status AuthService::check_password(std::string_view username, std::string_view password) {

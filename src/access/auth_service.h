@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "access/login_throttle.h"
 #include "access/session_cache.h"
 #include "access/staff.h"
+#include "access/totp_secret_key.h"
 #include "store/database.h"
 
 namespace ektp::access {
@@ -29,6 +31,31 @@ struct Session {
   // False while an adjudicator or admin account awaits a second admin's approval: it may log in
   // and change its password, nothing that needs its role (api::authenticate_bearer).
   bool approved = true;
+  // True for a session made with the password alone by an account whose role must sign in with
+  // a second factor and has none yet: it may only enrol one (api::authenticate_bearer).
+  bool second_factor_pending = false;
+};
+
+// What a sign-in presents. `totp` is the six-digit code of the account's authenticator app, empty
+// when the client has not asked for it yet.
+struct LoginAttempt {
+  std::string_view username;
+  std::string_view password;
+  std::string_view totp;
+  std::string_view client_address;
+};
+
+// A second factor being enrolled: the secret to show once (as text and as an otpauth:// URI for
+// a QR code), until a code from it confirms the enrolment.
+struct TotpEnrolment {
+  std::string secret_base32;
+  std::string uri;
+};
+
+struct TotpState {
+  bool enrolled = false;           // confirmed: every sign-in needs a code
+  bool required = false;           // the account's role must have one (ektp serve --require-totp-for)
+  std::int64_t confirmed_at_ms = 0;
 };
 
 struct LoginResult {
@@ -106,11 +133,19 @@ class AuthService {
   // message for all, and the same argon2 cost for unknown names); kResourceExhausted after too
   // many failures in the sliding window for this (username, client address) or this address;
   // kUnavailable when another login held the hashing gate for the whole wait.
+  //
+  // An account with a confirmed second factor also needs its current TOTP code: without one the
+  // answer is kUnauthenticated with reason totp_required (the password was right; not counted as
+  // a failure), with a wrong or replayed one reason totp_wrong (counted). An account whose role
+  // must have a second factor and has none gets a session with second_factor_pending.
+  Result<LoginResult> login(const LoginAttempt& attempt, std::chrono::system_clock::time_point now);
   Result<LoginResult> login(std::string_view username, std::string_view password,
-                            std::string_view client_address, std::chrono::system_clock::time_point now);
+                            std::string_view client_address, std::chrono::system_clock::time_point now) {
+    return login(LoginAttempt{username, password, "", client_address}, now);
+  }
   Result<LoginResult> login(std::string_view username, std::string_view password,
                             std::chrono::system_clock::time_point now) {
-    return login(username, password, "", now);
+    return login(LoginAttempt{username, password, "", ""}, now);
   }
   // kUnauthenticated for an unknown, revoked or expired token, or a deactivated user. The role is
   // the user's current one. A logout, deactivation, role change or revocation made through this
@@ -136,6 +171,25 @@ class AuthService {
   Status set_office_region(std::string_view username, std::string_view region_code,
                            std::chrono::system_clock::time_point now);
 
+  // Second-factor sign-in (access/totp_accounts.cpp). Without enable_totp() nobody can enrol
+  // (kFailedPrecondition, reason totp_unavailable) and an enrolled account cannot sign in
+  // (kUnavailable): the secrets cannot be opened. `required_for`: roles that must enrol.
+  void enable_totp(TotpSecretKey key, std::vector<Role> required_for);
+  bool totp_required(Role role) const;
+  Result<TotpState> totp_state(std::string_view username);
+  // Starts (or restarts) enrolment for the user behind `token`, who proves it is them with their
+  // password (kPermissionDenied, reason password_wrong, otherwise). kAlreadyExists (reason totp_already_enrolled) when one is confirmed: an admin resets
+  // it first.
+  Result<TotpEnrolment> begin_totp(std::string_view token, std::string_view password,
+                                   std::chrono::system_clock::time_point now);
+  // Confirms the enrolment with a code from the app. kFailedPrecondition (reason totp_not_started)
+  // without one begun; kPermissionDenied (reason totp_wrong) for a wrong code (the session stays). This session loses
+  // second_factor_pending; the user's other sessions are revoked.
+  Status confirm_totp(std::string_view token, std::string_view code, std::chrono::system_clock::time_point now);
+  // An admin removes a user's second factor (lost phone); revokes their sessions. kNotFound when
+  // the user has none.
+  Status reset_totp(std::string_view username);
+
   HashGate& hash_gate() { return gate_; }
 
  private:
@@ -143,11 +197,16 @@ class AuthService {
   Result<Session> authenticate_in_database(const std::string& hash, std::chrono::system_clock::time_point now);
   Status update_user(std::string_view username, std::string_view sql, std::vector<store::Value> params,
                      bool revoke_sessions);
+  // kUnauthenticated (totp_required / totp_wrong) unless `code` is the user's current one; records
+  // its step so that it is not accepted again.
+  Status check_totp(std::string_view username, std::string_view code, std::chrono::system_clock::time_point now);
 
   store::Database& db_;
   LoginThrottle throttle_;
   HashGate gate_;
   SessionCache sessions_;
+  std::optional<TotpSecretKey> totp_key_;
+  std::vector<Role> totp_required_for_;
 };
 
 Status validate_username(std::string_view username);

@@ -23,6 +23,7 @@ struct CachedSession {
   std::int64_t expires_at_ms = 0;
   std::string office_region = {};
   bool approved = false;  // Session::approved
+  bool second_factor_pending = false;
 };
 
 class SessionCache {

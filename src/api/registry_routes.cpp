@@ -15,6 +15,7 @@
 #include "api/person_reads.h"
 #include "api/registry_json.h"
 #include "api/service_standards.h"
+#include "api/totp_routes.h"
 #include "api/user_routes.h"
 #include "core/limits.h"
 #include "registry/documents.h"
@@ -86,21 +87,29 @@ class Routes {
     if (!username) return error_response(username.error());
     auto password = required_string(**o, "password");
     if (!password) return error_response(password.error());
+    auto totp = optional_string(**o, "totp");
+    if (!totp) return error_response(totp.error());
     // Oversized fields are refused before any hashing and never reach the audit log.
     if (username->size() > limits::username_bytes_max || password->size() > limits::password_bytes_max) {
       return error_response(Error{ErrorCode::kInvalidArgument,
                                   fmt::format("username at most {} bytes, password at most {} bytes",
                                               limits::username_bytes_max, limits::password_bytes_max)});
     }
-    auto result = s_.auth.login(*username, *password, request.client_address, s_.clock());
+    if (totp->has_value() && (*totp)->size() > 16) {
+      return error_response(Error{ErrorCode::kInvalidArgument, "totp: must be 6 digits"});
+    }
+    auto result = s_.auth.login(
+        access::LoginAttempt{*username, *password, totp->value_or(std::string()), request.client_address}, s_.clock());
     if (!result && result.error().code == ErrorCode::kUnavailable) {
       auto busy = error_response(result.error());
       busy.headers.emplace_back("Retry-After", "2");
       return busy;
     }
     if (!result && result.error().code == ErrorCode::kInvalidArgument) return error_response(result.error());
-    if (auto audited = s_.audit.record({to_ms(s_.clock()), *username, result ? "login" : "login_failed", *username,
-                                        request.client_address});
+    const bool code_missing = !result && result.error().reason == access::totp_reason::kRequired;
+    if (auto audited = s_.audit.record({to_ms(s_.clock()), *username,
+                                        result ? "login" : (code_missing ? "login_totp_asked" : "login_failed"),
+                                        *username, request.client_address});
         !audited) {
       return error_response(audited.error());  // no session without its record
     }
@@ -108,7 +117,8 @@ class Routes {
     return json_response(object{{"token", result->token}, {"role", role_id(result->session.role)},
                                 {"username", result->session.username},
                                 {"expires_at", iso_time_ms(result->session.expires_at_ms)},
-                                {"approval", result->session.approved ? "approved" : "pending_approval"}});
+                                {"approval", result->session.approved ? "approved" : "pending_approval"},
+                                {"second_factor", result->session.second_factor_pending ? "enrolment_required" : "ok"}});
   }
 
   HttpResponse logout(const HttpRequest& request) {
@@ -410,6 +420,7 @@ void add_registry_routes(Router& router, ApiServices& services) {
   router.add("POST", "/api/v1/corrections/{id}/reject", [routes](const HttpRequest& r) { return routes->decide_correction(r, false); });
   router.add("GET", "/api/v1/audit/verify", [routes](const HttpRequest& r) { return routes->verify_audit(r); });
   add_user_routes(router, services);
+  add_totp_routes(router, services);
 }
 
 }  // namespace ektp::api

@@ -13,6 +13,7 @@
 #include "api/http.h"
 #include "registry/json_fields.h"
 #include "access/sha256.h"
+#include "access/totp.h"
 
 namespace ektp::api {
 
@@ -33,6 +34,12 @@ inline Result<access::Session> authenticate_bearer(ApiServices& s, const HttpReq
   if (allowed != nullptr && !session->approved && access::needs_second_approval(session->role)) {
     return refusal(ErrorCode::kPermissionDenied, std::string(access::staff_reason::kPendingApproval),
                    fmt::format("account '{}' awaits a second admin's approval", session->username));
+  }
+  // A session made with the password alone, for a role that must have a second factor: it may
+  // enrol one (the routes with no role check), nothing else.
+  if (allowed != nullptr && session->second_factor_pending) {
+    return refusal(ErrorCode::kPermissionDenied, std::string(access::totp_reason::kEnrolmentRequired),
+                   fmt::format("'{}' must enrol a second factor (TOTP) first", session->username));
   }
   return session;
 }

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "api/api_services.h"
@@ -36,7 +37,25 @@ struct ServeOptions {
   std::size_t demo_size = 50'000;
   std::string audit_anchor;
   std::string read_quota;  // access::parse_read_quota
+  std::string require_totp_for = "admin,adjudicator";  // parse_totp_roles
 };
+
+// "admin,adjudicator", or "none".
+Result<std::vector<Role>> parse_totp_roles(std::string_view text) {
+  std::vector<Role> roles;
+  if (text == "none") return roles;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    auto role = parse_role(item);
+    if (!role) return invalid_argument(fmt::format("--require-totp-for: '{}' is not a role (or say none)", item));
+    roles.push_back(*role);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return roles;
+}
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -123,6 +142,8 @@ int run_serve(const ServeOptions& options) {
   if (!migrated) return report(migrated.error());
   if (!migrated->empty()) spdlog::info("applied {} migration(s)", migrated->size());
   const auto& regions = RegionDirectory::builtin();
+  auto totp_roles = parse_totp_roles(options.require_totp_for);
+  if (!totp_roles) return report(totp_roles.error());
   access::AuthService auth(**db);
   if (!options.demo_regency.empty()) {
     registry::demo::DemoOptions demo;
@@ -146,6 +167,11 @@ int run_serve(const ServeOptions& options) {
   access::AuditWriter audit(**db);
   auto anchorer = start_audit_anchorer(**db, options.db_url, options.audit_anchor);
   if (!anchorer) return report(anchorer.error());
+  // The key of second factors lives beside the audit chain's signing key, outside the database.
+  auto totp_key = access::TotpSecretKey::open(access::default_totp_key_path((*anchorer)->anchor().dir()), true);
+  if (!totp_key) return report(totp_key.error());
+  auth.enable_totp(std::move(*totp_key), *totp_roles);
+  if (!totp_roles->empty()) spdlog::info("second factor (TOTP) required for: {}", options.require_totp_for);
   auto sync_key = sync::central_signing_key(**db, wall_ms());
   if (!sync_key) return report(sync_key.error());
   sync::SyncIngest ingest(**db, *sync_key);
@@ -221,6 +247,10 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--read-quota", options->read_quota,
                     "residents each user may read a day, by role, and how many within 10 minutes raise an alert, "
                     "e.g. operator=2000,supervisor=5000,adjudicator=2000,admin=1000,alert=300 (these are the defaults)");
+  serve->add_option("--require-totp-for", options->require_totp_for,
+                    "roles that must sign in with a second factor (TOTP): a session with the password alone may "
+                    "only enrol one; 'none' for no role (anyone may still enrol)")
+      ->capture_default_str();
   serve->callback([options] { exit_code() = run_serve(*options); });
 }
 

@@ -369,6 +369,19 @@ CREATE TABLE user_offices (
   updated_at_ms  BIGINT NOT NULL
 );
 )sql"},
+      // Second-factor sign-in: each account's TOTP secret, sealed with a key outside the database
+      // (access/totp_secret_key.h), and the last step used (a code is good once). A session made
+      // with the password alone, for a role that must have a second factor, may only enrol one.
+      {11, "second-factor sign-in (TOTP)", R"sql(
+CREATE TABLE user_totp (
+  username         TEXT PRIMARY KEY,
+  secret_sealed    TEXT NOT NULL,
+  confirmed_at_ms  BIGINT NOT NULL DEFAULT 0,
+  last_step        BIGINT NOT NULL DEFAULT 0,
+  created_at_ms    BIGINT NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN second_factor_pending INTEGER NOT NULL DEFAULT 0;
+)sql"},
   };
   return migrations;
 }

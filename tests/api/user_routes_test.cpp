@@ -4,105 +4,16 @@
 
 #include <boost/json.hpp>
 
-#include "api/api_services.h"
-#include "access/audit_log.h"
-#include "registry/civil_registry.h"
-#include "store/migrations.h"
-#include "support/staff_fixture.h"
-#include "support/test_database.h"
-#include "support/test_support.h"
+#include "support/route_fixture.h"
 
 namespace ektp::api {
 namespace {
 
 using namespace std::chrono;
 
-class UserRoutesTest : public test::BackendTest {
- protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (IsSkipped()) return;
-    ASSERT_OK(store::migrate(db(), store::registry_migrations()));
-    auth = std::make_unique<access::AuthService>(db());
-    audit = std::make_unique<access::AuditWriter>(db());
-    civil = std::make_unique<registry::CivilRegistry>(db(), RegionDirectory::builtin());
-    services = std::make_unique<ApiServices>(ApiServices{db(), RegionDirectory::builtin(), *civil, *auth, *audit,
-                                                         nullptr, nullptr, nullptr, {}});
-    services->clock = [this] { return now; };
-    add_registry_routes(router, *services);
-    add_adjudication_routes(router, *services);
-    test::create_two_admins(*auth, now);
-    ASSERT_OK(auth->create_user("ani.op", "operator-password", Role::kOperator, now));
-    admin_token = login(test::kRootAdmin, test::kStaffPassword);
-    second_admin_token = login(test::kSecondAdmin, test::kStaffPassword);
-    operator_token = login("ani.op", "operator-password");
-  }
+class UserRoutesTest : public test::RouteTest {};
 
-  void TearDown() override {
-    // The writer's thread and the services go before the database they use.
-    router = Router();
-    services.reset();
-    civil.reset();
-    audit.reset();
-    auth.reset();
-    BackendTest::TearDown();
-  }
-
-  std::string login(std::string_view username, std::string_view password) {
-    auto result = auth->login(username, password, now);
-    EXPECT_TRUE(result.has_value());
-    return result ? result->token : std::string();
-  }
-
-  HttpResponse call(std::string method, std::string path, std::string token, std::string body = "{}") {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.target = path;
-    if (auto question = path.find('?'); question != std::string::npos) {
-      // One "key=value" is all these routes take.
-      std::string query = path.substr(question + 1);
-      auto equals = query.find('=');
-      request.query[query.substr(0, equals)] = equals == std::string::npos ? "" : query.substr(equals + 1);
-      path.resize(question);
-    }
-    request.path = std::move(path);
-    request.body = std::move(body);
-    request.content_type = "application/json";
-    request.client_address = "192.0.2.10";
-    if (!token.empty()) request.authorization = "Bearer " + token;
-    bool method_allowed = false;
-    const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}};
-    return (*handler)(request);
-  }
-
-  std::vector<access::AuditEntry> audit_for(std::string_view subject) {
-    EXPECT_OK(audit->flush());
-    auto conn = db().connect();
-    EXPECT_OK(conn);
-    auto entries = access::audit_entries_for_subject(**conn, subject, 100);
-    EXPECT_OK(entries);
-    return entries ? *entries : std::vector<access::AuditEntry>{};
-  }
-
-  system_clock::time_point now = sys_days{CivilDate{year{2026}, November, day{23}}} + hours{2};
-  std::unique_ptr<access::AuthService> auth;
-  std::unique_ptr<access::AuditWriter> audit;
-  std::unique_ptr<registry::CivilRegistry> civil;
-  std::unique_ptr<ApiServices> services;
-  Router router;
-  std::string admin_token;
-  std::string second_admin_token;
-  std::string operator_token;
-};
-
-std::string reason_of(const HttpResponse& response) {
-  boost::system::error_code ec;
-  auto body = boost::json::parse(response.body, ec);
-  if (ec || !body.is_object() || !body.as_object().contains("error")) return "(no error: " + response.body + ")";
-  const auto* reason = body.at("error").as_object().if_contains("reason");
-  return reason ? std::string(reason->as_string()) : std::string();
-}
+using test::reason_of;
 
 struct AdminRoute {
   std::string method;

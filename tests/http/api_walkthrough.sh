@@ -52,8 +52,32 @@ check "health" 200 "$(status "$API/health")"
 check "login wrong password" 401 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"wrong-one"}')"
 check "login" 200 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
 OP=$(json 'd["token"]')
-status -X POST "$API/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}' >/dev/null
+# TOTP (RFC 6238) computed here independently of the server, from the secret it showed once.
+totp() { python3 -c "import base64,hmac,struct,sys,time
+k=base64.b32decode(sys.argv[1]); m=hmac.new(k,struct.pack('>Q',int(time.time())//30),'sha1').digest()
+o=m[-1]&15; print('%06d'%((struct.unpack('>I',m[o:o+4])[0]&0x7fffffff)%1000000))" "$1"; }
+# Admins and adjudicators must sign in with a second factor (the default of `ektp serve`): a
+# session made with the password alone may only enrol one. enrol_totp TOKEN PASSWORD prints the secret.
+enrol_totp() {
+  status -H "Authorization: Bearer $1" -X POST "$API/auth/totp" -d '{"password":"'"$2"'"}' >/dev/null
+  local secret; secret=$(json 'd["secret"]')
+  status -H "Authorization: Bearer $1" -X POST "$API/auth/totp/confirm" -d '{"code":"'"$(totp "$secret")"'"}' >/dev/null
+  echo "$secret"
+}
+check "admin login (password only)" "200 enrolment_required" "$(status -X POST "$API/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}') $(json 'd["second_factor"]')"
 ADMIN=$(json 'd["token"]')
+check "an admin without a second factor administers nothing" "403 totp_enrolment_required" "$(status -H "Authorization: Bearer $ADMIN" "$API/users") $(json 'd["error"]["reason"]')"
+check "enrolment needs the password" 403 "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/auth/totp" -d '{"password":"not-the-password"}')"
+check "enrolment gives a secret and its QR code" "200 True" "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/auth/totp" -d '{"password":"kunci-pengelola-1"}') $(json 'd["qr_svg"].startswith("<svg") and d["uri"].startswith("otpauth://totp/ektp:admin?secret=" + d["secret"])')"
+ADMIN_TOTP=$(json 'd["secret"]')
+check "a wrong code does not confirm" "403 totp_wrong" "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/auth/totp/confirm" -d '{"code":"000000"}') $(json 'd["error"]["reason"]')"
+CODE=$(totp "$ADMIN_TOTP")
+check "the app's code confirms" 200 "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/auth/totp/confirm" -d '{"code":"'$CODE'"}')"
+check "then the session administers" 200 "$(status -H "Authorization: Bearer $ADMIN" "$API/users")"
+check "the password alone no longer signs in" "401 totp_required" "$(status -X POST "$API/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1"}') $(json 'd["error"]["reason"]')"
+check "a used code is not good twice" "401 totp_wrong" "$(status -X POST "$API/auth/login" -d '{"username":"admin","password":"kunci-pengelola-1","totp":"'$CODE'"}') $(json 'd["error"]["reason"]')"
+check "the database holds no TOTP secret in clear" 0 "$(sqlite3 "$TMP/ektp.db" "select count(*) from user_totp where secret_sealed like '%$ADMIN_TOTP%'")"
+check "its key is outside the database, private" 600 "$(stat -c %a "$TMP/ektp.db.anchor/totp.key")"
 H=(-H "Authorization: Bearer $OP")
 
 check "no token" 401 "$(status "$API/persons/3327015508900001")"
@@ -137,8 +161,15 @@ check "pending accounts listed" "adj.api" "$(status -H "Authorization: Bearer $A
 check "the creator does not approve" "403 approver_is_creator" "$(status -H "Authorization: Bearer $ADMIN" -X POST "$API/users/adj.api/approve") $(json 'd["error"]["reason"]')"
 status -X POST "$API/auth/login" -d '{"username":"admin2","password":"kunci-pengelola-2"}' >/dev/null
 ADMIN2=$(json 'd["token"]')
+check "a second admin enrols a second factor" 32 "$(enrol_totp "$ADMIN2" kunci-pengelola-2 | tr -d '\n' | wc -c)"
 check "a second admin approves" 200 "$(status -H "Authorization: Bearer $ADMIN2" -X POST "$API/users/adj.api/approve")"
+check "an approved adjudicator still needs a second factor" "403 totp_enrolment_required" "$(status -H "Authorization: Bearer $ADJ" "$API/adjudication/cases") $(json 'd["error"]["reason"]')"
+check "the adjudicator enrols" 32 "$(enrol_totp "$ADJ" adjudicator-password-2 | tr -d '\n' | wc -c)"
+check "an operator may not reset a second factor" 403 "$(status "${H[@]}" -X DELETE "$API/users/adj.api/totp")"
 check "the adjudicator reads cases" 200 "$(status -H "Authorization: Bearer $ADJ" "$API/adjudication/cases")"
+check "an admin resets a lost second factor" 204 "$(status -H "Authorization: Bearer $ADMIN2" -X DELETE "$API/users/adj.api/totp")"
+check "which ends the adjudicator's sessions" 401 "$(status -H "Authorization: Bearer $ADJ" "$API/adjudication/cases")"
+check "second-factor steps are audited" 5 "$(sqlite3 "$TMP/ektp.db" "select count(distinct action) from audit_log where action in ('totp.begin','totp.confirm','totp.confirm_failed','login_totp_asked','user.totp_reset')")"
 check "audit verify (admin)" 200 "$(status -H "Authorization: Bearer $ADMIN" "$API/audit/verify")"
 check "audit chain valid" True "$(json 'd["valid"]')"
 check "logout" 204 "$(status "${H[@]}" -X POST "$API/auth/logout")"

@@ -4,7 +4,7 @@ import { getSession, clearSession } from './session.js';
 export const BASE = '/api/v1';
 
 export class ApiError extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+  constructor(status, code, message, reason = '') { super(message); this.status = status; this.code = code; this.reason = reason; }
 }
 /** The request never got an answer (offline, server down): the same idempotency key may be retried. */
 export class NetworkError extends Error {}
@@ -24,7 +24,15 @@ const REASONS = {
   approver_is_creator: 'Akun ini Anda buat (atau perannya Anda ajukan); administrator lain yang menyetujuinya.',
   approver_is_subject: 'Seseorang tidak menyetujui atau mengubah identitas akunnya sendiri.',
   not_pending_approval: 'Akun ini tidak sedang menunggu persetujuan.',
+  totp_required: 'Masukkan kode 6 angka dari aplikasi autentikator Anda.',
+  totp_wrong: 'Kode autentikator salah, kedaluwarsa, atau sudah dipakai. Tunggu kode berikutnya lalu coba lagi.',
+  totp_already_enrolled: 'Akun ini sudah memakai autentikator. Jika ponsel hilang, minta administrator mengatur ulang.',
+  totp_not_started: 'Pemasangan autentikator belum dimulai; mulai lagi dari awal.',
+  totp_unavailable: 'Server ini tidak menyimpan kunci autentikator; hubungi administrator.',
+  totp_enrolment_required: 'Peran Anda wajib masuk dengan autentikator (kode 6 angka). Pasang dahulu di halaman Akun Saya.',
+  password_wrong: 'Kata sandi salah.',
 };
+export const reasonText = (reason) => REASONS[reason] || '';
 
 async function send(method, path, { body, auth = true, raw = false } = {}) {
   const headers = { Accept: raw ? '*/*' : 'application/json' };
@@ -43,16 +51,17 @@ async function send(method, path, { body, auth = true, raw = false } = {}) {
     throw new ApiError(401, 'unauthenticated', 'Sesi berakhir, silakan masuk kembali');
   }
   if (!res.ok) {
-    let code = 'http_' + res.status; let message = `Server menjawab ${res.status}`;
+    let code = 'http_' + res.status; let message = `Server menjawab ${res.status}`; let reason = '';
     try {
       const j = await res.json();
       if (j && j.error) {
         code = j.error.code || code;
-        message = REASONS[j.error.reason] || j.error.message || message;
+        reason = j.error.reason || '';
+        message = REASONS[reason] || j.error.message || message;
       }
     } catch { /* not JSON */ }
     if (res.status >= 500) throw new NetworkError(`Kesalahan server (${res.status}): ${message}`);
-    throw new ApiError(res.status, code, message);
+    throw new ApiError(res.status, code, message, reason);
   }
   if (raw) return res;
   if (res.status === 204) return null;
@@ -61,7 +70,12 @@ async function send(method, path, { body, auth = true, raw = false } = {}) {
 
 export const api = {
   health: () => send('GET', '/health', { auth: false }),
-  login: (username, password) => send('POST', '/auth/login', { body: { username, password }, auth: false }),
+  login: (username, password, totp) =>
+    send('POST', '/auth/login', { body: totp ? { username, password, totp } : { username, password }, auth: false }),
+  totpState: () => send('GET', '/auth/totp'),
+  beginTotp: (password) => send('POST', '/auth/totp', { body: { password } }),
+  confirmTotp: (code) => send('POST', '/auth/totp/confirm', { body: { code } }),
+  resetTotp: (username) => send('DELETE', `/users/${enc(username)}/totp`),
   logout: () => send('POST', '/auth/logout'),
   serviceStandards: () => send('GET', '/service-standards', { auth: false }),
   publicEnrollmentStatus: (nik, receiptNumber) =>

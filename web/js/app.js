@@ -4,6 +4,7 @@ import { api, setUnauthorizedHandler } from './api.js';
 import { getSession, clearSession } from './session.js';
 import { parseHash, go, matchRoute } from './router.js';
 import { renderLogin } from './pages/login.js';
+import { renderAccount } from './pages/account.js';
 import { renderSearch } from './pages/search.js';
 import { renderPerson } from './pages/person.js';
 import { renderFamily } from './pages/family.js';
@@ -23,9 +24,11 @@ import { detectMode, isStation } from './mode.js';
 const STAFF = ['operator', 'supervisor', 'admin'];
 const WRITERS = ['operator', 'supervisor'];
 const ADJUDICATORS = ['adjudicator', 'admin'];
+const EVERYONE = ['operator', 'supervisor', 'adjudicator', 'admin'];
 // `mode`: a page only a station (`ektp station`) or only central (`ektp serve`) serves.
 const routes = [
   { match: ['masuk'], render: renderLogin, title: 'Masuk' },
+  { match: ['akun'], render: renderAccount, roles: EVERYONE, title: 'Akun Saya', nav: 'akun' },
   { match: ['standar-pelayanan'], render: renderStandards, title: 'Standar Pelayanan', nav: 'standar-pelayanan' },
   { match: ['status-ktp'], render: renderResidentStatus, mode: 'central', title: 'Status KTP-el', nav: 'status-ktp' },
   { match: ['cari'], render: renderSearch, roles: STAFF, title: 'Cari Penduduk', nav: 'cari' },
@@ -58,6 +61,7 @@ const NAV = [
   { id: 'stasiun', href: '#/stasiun', text: 'Stasiun', roles: ['admin', 'supervisor'], mode: 'central' },
   { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'], mode: 'central' },
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
+  { id: 'akun', href: '#/akun', text: 'Akun Saya', roles: EVERYONE },
   { id: 'status-ktp', href: '#/status-ktp', text: 'Status KTP-el', mode: 'central' },
 ];
 
@@ -123,6 +127,8 @@ async function route() {
     go('/masuk');
     return;
   }
+  // A password-only session of a role that must have a second factor enrols one before anything else.
+  if (s && s.second_factor_pending && r.roles && path[0] !== 'akun') { go('/akun'); return; }
   renderNav(r.nav || path[0]);
   document.title = `${r.title} — ektp`;
   if (r.roles && !r.roles.includes(s.role)) {

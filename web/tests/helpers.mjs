@@ -1,6 +1,8 @@
 // Shared setup for the browser tests: the server under test (EKTP_BASE_URL, or a mock started here),
 // Debian's Chromium through playwright-core, credentials and small page helpers.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -60,13 +62,81 @@ export async function newPage(browser, baseUrl, options = {}) {
   return page;
 }
 
+// An authenticator app, for the accounts whose second factor a test enrolled: RFC 6238 with
+// node's own HMAC (independent of the server's). Secrets and the last step used live in a file,
+// since each test file runs in a process of its own; a code is good once, so each sign-in takes
+// a later step (at most one ahead of now, within the server's drift) or waits for one.
+const TOTP_FILE = path.join(process.env.EKTP_TOTP_DIR || os.tmpdir(),
+  `ektp-totp-${(process.env.EKTP_BASE_URL || 'mock').replace(/[^A-Za-z0-9]/g, '_')}.json`);
+const readTotp = () => { try { return JSON.parse(fs.readFileSync(TOTP_FILE, 'utf8')); } catch { return {}; } };
+const writeTotp = (all) => fs.writeFileSync(TOTP_FILE, JSON.stringify(all), { mode: 0o600 });
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; let value = 0; const out = [];
+  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(ch); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+
+export function totpCode(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+const nowStep = () => Math.floor(Date.now() / 30000);
+
+/** The next unused code of `user`'s enrolled secret. */
+export async function nextTotpCode(user) {
+  const all = readTotp();
+  const entry = all[user];
+  if (!entry) throw new Error(`no authenticator enrolled here for ${user}`);
+  let step = Math.max(nowStep(), entry.last + 1);
+  while (step > nowStep() + 1) await new Promise((r) => setTimeout(r, 1000));
+  entry.last = step;
+  writeTotp(all);
+  return totpCode(entry.secret, step);
+}
+
+/** On "Akun Saya": enrols an authenticator for the signed-in user, as a person with a phone would. */
+export async function enrolTotp(page, c) {
+  await page.getByLabel('Kata sandi').fill(c.password);
+  await page.getByRole('button', { name: 'Mulai pasang autentikator' }).click();
+  await page.getByRole('img', { name: 'Kode QR untuk aplikasi autentikator' }).waitFor();
+  const secret = (await page.locator('#totp-secret').textContent()).replace(/\s/g, '');
+  const step = nowStep();
+  const all = readTotp();
+  all[c.user] = { secret, last: step };
+  writeTotp(all);
+  await page.getByLabel('Kode 6 angka dari aplikasi').fill(totpCode(secret, step));
+  await page.getByRole('button', { name: 'Konfirmasi' }).click();
+  await page.waitForFunction(() => !location.hash.startsWith('#/akun'));
+}
+
 export async function login(page, role) {
   const c = creds[role];
   await page.goto('/#/masuk');
   await page.getByLabel('Nama pengguna').fill(c.user);
   await page.getByLabel('Kata sandi').fill(c.password);
   await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.getByRole('button', { name: 'Keluar' }).waitFor();
+  const signedIn = page.getByRole('button', { name: 'Keluar' });
+  const codeField = page.getByLabel('Kode autentikator');
+  await signedIn.or(codeField).first().waitFor();
+  if (await codeField.isVisible()) {
+    await codeField.fill(await nextTotpCode(c.user));
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await signedIn.waitFor();
+  }
+  // A role that must have a second factor and has none yet lands on "Akun Saya" to enrol one.
+  if (await page.evaluate(() => location.hash.startsWith('#/akun'))) {
+    await page.getByRole('button', { name: 'Mulai pasang autentikator' }).waitFor();
+    await enrolTotp(page, c);
+  }
 }
 
 /** Today's date in Asia/Jakarta shifted by `days`, as YYYY-MM-DD. */

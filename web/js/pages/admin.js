@@ -1,5 +1,6 @@
 // Administrasi (admin): add a user (adjudicators and admins with their own NIK), approve accounts
-// another admin created (the second admin of the two-person rule), verify the audit chain.
+// another admin created (the second admin of the two-person rule), reset a user's authenticator
+// (a lost phone), verify the audit chain.
 import { h, put, alertBox, table } from '../dom.js';
 import { api } from '../api.js';
 import { textField, selectField } from '../widgets.js';
@@ -60,6 +61,28 @@ export function renderAdmin(main) {
       + 'bukan yang membuatnya dan bukan pemilik akun itu sendiri.'), pendingList);
   loadPending(pendingList);
 
+  const resetUser = textField('Nama pengguna', { maxlength: 64, check: (v) => (/^[a-z0-9._-]{3,64}$/.test(v) ? null : 'Nama pengguna 3–64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.') });
+  const resetMsg = h('div', { 'aria-live': 'polite' });
+  const resetForm = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'totp-reset-h' },
+    h('h2', { id: 'totp-reset-h' }, 'Atur Ulang Autentikator'),
+    h('p', {}, 'Untuk pengguna yang kehilangan ponselnya: autentikatornya dihapus dan semua sesinya berakhir. '
+      + 'Ia lalu masuk dengan kata sandi dan memasang autentikator baru.'),
+    resetUser.el, resetMsg, h('button', { type: 'submit' }, 'Atur ulang autentikator'));
+  resetForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    resetMsg.replaceChildren();
+    const e = resetUser.validate();
+    resetUser.showError(e);
+    if (e) return;
+    try {
+      await api.resetTotp(resetUser.value());
+      resetMsg.append(alertBox('success', `Autentikator ${resetUser.value()} diatur ulang; sesinya telah diakhiri.`));
+    } catch (err) {
+      if (err.status === 404) resetMsg.append(alertBox('error', `Pengguna ${resetUser.value()} tidak memakai autentikator.`));
+      else if (err.status !== 401) resetMsg.append(h('div', { class: 'alert error server-error', role: 'alert' }, err.message));
+    }
+  });
+
   const auditMsg = h('div', { 'aria-live': 'polite' });
   const check = h('button', { type: 'button' }, 'Periksa rantai audit');
   check.addEventListener('click', async () => {
@@ -75,7 +98,7 @@ export function renderAdmin(main) {
       if (e.status !== 401) auditMsg.replaceChildren(alertBox('error', e.message));
     }
   });
-  put(main, userForm, pendingCard, h('section', { class: 'card', 'aria-labelledby': 'audit-h' },
+  put(main, userForm, pendingCard, resetForm, h('section', { class: 'card', 'aria-labelledby': 'audit-h' },
     h('h2', { id: 'audit-h' }, 'Log Audit'),
     h('p', {}, 'Setiap pembacaan dan perubahan data pribadi dicatat dalam log berantai hash.'), check, auditMsg));
 }

@@ -36,7 +36,8 @@ function flow() {
   const shot = (page, name) => page.screenshot({ path: path.join(RESULTS_DIR, `station-${name}.png`), fullPage: true });
   const OVERRIDE = 'Tanpa latar polos (layanan keliling)';
 
-  const central = new Server('central', ['serve', '--db', `sqlite:${centralDb}`, '--demo', '3327', '--demo-size', '3000']);
+  const central = new Server('central', ['serve', '--db', `sqlite:${centralDb}`, '--demo', '3327', '--demo-size', '3000',
+    '--require-totp-for', 'none']);
   const station1 = new Server('station1', ['station', '--db', `sqlite:${path.join(TMP, 'station1.db')}`, '--pull-every', '1']);
   const station2 = new Server('station2', ['station', '--db', `sqlite:${path.join(TMP, 'station2.db')}`, '--pull-every', '1']);
   let browser;
