@@ -123,7 +123,8 @@ Result<LoginResult> AuthService::login(const LoginAttempt& attempt, std::chrono:
   {
     auto pass = gate_.enter();
     if (!pass) return make_error(ErrorCode::kUnavailable, "logins are busy; retry in a few seconds");
-    correct = !stored.empty() && verify(stored, attempt.password);
+    // An account awaiting activation (no password yet) costs the same verification.
+    correct = verify(stored.empty() ? dummy_hash() : stored, attempt.password) && !stored.empty();
   }
   if (!known || !active || !correct) {
     throttle_.record_failure(username, client_address, now_ms);

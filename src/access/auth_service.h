@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,17 @@ struct TotpState {
   bool required = false;           // the account's role must have one (ektp serve --require-totp-for)
   std::int64_t confirmed_at_ms = 0;
 };
+
+// An operator activating their account at a station with a one-time code from central
+// (sync/operator_enrolment.h): the password chosen here is hashed here and never sent anywhere.
+struct AccountActivation {
+  std::string_view username;
+  std::string_view code;
+  std::string_view password;
+  std::string_view client_address;
+};
+// Asks central whether `code` is good for `username` at this station; answers the role there.
+using CodeRedeemer = std::function<Result<Role>(std::string_view username, std::string_view code)>;
 
 struct LoginResult {
   std::string token;
@@ -189,6 +201,14 @@ class AuthService {
   // An admin removes a user's second factor (lost phone); revokes their sessions. kNotFound when
   // the user has none.
   Status reset_totp(std::string_view username);
+
+  // Activates (or re-activates, after a forgotten password) an account at a station
+  // (access/account_activation.cpp): the password must pass check_password_policy before the
+  // code is spent; `redeem` asks central. The account gets the role central answers and the new
+  // password; its earlier sessions are revoked. Throttled as logins are: a wrong code counts as a
+  // failed login (kResourceExhausted after too many); kUnavailable when the hashing gate is busy.
+  Status activate_account(const AccountActivation& activation, const CodeRedeemer& redeem,
+                          std::chrono::system_clock::time_point now);
 
   HashGate& hash_gate() { return gate_; }
 

@@ -8,6 +8,7 @@
 #include "api/sync_json.h"
 #include "registry/json_fields.h"
 #include "access/sha256.h"
+#include "core/role.h"
 
 namespace ektp::api {
 
@@ -18,10 +19,14 @@ Error error_of(const ClientResponse& response) {
   boost::system::error_code ec;
   auto value = boost::json::parse(response.body, ec);
   std::string message = fmt::format("central answered HTTP {}", response.status);
+  std::string reason;
   if (!ec && value.is_object()) {
     if (const auto* error = value.as_object().if_contains("error"); error && error->is_object()) {
       if (const auto* m = error->as_object().if_contains("message"); m && m->is_string()) {
         message = fmt::format("central: {}", std::string_view(m->as_string()));
+      }
+      if (const auto* r = error->as_object().if_contains("reason"); r && r->is_string() && r->as_string().size() <= 64) {
+        reason = std::string(r->as_string());
       }
     }
   }
@@ -32,7 +37,7 @@ Error error_of(const ClientResponse& response) {
   else if (response.status == 404) code = ErrorCode::kNotFound;
   else if (response.status == 409) code = ErrorCode::kFailedPrecondition;
   else if (response.status == 413) code = ErrorCode::kResourceExhausted;
-  return Error{code, message};
+  return Error{code, message, reason};
 }
 
 }  // namespace
@@ -155,6 +160,30 @@ Result<std::vector<sync::SerialLease>> CentralClient::renew_leases() {
   const auto* leases = value->is_object() ? value->as_object().if_contains("leases") : nullptr;
   if (!leases) return invalid_argument("central's lease answer has no leases");
   return leases_from_json(*leases);
+}
+
+Result<Role> CentralClient::redeem_operator_code(std::string_view username, std::string_view code) {
+  auto body = signed_request("POST", "/api/v1/sync/operators/redeem",
+                             boost::json::serialize(boost::json::object{{"username", username}, {"code", code}}));
+  if (!body) return std::unexpected(body.error());
+  auto value = json::parse_json_text(*body, 1 << 16, "redeem");
+  if (!value) return std::unexpected(value.error());
+  const auto* o = value->is_object() ? &value->as_object() : nullptr;
+  const auto* role = o ? o->if_contains("role") : nullptr;
+  if (!role || !role->is_string()) return invalid_argument("central's activation answer has no role");
+  auto parsed = parse_role(std::string_view(role->as_string()));
+  if (!parsed || !can_record_events(*parsed)) return invalid_argument("central's activation answer has no operator role");
+  return *parsed;
+}
+
+Result<std::vector<sync::OperatorCredential>> CentralClient::operator_roster() {
+  auto body = signed_request("GET", "/api/v1/sync/operators", "");
+  if (!body) return std::unexpected(body.error());
+  auto value = json::parse_json_text(*body, 1 << 20, "operators");
+  if (!value) return std::unexpected(value.error());
+  const auto* list = value->is_object() ? value->as_object().if_contains("operators") : nullptr;
+  if (!list) return invalid_argument("central's operator answer has no operators");
+  return operators_from_json(*list);
 }
 
 Result<std::size_t> pull_working_copy(store::Database& station_db, CentralClient& client) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/tls_trust.h"
+#include "core/role.h"
 #include "store/database.h"
 #include "sync/station_directory.h"
 #include "sync/station_identity.h"
@@ -44,6 +45,10 @@ class CentralClient : public sync::CentralLink {
   Result<sync::UploadResponse> upload(const sync::UploadRequest& request) override;
   Result<sync::ChangesPage> changes(std::string_view table, std::int64_t after_ms, std::string_view after_key);
   Result<std::vector<sync::SerialLease>> renew_leases();
+  // Asks central to spend an operator's activation code for this station; answers their role.
+  Result<Role> redeem_operator_code(std::string_view username, std::string_view code);
+  // This station's operators as central knows them now (deactivations, role changes).
+  Result<std::vector<sync::OperatorCredential>> operator_roster();
 
  private:
   Result<std::string> signed_request(std::string method, std::string target, std::string body);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/central_client.h"
+#include "sync/operator_enrolment.h"
 #include "sync/outbox.h"
 #include "sync/serial_leases.h"
 #include "sync/station_provisioning.h"
@@ -96,6 +97,12 @@ bool StationSyncLoop::round() {
     auto pulled = pull_working_copy(db_, client);
     if (!pulled) return fail(pulled.error());
     if (*pulled > 0) spdlog::info("working copy: {} row(s) from central", *pulled);
+    // Operators deactivated, removed or given another role at central lose their sessions here.
+    auto roster = client.operator_roster();
+    if (!roster) return fail(roster.error());
+    auto changed = sync::apply_operator_roster(db_, *roster, wall_ms());
+    if (!changed) return fail(changed.error());
+    if (*changed > 0) spdlog::info("operators: {} account(s) changed by central", *changed);
     std::lock_guard lock(mutex_);
     state_.last_pull_ms = wall_ms();
   }

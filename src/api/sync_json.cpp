@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "access/auth_service.h"
+#include "core/role.h"
 #include "registry/json_fields.h"
 
 namespace ektp::api {
@@ -78,14 +80,42 @@ object station_to_json(const sync::StationRecord& s) {
                 {"last_seen_at_ms", s.last_seen_at_ms}};
 }
 
-object provisioning_to_json(const sync::Provisioning& p) {
-  array operators;
-  for (const auto& op : p.operators) {
-    operators.push_back(object{{"username", op.username}, {"password_hash", op.password_hash}, {"role", op.role}});
+array operators_to_json(const std::vector<sync::OperatorCredential>& operators) {
+  array out;
+  for (const auto& op : operators) {
+    out.push_back(object{{"username", op.username}, {"role", op.role}, {"active", op.active}});
   }
+  return out;
+}
+
+Result<std::vector<sync::OperatorCredential>> operators_from_json(const boost::json::value& value) {
+  if (!value.is_array()) return invalid_argument("operators: must be an array");
+  const auto& list = value.as_array();
+  if (list.size() > 1000) return invalid_argument("operators: at most 1000");
+  std::vector<sync::OperatorCredential> out;
+  for (const auto& v : list) {
+    EKTP_ASSIGN_OR_RETURN(auto op, as_object(v, "operators[]"));
+    EKTP_ASSIGN_OR_RETURN(auto user, required_string(*op, "username", "operators[]"));
+    EKTP_ASSIGN_OR_RETURN(auto role, required_string(*op, "role", "operators[]"));
+    EKTP_RETURN_IF_ERROR(access::validate_username(user));
+    auto parsed = parse_role(role);
+    if (!parsed || !can_record_events(*parsed)) {
+      return invalid_argument(fmt::format("operators[]: '{}' is not an operator or supervisor role", role));
+    }
+    bool active = true;
+    if (const auto* a = op->if_contains("active")) {
+      if (!a->is_bool()) return invalid_argument("operators[].active: must be true or false");
+      active = a->as_bool();
+    }
+    out.push_back({user, role, active});
+  }
+  return out;
+}
+
+object provisioning_to_json(const sync::Provisioning& p) {
   return object{{"station", station_to_json(p.station)},
                 {"central_public_key", p.central_public_key_hex},
-                {"operators", std::move(operators)},
+                {"operators", operators_to_json(p.operators)},
                 {"leases", leases_to_json(p.leases)}};
 }
 
@@ -107,18 +137,10 @@ Result<sync::Provisioning> provisioning_from_json(const boost::json::value& valu
   p.station.name = name->value_or("");
   p.station.status = "active";
   p.central_public_key_hex = *key;
-  auto operators = optional_array(**o, "operators", 1000);
-  if (!operators) return std::unexpected(operators.error());
-  if (*operators) {
-    for (const auto& v : **operators) {
-      auto op = as_object(v, "operators[]");
-      if (!op) return std::unexpected(op.error());
-      auto user = required_string(**op, "username", "operators[]");
-      auto hash = required_string(**op, "password_hash", "operators[]");
-      auto role = required_string(**op, "role", "operators[]");
-      if (!user || !hash || !role) return invalid_argument("operators[]: username, password_hash and role required");
-      p.operators.push_back({*user, *hash, *role});
-    }
+  if (const auto* operators = (*o)->if_contains("operators")) {
+    auto parsed = operators_from_json(*operators);
+    if (!parsed) return std::unexpected(parsed.error());
+    p.operators = std::move(*parsed);
   }
   const auto* leases = (*o)->if_contains("leases");
   if (leases) {

@@ -13,6 +13,9 @@ Result<sync::SerialLease> lease_from_json(const boost::json::value& value);
 boost::json::array leases_to_json(const std::vector<sync::SerialLease>& leases);
 Result<std::vector<sync::SerialLease>> leases_from_json(const boost::json::value& value);
 
+// An operator roster (provisioning, GET /api/v1/sync/operators): usernames, roles, active flags.
+boost::json::array operators_to_json(const std::vector<sync::OperatorCredential>& operators);
+Result<std::vector<sync::OperatorCredential>> operators_from_json(const boost::json::value& value);
 boost::json::object provisioning_to_json(const sync::Provisioning& provisioning);
 Result<sync::Provisioning> provisioning_from_json(const boost::json::value& value);
 

@@ -10,6 +10,7 @@
 #include "api/public_status_routes.h"
 #include "api/route_support.h"
 #include "api/central_client.h"
+#include "api/station_request.h"
 #include "api/sync_json.h"
 #include "core/limits.h"
 #include "registry/enrollment_store.h"
@@ -29,29 +30,6 @@ using boost::json::object;
 using namespace ektp::json;
 
 bool is_admin(Role role) { return can_manage_users(role); }
-
-std::string header(const HttpRequest& request, std::string_view name) {
-  auto it = request.headers.find(std::string(name));
-  return it == request.headers.end() ? std::string() : it->second;
-}
-
-// Who is this station? Checks the signature over method, target, counter and body.
-Result<sync::StationRecord> authenticate_station(ApiServices& s, const HttpRequest& request) {
-  std::string station_id = header(request, "x-ektp-station");
-  std::string counter_text = header(request, "x-ektp-counter");
-  std::string signature = header(request, "x-ektp-signature");
-  if (station_id.empty() || counter_text.empty() || signature.empty()) {
-    return make_error(ErrorCode::kUnauthenticated, "station request without X-Ektp-Station/Counter/Signature");
-  }
-  std::int64_t counter = 0;
-  auto [end, ec] = std::from_chars(counter_text.data(), counter_text.data() + counter_text.size(), counter);
-  if (ec != std::errc() || end != counter_text.data() + counter_text.size() || counter < 1) {
-    return make_error(ErrorCode::kUnauthenticated, "X-Ektp-Counter must be a positive integer");
-  }
-  std::string text = sync::request_signing_text(request.method, request.target, station_id, counter,
-                                                access::sha256_hex(request.body));
-  return sync::authenticate_station_request(s.db, station_id, counter, signature, text, now_ms(s));
-}
 
 void add_station_admin_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/stations", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
@@ -102,19 +80,6 @@ void add_station_admin_routes(Router& router, ApiServices& s) {
                    auto p, sync::provision_station(s.db, request.path_params.at("id"), token, key, now_ms(s)));
                return json_response(provisioning_to_json(p));
              }));
-}
-
-// Central signs each answer to a signed station request (sync_protocol.h response_signing_text).
-Result<HttpResponse> signed_answer(ApiServices& s, const HttpRequest& request, const sync::StationRecord& station,
-                                   HttpResponse response) {
-  if (s.sync_ingest == nullptr) return make_error(ErrorCode::kUnavailable, "this server takes no station requests");
-  std::int64_t counter = 0;
-  const std::string counter_text = header(request, "x-ektp-counter");
-  std::from_chars(counter_text.data(), counter_text.data() + counter_text.size(), counter);
-  EKTP_ASSIGN_OR_RETURN(auto signature, s.sync_ingest->sign_text(sync::response_signing_text(
-                                            station.station_id, counter, access::sha256_hex(response.body))));
-  response.headers.emplace_back(std::string(sync::kCentralSignatureHeader), signature);
-  return response;
 }
 
 // One audit entry per row of a working-copy page: the person's NIK (or the family card's

@@ -382,6 +382,21 @@ CREATE TABLE user_totp (
 );
 ALTER TABLE sessions ADD COLUMN second_factor_pending INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      // Stations keep their own operator passwords: central hands a station no password hash,
+      // only one-time activation codes (sync/operator_enrolment.h), kept here as digests.
+      {12, "station operator activation codes", R"sql(
+CREATE TABLE station_operator_codes (
+  station_id     TEXT NOT NULL,
+  username       TEXT NOT NULL,
+  code_digest    TEXT NOT NULL,
+  issued_by      TEXT NOT NULL,
+  issued_at_ms   BIGINT NOT NULL,
+  expires_at_ms  BIGINT NOT NULL,
+  failed_tries   INTEGER NOT NULL DEFAULT 0,
+  used_at_ms     BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (station_id, username)
+);
+)sql"},
   };
   return migrations;
 }

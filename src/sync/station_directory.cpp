@@ -8,6 +8,7 @@
 #include "core/role.h"
 #include "access/audit_log.h"
 #include "access/sha256.h"
+#include "sync/operator_enrolment.h"
 
 namespace ektp::sync {
 
@@ -188,11 +189,11 @@ Result<Provisioning> provision_station(store::Database& db, std::string_view sta
     Provisioning p;
     p.station = *station;
     p.central_public_key_hex = central->public_key_hex;
-    for (const auto& username : station->operators) {
-      auto user = c.execute("SELECT password_hash, role FROM users WHERE username = $1 AND active = 1", {username});
-      if (!user) return std::unexpected(user.error());
-      if (user->rows.empty()) continue;
-      p.operators.push_back({username, user->rows[0].text(0), user->rows[0].text(1)});
+    // Names and roles only: each operator activates at the station with a one-time code.
+    auto roster = station_operator_roster(c, station_id);
+    if (!roster) return std::unexpected(roster.error());
+    for (auto& op : *roster) {
+      if (op.active) p.operators.push_back(std::move(op));
     }
     auto leases = grant_both(c, *station, now_ms);
     if (!leases) return std::unexpected(leases.error());

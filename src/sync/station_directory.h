@@ -1,6 +1,6 @@
 // Central's register of stations: an admin registers a station (its kecamatan and operators) and
 // gets a one-time provisioning token; the station proves the token once, hands over its public
-// key and receives central's public key, its operators' credentials and its first serial leases.
+// key and receives central's public key, its operators' names and roles and its first serial leases.
 // Every later station request is signed (sync_protocol.h) and checked here: unknown, revoked,
 // forged and replayed requests are refused. Registration and revocation are audited.
 #pragma once
@@ -38,10 +38,11 @@ struct StationRegistration {
   std::vector<std::string> operators;  // existing operator/supervisor users
 };
 
+// An operator as central tells a station of them: never a password (sync/operator_enrolment.h).
 struct OperatorCredential {
   std::string username;
-  std::string password_hash;  // argon2id string, as stored
   std::string role;
+  bool active = true;
 };
 
 struct Provisioning {

@@ -11,10 +11,11 @@ Status apply_provisioning(store::Database& station_db, const Provisioning& p, st
                              std::string(central_tls_pin), std::string(central_ca_file)};
     if (auto s = save_station_identity(c, identity, local_now_ms); !s) return std::unexpected(s.error());
     for (const auto& op : p.operators) {
+      // No password: the operator activates the account here with a code from central.
       auto saved = c.execute(
-          "INSERT INTO users (username, password_hash, role, created_at_ms) VALUES ($1,$2,$3,$4) "
-          "ON CONFLICT (username) DO UPDATE SET password_hash = $2, role = $3, active = 1",
-          {op.username, op.password_hash, op.role, local_now_ms});
+          "INSERT INTO users (username, password_hash, role, created_at_ms) VALUES ($1,'',$2,$3) "
+          "ON CONFLICT (username) DO UPDATE SET role = $2, active = 1",
+          {op.username, op.role, local_now_ms});
       if (!saved) return std::unexpected(saved.error());
     }
     for (const auto& lease : p.leases) {

@@ -106,8 +106,7 @@ check "station init" 0 "$("$EKTP" station init --db "$SDB" --central "$CENTRAL" 
 check "token used once" 1 "$("$EKTP" station init --db "sqlite:$TMP/third.db" --central "$CENTRAL" --station-id st-test-1 --code-file "$CODE_FILE" >/dev/null 2>&1; echo $?)"
 check "working copy arrived" 1 "$(sqlite3 "$TMP/station.db" "select count(*) > 0 from persons where district_code = '$DISTRICT'")"
 
-# Central goes down: the station works offline.
-kill -TERM "$CENTRAL_PID"; wait "$CENTRAL_PID" 2>/dev/null || true; CENTRAL_PID=
+check "central handed the station no password" "op1|" "$(sqlite3 "$TMP/station.db" "select username || '|' || password_hash from users")"
 start_station() {
   "$EKTP" station --db "$SDB" --port "${SPORT:-0}" --pull-every 1 >>"$TMP/station.log" 2>&1 &
   STATION_PID=$!
@@ -115,7 +114,23 @@ start_station() {
 }
 start_station
 SAPI="http://127.0.0.1:$SPORT/api/v1"
-check "operator logs in at the station offline" 200 "$(status -X POST "$SAPI/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
+# The operator's own station password: a one-time code from central, redeemed by the station.
+check "the operator cannot sign in at the station before activating" 401 "$(status -X POST "$SAPI/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
+status -X POST "$CAPI/auth/login" -d '{"username":"op1","password":"operator-password-1"}' >/dev/null
+check "an operator may not get activation codes" 403 "$(status -X POST -H "Authorization: Bearer $(json 'd["token"]')" "$CAPI/stations/st-test-1/operators/op1/activation-code")"
+check "an activation code for a user who is not the station's" 409 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations/st-test-1/operators/admin/activation-code")"
+check "activation code" 200 "$(status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations/st-test-1/operators/op1/activation-code")"
+ACODE=$(json 'd["code"]')
+check "a wrong activation code" 401 "$(status -X POST "$SAPI/station/operators/activate" -d '{"username":"op1","code":"AAAA-BBBB-CCCC","password":"kata-sandi-stasiun-1"}')"
+check "the refusal names its reason" enrolment_code_wrong "$(json 'd["error"]["reason"]')"
+check "activation at the station" 200 "$(status -X POST "$SAPI/station/operators/activate" -d "{\"username\":\"op1\",\"code\":\"$ACODE\",\"password\":\"kata-sandi-stasiun-1\"}")"
+check "the code works once" 401 "$(status -X POST "$SAPI/station/operators/activate" -d "{\"username\":\"op1\",\"code\":\"$ACODE\",\"password\":\"kata-sandi-stasiun-2\"}")"
+check "central's password is not the station's" 401 "$(status -X POST "$SAPI/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
+check "central audited the activation" 1 "$(sqlite3 "$TMP/central.db" "select count(*) from audit_log where action = 'station.operator_activate' and subject = 'op1'")"
+
+# Central goes down: the station works offline.
+kill -TERM "$CENTRAL_PID"; wait "$CENTRAL_PID" 2>/dev/null || true; CENTRAL_PID=
+check "operator logs in at the station offline" 200 "$(status -X POST "$SAPI/auth/login" -d '{"username":"op1","password":"kata-sandi-stasiun-1"}')"
 OP=$(json 'd["token"]')
 H=(-H "Authorization: Bearer $OP")
 read -r ADULT1 ADULT2 <<<"$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and alive = 1 and birth_date < '2000-01-01' order by nik limit 2" | tr '\n' ' ')"
@@ -285,7 +300,10 @@ CODE2_FILE=$(code_file st2 "$(json 'd["provisioning_code"]')")
 STATION2_PID=$!
 S2PORT=$(wait_port "$TMP/station2.log" "$STATION2_PID")
 S2API="http://127.0.0.1:$S2PORT/api/v1"
-status -X POST "$S2API/auth/login" -d '{"username":"op1","password":"operator-password-1"}' >/dev/null
+status -X POST -H "Authorization: Bearer $ADMIN" "$CAPI/stations/st-test-2/operators/op1/activation-code" >/dev/null
+ACODE2=$(json 'd["code"]')
+check "activation at the second station" 200 "$(status -X POST "$S2API/station/operators/activate" -d "{\"username\":\"op1\",\"code\":\"$ACODE2\",\"password\":\"kata-sandi-stasiun-2\"}")"
+status -X POST "$S2API/auth/login" -d '{"username":"op1","password":"kata-sandi-stasiun-2"}' >/dev/null
 OP2=$(json 'd["token"]')
 check "enroll the third at another office" 201 "$(status -X POST -H "Authorization: Bearer $OP2" "$S2API/station/enrollments" --data-binary @"$TMP/e3.json")"
 E3=$(json 'd["enrollment_id"]')

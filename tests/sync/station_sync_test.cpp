@@ -6,6 +6,7 @@
 
 #include "registry/serial_allocator.h"
 #include "access/sha256.h"
+#include "sync/operator_enrolment.h"
 #include "sync/outbox.h"
 
 namespace ektp::sync {
@@ -29,7 +30,39 @@ TEST_P(StationSyncTest, ProvisioningGivesKeysOperatorsAndLeases) {
   EXPECT_EQ(station.identity.central_public_key_hex, central.ingest->public_key_hex());
   access::AuthService station_auth(station.db());
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(kCentralNowMs));
-  EXPECT_OK(station_auth.login("operator", "kunci-petugas-2026", now));   // offline login works
+  // Central handed over no password: the operator cannot sign in until they activate here.
+  EXPECT_ERROR(station_auth.login("operator", "kunci-petugas-2026", now), ErrorCode::kUnauthenticated, "wrong");
+  auto code = issue_operator_code(central.db(), "st-pml-1", "operator", "admin", kCentralNowMs);
+  ASSERT_OK(code);
+  EXPECT_ERROR(issue_operator_code(central.db(), "st-pml-1", "admin", "admin", kCentralNowMs),
+               ErrorCode::kFailedPrecondition, "not an operator");
+  auto station_record = store::with_read_transaction<StationRecord>(
+      central.db(), [&](store::Connection& c) { return load_station(c, "st-pml-1"); });
+  ASSERT_OK(station_record);
+  access::CodeRedeemer redeem = [&](std::string_view user, std::string_view c) -> Result<Role> {
+    auto credential = redeem_operator_code(central.db(), *station_record, user, c, kCentralNowMs);
+    if (!credential) return std::unexpected(credential.error());
+    return parse_role(credential->role);
+  };
+  EXPECT_ERROR(station_auth.activate_account({"operator", "AAAA-BBBB-CCCC", "kata-sandi-stasiun-1", ""}, redeem, now),
+               ErrorCode::kUnauthenticated, "activation code");
+  EXPECT_ERROR(station_auth.activate_account({"operator", code->code, "pendek", ""}, redeem, now),
+               ErrorCode::kInvalidArgument, "password");
+  ASSERT_OK(station_auth.activate_account({"operator", code->code, "kata-sandi-stasiun-1", ""}, redeem, now));
+  EXPECT_ERROR(station_auth.activate_account({"operator", code->code, "kata-sandi-stasiun-2", ""}, redeem, now),
+               ErrorCode::kUnauthenticated, "activation code");  // a code works once
+  EXPECT_OK(station_auth.login("operator", "kata-sandi-stasiun-1", now));   // offline login works
+  EXPECT_ERROR(station_auth.login("operator", "kunci-petugas-2026", now), ErrorCode::kUnauthenticated, "wrong");
+  // A deactivation at central reaches the station with the roster.
+  access::AuthService central_auth(central.db());
+  ASSERT_OK(central_auth.set_active("operator", false));
+  auto roster = station_operator_roster(central.db(), "st-pml-1");
+  ASSERT_OK(roster);
+  auto changed = apply_operator_roster(station.db(), *roster, kCentralNowMs);
+  ASSERT_OK(changed);
+  EXPECT_EQ(*changed, 1u);
+  EXPECT_ERROR(station_auth.login("operator", "kata-sandi-stasiun-1", now), ErrorCode::kUnauthenticated, "wrong");
+  ASSERT_OK(central_auth.set_active("operator", true));
   EXPECT_ERROR(station_auth.login("admin", "kunci-pusat-2026", now), ErrorCode::kUnauthenticated, "wrong");
   auto stations = list_stations(central.db());
   ASSERT_OK(stations);

@@ -30,6 +30,8 @@ function flow() {
     adj1: [env.EKTP_ADJ1_USER, env.EKTP_ADJ1_PASSWORD],
     adj2: [env.EKTP_ADJ2_USER, env.EKTP_ADJ2_PASSWORD],
   };
+  // Stations keep their own passwords: the operator activates each station with a code from central.
+  const stationOperator = [env.EKTP_OPERATOR_USER, 'kata-sandi-stasiun-uji-1'];
   const centralDb = path.join(TMP, 'central.db');
   const face = (f) => path.join(SHARED, 'faces', f);
   const fingerFile = (set, position) => path.join(SHARED, 'fingerprints', set, `${100 + position}_1.tif`);
@@ -256,6 +258,9 @@ function flow() {
     await shot(admin, 'register');
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station1.db')}`, '--central', central.url,
       '--station-id', 'st-uji-1', '--code-file', codeFile('st-uji-1', token));
+    await station1.start();
+    await activateOperator(station1, 'st-uji-1');
+    await station1.stop();
     const s1 = path.join(TMP, 'station1.db');
     const adult = `select nik from persons where district_code = '${district}' and alive = 1 and birth_date < '2000-01-01' and coalesce(kk_number, '') <> '' order by nik limit 4`;
     [adult1, adult2, adult3, deceased] = sqlite(s1, adult);
@@ -267,7 +272,7 @@ function flow() {
     await central.stop();
     await station1.start();
     const op = await open('op1', station1.url);
-    await login(op, users.operator);
+    await login(op, stationOperator);
     assert.match(op.url(), /#\/perekaman$/, 'an operator at a station starts at Perekaman');
     const nav = op.getByRole('navigation', { name: 'Menu utama' });
     await nav.getByRole('link', { name: 'Perekaman' }).waitFor();
@@ -343,6 +348,14 @@ function flow() {
     await op.locator('.pending-count', { hasText: /^4$/ }).waitFor();
   });
 
+  /** The operator activates their account at `station` with a one-time code central gives the admin. */
+  async function activateOperator(station, stationId) {
+    const { code } = await centralApi(users.admin, 'POST', `/stations/${stationId}/operators/${stationOperator[0]}/activation-code`);
+    const r = await fetch(`${station.url}/api/v1/station/operators/activate`, { method: 'POST',
+      body: JSON.stringify({ username: stationOperator[0], code, password: stationOperator[1] }) });
+    assert.equal(r.status, 200, `activation at ${stationId}: ${await r.text()}`);
+  }
+
   /** A JSON API call at central as `who` (for changes the test makes outside the UI under test). */
   async function centralApi(who, method, p, body) {
     const login = await fetch(`${central.url}/api/v1/auth/login`, { method: 'POST',
@@ -410,8 +423,9 @@ function flow() {
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station2.db')}`, '--central', central.url,
       '--station-id', 'st-uji-2', '--code-file', codeFile('st-uji-2', token));
     await station2.start();
+    await activateOperator(station2, 'st-uji-2');
     const op2 = await open('op2', station2.url, { permissions: ['camera'] });
-    await login(op2, users.operator);
+    await login(op2, stationOperator);
     await enroll(op2, { nik: adult3, photo: 'ageitgey_obama.jpg', set: 'fvc2002-db1b', camera: true,
       missing: { position: 10, reason: 'luka', note: 'Kelingking kiri dibalut' }, screenshot: 'enroll-3' });
     await waitForStatus(pages.admin, adult3, 'adjudikasi');
