@@ -1,10 +1,7 @@
 // AuthService::activate_account: a station operator's first password (or a new one), set with a
 // one-time code central checks. See sync/operator_enrolment.h for the whole exchange.
-#include <fmt/format.h>
-
 #include "access/auth_service.h"
 #include "access/password_policy.h"
-#include "core/limits.h"
 
 namespace ektp::access {
 

@@ -6,9 +6,9 @@
 #include "api/central_client.h"
 #include "api/http.h"
 #include "api/route_support.h"
+#include "access/office_scope.h"
 #include "api/station_request.h"
 #include "api/sync_json.h"
-#include "core/limits.h"
 #include "registry/json_fields.h"
 #include "sync/operator_enrolment.h"
 
@@ -21,14 +21,14 @@ using namespace ektp::json;
 
 constexpr std::size_t kActivationBodyBytesMax = 2048;
 
-// An admin anywhere; a supervisor only for stations of a district within their office's region.
+// An admin anywhere; a supervisor only for stations of a district within their office's region
+// (the same prefix their searches are limited to).
 Status check_may_issue_for(const access::Session& session, const sync::StationRecord& station) {
-  if (session.role == Role::kAdmin) return {};
-  const std::string& office = session.office_region;
-  if (office.empty() || office.size() > station.district_code.size() || !station.district_code.starts_with(office)) {
+  EKTP_ASSIGN_OR_RETURN(auto prefix, access::office_search_prefix(session));
+  if (!station.district_code.starts_with(prefix)) {
     return make_error(ErrorCode::kPermissionDenied,
                       fmt::format("station {} (district {}) lies outside office region '{}' of user {}",
-                                  station.station_id, station.district_code, office, session.username));
+                                  station.station_id, station.district_code, prefix, session.username));
   }
   return {};
 }
@@ -85,8 +85,6 @@ void add_station_activation_routes(Router& router, StationServices& st) {
                EKTP_ASSIGN_OR_RETURN(auto username, required_string(body, "username"));
                EKTP_ASSIGN_OR_RETURN(auto code, required_string(body, "code"));
                EKTP_ASSIGN_OR_RETURN(auto password, required_string(body, "password"));
-               // Checked before anything is written to the audit log.
-               EKTP_RETURN_IF_ERROR(access::validate_username(username));
                CentralClient central(s.db, st.identity, std::chrono::seconds(15));
                access::CodeRedeemer redeem = [&](std::string_view user, std::string_view c) -> Result<Role> {
                  auto role = central.redeem_operator_code(user, c);
@@ -97,6 +95,7 @@ void add_station_activation_routes(Router& router, StationServices& st) {
                                             role.error().message));
                };
                auto done = s.auth.activate_account({username, code, password, request.client_address}, redeem, s.clock());
+               // Bad input (a malformed username, a weak password) is refused before it reaches the audit log.
                if (!done && done.error().code == ErrorCode::kInvalidArgument) return std::unexpected(done.error());
                EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), username,
                                                     done ? "operator.activate" : "operator.activate_failed", username,

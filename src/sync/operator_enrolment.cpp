@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <unordered_map>
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "access/audit_log.h"
@@ -113,9 +116,11 @@ Result<OperatorCredential> redeem_operator_code(store::Database& db, const Stati
     bool good = normal.has_value() && !rows->rows.empty();
     if (good) {
       const auto& r = rows->rows[0];
+      const std::string stored = r.text(0);
+      const std::string presented = code_digest(station.station_id, username, *normal);
       good = r.integer(3) == 0 && r.integer(1) > now_ms && r.integer(2) < operator_code_tries_max &&
-             sodium_memcmp(r.text(0).data(), code_digest(station.station_id, username, *normal).data(), 64) == 0 &&
-             r.text(0).size() == 64;
+             stored.size() == presented.size() &&
+             sodium_memcmp(stored.data(), presented.data(), presented.size()) == 0;
     }
     if (good) {
       auto role = station_operator_role(c, station.station_id, username);
@@ -169,43 +174,36 @@ Result<std::size_t> apply_operator_roster(store::Database& station_db, const std
                                           std::int64_t local_now_ms) {
   return store::with_write_transaction<std::size_t>(station_db, [&](store::Connection& c) -> Result<std::size_t> {
     std::size_t changed = 0;
-    auto users = c.execute("SELECT username, role, active FROM users");
-    if (!users) return std::unexpected(users.error());
-    auto revoke = [&](const std::string& username) -> Status {
-      auto off = c.execute("UPDATE users SET active = 0 WHERE username = $1", {username});
-      if (!off) return std::unexpected(off.error());
+    std::unordered_map<std::string, const OperatorCredential*> listed;
+    for (const auto& op : roster) listed[op.username] = &op;
+    // One account's new state, with its sessions revoked: made under an older role, or ended.
+    auto update = [&](const std::string& username, std::string_view sql, std::vector<store::Value> params) -> Status {
+      auto updated = c.execute(sql, std::move(params));
+      if (!updated) return std::unexpected(updated.error());
       auto gone = c.execute("DELETE FROM sessions WHERE username = $1", {username});
       if (!gone) return std::unexpected(gone.error());
       ++changed;
       return {};
     };
+    auto users = c.execute("SELECT username, role, active FROM users");
+    if (!users) return std::unexpected(users.error());
+    std::unordered_set<std::string> known;
     for (const auto& row : users->rows) {
       const std::string name = row.text(0);
-      const OperatorCredential* listed = nullptr;
-      for (const auto& op : roster) {
-        if (op.username == name) listed = &op;
-      }
+      known.insert(name);
       const bool active = row.integer(2) != 0;
-      if (listed == nullptr || !listed->active) {
-        if (active) {
-          if (auto s = revoke(name); !s) return std::unexpected(s.error());
-        }
-        continue;
+      auto it = listed.find(name);
+      const OperatorCredential* op = it == listed.end() ? nullptr : it->second;
+      Status s;
+      if (op == nullptr || !op->active) {
+        if (active) s = update(name, "UPDATE users SET active = 0 WHERE username = $1", {name});
+      } else if (!active || row.text(1) != op->role) {
+        s = update(name, "UPDATE users SET role = $2, active = 1 WHERE username = $1", {name, op->role});
       }
-      if (!active || row.text(1) != listed->role) {
-        // A role change revokes the sessions made under the old one.
-        auto updated = c.execute("UPDATE users SET role = $2, active = 1 WHERE username = $1", {name, listed->role});
-        if (!updated) return std::unexpected(updated.error());
-        auto gone = c.execute("DELETE FROM sessions WHERE username = $1", {name});
-        if (!gone) return std::unexpected(gone.error());
-        ++changed;
-      }
+      if (!s) return std::unexpected(s.error());
     }
     for (const auto& op : roster) {
-      if (!op.active) continue;
-      bool known = false;
-      for (const auto& row : users->rows) known = known || row.text(0) == op.username;
-      if (known) continue;
+      if (!op.active || known.contains(op.username)) continue;
       auto added = c.execute(
           "INSERT INTO users (username, password_hash, role, created_at_ms) VALUES ($1, '', $2, $3)",
           {op.username, op.role, local_now_ms});
