@@ -1,6 +1,8 @@
 #include "access/audit_log.h"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -153,7 +155,8 @@ Result<std::vector<AuditEntry>> audit_entries_for_subject(store::Connection& db,
   return entries;
 }
 
-AuditWriter::AuditWriter(store::Database& db) : db_(db), thread_([this] { run(); }) {}
+AuditWriter::AuditWriter(store::Database& db)
+    : db_(db), thread_([this] { run(); }), deadline_thread_([this] { watch_deadlines(); }) {}
 
 AuditWriter::~AuditWriter() {
   {
@@ -161,7 +164,19 @@ AuditWriter::~AuditWriter() {
     stopping_ = true;
   }
   wake_.notify_all();
+  waiter_added_.notify_all();
   thread_.join();
+  deadline_thread_.join();
+  // The writer has drained what it could; whoever still waits hears that it will not be written.
+  std::vector<std::function<void(Status)>> left;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& waiter : waiters_) {
+      if (waiter.done) left.push_back(std::exchange(waiter.done, nullptr));
+    }
+    waiters_.clear();
+  }
+  for (auto& done : left) done(make_error(ErrorCode::kUnavailable, "the audit writer has stopped"));
 }
 
 Status AuditWriter::record(AuditEntry entry, std::chrono::milliseconds wait_max) {
@@ -181,13 +196,32 @@ Status AuditWriter::record_all(std::vector<AuditEntry> entries, std::chrono::mil
   for (auto& entry : entries) queue_.push_back(std::move(entry));
   queued_total_ += entries.size();
   const std::uint64_t ticket = queued_total_;
-  wake_.notify_one();
+  wake_writer();
   if (!flushed_.wait_until(lock, deadline, [&] { return committed_total_ >= ticket; })) {
     return make_error(ErrorCode::kUnavailable,
                       fmt::format("the audit record could not be written within {} ms{}", wait_max.count(),
                                   last_status_ ? std::string() : ": " + last_status_.error().message));
   }
   return {};
+}
+
+void AuditWriter::record_all_then(std::vector<AuditEntry> entries, std::function<void(Status)> done,
+                                  std::chrono::milliseconds wait_max) {
+  if (entries.empty()) return done({});
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() + entries.size() <= kAuditQueueMax && !stopping_) {
+      for (auto& entry : entries) queue_.push_back(std::move(entry));
+      queued_total_ += entries.size();
+      const auto deadline = std::chrono::steady_clock::now() + wait_max;
+      waiters_.push_back({queued_total_, deadline, std::move(done)});
+      wake_writer();
+      // The watcher sleeps until the earliest deadline it knows; wake it only for an earlier one.
+      if (deadline < watch_until_) waiter_added_.notify_one();
+      return;
+    }
+  }
+  done(make_error(ErrorCode::kUnavailable, "the audit log is not being written (its queue is full)"));
 }
 
 Status AuditWriter::flush() {
@@ -198,16 +232,33 @@ Status AuditWriter::flush() {
   return last_status_;
 }
 
+void AuditWriter::wake_writer() {
+  // A busy writer looks at the queue again after its commit; only an idle one needs waking.
+  if (writer_idle_) wake_.notify_one();
+}
+
+std::vector<std::function<void(Status)>> AuditWriter::take_committed_waiters() {
+  std::vector<std::function<void(Status)>> committed;
+  while (!waiters_.empty() && waiters_.front().ticket <= committed_total_) {
+    if (waiters_.front().done) committed.push_back(std::exchange(waiters_.front().done, nullptr));
+    waiters_.pop_front();
+  }
+  return committed;
+}
+
 void AuditWriter::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
     // Group commit: what queued while the previous batch was committing goes in the next one.
+    writer_idle_ = true;
     wake_.wait_for(lock, kAuditIdleWake, [this] { return stopping_ || !queue_.empty(); });
+    writer_idle_ = false;
     if (queue_.empty()) {
       if (stopping_) return;
       continue;
     }
     std::vector<AuditEntry> batch;
+    batch.reserve(std::min(queue_.size(), kAuditBatchMax));
     while (!queue_.empty() && batch.size() < kAuditBatchMax) {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
@@ -222,16 +273,52 @@ void AuditWriter::run() {
     if (status) {
       committed_total_ += batch.size();
       last_status_ = {};
-    } else {
-      // Put the batch back in front so nothing is lost; try again on the next round.
-      for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
-      last_status_ = std::unexpected(status.error());
-      if (stopping_) return;
+      auto committed = take_committed_waiters();
       flushed_.notify_all();
-      wake_.wait_for(lock, kAuditRetryDelay, [this] { return stopping_; });
+      if (!committed.empty()) {
+        lock.unlock();
+        for (auto& done : committed) done({});
+        lock.lock();
+      }
       continue;
     }
+    // Put the batch back in front so nothing is lost; try again on the next round.
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
+    last_status_ = std::unexpected(status.error());
+    if (stopping_) return;
     flushed_.notify_all();
+    wake_.wait_for(lock, kAuditRetryDelay, [this] { return stopping_; });
+  }
+}
+
+// The writer may sit in a commit that waits for another process's lock; those who wait for a
+// callback still hear within their time, from here.
+void AuditWriter::watch_deadlines() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    auto next = std::chrono::steady_clock::time_point::max();
+    for (const auto& waiter : waiters_) {
+      if (waiter.done) next = std::min(next, waiter.deadline);
+    }
+    watch_until_ = next;
+    if (next == std::chrono::steady_clock::time_point::max()) {
+      waiter_added_.wait(lock);
+      continue;
+    }
+    waiter_added_.wait_until(lock, next);
+    watch_until_ = std::chrono::steady_clock::time_point::min();  // awake: no notification needed
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::function<void(Status)>> late;
+    for (auto& waiter : waiters_) {
+      if (waiter.done && waiter.deadline <= now) late.push_back(std::exchange(waiter.done, nullptr));
+    }
+    if (late.empty()) continue;
+    const std::string why = last_status_ ? std::string() : ": " + last_status_.error().message;
+    lock.unlock();
+    for (auto& done : late) {
+      done(make_error(ErrorCode::kUnavailable, "the audit record could not be written in time" + why));
+    }
+    lock.lock();
   }
 }
 

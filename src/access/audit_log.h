@@ -10,12 +10,15 @@
 // Writes are audited inside their own transaction (append_audit). Reads are many and must stay
 // cheap, so they go through an AuditWriter that commits them in batches (group commit); the
 // reader waits for its batch's commit, and a read whose record cannot be written is not served.
+// The wait need not hold a thread: record_all_then() reports the commit to a callback, so an HTTP
+// server can keep the answer back until its record is in (api/http.h, HttpResponse::gate).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -78,21 +81,42 @@ class AuditWriter {
   // The same for several entries (one read of a whole family), committed together.
   [[nodiscard]] Status record_all(std::vector<AuditEntry> entries,
                                   std::chrono::milliseconds wait_max = std::chrono::seconds(3));
+  // Queues the entries and returns at once; `done` runs once, on one of the writer's threads: with
+  // an ok Status when they are committed, with kUnavailable when they could not be within
+  // `wait_max` (or the queue is full: then at once, on the caller's thread). As for record_all,
+  // entries that missed their deadline stay queued and are written once they can be.
+  void record_all_then(std::vector<AuditEntry> entries, std::function<void(Status)> done,
+                       std::chrono::milliseconds wait_max = std::chrono::seconds(3));
   // Blocks until everything queued before the call is committed.
   Status flush();
 
  private:
+  struct Waiter {
+    std::uint64_t ticket = 0;
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void(Status)> done;  // empty once called
+  };
   void run();
+  void watch_deadlines();
+  void wake_writer();  // with mutex_ held, after queueing
+  // Takes the waiters whose entries are committed (guarded by mutex_).
+  std::vector<std::function<void(Status)>> take_committed_waiters();
   store::Database& db_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
   std::deque<AuditEntry> queue_;
+  std::deque<Waiter> waiters_;  // by ticket
+  std::condition_variable waiter_added_;
+  // When the deadline watcher wakes next (max: not until notified; min: it is awake).
+  std::chrono::steady_clock::time_point watch_until_ = std::chrono::steady_clock::time_point::max();
   std::uint64_t queued_total_ = 0;
   std::uint64_t committed_total_ = 0;
   Status last_status_;
   bool stopping_ = false;
+  bool writer_idle_ = false;  // waiting for the first record of a batch
   std::thread thread_;
+  std::thread deadline_thread_;  // reports waiters whose commit is late while a commit blocks
 };
 
 }  // namespace ektp::access

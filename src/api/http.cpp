@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <future>
 
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/serialize.hpp>
@@ -186,6 +187,17 @@ int http_status_for(const Error& error) {
     return 413;
   }
   return http_status_for(error.code);
+}
+
+HttpResponse settle(HttpResponse response) {
+  if (!response.gate) return response;
+  ResponseGate gate = std::move(response.gate);
+  response.gate = nullptr;
+  std::promise<Status> released;
+  auto outcome = released.get_future();
+  gate([&released](Status status) { released.set_value(std::move(status)); });
+  Status status = outcome.get();
+  return status ? std::move(response) : error_response(status.error());
 }
 
 HttpResponse error_response(const Error& error) {

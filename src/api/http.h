@@ -30,12 +30,24 @@ struct HttpRequest {
   std::string client_address;  // peer IP
 };
 
+// Keeps an answer back until something it depends on is done, without holding a thread: once the
+// handler has returned, the server calls gate(release) and sends the response only when release
+// is called with an ok Status, or error_response(error) instead. Reads use it to wait for the
+// commit of their audit record (access/audit_log.h). release may run on any thread, once.
+using ResponseRelease = std::function<void(Status)>;
+using ResponseGate = std::function<void(ResponseRelease)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  ResponseGate gate;  // empty: send at once
 };
+
+// For callers without an event loop (tests, tools): waits for a gated response's release and
+// returns what the server would send.
+HttpResponse settle(HttpResponse response);
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 

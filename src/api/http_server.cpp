@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -71,11 +72,48 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// What the server keeps of a session: a way to close it at stop().
+// What the server keeps of a session: a way to close it at stop(), and to send an answer it
+// held back (HttpResponse::gate).
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void shutdown() = 0;
+  virtual void released(Status status) = 0;  // any thread: posts onto the session's strand
+};
+
+// The sessions whose answer waits for its gate (an audit commit). The gate's release may come on
+// another thread, even after stop(): it reaches the session only through here, and once the server
+// has stopped, not at all (close()), so nothing is posted to an io_context that is gone.
+class HeldAnswers {
+ public:
+  void keep(SessionBase* key, std::shared_ptr<SessionBase> session) {
+    std::lock_guard lock(mutex_);
+    held_.emplace(key, std::move(session));
+  }
+  void release(SessionBase* key, Status status) {
+    std::lock_guard lock(mutex_);  // held while posting, so close() cannot pass in between
+    if (!open_) return;
+    auto it = held_.find(key);
+    if (it == held_.end()) return;
+    std::shared_ptr<SessionBase> session = std::move(it->second);
+    held_.erase(it);
+    session->released(std::move(status));
+  }
+  // Once no worker runs: drops the sessions still waiting (their answers are not sent).
+  void close() {
+    std::unordered_map<SessionBase*, std::shared_ptr<SessionBase>> dropped;
+    {
+      std::lock_guard lock(mutex_);
+      open_ = false;
+      dropped.swap(held_);
+    }
+    if (!dropped.empty()) spdlog::warn("HTTP server stopped with {} answers still held back", dropped.size());
+  }
+
+ private:
+  std::mutex mutex_;
+  bool open_ = true;                                                    // guarded by mutex_
+  std::unordered_map<SessionBase*, std::shared_ptr<SessionBase>> held_;  // guarded by mutex_
 };
 
 bool is_upload_target(std::string_view target) {
@@ -170,6 +208,7 @@ struct ServerCore {
   const std::size_t connections_per_address_max;
   const detail::Dispatcher dispatcher;
   std::optional<ssl::context> tls;  // set by start() when serving HTTPS
+  const std::shared_ptr<HeldAnswers> held = std::make_shared<HeldAnswers>();
 
   std::mutex sessions_mutex;
   std::condition_variable sessions_drained;
@@ -391,7 +430,46 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       response = error_response(500, "internal", "internal server error");
     }
     const bool keep_alive = message.keep_alive() && !closing_;
-    do_write(std::move(response), keep_alive, message.method() == http::verb::head, false);
+    const bool head = message.method() == http::verb::head;
+    if (response.gate) return hold(std::move(response), keep_alive, head);
+    do_write(std::move(response), keep_alive, head, false);
+  }
+
+  // The answer waits for its gate; the session reads nothing more meanwhile, and stop() lets the
+  // answer go out before it closes the connection (as for a write in progress).
+  void hold(HttpResponse response, bool keep_alive, bool head) {
+    ResponseGate gate = std::move(response.gate);
+    response.gate = nullptr;
+    held_ = std::move(response);
+    // No operation of the session is pending meanwhile: without this the threads' run() could
+    // return (after stop() has closed the acceptor) before the release is posted.
+    held_work_.emplace(stream_.get_executor());
+    held_keep_alive_ = keep_alive;
+    held_head_ = head;
+    writing_ = true;
+    server_.held->keep(this, this->shared_from_this());
+    ResponseRelease release = [board = server_.held, key = static_cast<SessionBase*>(this)](Status status) {
+      board->release(key, std::move(status));
+    };
+    try {
+      gate(std::move(release));
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: response gate threw: {}", client_address_, e.what());
+      server_.held->release(this, make_error(ErrorCode::kInternal, "internal server error"));
+    }
+  }
+
+  void released(Status status) override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), status = std::move(status)]() mutable {
+      HttpResponse response = std::move(self->held_);
+      self->held_ = {};
+      self->held_work_.reset();
+      if (!status) {
+        spdlog::warn("{}: held answer not sent: {}", self->client_address_, status.error().message);
+        response = error_response(status.error());
+      }
+      self->do_write(std::move(response), self->held_keep_alive_, self->held_head_, false);
+    });
   }
 
   void do_write(HttpResponse response, bool keep_alive, bool head, bool linger) {
@@ -479,8 +557,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   ServerCore& server_;
   std::string client_address_;
   unsigned version_ = 11;
-  bool writing_ = false;
+  bool writing_ = false;  // a response is being written, or held back by its gate
   bool closing_ = false;
+  HttpResponse held_;  // the answer held back by its gate
+  std::optional<asio::executor_work_guard<typename Stream::executor_type>> held_work_;
+  bool held_keep_alive_ = false;
+  bool held_head_ = false;
   std::array<char, 16 << 10> drain_{};
   std::size_t drained_bytes_ = 0;
 };
@@ -669,6 +751,7 @@ void HttpServer::stop() {
   core.io.stop();
   for (std::thread& thread : core.threads) thread.join();
   core.threads.clear();
+  core.held->close();
   beast::error_code ec;
   core.acceptor.close(ec);  // no worker runs now; a no-op unless the posted close never ran
   core.signals.reset();

@@ -25,6 +25,23 @@ Result<std::string> search_scope(const ApiServices& s, const access::Session& se
 
 Status release_person_reads(ApiServices& s, const access::Session& session, std::string_view action,
                             const std::vector<PersonRead>& reads, std::string_view detail) {
+  auto entries = person_read_entries(s, session, action, reads, detail);
+  if (!entries) return std::unexpected(entries.error());
+  return s.audit.record_all(std::move(*entries));
+}
+
+HttpResponse audited_response(ApiServices& s, std::vector<access::AuditEntry> entries, HttpResponse response) {
+  if (entries.empty()) return response;
+  response.gate = [&audit = s.audit, entries = std::move(entries)](ResponseRelease release) mutable {
+    audit.record_all_then(std::move(entries), std::move(release));
+  };
+  return response;
+}
+
+Result<std::vector<access::AuditEntry>> person_read_entries(ApiServices& s, const access::Session& session,
+                                                            std::string_view action,
+                                                            const std::vector<PersonRead>& reads,
+                                                            std::string_view detail) {
   const auto now = s.clock();
   const std::int64_t now_ms = to_ms(now);
   if (s.office_scoped) {
@@ -32,7 +49,7 @@ Status release_person_reads(ApiServices& s, const access::Session& session, std:
       if (auto covered = access::check_office_covers(session, read.village_code); !covered) {
         EKTP_RETURN_IF_ERROR(s.audit.record({now_ms, session.username, fmt::format("refused_{}", action), read.nik,
                                              covered.error().message}));
-        return covered;
+        return std::unexpected(covered.error());
       }
     }
   }
@@ -63,7 +80,7 @@ Status release_person_reads(ApiServices& s, const access::Session& session, std:
   for (const auto& read : reads) {
     entries.push_back({now_ms, session.username, std::string(action), read.nik, std::string(detail)});
   }
-  return s.audit.record_all(std::move(entries));
+  return entries;
 }
 
 }  // namespace ektp::api

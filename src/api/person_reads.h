@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/api_services.h"
+#include "api/http.h"
 
 namespace ektp::api {
 
@@ -21,6 +22,16 @@ struct PersonRead {
 // quota; kUnavailable when the audit records cannot be written.
 Status release_person_reads(ApiServices& s, const access::Session& session, std::string_view action,
                             const std::vector<PersonRead>& reads, std::string_view detail = "");
+
+// The same checks, without waiting for the audit: the records the reads need, to be committed
+// before the answer goes out (audited_response). Refusals are audited here.
+Result<std::vector<access::AuditEntry>> person_read_entries(ApiServices& s, const access::Session& session,
+                                                            std::string_view action,
+                                                            const std::vector<PersonRead>& reads,
+                                                            std::string_view detail = "");
+// `response`, held back by the server until `entries` are committed (503 instead when they cannot
+// be): the handler's thread does not wait for the commit.
+HttpResponse audited_response(ApiServices& s, std::vector<access::AuditEntry> entries, HttpResponse response);
 
 // The village-code prefix a search is limited to ("" for national roles, or on a station).
 Result<std::string> search_scope(const ApiServices& s, const access::Session& session);

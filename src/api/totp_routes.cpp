@@ -62,7 +62,7 @@ Result<HttpResponse> reset_totp(ApiServices& s, const HttpRequest& request) {
   EKTP_RETURN_IF_ERROR(access::validate_username(username));
   EKTP_RETURN_IF_ERROR(s.auth.reset_totp(username));
   EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "user.totp_reset", username, ""}));
-  return HttpResponse{204, "application/json", "", {}};
+  return HttpResponse{204, "application/json", "", {}, {}};
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ Result<object> small_body(const HttpRequest& request, std::initializer_list<std:
   return body;
 }
 
-HttpResponse no_content() { return HttpResponse{204, "application/json", "", {}}; }
+HttpResponse no_content() { return HttpResponse{204, "application/json", "", {}, {}}; }
 
 Result<HttpResponse> set_active(ApiServices& s, const HttpRequest& request, bool active) {
   EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_users));

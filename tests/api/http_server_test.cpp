@@ -188,6 +188,21 @@ std::shared_ptr<Router> make_router() {
     response.status = 1200;
     return response;
   });
+  // An answer held back by its gate, released from another thread after ?ms (with an error when
+  // ?fail is given), as a read waits for its audit commit.
+  router->add("GET", "/api/v1/held", [](const HttpRequest& request) {
+    HttpResponse response = json_response(boost::json::object{{"held", true}});
+    const int ms = std::stoi(request.query.at("ms"));
+    const bool fail = request.query.contains("fail");
+    response.gate = [ms, fail](ResponseRelease release) {
+      std::thread([ms, fail, release = std::move(release)] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        release(fail ? Status(make_error(ErrorCode::kUnavailable, "the audit record could not be written"))
+                     : Status());
+      }).detach();
+    };
+    return response;
+  });
   router->add("GET", "/api/v1/redirect", [](const HttpRequest& request) {
     HttpResponse response;
     response.status = 302;
@@ -519,6 +534,54 @@ TEST_F(HttpServerTest, StopIsIdempotentAndClosesIdleConnections) {
   EXPECT_FALSE(server_->start().has_value()) << "a stopped server does not restart";
   server_->stop();
   EXPECT_FALSE(round_trip(port_, get_request("/api/v1/health")).has_value());
+}
+
+TEST_F(HttpServerTest, AHeldAnswerWaitsForItsGateWithoutHoldingAThread) {
+  // Four answers held for 400 ms on a server of two threads: health still answers at once.
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::future<std::optional<RawResponse>>> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(std::async(std::launch::async, [this] { return round_trip(port_, get_request("/api/v1/held?ms=400")); }));
+  }
+  std::this_thread::sleep_for(50ms);
+  auto health = round_trip(port_, get_request("/api/v1/health"));
+  ASSERT_TRUE(health.has_value());
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 350ms) << "held answers took the threads";
+  for (auto& future : held) {
+    auto response = future.get();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+    EXPECT_TRUE(response->json().at("held").as_bool());
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 400ms) << "an answer went out before its gate";
+}
+
+TEST_F(HttpServerTest, AGateThatFailsSendsTheErrorInsteadOfTheAnswer) {
+  auto response = round_trip(port_, get_request("/api/v1/held?ms=10&fail=1"));
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->error_code(), "unavailable");
+  EXPECT_EQ(response->body.find("held"), std::string::npos);
+  // Keep-alive goes on after a held answer.
+  Connection connection(port_);
+  ASSERT_TRUE(connection.send_all("GET /api/v1/held?ms=10 HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto first = connection.read_response();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->status, 200);
+  ASSERT_TRUE(connection.send_all("GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto second = connection.read_response();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->status, 200);
+}
+
+TEST_F(HttpServerTest, StopLetsAHeldAnswerGoOutFirst) {
+  auto held = std::async(std::launch::async, [this] { return round_trip(port_, get_request("/api/v1/held?ms=300")); });
+  std::this_thread::sleep_for(50ms);
+  server_->stop();
+  auto response = held.get();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
 }
 
 TEST(HttpServerLifecycleTest, StopWithoutStartAndBadAddress) {

@@ -83,8 +83,8 @@ class RouteTest : public BackendTest {
     if (!token.empty()) request.authorization = "Bearer " + token;
     bool method_allowed = false;
     const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}};
-    return (*handler)(request);
+    if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}, {}};
+    return settle((*handler)(request));  // as the server sends it (after any audit commit)
   }
 
   std::vector<access::AuditEntry> audit_for(std::string_view subject) {

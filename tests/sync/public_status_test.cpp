@@ -67,8 +67,8 @@ class PublicStatusTest : public test::StationCentralTest {
     request.client_address = address;
     bool method_allowed = false;
     const api::Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return api::HttpResponse{405, "application/json", "", {}};
-    return (*handler)(request);
+    if (handler == nullptr) return api::HttpResponse{405, "application/json", "", {}, {}};
+    return api::settle((*handler)(request));
   }
   api::HttpResponse lookup(const std::string& nik, const std::string& receipt, const std::string& address) {
     return ask("POST", boost::json::serialize(boost::json::object{{"nik", nik}, {"receipt_number", receipt}}),
