@@ -53,15 +53,18 @@ Status check_password_policy(std::string_view password, std::string_view usernam
   const std::size_t characters = code_points(password);
   if (characters < kPasswordCharactersMin || characters > kPasswordCharactersMax ||
       password.size() > limits::password_bytes_max) {
-    return invalid_argument(fmt::format("password: must be {} to {} characters", kPasswordCharactersMin,
-                                        kPasswordCharactersMax));
+    return refusal(ErrorCode::kInvalidArgument, std::string(password_reason::kLength),
+                   fmt::format("password: must be {} to {} characters", kPasswordCharactersMin,
+                               kPasswordCharactersMax));
   }
   const std::string folded = lower(password);
   if (std::ranges::find(kCommon, std::string_view(folded)) != kCommon.end()) {
-    return invalid_argument("password: too common; choose a longer phrase of your own");
+    return refusal(ErrorCode::kInvalidArgument, std::string(password_reason::kCommon),
+                   "password: too common; choose a longer phrase of your own");
   }
   if (!username.empty() && folded.find(lower(username)) != std::string::npos) {
-    return invalid_argument("password: must not contain the username");
+    return refusal(ErrorCode::kInvalidArgument, std::string(password_reason::kHasUsername),
+                   "password: must not contain the username");
   }
   return {};
 }

@@ -201,6 +201,10 @@ TEST_P(AuthServiceTest, PasswordPolicyRefusesShortCommonAndUsernamePasswords) {
                "common");
   EXPECT_ERROR(auth->reset_password("budi", "short"), ErrorCode::kInvalidArgument, "12 to 128");
   EXPECT_OK(auth->change_password(login->token, "kopitubruksa", "teh-manis-hangat", now));
+  // Each rule has its stable reason, which the web UI says in Indonesian.
+  EXPECT_EQ(auth->reset_password("budi", "short").error().reason, "password_length");
+  EXPECT_EQ(auth->reset_password("budi", "Password1234").error().reason, "password_common");
+  EXPECT_EQ(auth->reset_password("budi", "kata-sandi-budi").error().reason, "password_has_username");
 }
 
 TEST(LoginThrottleTest, MemoryStaysBounded) {

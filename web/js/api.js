@@ -34,6 +34,9 @@ const REASONS = {
   totp_unavailable: 'Server ini tidak menyimpan kunci autentikator; hubungi administrator.',
   totp_enrolment_required: 'Peran Anda wajib masuk dengan autentikator (kode 6 angka). Pasang dahulu di halaman Akun Saya.',
   password_wrong: 'Kata sandi salah.',
+  password_length: 'Kata sandi harus 12 sampai 128 karakter.',
+  password_common: 'Kata sandi ini terlalu umum. Pilih frasa panjang milik Anda sendiri.',
+  password_has_username: 'Kata sandi tidak boleh memuat nama pengguna.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 
@@ -112,6 +115,9 @@ export const api = {
   // Central: stations, enrollment status, adjudication, sync conflicts.
   stations: () => send('GET', '/stations'),
   registerStation: (body) => send('POST', '/stations', { body }),
+  /** A one-time code with which `username` sets their own password at station `stationId`. */
+  operatorActivationCode: (stationId, username) =>
+    send('POST', `/stations/${enc(stationId)}/operators/${enc(username)}/activation-code`),
   enrollmentStatus: (nik) => send('GET', `/persons/${enc(nik)}/enrollment-status`),
   adjudicationCases: (status) => send('GET', '/adjudication/cases' + (status ? `?status=${enc(status)}` : '')),
   adjudicationCase: (id) => send('GET', `/adjudication/cases/${enc(id)}`),
@@ -124,6 +130,9 @@ export const api = {
 
   // Station (`ektp station`).
   stationStatus: () => send('GET', '/station/status'),
+  /** The operator sets their station password with the code from central (no session yet). */
+  activateOperator: (username, code, password) =>
+    send('POST', '/station/operators/activate', { body: { username, code, password }, auth: false }),
   stationOutbox: (pendingOnly = false) => send('GET', '/station/outbox' + (pendingOnly ? '?pending=1' : '')),
   checkPhoto: (data) => send('POST', '/station/photo/check', { body: { data } }),
   checkFinger: (position, image) => send('POST', '/station/fingerprints/check', { body: { position, image } }),

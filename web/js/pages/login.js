@@ -1,10 +1,13 @@
 // Masuk: username + password (+ the authenticator's six-digit code when the account has one)
 // → token in sessionStorage. A role that must have a second factor and has none yet goes to
-// "Akun Saya" to enrol one; until then it can do nothing else.
+// "Akun Saya" to enrol one; until then it can do nothing else. At a station, an operator without a
+// station password yet activates their account first (operator-activation.js).
 import { h, put, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { setSession } from '../session.js';
 import { go } from '../router.js';
+import { isStation } from '../mode.js';
+import { activationForm } from './operator-activation.js';
 
 export async function renderLogin(main, { notice }) {
   const msg = h('div', { 'aria-live': 'polite' });
@@ -67,6 +70,14 @@ export async function renderLogin(main, { notice }) {
       submit.disabled = false;
     }
   });
-  put(main, form, h('p', {}, h('a', { href: '#/standar-pelayanan' }, 'Lihat standar pelayanan (tanpa masuk)')));
+  const activation = isStation() ? activationForm({
+    onActivated: (username) => {
+      msg.replaceChildren(alertBox('success', `Akun ${username} aktif di stasiun ini. Silakan masuk dengan kata sandi baru Anda.`));
+      user.value = username;
+      pass.value = '';
+      pass.focus();
+    },
+  }) : null;
+  put(main, form, activation, h('p', {}, h('a', { href: '#/standar-pelayanan' }, 'Lihat standar pelayanan (tanpa masuk)')));
   user.focus();
 }

@@ -78,9 +78,9 @@ function flow() {
 
   async function login(page, [user, password]) {
     await page.goto('/#/masuk');
-    await page.getByLabel('Nama pengguna').fill(user);
-    await page.getByLabel('Kata sandi').fill(password);
-    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.getByLabel('Nama pengguna', { exact: true }).fill(user);
+    await page.getByLabel('Kata sandi', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     await page.getByRole('button', { name: 'Keluar' }).waitFor();
   }
 
@@ -259,7 +259,7 @@ function flow() {
     ektp('station', 'init', '--db', `sqlite:${path.join(TMP, 'station1.db')}`, '--central', central.url,
       '--station-id', 'st-uji-1', '--code-file', codeFile('st-uji-1', token));
     await station1.start();
-    await activateOperator(station1, 'st-uji-1');
+    await activateOperatorInUi(admin, station1, 'st-uji-1');
     await station1.stop();
     const s1 = path.join(TMP, 'station1.db');
     const adult = `select nik from persons where district_code = '${district}' and alive = 1 and birth_date < '2000-01-01' and coalesce(kk_number, '') <> '' order by nik limit 4`;
@@ -347,6 +347,40 @@ function flow() {
     await op.goto('/#/antrean');
     await op.locator('.pending-count', { hasText: /^4$/ }).waitFor();
   });
+
+  /**
+   * The same through both UIs: the admin asks central's Stasiun page for the operator's code, and
+   * the operator, at the station's login page, sets their password with it (a wrong code first).
+   */
+  async function activateOperatorInUi(admin, station, stationId) {
+    await admin.goto('/#/stasiun');
+    await admin.getByRole('button', { name: `Kode aktivasi untuk ${stationOperator[0]} di ${stationId}` }).click();
+    const code = (await admin.locator('code.activation-code').textContent()).trim();
+    assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await shot(admin, 'activation-code');
+    const op = await open('activation', station.url);
+    await op.goto('/#/masuk');
+    // Before activation the operator cannot sign in at the station.
+    await op.getByLabel('Nama pengguna', { exact: true }).fill(stationOperator[0]);
+    await op.getByLabel('Kata sandi', { exact: true }).fill(stationOperator[1]);
+    await op.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await op.getByText('Nama pengguna atau kata sandi salah.').waitFor();
+    await op.getByText('Belum punya kata sandi di stasiun ini? Aktifkan akun').click();
+    await op.getByLabel('Nama pengguna operator').fill(stationOperator[0]);
+    await op.getByLabel('Kode aktivasi').fill(code.slice(0, -1) + (code.endsWith('0') ? '1' : '0'));
+    await op.getByLabel('Kata sandi baru untuk stasiun ini').fill(stationOperator[1]);
+    await op.getByLabel('Ulangi kata sandi baru').fill(stationOperator[1]);
+    await op.getByRole('button', { name: 'Aktifkan akun' }).click();
+    await op.getByText(/Kode aktivasi salah, kedaluwarsa, atau sudah dipakai/).waitFor();
+    await op.getByLabel('Kode aktivasi').fill(code.toLowerCase());  // as typed from a note
+    await op.getByRole('button', { name: 'Aktifkan akun' }).click();
+    await op.getByText(`Akun ${stationOperator[0]} aktif di stasiun ini.`, { exact: false }).waitFor();
+    await shot(op, 'activated');
+    await op.getByLabel('Kata sandi', { exact: true }).fill(stationOperator[1]);
+    await op.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await op.getByRole('button', { name: 'Keluar' }).waitFor();
+    await op.context().close();
+  }
 
   /** The operator activates their account at `station` with a one-time code central gives the admin. */
   async function activateOperator(station, stationId) {
