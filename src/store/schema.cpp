@@ -397,6 +397,49 @@ CREATE TABLE station_operator_codes (
   PRIMARY KEY (station_id, username)
 );
 )sql"},
+      // Card production (card/blanko_stock.h, card/print_queue.h): the append-only blanko ledger,
+      // where each numbered blanko is now (kept with the ledger in one transaction; `ektp card
+      // stock verify` replays the one against the other), and the print queue.
+      {13, "blanko stock and print queue", R"sql(
+CREATE TABLE blanko_movements (
+  seq            {ID},
+  office_code    TEXT NOT NULL,
+  kind           TEXT NOT NULL,
+  first_serial   BIGINT NOT NULL,
+  last_serial    BIGINT NOT NULL,
+  counterpart    TEXT NOT NULL DEFAULT '',
+  print_request  BIGINT NOT NULL DEFAULT 0,
+  actor          TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  at_ms          BIGINT NOT NULL
+);
+CREATE INDEX blanko_movements_office ON blanko_movements (office_code, seq);
+CREATE TABLE blanko_serials (
+  serial         BIGINT PRIMARY KEY,
+  office_code    TEXT NOT NULL,
+  state          TEXT NOT NULL,
+  updated_seq    BIGINT NOT NULL
+);
+CREATE INDEX blanko_serials_office ON blanko_serials (office_code, state, serial);
+CREATE TABLE print_requests (
+  id               {ID},
+  nik              TEXT NOT NULL,
+  office_code      TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  detail           TEXT NOT NULL DEFAULT '',
+  urgent_reason    TEXT NOT NULL DEFAULT '',
+  status           TEXT NOT NULL,
+  requested_at_ms  BIGINT NOT NULL,
+  requested_by     TEXT NOT NULL,
+  enrollment_id    TEXT NOT NULL DEFAULT '',
+  blanko_serial    BIGINT NOT NULL DEFAULT 0,
+  printed_at_ms    BIGINT NOT NULL DEFAULT 0,
+  printed_by       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX print_requests_queue ON print_requests (office_code, status, requested_at_ms, id);
+CREATE INDEX print_requests_nik ON print_requests (nik);
+CREATE UNIQUE INDEX print_requests_one_open ON print_requests (nik) WHERE status = 'waiting';
+)sql"},
   };
   return migrations;
 }
