@@ -33,6 +33,7 @@ bool can_record_events(Role role) { return role == Role::kOperator || role == Ro
 bool can_approve_corrections(Role role) { return role == Role::kSupervisor; }
 bool can_oversee_stations(Role role) { return role == Role::kSupervisor || role == Role::kAdmin; }
 bool can_manage_users(Role role) { return role == Role::kAdmin; }
+bool can_manage_cards(Role role) { return role == Role::kSupervisor || role == Role::kAdmin; }
 bool can_adjudicate(Role role) { return role == Role::kAdjudicator; }
 bool can_read_adjudication(Role role) { return role == Role::kAdjudicator || role == Role::kAdmin; }
 

@@ -19,6 +19,9 @@ bool can_approve_corrections(Role role);
 bool can_manage_users(Role role);
 // Stations and sync conflicts: supervisors and admins oversee them.
 bool can_oversee_stations(Role role);
+// Card production (blanko stock, the print queue, printing): supervisors and admins, a supervisor
+// only for the offices of their own region (api/card_routes.h).
+bool can_manage_cards(Role role);
 // Deciding fingerprint duplicate candidates (both halves of the two-person rule): adjudicators
 // only. Separation of duties: an admin, who creates accounts, does not also decide.
 bool can_adjudicate(Role role);

@@ -54,7 +54,7 @@ Result<std::string> required_string(const boost::json::object& object, std::stri
 Result<boost::json::value> parse_json_text(std::string_view text, std::size_t bytes_max, std::string_view what) {
   if (text.size() > bytes_max) {
     return make_error(ErrorCode::kResourceExhausted,
-                      fmt::format("{}: {} bytes, the limit is {}", what, text.size(), bytes_max));
+                      fmt::format("{}: {} bytes is too large, the limit is {}", what, text.size(), bytes_max));
   }
   try {
     boost::json::parse_options options;

@@ -1,0 +1,240 @@
+#include "api/card_routes.h"
+
+#include <boost/json.hpp>
+
+#include "access/office_scope.h"
+#include "api/person_reads.h"
+#include "api/route_support.h"
+#include "card/print_queue.h"
+#include "registry/person_store.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::object;
+using namespace ektp::json;
+
+constexpr std::size_t kCardBodyBytesMax = 2048;
+constexpr std::int64_t kQueueListMax = 500;
+constexpr std::size_t kMovementsShown = 50;
+
+// An admin for any office; a supervisor for the offices within their office's region.
+Status check_office_scope(ApiServices& s, const access::Session& session, std::string_view office,
+                          std::string_view what) {
+  EKTP_RETURN_IF_ERROR(card::validate_office_code(office));
+  auto prefix = access::office_search_prefix(session);
+  Status allowed = !prefix ? Status(std::unexpected(prefix.error()))
+                   : office.starts_with(*prefix)
+                       ? Status()
+                       : Status(make_error(ErrorCode::kPermissionDenied,
+                                           fmt::format("office {} lies outside office region '{}' of user {}", office,
+                                                       *prefix, session.username)));
+  if (!allowed) {
+    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", std::string(office),
+                                         std::string(what)}));
+  }
+  return allowed;
+}
+
+object balance_json(const card::OfficeBalance& b) {
+  return {{"received", b.received}, {"transferred_in", b.transferred_in}, {"transferred_out", b.transferred_out},
+          {"used", b.used},         {"spoiled", b.spoiled},               {"returned", b.returned},
+          {"on_hand", b.on_hand()}};
+}
+
+object request_json(const card::PrintRequest& r) {
+  return {{"id", r.id},
+          {"nik", r.nik},
+          {"office", r.office},
+          {"reason", card::print_reason_id(r.reason)},
+          {"detail", r.detail},
+          {"urgent_reason", r.urgent_reason},
+          {"status", card::print_status_id(r.status)},
+          {"requested_at_ms", r.requested_at_ms},
+          {"blanko_serial", r.blanko_serial},
+          {"printed_at_ms", r.printed_at_ms},
+          {"printed_by", r.printed_by}};
+}
+
+Result<object> stock_json(ApiServices& s, std::string_view office) {
+  return store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+    EKTP_ASSIGN_OR_RETURN(auto balance, card::office_balance(c, office));
+    EKTP_ASSIGN_OR_RETURN(auto on_hand, card::on_hand_count(c, office));
+    EKTP_ASSIGN_OR_RETURN(auto movements, card::load_movements(c, office, kMovementsShown));
+    boost::json::array recent;
+    for (const auto& m : movements) {
+      recent.push_back({{"seq", m.seq}, {"kind", card::movement_kind_id(m.kind)}, {"first", m.serials.first},
+                        {"last", m.serials.last}, {"counterpart", m.counterpart}, {"print_request", m.print_request},
+                        {"actor", m.actor}, {"reason", m.reason}, {"at_ms", m.at_ms}});
+    }
+    return object{{"office", office}, {"balance", balance_json(balance)}, {"on_hand", on_hand}, {"movements", recent}};
+  });
+}
+
+// The caller, allowed for `office`; the change the stock functions take.
+Result<card::StockChange> stock_caller(ApiServices& s, const HttpRequest& request, std::string_view office,
+                                       std::string_view what) {
+  EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+  EKTP_RETURN_IF_ERROR(check_office_scope(s, session, office, what));
+  return card::StockChange{std::string(office), session.username, now_ms(s)};
+}
+
+Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text) {
+  std::int64_t id = 0;
+  if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid_argument("request id: a number");
+  }
+  id = std::stoll(id_text);
+  return store::with_read_transaction<card::PrintRequest>(
+      s.db, [&](store::Connection& c) { return card::load_print_request(c, id); });
+}
+
+}  // namespace
+
+void add_card_routes(Router& router, ApiServices& s) {
+  router.add("GET", "/api/v1/card/offices/{office}/stock", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    const auto& office = request.path_params.at("office");
+    EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "read stock"));
+    EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, caller.office));
+    return json_response(stock);
+  }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/stock/receive",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "receive"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"first", "last", "allocation"}));
+               EKTP_ASSIGN_OR_RETURN(auto first, required_int(body, "first"));
+               EKTP_ASSIGN_OR_RETURN(auto last, required_int(body, "last"));
+               EKTP_ASSIGN_OR_RETURN(auto allocation, required_string(body, "allocation"));
+               EKTP_RETURN_IF_ERROR(card::receive_blanko(s.db, caller, {first, last}, allocation));
+               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
+               return json_response(stock, 201);
+             }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/stock/transfer",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "transfer"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"to", "count"}));
+               EKTP_ASSIGN_OR_RETURN(auto to, required_string(body, "to"));
+               EKTP_ASSIGN_OR_RETURN(auto count, required_int(body, "count"));
+               EKTP_ASSIGN_OR_RETURN(auto ranges, card::transfer_blanko(s.db, caller, to, count));
+               boost::json::array moved;
+               for (const auto& r : ranges) moved.push_back({{"first", r.first}, {"last", r.last}});
+               return json_response(object{{"from", office}, {"to", to}, {"moved", moved}});
+             }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/stock/spoil",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "spoil"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"serial", "reason"}));
+               EKTP_ASSIGN_OR_RETURN(auto serial, required_int(body, "serial"));
+               EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "reason"));
+               EKTP_RETURN_IF_ERROR(card::spoil_blanko(s.db, caller, serial, reason));
+               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
+               return json_response(stock);
+             }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/stock/return",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "return"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"first", "last", "reason"}));
+               EKTP_ASSIGN_OR_RETURN(auto first, required_int(body, "first"));
+               EKTP_ASSIGN_OR_RETURN(auto last, required_int(body, "last"));
+               EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(body, "reason"));
+               EKTP_RETURN_IF_ERROR(card::return_blanko(s.db, caller, {first, last}, reason.value_or("")));
+               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
+               return json_response(stock);
+             }));
+
+  // The queue names residents (NIKs): each listed one is audited as read.
+  router.add("GET", "/api/v1/card/offices/{office}/queue", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    const auto& office = request.path_params.at("office");
+    EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "read queue"));
+    std::int64_t limit = 100;
+    if (auto l = request.query.find("limit"); l != request.query.end()) {
+      if (l->second.empty() || l->second.size() > 4 || l->second.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoll(l->second) < 1 || std::stoll(l->second) > kQueueListMax) {
+        return invalid_argument(fmt::format("limit: 1 to {}", kQueueListMax));
+      }
+      limit = std::stoll(l->second);
+    }
+    EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, caller.at_ms));
+    EKTP_ASSIGN_OR_RETURN(auto waiting, store::with_read_transaction<std::vector<card::PrintRequest>>(
+                                            s.db, [&](store::Connection& c) {
+                                              return card::waiting_requests(c, office, static_cast<std::size_t>(limit));
+                                            }));
+    boost::json::array list;
+    std::vector<access::AuditEntry> reads;
+    for (const auto& r : waiting) {
+      list.push_back(request_json(r));
+      reads.push_back({caller.at_ms, caller.actor, "read_print_queue", r.nik, "office " + office});
+    }
+    return audited_response(s, std::move(reads), json_response(object{{"office", office}, {"waiting", list}}));
+  }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/print-next",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "print"));
+               EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, caller.at_ms));
+               EKTP_ASSIGN_OR_RETURN(auto printed, card::print_next(s.db, caller));
+               return json_response(request_json(printed));
+             }));
+
+  router.add("POST", "/api/v1/card/requests/{id}/spoil", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+    EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
+    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, print_request.office, "spoil print"));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+    EKTP_RETURN_IF_ERROR(only_fields(body, {"reason"}));
+    EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "reason"));
+    EKTP_RETURN_IF_ERROR(card::spoil_print(s.db, print_request.id, reason, session.username, now_ms(s)));
+    EKTP_ASSIGN_OR_RETURN(auto after, load_request(s, request.path_params.at("id")));
+    return json_response(request_json(after));
+  }));
+
+  router.add("POST", "/api/v1/card/requests/{id}/urgent", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+    EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
+    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, print_request.office, "mark urgent"));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+    EKTP_RETURN_IF_ERROR(only_fields(body, {"urgent_reason"}));
+    EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "urgent_reason"));
+    EKTP_RETURN_IF_ERROR(card::mark_urgent(s.db, print_request.id, reason, session.username, now_ms(s)));
+    EKTP_ASSIGN_OR_RETURN(auto after, load_request(s, request.path_params.at("id")));
+    return json_response(request_json(after));
+  }));
+
+  router.add("POST", "/api/v1/card/replacements", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+    EKTP_RETURN_IF_ERROR(only_fields(body, {"nik", "reason", "detail", "urgent_reason"}));
+    EKTP_ASSIGN_OR_RETURN(auto nik, required_string(body, "nik"));
+    EKTP_ASSIGN_OR_RETURN(auto reason_id, required_string(body, "reason"));
+    EKTP_ASSIGN_OR_RETURN(auto reason, card::parse_print_reason(reason_id));
+    EKTP_ASSIGN_OR_RETURN(auto detail, required_string(body, "detail"));
+    EKTP_ASSIGN_OR_RETURN(auto urgent, optional_string(body, "urgent_reason"));
+    if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string::npos) {
+      return invalid_argument("nik: 16 digits");
+    }
+    // The resident must live in the caller's region (as for every read of residents).
+    EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(
+                                           s.db, [&](store::Connection& c) { return registry::load_person(c, nik); }));
+    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, card::printing_office_of(person.address.village_code),
+                                            "replacement for " + nik));
+    EKTP_ASSIGN_OR_RETURN(auto created, card::request_replacement(s.db, {nik, reason, detail, urgent.value_or("")},
+                                                                  session.username, now_ms(s)));
+    return json_response(request_json(created), 201);
+  }));
+}
+
+}  // namespace ektp::api

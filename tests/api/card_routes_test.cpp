@@ -1,0 +1,166 @@
+// The card production routes (docs/api.md, "Cards"): who may use them (supervisors of the office's
+// region and admins; everyone else refused, out-of-region attempts audited), their input limits,
+// and the print flow through them: a resident at siap cetak in the queue (audited as read), no
+// blanko → 409, a delivery, the card printed on its lowest blanko, a spoiled print requeued.
+#include "api/card_routes.h"
+
+#include "registry/demo/demo_loader.h"
+#include "registry/enrollment_store.h"
+#include "support/route_fixture.h"
+
+namespace ektp::test {
+namespace {
+
+class CardRoutesTest : public RouteTest {
+ protected:
+  void SetUp() override {
+    RouteTest::SetUp();
+    if (IsSkipped()) return;
+    registry::demo::DemoOptions demo;
+    demo.regency_code = "3327";
+    demo.persons = 100;
+    demo.today = CivilDate{year{2026}, November, day{23}};
+    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
+    api::add_card_routes(router, *services);
+    for (auto [user, office] : {std::pair{"sup.pemalang", "3327"}, std::pair{"sup.tegal", "3328"}}) {
+      ASSERT_OK(auth->create_user(user, "supervisor-password", Role::kSupervisor, now));
+      ASSERT_OK(auth->set_office_region(user, office, now));
+    }
+    ASSERT_OK(auth->create_user("sup.none", "supervisor-password", Role::kSupervisor, now));
+    pemalang = login("sup.pemalang", "supervisor-password");
+    tegal = login("sup.tegal", "supervisor-password");
+    no_office = login("sup.none", "supervisor-password");
+    auto conn = db().connect();
+    ASSERT_OK(conn);
+    auto row = (*conn)->execute("SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT 1");
+    ASSERT_OK(row);
+    nik = row->rows.front().text(0);
+    ASSERT_OK((*conn)->execute("UPDATE persons SET card_printed = 0 WHERE nik = $1", {nik}));
+  }
+  // An enrollment of the resident at siap cetak.
+  void ready() {
+    registry::Enrollment e;
+    e.enrollment_id = "enr-1";
+    e.nik = nik;
+    e.station_id = "st-332701";
+    e.operator_name = "operator";
+    e.captured_at_ms = 1'795'000'000'000;
+    e.modalities = {"fingerprint"};
+    e.photo = {0xFF, 0xD8, 0xFF, 1};
+    e.photo_mime = "image/jpeg";
+    e.photo_sha256 = registry::bytes_sha256(e.photo);
+    e.signature = {0x89, 'P', 'N', 'G'};
+    e.signature_sha256 = registry::bytes_sha256(e.signature);
+    ASSERT_OK(store::with_write_transaction<bool>(db(), [&](store::Connection& c) -> Result<bool> {
+      EKTP_RETURN_IF_ERROR(registry::insert_enrollment(c, e));
+      EKTP_RETURN_IF_ERROR(registry::set_enrollment_status(c, "enr-1", registry::EnrollmentStatus::kReadyToPrint,
+                                                           1'795'000'100'000, ""));
+      return true;
+    }));
+  }
+  std::int64_t audited(std::string_view actor, std::string_view action) {
+    EXPECT_OK(audit->flush());
+    auto conn = db().connect();
+    auto rows = (*conn)->execute("SELECT COUNT(*) FROM audit_log WHERE actor = $1 AND action = $2",
+                                 {std::string(actor), std::string(action)});
+    return rows ? rows->rows.front().integer(0) : -1;
+  }
+  std::string pemalang, tegal, no_office, nik;
+};
+
+TEST_P(CardRoutesTest, OnlySupervisorsOfTheRegionAndAdminsManageCards) {
+  const std::string receive = R"({"first":1001,"last":1500,"allocation":"ALOK-2026-11"})";
+  // Nobody, an operator, a supervisor of another regency or of no office: refused.
+  EXPECT_EQ(call("GET", "/api/v1/card/offices/3327/stock", "").status, 401);
+  for (const auto& [who, token] : {std::pair{"operator", operator_token}, std::pair{"tegal", tegal},
+                                   std::pair{"no office", no_office}}) {
+    EXPECT_EQ(call("GET", "/api/v1/card/offices/3327/stock", token).status, 403) << who;
+    EXPECT_EQ(call("POST", "/api/v1/card/offices/3327/stock/receive", token, receive).status, 403) << who;
+    EXPECT_EQ(call("GET", "/api/v1/card/offices/3327/queue", token).status, 403) << who;
+    EXPECT_EQ(call("POST", "/api/v1/card/offices/3327/print-next", token).status, 403) << who;
+  }
+  EXPECT_EQ(audited("sup.tegal", "card.refused"), 4);  // each refusal at the office check
+  // The region's supervisor, for the Dinas and for a kecamatan in it; an admin anywhere.
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/3327/stock/receive", pemalang, receive).status, 201);
+  auto moved = call("POST", "/api/v1/card/offices/3327/stock/transfer", pemalang, R"({"to":"332709","count":20})");
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto stock = call("GET", "/api/v1/card/offices/332709/stock", pemalang);
+  ASSERT_EQ(stock.status, 200) << stock.body;
+  EXPECT_EQ(boost::json::parse(stock.body).at("on_hand").as_int64(), 20);
+  EXPECT_EQ(call("GET", "/api/v1/card/offices/3328/stock", admin_token).status, 200);
+  EXPECT_EQ(audited("sup.pemalang", "blanko.received"), 1);
+  // The other regency's supervisor cannot take this stock either.
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/3327/stock/transfer", tegal, R"({"to":"3328","count":5})").status, 403);
+}
+
+TEST_P(CardRoutesTest, BadInputIsRefusedAndChangesNothing) {
+  const auto post = [&](const std::string& path, const std::string& body) { return call("POST", path, pemalang, body).status; };
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", R"({"first":20,"last":10,"allocation":"x"})"), 400);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", R"({"first":1,"last":200000,"allocation":"x"})"), 400);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", R"({"first":1,"last":2,"allocation":"x","extra":1})"), 400);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", R"({"first":"1","last":2,"allocation":"x"})"), 400);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", std::string(4000, ' ')), 413);
+  EXPECT_EQ(call("GET", "/api/v1/card/offices/33x7/stock", pemalang).status, 400);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", R"({"first":1,"last":10,"allocation":"ALOK"})"), 201);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/receive", R"({"first":5,"last":15,"allocation":"ALOK"})"), 409);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/transfer", R"({"to":"332709","count":11})"), 409);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/spoil", R"({"serial":3,"reason":""})"), 400);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/spoil", R"({"serial":99,"reason":"rusak"})"), 409);
+  EXPECT_EQ(post("/api/v1/card/offices/3327/stock/return", R"({"first":8,"last":12})"), 409);
+  EXPECT_EQ(call("GET", "/api/v1/card/offices/3327/queue?limit=0", pemalang).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/card/offices/3327/queue?limit=abc", pemalang).status, 400);
+  EXPECT_EQ(post("/api/v1/card/requests/abc/spoil", R"({"reason":"x"})"), 400);
+  EXPECT_EQ(post("/api/v1/card/requests/999/spoil", R"({"reason":"x"})"), 404);
+  EXPECT_EQ(post("/api/v1/card/replacements", R"({"nik":"12","reason":"lost","detail":"LP/1"})"), 400);
+  EXPECT_EQ(post("/api/v1/card/replacements", R"({"nik":")" + nik + R"(","reason":"stolen","detail":"LP/1"})"), 400);
+  auto stock = call("GET", "/api/v1/card/offices/3327/stock", pemalang);
+  EXPECT_EQ(boost::json::parse(stock.body).at("on_hand").as_int64(), 10);
+}
+
+TEST_P(CardRoutesTest, AResidentReadyToPrintIsQueuedPrintedAndASpoiledPrintRequeued) {
+  ready();
+  auto queue = call("GET", "/api/v1/card/offices/3327/queue", pemalang);
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  auto waiting = boost::json::parse(queue.body).at("waiting").as_array();
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].at("nik").as_string(), nik);
+  EXPECT_EQ(audited("sup.pemalang", "read_print_queue"), 1);
+  auto none = call("POST", "/api/v1/card/offices/3327/print-next", pemalang);
+  EXPECT_EQ(none.status, 409);
+  EXPECT_NE(none.body.find("no blanko on hand"), std::string::npos) << none.body;
+  ASSERT_EQ(call("POST", "/api/v1/card/offices/3327/stock/receive", pemalang,
+                 R"({"first":7001,"last":7100,"allocation":"ALOK-2026-12"})").status,
+            201);
+  auto printed = call("POST", "/api/v1/card/offices/3327/print-next", pemalang);
+  ASSERT_EQ(printed.status, 200) << printed.body;
+  auto card = boost::json::parse(printed.body).as_object();
+  EXPECT_EQ(card.at("blanko_serial").as_int64(), 7001);
+  EXPECT_EQ(card.at("status").as_string(), "printed");
+  const std::string id = std::to_string(card.at("id").as_int64());
+  EXPECT_EQ(call("POST", "/api/v1/card/requests/" + id + "/spoil", tegal, R"({"reason":"tinta"})").status, 403);
+  auto spoiled = call("POST", "/api/v1/card/requests/" + id + "/spoil", pemalang, R"({"reason":"tinta luntur"})");
+  ASSERT_EQ(spoiled.status, 200) << spoiled.body;
+  EXPECT_EQ(boost::json::parse(spoiled.body).at("status").as_string(), "waiting");
+  auto urgent = call("POST", "/api/v1/card/requests/" + id + "/urgent", pemalang, R"({"urgent_reason":"elderly"})");
+  ASSERT_EQ(urgent.status, 200) << urgent.body;
+  EXPECT_EQ(call("POST", "/api/v1/card/requests/" + id + "/urgent", pemalang, R"({"urgent_reason":"vip"})").status, 400);
+  auto again = call("POST", "/api/v1/card/offices/3327/print-next", pemalang);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(boost::json::parse(again.body).at("blanko_serial").as_int64(), 7002);
+  // A lost card: a replacement waits; another regency's supervisor may not ask for it.
+  const std::string lost = R"({"nik":")" + nik + R"(","reason":"lost","detail":"LP/77/XII/2026"})";
+  EXPECT_EQ(call("POST", "/api/v1/card/replacements", tegal, lost).status, 403);
+  auto replacement = call("POST", "/api/v1/card/replacements", pemalang, lost);
+  ASSERT_EQ(replacement.status, 201) << replacement.body;
+  EXPECT_EQ(call("POST", "/api/v1/card/replacements", pemalang, lost).status, 409);
+  auto stock = call("GET", "/api/v1/card/offices/3327/stock", pemalang);
+  auto balance = boost::json::parse(stock.body).at("balance").as_object();
+  EXPECT_EQ(balance.at("used").as_int64(), 1);
+  EXPECT_EQ(balance.at("spoiled").as_int64(), 1);
+  EXPECT_EQ(balance.at("on_hand").as_int64(), 98);
+}
+
+EKTP_INSTANTIATE_FOR_BACKENDS(CardRoutesTest);
+
+}  // namespace
+}  // namespace ektp::test
