@@ -1,0 +1,347 @@
+#include "card/card_face.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace ektp::card {
+
+namespace {
+
+constexpr const char* kFont = "DejaVu Sans";
+constexpr double kPxPerMm = kCardDpi / 25.4;
+constexpr double kPtPerMm = 72.0 / 25.4;
+constexpr std::size_t kImageBytesMax = 4u << 20;
+constexpr int kImageSideMax = 4000;
+
+// Geometry (mm), after the printed e-KTP.
+constexpr double kMarginMm = 2.6;
+constexpr double kLabelX = kMarginMm, kLabelWidth = 18.6;
+constexpr double kColonX = kLabelX + kLabelWidth;
+constexpr double kValueX = kColonX + 1.2;
+constexpr double kPhotoX = 63.0, kPhotoY = 10.5, kPhotoW = 20.0, kPhotoH = 25.0;
+constexpr double kValueWidth = kPhotoX - 1.0 - kValueX;
+constexpr double kFieldsTop = 15.0, kFieldsBottom = kCardHeightMm - 1.6;
+constexpr double kBaseSize = 1.95, kMinSize = 1.25, kLineStep = 1.32;  // line height = step × size
+constexpr double kHeaderSize = 2.55;
+constexpr double kNikSize = 3.1;
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string region_name(const RegionDirectory& regions, std::string_view code) {
+  const Region* r = regions.find(code);
+  return r ? r->name : std::string(code);
+}
+
+struct Scratch {
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+  cairo_t* cr = cairo_create(surface);
+  ~Scratch() {
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+  }
+};
+
+// Splits at code point boundaries: the longest prefix of `word` that fits `width`.
+std::size_t fitting_prefix(std::string_view word, double width, double size, bool bold) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i <= word.size(); ++i) {
+    if (i < word.size() && (static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) continue;
+    if (text_width_mm(word.substr(0, i), size, bold) > width) break;
+    best = i;
+  }
+  return best;
+}
+
+// Words onto lines of at most `width`; a word wider than a line is broken.
+std::vector<std::string> wrap(std::string_view text, double width, double size, bool bold) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    while (at < text.size() && text[at] == ' ') ++at;
+    if (at >= text.size()) break;
+    std::size_t end = text.find(' ', at);
+    std::string_view word = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    at = end == std::string_view::npos ? text.size() : end;
+    const std::string joined = line.empty() ? std::string(word) : line + " " + std::string(word);
+    if (text_width_mm(joined, size, bold) <= width) {
+      line = joined;
+      continue;
+    }
+    if (!line.empty()) lines.push_back(std::move(line));
+    line.clear();
+    while (text_width_mm(word, size, bold) > width) {
+      std::size_t cut = std::max<std::size_t>(1, fitting_prefix(word, width, size, bold));
+      lines.emplace_back(word.substr(0, cut));
+      word.remove_prefix(cut);
+    }
+    line = std::string(word);
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
+// The largest size from `base` down to kMinSize at which `text` fits `max_lines` lines.
+Result<PlacedText> fit(std::string field, std::string_view text, double x, double width, std::size_t max_lines,
+                       double base, bool bold) {
+  for (double size = base; size >= kMinSize - 1e-9; size *= 0.96) {
+    auto lines = wrap(text, width, size, bold);
+    if (lines.size() <= max_lines) {
+      return PlacedText{std::move(field), x, 0, width, lines.size() * size * kLineStep, size, bold, std::move(lines)};
+    }
+  }
+  return invalid_argument(fmt::format("{}: '{}' does not fit on the card even in the smallest type", field,
+                                      text.substr(0, 60)));
+}
+
+// Fields that may take more than one line.
+std::size_t lines_allowed(std::string_view label) {
+  return label == "Nama" || label == "Alamat" ? 3 : label == "Tempat/Tgl Lahir" || label == "Pekerjaan" ? 2 : 1;
+}
+
+Result<CardLayout> layout_at(const CardFace& face, double base) {
+  CardLayout layout;
+  for (const auto& [text, y] : {std::pair{face.province, 2.6}, std::pair{face.regency, 5.6}}) {
+    EKTP_ASSIGN_OR_RETURN(auto header, fit("header", text, kMarginMm, kCardWidthMm - 2 * kMarginMm, 1, kHeaderSize, true));
+    header.y_mm = y;
+    // Centred.
+    const double w = text_width_mm(header.lines.front(), header.size_mm, true);
+    header.x_mm = (kCardWidthMm - w) / 2;
+    header.width_mm = w;
+    layout.texts.push_back(std::move(header));
+  }
+  layout.texts.push_back({"NIK.label", kLabelX, 10.6, kLabelWidth, kNikSize * kLineStep, kNikSize * 0.9, true, {"NIK"}});
+  EKTP_ASSIGN_OR_RETURN(auto nik, fit("NIK", ": " + face.nik, kLabelX + 8.5, kPhotoX - 1.0 - (kLabelX + 8.5), 1, kNikSize, true));
+  nik.y_mm = 10.6;
+  layout.texts.push_back(std::move(nik));
+  double y = kFieldsTop;
+  for (const auto& [label, value] : face.fields) {
+    const double width = label == "Jenis Kelamin" ? kValueWidth * 0.45 : kValueWidth;
+    EKTP_ASSIGN_OR_RETURN(auto placed, fit(label, value, kValueX, width, lines_allowed(label), base, false));
+    const double size = placed.size_mm;
+    PlacedText label_text{label + ".label", kLabelX, y, kLabelWidth, size * kLineStep, std::min(size, base), false, {label}};
+    if (text_width_mm(label, label_text.size_mm, false) > kLabelWidth) {
+      label_text.size_mm = kMinSize;  // the longest label ("Status Perkawinan") at small sizes
+    }
+    layout.texts.push_back(std::move(label_text));
+    layout.texts.push_back({label + ".colon", kColonX, y, 1.0, size * kLineStep, size, false, {":"}});
+    placed.y_mm = y;
+    if (label == "Jenis Kelamin") {
+      const double x = kValueX + width + 1.0;
+      PlacedText blood{"Gol. Darah", x, y, kPhotoX - 1.0 - x, size * kLineStep, size, false,
+                       {"Gol. Darah : " + face.blood_type}};
+      if (text_width_mm(blood.lines.front(), size, false) > blood.width_mm) blood.size_mm = kMinSize;
+      layout.texts.push_back(std::move(blood));
+    }
+    y += placed.height_mm;
+    layout.texts.push_back(std::move(placed));
+  }
+  if (y > kFieldsBottom) {
+    return make_error(ErrorCode::kAborted, "the fields run past the card's bottom at this size");
+  }
+  const double below = kPhotoY + kPhotoH + 0.9;
+  layout.texts.push_back({"issue_place", kPhotoX, below, kPhotoW, 1.8 * kLineStep, 1.7, false, {face.issue_place}});
+  layout.texts.push_back({"issue_date", kPhotoX, below + 2.3, kPhotoW, 1.8 * kLineStep, 1.7, false, {face.issue_date}});
+  for (auto* t : {&layout.texts[layout.texts.size() - 2], &layout.texts.back()}) {
+    if (text_width_mm(t->lines.front(), t->size_mm, false) > kPhotoW) t->size_mm = kMinSize;
+    const double w = text_width_mm(t->lines.front(), t->size_mm, false);
+    t->x_mm = kPhotoX + (kPhotoW - w) / 2;
+    t->width_mm = w;
+  }
+  layout.photo_box = {"photo", kPhotoX, kPhotoY, kPhotoW, kPhotoH, 0, false, {}};
+  layout.signature_box = {"signature", kPhotoX, below + 5.0, kPhotoW, kCardHeightMm - 1.2 - (below + 5.0), 0, false, {}};
+  return layout;
+}
+
+// A decoded image as a cairo surface (premultiplied ARGB32), within limits.
+Result<cairo_surface_t*> image_surface(const std::vector<std::uint8_t>& bytes, std::string_view what) {
+  if (bytes.empty()) return invalid_argument(fmt::format("{}: no image", what));
+  if (bytes.size() > kImageBytesMax) return invalid_argument(fmt::format("{}: over {} bytes", what, kImageBytesMax));
+  cv::Mat decoded;
+  try {
+    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data()));
+    decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
+  } catch (const cv::Exception&) {
+    decoded.release();
+  }
+  if (decoded.empty()) return invalid_argument(fmt::format("{}: not a JPEG or PNG image", what));
+  if (decoded.cols > kImageSideMax || decoded.rows > kImageSideMax) {
+    return invalid_argument(fmt::format("{}: {}×{} px, at most {} a side", what, decoded.cols, decoded.rows, kImageSideMax));
+  }
+  cv::Mat bgra;
+  cv::cvtColor(decoded, bgra, cv::COLOR_BGR2BGRA);
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, bgra.cols, bgra.rows);
+  const int stride = cairo_image_surface_get_stride(surface);
+  unsigned char* data = cairo_image_surface_get_data(surface);
+  for (int r = 0; r < bgra.rows; ++r) std::copy_n(bgra.ptr<unsigned char>(r), bgra.cols * 4, data + r * stride);
+  cairo_surface_mark_dirty(surface);
+  return surface;
+}
+
+// Draws `image` to fill the box, keeping its aspect (centred, cropped to the box).
+void draw_image(cairo_t* cr, cairo_surface_t* image, const PlacedText& box) {
+  const double w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
+  const double scale = std::max(box.width_mm / w, box.height_mm / h);
+  cairo_save(cr);
+  cairo_rectangle(cr, box.x_mm, box.y_mm, box.width_mm, box.height_mm);
+  cairo_clip(cr);
+  cairo_translate(cr, box.x_mm + (box.width_mm - w * scale) / 2, box.y_mm + (box.height_mm - h * scale) / 2);
+  cairo_scale(cr, scale, scale);
+  cairo_set_source_surface(cr, image, 0, 0);
+  cairo_paint(cr);
+  cairo_restore(cr);
+}
+
+// Draws in mm on `cr` (already scaled to mm).
+Status draw(cairo_t* cr, const CardFace& face) {
+  EKTP_ASSIGN_OR_RETURN(auto layout, layout_card_face(face));
+  EKTP_ASSIGN_OR_RETURN(auto photo, image_surface(face.photo, "photo"));
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> photo_owner(photo, cairo_surface_destroy);
+  EKTP_ASSIGN_OR_RETURN(auto signature, image_surface(face.signature, "signature"));
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> signature_owner(signature, cairo_surface_destroy);
+  // The card's light blue ground, with a paler band behind the text.
+  cairo_pattern_t* ground = cairo_pattern_create_linear(0, 0, kCardWidthMm, kCardHeightMm);
+  cairo_pattern_add_color_stop_rgb(ground, 0, 0.80, 0.90, 0.98);
+  cairo_pattern_add_color_stop_rgb(ground, 1, 0.66, 0.82, 0.95);
+  cairo_set_source(cr, ground);
+  cairo_paint(cr);  // the whole surface: its last pixel row is a fraction of a mm past the card
+  cairo_pattern_destroy(ground);
+  draw_image(cr, photo, layout.photo_box);
+  // The signature is ink on white paper: multiply it onto the card so its white disappears.
+  cairo_save(cr);
+  cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
+  draw_image(cr, signature, layout.signature_box);
+  cairo_restore(cr);
+  cairo_set_source_rgb(cr, 0.05, 0.05, 0.1);
+  for (const auto& t : layout.texts) {
+    cairo_select_font_face(cr, kFont, CAIRO_FONT_SLANT_NORMAL, t.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, t.size_mm);
+    for (std::size_t i = 0; i < t.lines.size(); ++i) {
+      // Baseline at about 0.95 em below each line's top.
+      cairo_move_to(cr, t.x_mm, t.y_mm + t.size_mm * (0.95 + kLineStep * static_cast<double>(i)));
+      cairo_show_text(cr, t.lines[i].c_str());
+    }
+  }
+  return {};
+}
+
+cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
+  auto* out = static_cast<std::vector<std::uint8_t>*>(closure);
+  out->insert(out->end(), data, data + length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+}  // namespace
+
+double text_width_mm(std::string_view text, double size_mm, bool bold) {
+  thread_local Scratch scratch;
+  cairo_select_font_face(scratch.cr, kFont, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(scratch.cr, size_mm);
+  cairo_text_extents_t extents;
+  cairo_text_extents(scratch.cr, std::string(text).c_str(), &extents);
+  return extents.x_advance;
+}
+
+CardFace card_face_of(const Person& p, const RegionDirectory& regions, CivilDate issued, std::vector<std::uint8_t> photo,
+                      std::vector<std::uint8_t> signature) {
+  const std::string& village = p.address.village_code;
+  std::string regency = upper(region_name(regions, village.substr(0, 4)));
+  // "KABUPATEN PEMALANG" is issued at "PEMALANG", "KOTA TEGAL" at "TEGAL".
+  std::string place = regency;
+  for (std::string_view prefix : {"KABUPATEN ", "KOTA ADMINISTRASI ", "KOTA "}) {
+    if (place.starts_with(prefix)) {
+      place = place.substr(prefix.size());
+      break;
+    }
+  }
+  const auto date = [](CivilDate d) {
+    return fmt::format("{:02}-{:02}-{:04}", static_cast<unsigned>(d.day()), static_cast<unsigned>(d.month()),
+                       static_cast<int>(d.year()));
+  };
+  CardFace face;
+  face.province = "PROVINSI " + upper(region_name(regions, village.substr(0, 2)));
+  face.regency = regency;
+  face.nik = p.nik;
+  face.fields = {
+      {"Nama", upper(p.name)},
+      {"Tempat/Tgl Lahir", fmt::format("{}, {}", upper(p.birth_place), date(p.birth_date))},
+      {"Jenis Kelamin", p.sex == Sex::kFemale ? "PEREMPUAN" : "LAKI-LAKI"},
+      {"Alamat", upper(p.address.street)},
+      {"RT/RW", fmt::format("{}/{}", p.address.rt, p.address.rw)},
+      {"Kel/Desa", upper(region_name(regions, village))},
+      {"Kecamatan", upper(region_name(regions, village.substr(0, 6)))},
+      {"Agama", upper(religion_id(p.religion))},
+      {"Status Perkawinan", upper(marital_status_label(p.marital_status))},
+      {"Pekerjaan", upper(p.occupation)},
+      {"Kewarganegaraan", std::string(citizenship_id(p.citizenship))},
+      {"Berlaku Hingga", p.citizenship == Citizenship::kWNI ? "SEUMUR HIDUP" : "SESUAI IZIN TINGGAL"},
+  };
+  face.blood_type = p.blood_type == BloodType::kUnknown ? "-" : upper(blood_type_id(p.blood_type));
+  face.issue_place = place;
+  face.issue_date = date(issued);
+  face.photo = std::move(photo);
+  face.signature = std::move(signature);
+  return face;
+}
+
+Result<CardLayout> layout_card_face(const CardFace& face) {
+  if (face.nik.size() != 16) return invalid_argument("nik: 16 digits on the card");
+  if (face.fields.size() > 14) return invalid_argument("a card face has at most 14 biodata lines");
+  // The largest common size at which every field fits its lines and all of them the card.
+  for (double base = kBaseSize; base >= kMinSize - 1e-9; base *= 0.96) {
+    auto layout = layout_at(face, base);
+    if (layout || layout.error().code != ErrorCode::kAborted) return layout;
+  }
+  return invalid_argument("the biodata do not fit on the card even in the smallest type");
+}
+
+Result<std::vector<std::uint8_t>> render_card_face_png(const CardFace& face) {
+  const int width = static_cast<int>(std::lround(kCardWidthMm * kPxPerMm));
+  const int height = static_cast<int>(std::lround(kCardHeightMm * kPxPerMm));
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> owner(surface, cairo_surface_destroy);
+  cairo_t* cr = cairo_create(surface);
+  cairo_scale(cr, kPxPerMm, kPxPerMm);
+  Status drawn = draw(cr, face);
+  cairo_destroy(cr);
+  if (!drawn) return std::unexpected(drawn.error());
+  std::vector<std::uint8_t> png;
+  if (cairo_surface_write_to_png_stream(surface, append_bytes, &png) != CAIRO_STATUS_SUCCESS) {
+    return make_error(ErrorCode::kInternal, "the card face could not be written as PNG");
+  }
+  return png;
+}
+
+Result<std::string> render_card_face_pdf(const CardFace& face) {
+  std::vector<std::uint8_t> bytes;
+  cairo_surface_t* surface =
+      cairo_pdf_surface_create_for_stream(append_bytes, &bytes, kCardWidthMm * kPtPerMm, kCardHeightMm * kPtPerMm);
+  cairo_t* cr = cairo_create(surface);
+  cairo_scale(cr, kPtPerMm, kPtPerMm);
+  Status drawn = draw(cr, face);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  const auto status = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (!drawn) return std::unexpected(drawn.error());
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return make_error(ErrorCode::kInternal, fmt::format("PDF rendering failed: {}", cairo_status_to_string(status)));
+  }
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace ektp::card
