@@ -5,7 +5,9 @@
 #include "access/office_scope.h"
 #include "api/person_reads.h"
 #include "api/route_support.h"
+#include "card/card_face_source.h"
 #include "card/print_queue.h"
+#include "core/civil_date.h"
 #include "registry/person_store.h"
 
 namespace ektp::api {
@@ -213,6 +215,39 @@ void add_card_routes(Router& router, ApiServices& s) {
     EKTP_ASSIGN_OR_RETURN(auto after, load_request(s, request.path_params.at("id")));
     return json_response(request_json(after));
   }));
+
+  // The face of a request's card (as printed, or as it would be): personal data, audited as read.
+  for (const char* format : {"png", "pdf"}) {
+    const bool is_png = std::string_view(format) == "png";
+    router.add("GET", fmt::format("/api/v1/card/requests/{{id}}/face.{}", format),
+               guarded([&s, is_png](const HttpRequest& request) -> Result<HttpResponse> {
+                 EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+                 EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
+                 EKTP_RETURN_IF_ERROR(check_office_scope(s, session, print_request.office, "card face"));
+                 const auto issued_at = print_request.printed_at_ms > 0
+                                            ? std::chrono::system_clock::time_point(
+                                                  std::chrono::milliseconds(print_request.printed_at_ms))
+                                            : s.clock();
+                 EKTP_ASSIGN_OR_RETURN(auto face, store::with_read_transaction<card::CardFace>(
+                                                      s.db, [&](store::Connection& c) {
+                                                        return card::card_face_for(c, s.regions, print_request.nik,
+                                                                                   jakarta_date_of(issued_at));
+                                                      }));
+                 HttpResponse response;
+                 if (is_png) {
+                   EKTP_ASSIGN_OR_RETURN(auto png, card::render_card_face_png(face));
+                   response.content_type = "image/png";
+                   response.body.assign(png.begin(), png.end());
+                 } else {
+                   EKTP_ASSIGN_OR_RETURN(auto pdf, card::render_card_face_pdf(face));
+                   response.content_type = "application/pdf";
+                   response.body = std::move(pdf);
+                 }
+                 std::vector<access::AuditEntry> read{{now_ms(s), session.username, "read_card_face", print_request.nik,
+                                                       fmt::format("request {}", print_request.id)}};
+                 return audited_response(s, std::move(read), std::move(response));
+               }));
+  }
 
   router.add("POST", "/api/v1/card/replacements", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
     EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));

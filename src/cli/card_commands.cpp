@@ -10,7 +10,11 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include "card/card_face_source.h"
 #include "card/print_queue.h"
+#include "core/civil_date.h"
+#include "core/region.h"
+#include <fstream>
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "store/migrations.h"
@@ -37,7 +41,19 @@ struct CardOptions {
   std::int64_t count = 0;
   std::int64_t request = 0;
   std::size_t limit = 50;
+  std::string nik;
+  std::string png;
+  std::string pdf;
 };
+
+// Writes `bytes` to `path` (0644: a card face is printed, not a secret store — but it is personal
+// data, so the caller chooses where).
+Status write_file(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) return make_error(ErrorCode::kUnavailable, "cannot write " + path);
+  return {};
+}
 
 // Opens and migrates the database, then runs `body`; its Result is printed as JSON.
 template <class F>
@@ -224,6 +240,33 @@ void register_card_commands(CLI::App& app) {
       EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(db, now_ms()));
       EKTP_ASSIGN_OR_RETURN(auto printed, card::print_next(db, {o->office, o->by, now_ms()}));
       return request_json(printed);
+    });
+  });
+
+  auto* face = card->add_subcommand("face", "render a resident's card face (PNG at 300 dpi, PDF)");
+  add_database_option(*face, o->db);
+  face->add_option("--nik", o->nik, "the resident")->required();
+  face->add_option("--png", o->png, "write the PNG here");
+  face->add_option("--pdf", o->pdf, "write the PDF here");
+  face->callback([o] {
+    exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
+      if (o->png.empty() && o->pdf.empty()) return invalid_argument("give --png FILE, --pdf FILE or both");
+      auto conn = db.connect();
+      if (!conn) return std::unexpected(conn.error());
+      EKTP_ASSIGN_OR_RETURN(auto card_face, card::card_face_for(**conn, RegionDirectory::builtin(), o->nik,
+                                                                jakarta_date_of(std::chrono::system_clock::now())));
+      boost::json::object out{{"nik", o->nik}};
+      if (!o->png.empty()) {
+        EKTP_ASSIGN_OR_RETURN(auto png, card::render_card_face_png(card_face));
+        EKTP_RETURN_IF_ERROR(write_file(o->png, std::string_view(reinterpret_cast<const char*>(png.data()), png.size())));
+        out["png"] = o->png;
+      }
+      if (!o->pdf.empty()) {
+        EKTP_ASSIGN_OR_RETURN(auto pdf, card::render_card_face_pdf(card_face));
+        EKTP_RETURN_IF_ERROR(write_file(o->pdf, pdf));
+        out["pdf"] = o->pdf;
+      }
+      return out;
     });
   });
 

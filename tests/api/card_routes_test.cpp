@@ -11,6 +11,9 @@
 namespace ektp::test {
 namespace {
 
+// A 4×5 red PNG: the synthetic photo and signature of the test enrollment.
+const std::vector<std::uint8_t> kTinyPng = {0x89,0x50,0x4e,0x47,0x0d,0x0a,0x1a,0x0a,0x00,0x00,0x00,0x0d,0x49,0x48,0x44,0x52,0x00,0x00,0x00,0x04,0x00,0x00,0x00,0x05,0x08,0x02,0x00,0x00,0x00,0xed,0xcf,0xda,0x8c,0x00,0x00,0x00,0x10,0x49,0x44,0x41,0x54,0x78,0x9c,0x63,0x38,0x21,0x27,0x07,0x47,0x0c,0x64,0x70,0x00,0xa1,0xcf,0x14,0x51,0x4e,0x1c,0x45,0xb2,0x00,0x00,0x00,0x00,0x49,0x45,0x4e,0x44,0xae,0x42,0x60,0x82};
+
 class CardRoutesTest : public RouteTest {
  protected:
   void SetUp() override {
@@ -46,10 +49,10 @@ class CardRoutesTest : public RouteTest {
     e.operator_name = "operator";
     e.captured_at_ms = 1'795'000'000'000;
     e.modalities = {"fingerprint"};
-    e.photo = {0xFF, 0xD8, 0xFF, 1};
-    e.photo_mime = "image/jpeg";
+    e.photo = kTinyPng;
+    e.photo_mime = "image/png";
     e.photo_sha256 = registry::bytes_sha256(e.photo);
-    e.signature = {0x89, 'P', 'N', 'G'};
+    e.signature = kTinyPng;
     e.signature_sha256 = registry::bytes_sha256(e.signature);
     ASSERT_OK(store::with_write_transaction<bool>(db(), [&](store::Connection& c) -> Result<bool> {
       EKTP_RETURN_IF_ERROR(registry::insert_enrollment(c, e));
@@ -137,6 +140,18 @@ TEST_P(CardRoutesTest, AResidentReadyToPrintIsQueuedPrintedAndASpoiledPrintReque
   EXPECT_EQ(card.at("blanko_serial").as_int64(), 7001);
   EXPECT_EQ(card.at("status").as_string(), "printed");
   const std::string id = std::to_string(card.at("id").as_int64());
+  // The printed card's face, as PNG and PDF; a read of the resident, audited.
+  auto face = call("GET", "/api/v1/card/requests/" + id + "/face.png", pemalang);
+  ASSERT_EQ(face.status, 200) << face.body.substr(0, 200);
+  EXPECT_EQ(face.content_type, "image/png");
+  EXPECT_TRUE(face.body.starts_with("\x89PNG"));
+  auto face_pdf = call("GET", "/api/v1/card/requests/" + id + "/face.pdf", pemalang);
+  ASSERT_EQ(face_pdf.status, 200);
+  EXPECT_TRUE(face_pdf.body.starts_with("%PDF-"));
+  EXPECT_EQ(audited("sup.pemalang", "read_card_face"), 2);
+  EXPECT_EQ(call("GET", "/api/v1/card/requests/" + id + "/face.png", tegal).status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/card/requests/" + id + "/face.png", operator_token).status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/card/requests/4242/face.png", pemalang).status, 404);
   EXPECT_EQ(call("POST", "/api/v1/card/requests/" + id + "/spoil", tegal, R"({"reason":"tinta"})").status, 403);
   auto spoiled = call("POST", "/api/v1/card/requests/" + id + "/spoil", pemalang, R"({"reason":"tinta luntur"})");
   ASSERT_EQ(spoiled.status, 200) << spoiled.body;
