@@ -72,7 +72,7 @@ fi
 export EKTP_BASE_URL="http://127.0.0.1:$PORT" EKTP_DEMO_NIK="$DEMO_NIK" EKTP_TOTP_DIR="$TMP"
 echo "browser-test: server pid $SERVER_PID at $EKTP_BASE_URL, demo NIK $DEMO_NIK"
 set +e
-node --test --test-concurrency=1 --test-reporter=spec web/tests/
+node --test --test-concurrency=1 --test-reporter=spec ${EKTP_WEB_TESTS:-web/tests/}
 status=$?
 set -e
 if [[ $status -ne 0 ]]; then

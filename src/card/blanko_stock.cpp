@@ -18,7 +18,10 @@ Status check_change(const StockChange& change) {
 }
 
 Status check_text(std::string_view what, std::string_view text, bool required) {
-  if (required && text.empty()) return invalid_argument(fmt::format("{} is required", what));
+  if (required && text.empty()) {
+    return refusal(ErrorCode::kInvalidArgument, std::string(stock_reason::kReasonRequired),
+                   fmt::format("{} is required", what));
+  }
   if (text.size() > kReasonBytesMax) return invalid_argument(fmt::format("{}: at most {} bytes", what, kReasonBytesMax));
   return {};
 }
@@ -52,9 +55,9 @@ Status leave(store::Connection& db, const StockChange& change, const SerialRange
                           {serials.first, serials.last});
   if (!known) return std::unexpected(known.error());
   if (known->rows.front().integer(0) < serials.count()) {
-    return make_error(ErrorCode::kFailedPrecondition,
-                      fmt::format("blanko {}–{}: some numbers were never received (outside the ledger's ranges)",
-                                  serials.first, serials.last));
+    return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kNeverReceived),
+                   fmt::format("blanko {}–{}: some numbers were never received (outside the ledger's ranges)",
+                               serials.first, serials.last));
   }
   auto elsewhere = db.execute(
       "SELECT MIN(serial) FROM blanko_serials WHERE serial BETWEEN $1 AND $2 AND NOT (office_code = $3 AND state = "
@@ -63,8 +66,8 @@ Status leave(store::Connection& db, const StockChange& change, const SerialRange
   if (!elsewhere) return std::unexpected(elsewhere.error());
   if (!elsewhere->rows.front().is_null(0)) {
     const std::int64_t first = elsewhere->rows.front().integer(0);
-    return make_error(ErrorCode::kFailedPrecondition,
-                      fmt::format("blanko {} is not on hand at {} ({})", first, change.office, where_is(db, first)));
+    return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kNotOnHand),
+                   fmt::format("blanko {} is not on hand at {} ({})", first, change.office, where_is(db, first)));
   }
   auto moved = db.execute(
       "UPDATE blanko_serials SET state = $1, office_code = $2, updated_seq = $3 "
@@ -118,9 +121,9 @@ Status receive_blanko(store::Database& database, const StockChange& change, cons
     if (!taken) return std::unexpected(taken.error());
     if (!taken->rows.front().is_null(0)) {
       const std::int64_t first = taken->rows.front().integer(0);
-      return make_error(ErrorCode::kAlreadyExists,
-                        fmt::format("blanko {} is already in the ledger ({}): a number is received once", first,
-                                    where_is(db, first)));
+      return refusal(ErrorCode::kAlreadyExists, std::string(stock_reason::kAlreadyReceived),
+                     fmt::format("blanko {} is already in the ledger ({}): a number is received once", first,
+                                 where_is(db, first)));
     }
     EKTP_ASSIGN_OR_RETURN(auto seq, append_movement(db, {0, change.office, MovementKind::kReceived, serials,
                                                          std::string(allocation), 0, change.actor, "", change.at_ms}));
@@ -151,9 +154,9 @@ Result<std::vector<SerialRange>> transfer_blanko(store::Database& database, cons
             {change.office, count});
         if (!lowest) return std::unexpected(lowest.error());
         if (static_cast<std::int64_t>(lowest->rows.size()) < count) {
-          return make_error(ErrorCode::kFailedPrecondition,
-                            fmt::format("{} holds {} blanko; {} cannot be transferred", change.office,
-                                        lowest->rows.size(), count));
+          return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kShort),
+                         fmt::format("{} holds {} blanko; {} cannot be transferred", change.office,
+                                     lowest->rows.size(), count));
         }
         std::vector<std::int64_t> serials;
         for (const auto& r : lowest->rows) serials.push_back(r.integer(0));

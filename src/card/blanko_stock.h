@@ -15,6 +15,19 @@
 
 namespace ektp::card {
 
+// The stable reasons of refusals (Error::reason), which the web UI says in Indonesian.
+namespace stock_reason {
+inline constexpr std::string_view kAlreadyReceived = "blanko_already_received";
+inline constexpr std::string_view kNotOnHand = "blanko_not_on_hand";
+inline constexpr std::string_view kNeverReceived = "blanko_never_received";
+inline constexpr std::string_view kShort = "blanko_short";
+inline constexpr std::string_view kReasonRequired = "reason_required";  // also an allocation, a spoil's why
+inline constexpr std::string_view kNoBlanko = "no_blanko_on_hand";
+inline constexpr std::string_view kQueueEmpty = "print_queue_empty";
+inline constexpr std::string_view kAlreadyWaiting = "already_in_print_queue";
+inline constexpr std::string_view kNoCardYet = "no_card_printed_yet";
+}  // namespace stock_reason
+
 struct StockChange {
   std::string office;
   std::string actor;      // username

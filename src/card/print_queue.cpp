@@ -140,13 +140,13 @@ Result<PrintRequest> request_replacement(store::Database& database, const Replac
     auto open = db.execute("SELECT id, status FROM print_requests WHERE nik = $1 AND status = 'waiting'", {request.nik});
     if (!open) return std::unexpected(open.error());
     if (!open->rows.empty()) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        fmt::format("NIK {} already waits in the print queue (request {})", request.nik,
-                                    open->rows.front().integer(0)));
+      return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kAlreadyWaiting),
+                     fmt::format("NIK {} already waits in the print queue (request {})", request.nik,
+                                 open->rows.front().integer(0)));
     }
     if (!person.card_printed) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        fmt::format("NIK {} never had a card printed: a first card comes from enrollment", request.nik));
+      return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kNoCardYet),
+                     fmt::format("NIK {} never had a card printed: a first card comes from enrollment", request.nik));
     }
     auto inserted = db.execute(
         "INSERT INTO print_requests (nik, office_code, reason, detail, urgent_reason, status, requested_at_ms, "
@@ -206,12 +206,15 @@ Result<PrintRequest> print_next(store::Database& database, const StockChange& pr
       [&](store::Connection& db) -> Result<PrintRequest> {
         EKTP_ASSIGN_OR_RETURN(auto serial, lowest_on_hand(db, printer.office));
         if (!serial) {
-          return make_error(ErrorCode::kFailedPrecondition,
-                            fmt::format("no blanko on hand at {}: nothing can be printed until a delivery arrives",
-                                        printer.office));
+          return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kNoBlanko),
+                         fmt::format("no blanko on hand at {}: nothing can be printed until a delivery arrives",
+                                     printer.office));
         }
         EKTP_ASSIGN_OR_RETURN(auto next, next_waiting(db, printer.office));
-        if (!next) return make_error(ErrorCode::kFailedPrecondition, fmt::format("no print request waits at {}", printer.office));
+        if (!next) {
+          return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kQueueEmpty),
+                         fmt::format("no print request waits at {}", printer.office));
+        }
         auto taken = db.execute(
             "UPDATE print_requests SET status = 'printed', blanko_serial = $2, printed_at_ms = $3, printed_by = $4 "
             "WHERE id = $1 AND status = 'waiting'",

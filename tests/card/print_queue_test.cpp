@@ -115,6 +115,13 @@ TEST_P(PrintQueueTest, StockMovesAndEveryRefusalChangesNothing) {
   EXPECT_ERROR(return_blanko(db(), at("3327"), {9000, 9001}, ""), ErrorCode::kFailedPrecondition, "never received");
   EXPECT_ERROR(return_blanko(db(), at("3327"), {5390, 5410}, ""), ErrorCode::kFailedPrecondition, "blanko 5401");
   EXPECT_EQ(count("SELECT COUNT(*) FROM blanko_movements"), movements);
+  // Each refusal has its stable reason, which the web UI says in Indonesian.
+  EXPECT_EQ(receive_blanko(db(), at("3328"), {5400, 5600}, "lain").error().reason, "blanko_already_received");
+  EXPECT_EQ(transfer_blanko(db(), at("3327"), "332709", 280).error().reason, "blanko_short");
+  EXPECT_EQ(spoil_blanko(db(), at("3327"), 5050, "rusak").error().reason, "blanko_not_on_hand");
+  EXPECT_EQ(return_blanko(db(), at("3327"), {9000, 9001}, "").error().reason, "blanko_never_received");
+  EXPECT_EQ(spoil_blanko(db(), at("3327"), 5122, "").error().reason, "reason_required");
+  EXPECT_EQ(print_next(db(), at("3328")).error().reason, "no_blanko_on_hand");
   expect_reconciles();
   // Each movement is in the audit chain too.
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'blanko.%'"), movements);

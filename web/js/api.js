@@ -37,6 +37,15 @@ const REASONS = {
   password_length: 'Kata sandi harus 12 sampai 128 karakter.',
   password_common: 'Kata sandi ini terlalu umum. Pilih frasa panjang milik Anda sendiri.',
   password_has_username: 'Kata sandi tidak boleh memuat nama pengguna.',
+  blanko_already_received: 'Sebagian nomor blanko ini sudah tercatat diterima sebelumnya. Setiap nomor hanya diterima sekali.',
+  blanko_not_on_hand: 'Blanko itu tidak ada di persediaan kantor ini (sudah dipakai, rusak, dipindahkan, atau dikembalikan).',
+  blanko_never_received: 'Sebagian nomor blanko itu tidak pernah diterima di buku persediaan.',
+  blanko_short: 'Persediaan blanko kantor ini tidak cukup untuk jumlah itu.',
+  reason_required: 'Alasan wajib diisi.',
+  no_blanko_on_hand: 'Tidak ada blanko di persediaan: kartu belum dapat dicetak sampai kiriman blanko tiba.',
+  print_queue_empty: 'Tidak ada permohonan cetak yang menunggu.',
+  already_in_print_queue: 'Penduduk ini sudah ada di antrean cetak.',
+  no_card_printed_yet: 'Penduduk ini belum pernah dicetak kartunya: kartu pertama berasal dari perekaman.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 
@@ -114,6 +123,12 @@ export const api = {
 
   // Central: stations, enrollment status, adjudication, sync conflicts.
   stations: () => send('GET', '/stations'),
+  // Card production (central): blanko stock and the print queue of an office.
+  cardStock: (office) => send('GET', `/card/offices/${enc(office)}/stock`),
+  cardStockMove: (office, kind, body) => send('POST', `/card/offices/${enc(office)}/stock/${kind}`, { body }),
+  cardQueue: (office) => send('GET', `/card/offices/${enc(office)}/queue`),
+  cardPrintNext: (office) => send('POST', `/card/offices/${enc(office)}/print-next`),
+  cardSpoilPrint: (id, reason) => send('POST', `/card/requests/${enc(id)}/spoil`, { body: { reason } }),
   registerStation: (body) => send('POST', '/stations', { body }),
   /** A one-time code with which `username` sets their own password at station `stationId`. */
   operatorActivationCode: (stationId, username) =>

@@ -15,6 +15,7 @@ import { renderStandards } from './pages/standards.js';
 import { renderResidentStatus } from './pages/resident-status.js';
 import { renderAdmin } from './pages/admin.js';
 import { renderStations } from './pages/stations.js';
+import { renderCardProduction } from './pages/card-production.js';
 import { renderEnrollment } from './pages/enrollment.js';
 import { renderStationStatus } from './pages/station-status.js';
 import { renderAdjudicationList, renderAdjudicationCase } from './pages/adjudication.js';
@@ -39,6 +40,7 @@ const routes = [
   { match: ['persetujuan'], render: renderCorrections, roles: ['supervisor'], mode: 'central', title: 'Persetujuan Pembetulan', nav: 'persetujuan' },
   { match: ['admin'], render: renderAdmin, roles: ['admin'], mode: 'central', title: 'Administrasi', nav: 'admin' },
   { match: ['stasiun'], render: renderStations, roles: ['admin', 'supervisor'], mode: 'central', title: 'Stasiun Perekaman', nav: 'stasiun' },
+  { match: ['cetak'], render: renderCardProduction, roles: ['admin', 'supervisor'], mode: 'central', title: 'Cetak KTP-el', nav: 'cetak' },
   { match: ['cakupan'], render: renderCoverage, roles: STAFF, mode: 'central', title: 'Cakupan Perekaman', nav: 'cakupan' },
   { match: ['cakupan', ':code'], render: renderCoverage, roles: STAFF, mode: 'central', title: 'Cakupan Perekaman', nav: 'cakupan' },
   { match: ['adjudikasi'], render: renderAdjudicationList, roles: ADJUDICATORS, mode: 'central', title: 'Adjudikasi', nav: 'adjudikasi' },
@@ -59,6 +61,7 @@ const NAV = [
   { id: 'adjudikasi', href: '#/adjudikasi', text: 'Adjudikasi', roles: ADJUDICATORS, mode: 'central' },
   { id: 'cakupan', href: '#/cakupan', text: 'Cakupan Perekaman', roles: STAFF, mode: 'central' },
   { id: 'stasiun', href: '#/stasiun', text: 'Stasiun', roles: ['admin', 'supervisor'], mode: 'central' },
+  { id: 'cetak', href: '#/cetak', text: 'Cetak KTP-el', roles: ['admin', 'supervisor'], mode: 'central' },
   { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'], mode: 'central' },
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
   { id: 'akun', href: '#/akun', text: 'Akun Saya', roles: EVERYONE },
