@@ -92,6 +92,38 @@ Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_te
       s.db, [&](store::Connection& c) { return card::load_print_request(c, id); });
 }
 
+// POST /api/v1/card/offices/{office}/stock/…: a movement of the office's stock from the body;
+// answers the stock afterwards.
+template <class Move>
+Handler stock_move(ApiServices& s, std::string what, int status, Move move) {
+  return guarded([&s, what = std::move(what), status, move](const HttpRequest& request) -> Result<HttpResponse> {
+    const auto& office = request.path_params.at("office");
+    EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, what));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+    EKTP_RETURN_IF_ERROR(move(caller, body));
+    EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
+    return json_response(stock, status);
+  });
+}
+
+// POST /api/v1/card/requests/{id}/…: one text field in the body, one action on the request, the
+// request as it is afterwards.
+template <class Act>
+Handler request_action(ApiServices& s, std::string what, std::string field, Act act) {
+  return guarded([&s, what = std::move(what), field = std::move(field), act](const HttpRequest& request)
+                     -> Result<HttpResponse> {
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+    EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
+    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, print_request.office, what));
+    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+    EKTP_RETURN_IF_ERROR(only_fields(body, {std::string_view(field)}));
+    EKTP_ASSIGN_OR_RETURN(auto value, required_string(body, field));
+    EKTP_RETURN_IF_ERROR(act(print_request.id, value, session.username));
+    EKTP_ASSIGN_OR_RETURN(auto after, load_request(s, request.path_params.at("id")));
+    return json_response(request_json(after));
+  });
+}
+
 }  // namespace
 
 void add_card_routes(Router& router, ApiServices& s) {
@@ -103,17 +135,12 @@ void add_card_routes(Router& router, ApiServices& s) {
   }));
 
   router.add("POST", "/api/v1/card/offices/{office}/stock/receive",
-             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               const auto& office = request.path_params.at("office");
-               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "receive"));
-               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+             stock_move(s, "receive", 201, [&s](const card::StockChange& caller, const object& body) -> Status {
                EKTP_RETURN_IF_ERROR(only_fields(body, {"first", "last", "allocation"}));
                EKTP_ASSIGN_OR_RETURN(auto first, required_int(body, "first"));
                EKTP_ASSIGN_OR_RETURN(auto last, required_int(body, "last"));
                EKTP_ASSIGN_OR_RETURN(auto allocation, required_string(body, "allocation"));
-               EKTP_RETURN_IF_ERROR(card::receive_blanko(s.db, caller, {first, last}, allocation));
-               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
-               return json_response(stock, 201);
+               return card::receive_blanko(s.db, caller, {first, last}, allocation);
              }));
 
   router.add("POST", "/api/v1/card/offices/{office}/stock/transfer",
@@ -131,30 +158,20 @@ void add_card_routes(Router& router, ApiServices& s) {
              }));
 
   router.add("POST", "/api/v1/card/offices/{office}/stock/spoil",
-             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               const auto& office = request.path_params.at("office");
-               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "spoil"));
-               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+             stock_move(s, "spoil", 200, [&s](const card::StockChange& caller, const object& body) -> Status {
                EKTP_RETURN_IF_ERROR(only_fields(body, {"serial", "reason"}));
                EKTP_ASSIGN_OR_RETURN(auto serial, required_int(body, "serial"));
                EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "reason"));
-               EKTP_RETURN_IF_ERROR(card::spoil_blanko(s.db, caller, serial, reason));
-               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
-               return json_response(stock);
+               return card::spoil_blanko(s.db, caller, serial, reason);
              }));
 
   router.add("POST", "/api/v1/card/offices/{office}/stock/return",
-             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-               const auto& office = request.path_params.at("office");
-               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "return"));
-               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+             stock_move(s, "return", 200, [&s](const card::StockChange& caller, const object& body) -> Status {
                EKTP_RETURN_IF_ERROR(only_fields(body, {"first", "last", "reason"}));
                EKTP_ASSIGN_OR_RETURN(auto first, required_int(body, "first"));
                EKTP_ASSIGN_OR_RETURN(auto last, required_int(body, "last"));
                EKTP_ASSIGN_OR_RETURN(auto reason, optional_string(body, "reason"));
-               EKTP_RETURN_IF_ERROR(card::return_blanko(s.db, caller, {first, last}, reason.value_or("")));
-               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
-               return json_response(stock);
+               return card::return_blanko(s.db, caller, {first, last}, reason.value_or(""));
              }));
 
   // The queue names residents (NIKs): each listed one is audited as read.
@@ -192,29 +209,16 @@ void add_card_routes(Router& router, ApiServices& s) {
                return json_response(request_json(printed));
              }));
 
-  router.add("POST", "/api/v1/card/requests/{id}/spoil", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
-    EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
-    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, print_request.office, "spoil print"));
-    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
-    EKTP_RETURN_IF_ERROR(only_fields(body, {"reason"}));
-    EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "reason"));
-    EKTP_RETURN_IF_ERROR(card::spoil_print(s.db, print_request.id, reason, session.username, now_ms(s)));
-    EKTP_ASSIGN_OR_RETURN(auto after, load_request(s, request.path_params.at("id")));
-    return json_response(request_json(after));
-  }));
-
-  router.add("POST", "/api/v1/card/requests/{id}/urgent", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
-    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
-    EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
-    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, print_request.office, "mark urgent"));
-    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
-    EKTP_RETURN_IF_ERROR(only_fields(body, {"urgent_reason"}));
-    EKTP_ASSIGN_OR_RETURN(auto reason, required_string(body, "urgent_reason"));
-    EKTP_RETURN_IF_ERROR(card::mark_urgent(s.db, print_request.id, reason, session.username, now_ms(s)));
-    EKTP_ASSIGN_OR_RETURN(auto after, load_request(s, request.path_params.at("id")));
-    return json_response(request_json(after));
-  }));
+  router.add("POST", "/api/v1/card/requests/{id}/spoil",
+             request_action(s, "spoil print", "reason", [&s](std::int64_t id, const std::string& reason,
+                                                             const std::string& actor) {
+               return card::spoil_print(s.db, id, reason, actor, now_ms(s));
+             }));
+  router.add("POST", "/api/v1/card/requests/{id}/urgent",
+             request_action(s, "mark urgent", "urgent_reason", [&s](std::int64_t id, const std::string& reason,
+                                                                    const std::string& actor) {
+               return card::mark_urgent(s.db, id, reason, actor, now_ms(s));
+             }));
 
   // The face of a request's card (as printed, or as it would be): personal data, audited as read.
   for (const char* format : {"png", "pdf"}) {
