@@ -7,6 +7,7 @@
 #include "api/route_support.h"
 #include "card/card_face_source.h"
 #include "card/print_queue.h"
+#include "card/stock_outlook.h"
 #include "core/civil_date.h"
 #include "registry/person_store.h"
 
@@ -61,6 +62,7 @@ object request_json(const card::PrintRequest& r) {
 
 Result<object> stock_json(ApiServices& s, std::string_view office) {
   return store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+    EKTP_ASSIGN_OR_RETURN(auto outlook, card::stock_outlook(c, office, now_ms(s)));
     EKTP_ASSIGN_OR_RETURN(auto balance, card::office_balance(c, office));
     EKTP_ASSIGN_OR_RETURN(auto on_hand, card::on_hand_count(c, office));
     EKTP_ASSIGN_OR_RETURN(auto movements, card::load_movements(c, office, kMovementsShown));
@@ -70,7 +72,14 @@ Result<object> stock_json(ApiServices& s, std::string_view office) {
                         {"last", m.serials.last}, {"counterpart", m.counterpart}, {"print_request", m.print_request},
                         {"actor", m.actor}, {"reason", m.reason}, {"at_ms", m.at_ms}});
     }
-    return object{{"office", office}, {"balance", balance_json(balance)}, {"on_hand", on_hand}, {"movements", recent}};
+    object outlook_json{{"used_last_30_days", outlook.used_in_window},
+                        {"used_per_day", outlook.used_per_day},
+                        {"days_left", outlook.days_left ? boost::json::value(*outlook.days_left) : nullptr},
+                        {"delivery_gap_days",
+                         outlook.delivery_gap_days ? boost::json::value(*outlook.delivery_gap_days) : nullptr},
+                        {"low", outlook.low}};
+    return object{{"office", office},     {"balance", balance_json(balance)}, {"on_hand", on_hand},
+                  {"outlook", outlook_json}, {"movements", recent}};
   });
 }
 

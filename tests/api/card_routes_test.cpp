@@ -173,6 +173,12 @@ TEST_P(CardRoutesTest, AResidentReadyToPrintIsQueuedPrintedAndASpoiledPrintReque
   EXPECT_EQ(balance.at("used").as_int64(), 1);
   EXPECT_EQ(balance.at("spoiled").as_int64(), 1);
   EXPECT_EQ(balance.at("on_hand").as_int64(), 98);
+  // How long the stock lasts, from what was measurably used (one used, one spoiled print).
+  auto outlook = boost::json::parse(stock.body).at("outlook").as_object();
+  EXPECT_EQ(outlook.at("used_last_30_days").as_int64(), 2);
+  EXPECT_TRUE(outlook.at("days_left").is_double());
+  EXPECT_TRUE(outlook.at("delivery_gap_days").is_null()) << "one delivery tells no pace";
+  EXPECT_FALSE(outlook.at("low").as_bool());
 }
 
 EKTP_INSTANTIATE_FOR_BACKENDS(CardRoutesTest);

@@ -18,6 +18,7 @@ test('a supervisor keeps the blanko stock of the Dinas', { skip: !real && 'needs
   await page.getByRole('heading', { name: 'Persediaan blanko 3327' }).waitFor();
   const onHand = page.locator('.stock-on-hand');
   assert.match(await onHand.textContent(), /^0 blanko/);
+  await page.getByText(/^Persediaan blanko menipis\./).waitFor();  // nothing on hand
   const receive = page.locator('form.stock-form', { has: page.getByRole('heading', { name: 'Terima blanko' }) });
   // Checked at the form, in Indonesian.
   await receive.getByLabel('Nomor pertama').fill('1500');
@@ -30,6 +31,8 @@ test('a supervisor keeps the blanko stock of the Dinas', { skip: !real && 'needs
   await receive.getByRole('button', { name: 'Terima blanko' }).click();
   await receive.getByText('Blanko diterima. Persediaan sekarang 500.').waitFor();
   await page.locator('.stock-on-hand', { hasText: /^500 blanko/ }).waitFor();
+  // No card printed yet: no pace to tell how long 500 last, and the page says so.
+  await page.getByText('Belum ada pemakaian dalam 30 hari terakhir, sehingga lama persediaan belum dapat diperkirakan.').waitFor();
   // Refused by the server: the same numbers again.
   await receive.getByLabel('Nomor pertama').fill('1400');
   await receive.getByLabel('Nomor terakhir').fill('1600');

@@ -17,6 +17,19 @@ const URGENT = { elderly: 'Lansia', disabled: 'Disabilitas', medical: 'Medis', h
 const number = (v) => Number(v).toLocaleString('id-ID');
 const serialCheck = (v) => (/^[0-9]{1,12}$/.test(v) && Number(v) > 0 ? null : 'Nomor blanko berupa angka 1 sampai 12 digit.');
 
+// How long the stock lasts at the measured pace; a warning when it runs out before the next
+// delivery would come at the pace deliveries have come.
+function outlookText(o) {
+  const days = (d) => `${Math.floor(d).toLocaleString('id-ID')} hari`;
+  const pace = o.used_last_30_days > 0
+    ? `Pemakaian 30 hari terakhir ${number(o.used_last_30_days)} blanko (±${o.used_per_day.toLocaleString('id-ID', { maximumFractionDigits: 1 })} sehari): cukup untuk ±${days(o.days_left)}.`
+    : 'Belum ada pemakaian dalam 30 hari terakhir, sehingga lama persediaan belum dapat diperkirakan.';
+  const gap = o.delivery_gap_days != null ? ` Kiriman blanko datang rata-rata tiap ${days(o.delivery_gap_days)}.` : '';
+  return o.low
+    ? alertBox('error', `Persediaan blanko menipis. ${pace}${gap} Ajukan alokasi sekarang.`)
+    : h('p', { class: 'stock-outlook' }, pace + gap);
+}
+
 export async function renderCardProduction(main, { isCurrent }) {
   const office = textField('Kantor (kode wilayah)', { value: DEFAULT_REGENCY, maxlength: 6,
     help: 'Dinas kabupaten/kota (4 angka, mis. 3327) atau kecamatan yang mencetak (6 angka).',
@@ -38,6 +51,7 @@ export async function renderCardProduction(main, { isCurrent }) {
     const b = stock.balance;
     stockCard.replaceChildren(h('h3', { id: 'stok-h' }, `Persediaan blanko ${stock.office}`),
       h('p', { class: 'stock-on-hand' }, h('strong', {}, `${number(stock.on_hand)} blanko`), ' ada di persediaan.'),
+      outlookText(stock.outlook),
       table([
         { label: 'Diterima', value: () => number(b.received), num: true },
         { label: 'Masuk dari kantor lain', value: () => number(b.transferred_in), num: true },
