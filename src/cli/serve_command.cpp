@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/listen_options.h"
+#include "card/demo_stock.h"
 #include "registry/demo/demo_loader.h"
 #include "abis/dedup_jobs.h"
 #include "abis/dedup_service.h"
@@ -157,6 +158,13 @@ int run_serve(const ServeOptions& options) {
     });
     if (loaded) {
       spdlog::info("demo population of regency {} loaded: {} persons", options.demo_regency, *loaded);
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+      if (auto seeded = card::seed_demo_stock(**db, options.demo_regency, now_ms); !seeded) {
+        spdlog::warn("demo blanko stock not seeded: {}", seeded.error().message);
+      } else if (*seeded) {
+        spdlog::info("demo blanko stock of {}: 4 deliveries of 500, a transfer, 3 spoiled", options.demo_regency);
+      }
     } else if (loaded.error().code == ErrorCode::kFailedPrecondition) {
       spdlog::info("database already has residents; demo not loaded again");
     } else {

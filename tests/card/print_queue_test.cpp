@@ -3,6 +3,7 @@
 // transfers, prints, spoils and returns with two printers at once after which the ledger still
 // reconciles and no blanko was used twice.
 #include "card/print_queue.h"
+#include "card/demo_stock.h"
 
 #include <gtest/gtest.h>
 
@@ -280,6 +281,18 @@ TEST_P(PrintQueueTest, RandomMovementsWithTwoPrintersAlwaysReconcile) {
   EXPECT_EQ(count("SELECT COUNT(DISTINCT blanko_serial) FROM print_requests WHERE status = 'printed'"),
             static_cast<std::int64_t>(adults.size()));
   expect_reconciles();
+}
+
+TEST_P(PrintQueueTest, TheDemoStockIsSeededOnceAndReconciles) {
+  auto seeded = seed_demo_stock(db(), "3327", kNowMs);
+  ASSERT_OK(seeded);
+  EXPECT_TRUE(*seeded);
+  EXPECT_FALSE(*seed_demo_stock(db(), "3327", kNowMs));  // never twice
+  auto conn = db().connect();
+  EXPECT_EQ(*on_hand_count(**conn, "3327"), 2000 - 100 - 3);
+  EXPECT_EQ(*on_hand_count(**conn, "332701"), 100);
+  expect_reconciles();
+  EXPECT_ERROR(seed_demo_stock(db(), "33", kNowMs), ErrorCode::kInvalidArgument, "office");
 }
 
 EKTP_INSTANTIATE_FOR_BACKENDS(PrintQueueTest);

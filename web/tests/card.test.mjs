@@ -11,11 +11,18 @@ let target; let browser;
 before(async () => { if (!real) return; target = await startTarget(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await target?.stop(); });
 
-test('a supervisor keeps the blanko stock of the Dinas', { skip: !real && 'needs a real ektp serve (scripts/browser-test.sh)' }, async () => {
+test('a supervisor keeps the blanko stock of the Dinas and of a kecamatan', { skip: !real && 'needs a real ektp serve (scripts/browser-test.sh)' }, async () => {
   const page = await newPage(browser, target.baseUrl);
   await login(page, 'supervisor');
   await page.getByRole('link', { name: 'Cetak KTP-el' }).click();
+  // The demo regency's Dinas: four deliveries of 500, 100 sent to a kecamatan, 3 spoiled.
   await page.getByRole('heading', { name: 'Persediaan blanko 3327' }).waitFor();
+  await page.locator('.stock-on-hand', { hasText: /^1\.897 blanko/ }).waitFor();
+  await page.getByRole('cell', { name: 'ALOK-DEMO-4', exact: true }).waitFor();
+  // A kecamatan that prints and has no stock yet.
+  await page.getByLabel('Kantor (kode wilayah)', { exact: true }).fill('332702');
+  await page.getByRole('button', { name: 'Tampilkan' }).click();
+  await page.getByRole('heading', { name: 'Persediaan blanko 332702' }).waitFor();
   const onHand = page.locator('.stock-on-hand');
   assert.match(await onHand.textContent(), /^0 blanko/);
   await page.getByText(/^Persediaan blanko menipis\./).waitFor();  // nothing on hand
@@ -58,6 +65,7 @@ test('a supervisor keeps the blanko stock of the Dinas', { skip: !real && 'needs
   await spoil.getByLabel('Alasan rusak').fill('retak di kotak');
   await spoil.getByRole('button', { name: 'Catat blanko rusak' }).click();
   await spoil.getByText('Blanko rusak dicatat.').waitFor();
+  await page.locator('.stock-on-hand', { hasText: /^479 blanko/ }).waitFor();
   await page.locator('.stock-on-hand', { hasText: /^479 blanko/ }).waitFor();
   const movements = page.getByRole('table').filter({ has: page.getByText('Mutasi terakhir') });
   for (const kind of ['Diterima', 'Dipindahkan keluar', 'Rusak']) {
