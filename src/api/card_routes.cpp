@@ -5,6 +5,7 @@
 #include "access/office_scope.h"
 #include "api/person_reads.h"
 #include "api/route_support.h"
+#include "card/allocation_requests.h"
 #include "card/card_face_source.h"
 #include "card/print_queue.h"
 #include "card/stock_outlook.h"
@@ -133,6 +134,22 @@ Handler request_action(ApiServices& s, std::string what, std::string field, Act 
   });
 }
 
+object allocation_json(const card::AllocationRequest& a) {
+  return {{"id", a.id},
+          {"office", a.office},
+          {"addressed_to", a.addressed_to},
+          {"count", a.count},
+          {"note", a.note},
+          {"on_hand", a.on_hand},
+          {"used_last_30_days", a.used_last_30_days},
+          {"days_left", a.days_left ? boost::json::value(*a.days_left) : nullptr},
+          {"status", a.status},
+          {"requested_by", a.requested_by},
+          {"requested_at_ms", a.requested_at_ms},
+          {"closed_by", a.closed_by},
+          {"closed_at_ms", a.closed_at_ms}};
+}
+
 }  // namespace
 
 void add_card_routes(Router& router, ApiServices& s) {
@@ -227,6 +244,61 @@ void add_card_routes(Router& router, ApiServices& s) {
              request_action(s, "mark urgent", "urgent_reason", [&s](std::int64_t id, const std::string& reason,
                                                                     const std::string& actor) {
                return card::mark_urgent(s.db, id, reason, actor, now_ms(s));
+             }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/allocation-requests",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "allocation request"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"count", "note"}));
+               EKTP_ASSIGN_OR_RETURN(auto count, required_int(body, "count"));
+               EKTP_ASSIGN_OR_RETURN(auto note, optional_string(body, "note"));
+               EKTP_ASSIGN_OR_RETURN(auto made, card::request_allocation(s.db, caller, count, note.value_or("")));
+               return json_response(allocation_json(made), 201);
+             }));
+
+  router.add("GET", "/api/v1/card/offices/{office}/allocation-requests",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "read allocation requests"));
+               EKTP_ASSIGN_OR_RETURN(auto list, store::with_read_transaction<std::vector<card::AllocationRequest>>(
+                                                    s.db, [&](store::Connection& c) {
+                                                      return card::allocation_requests_of(c, office, 100);
+                                                    }));
+               boost::json::array out;
+               for (const auto& a : list) out.push_back(allocation_json(a));
+               return json_response(object{{"office", office}, {"requests", out}});
+             }));
+
+  // Closed by the office it was addressed to; a province's allocation by an admin only.
+  router.add("POST", "/api/v1/card/allocation-requests/{id}/close",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+               const auto& id_text = request.path_params.at("id");
+               if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
+                 return invalid_argument("request id: a number");
+               }
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"fulfilled"}));
+               const auto* fulfilled = body.if_contains("fulfilled");
+               if (fulfilled == nullptr || !fulfilled->is_bool()) return invalid_argument("fulfilled: true or false");
+               EKTP_ASSIGN_OR_RETURN(auto asked, store::with_read_transaction<card::AllocationRequest>(
+                                                     s.db, [&](store::Connection& c) {
+                                                       return card::load_allocation_request(c, std::stoll(id_text));
+                                                     }));
+               if (asked.addressed_to.size() == 2) {
+                 if (session.role != Role::kAdmin) {
+                   EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", asked.addressed_to,
+                                                        "close allocation request"}));
+                   return make_error(ErrorCode::kPermissionDenied, "a province's allocation is decided by an admin");
+                 }
+               } else {
+                 EKTP_RETURN_IF_ERROR(check_office_scope(s, session, asked.addressed_to, "close allocation request"));
+               }
+               EKTP_ASSIGN_OR_RETURN(auto closed, card::close_allocation_request(s.db, asked.id, fulfilled->as_bool(),
+                                                                                session.username, now_ms(s)));
+               return json_response(allocation_json(closed));
              }));
 
   // The face of a request's card (as printed, or as it would be): personal data, audited as read.

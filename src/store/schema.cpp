@@ -440,6 +440,27 @@ CREATE INDEX print_requests_queue ON print_requests (office_code, status, reques
 CREATE INDEX print_requests_nik ON print_requests (nik);
 CREATE UNIQUE INDEX print_requests_one_open ON print_requests (nik) WHERE status = 'waiting';
 )sql"},
+      // An office asks the next one up for blanko (card/allocation_requests.h), with the measured
+      // use and days of stock left at the time it asked.
+      {14, "blanko allocation requests", R"sql(
+CREATE TABLE blanko_allocation_requests (
+  id                {ID},
+  office_code       TEXT NOT NULL,
+  addressed_to      TEXT NOT NULL,
+  count             BIGINT NOT NULL,
+  note              TEXT NOT NULL DEFAULT '',
+  on_hand           BIGINT NOT NULL,
+  used_last_30_days BIGINT NOT NULL,
+  days_left_tenths  BIGINT NOT NULL DEFAULT -1,
+  status            TEXT NOT NULL,
+  requested_by      TEXT NOT NULL,
+  requested_at_ms   BIGINT NOT NULL,
+  closed_by         TEXT NOT NULL DEFAULT '',
+  closed_at_ms      BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX blanko_allocation_requests_office ON blanko_allocation_requests (office_code, id);
+CREATE INDEX blanko_allocation_requests_to ON blanko_allocation_requests (addressed_to, status, id);
+)sql"},
   };
   return migrations;
 }

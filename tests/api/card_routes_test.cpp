@@ -181,6 +181,42 @@ TEST_P(CardRoutesTest, AResidentReadyToPrintIsQueuedPrintedAndASpoiledPrintReque
   EXPECT_FALSE(outlook.at("low").as_bool());
 }
 
+TEST_P(CardRoutesTest, AKecamatanAsksItsDinasForBlankoWithItsMeasuredPace) {
+  const std::string ask = R"({"count":300,"note":"antrean panjang"})";
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/332709/allocation-requests", operator_token, ask).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/332709/allocation-requests", tegal, ask).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/332709/allocation-requests", pemalang, R"({"count":0})").status, 400);
+  auto made = call("POST", "/api/v1/card/offices/332709/allocation-requests", pemalang, ask);
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto request = boost::json::parse(made.body).as_object();
+  EXPECT_EQ(request.at("addressed_to").as_string(), "3327");
+  EXPECT_EQ(request.at("on_hand").as_int64(), 0);
+  EXPECT_TRUE(request.at("days_left").is_null());
+  EXPECT_EQ(request.at("status").as_string(), "open");
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/332709/allocation-requests", pemalang, ask).status, 409);  // one open
+  // The Dinas sees it among the requests addressed to it.
+  auto listed = call("GET", "/api/v1/card/offices/3327/allocation-requests", pemalang);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(boost::json::parse(listed.body).at("requests").as_array().size(), 1u);
+  const std::string close = "/api/v1/card/allocation-requests/" + std::to_string(request.at("id").as_int64()) + "/close";
+  EXPECT_EQ(call("POST", close, tegal, R"({"fulfilled":true})").status, 403);
+  EXPECT_EQ(call("POST", close, pemalang, R"({"fulfilled":"ya"})").status, 400);
+  auto closed = call("POST", close, pemalang, R"({"fulfilled":true})");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(boost::json::parse(closed.body).at("status").as_string(), "fulfilled");
+  EXPECT_EQ(call("POST", close, pemalang, R"({"fulfilled":false})").status, 409);
+  // A Dinas asks its province; only an admin decides that.
+  auto dinas = call("POST", "/api/v1/card/offices/3327/allocation-requests", pemalang, ask);
+  ASSERT_EQ(dinas.status, 201);
+  EXPECT_EQ(boost::json::parse(dinas.body).at("addressed_to").as_string(), "33");
+  const std::string close_dinas =
+      "/api/v1/card/allocation-requests/" + std::to_string(boost::json::parse(dinas.body).at("id").as_int64()) + "/close";
+  EXPECT_EQ(call("POST", close_dinas, pemalang, R"({"fulfilled":true})").status, 403);
+  EXPECT_EQ(call("POST", close_dinas, admin_token, R"({"fulfilled":false})").status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/card/allocation-requests/x/close", admin_token, R"({"fulfilled":true})").status, 400);
+  EXPECT_EQ(audited("sup.pemalang", "blanko.allocation_request"), 2);
+}
+
 EKTP_INSTANTIATE_FOR_BACKENDS(CardRoutesTest);
 
 }  // namespace
