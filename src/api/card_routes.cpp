@@ -92,12 +92,16 @@ Result<card::StockChange> stock_caller(ApiServices& s, const HttpRequest& reques
   return card::StockChange{std::string(office), session.username, now_ms(s)};
 }
 
-Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text) {
-  std::int64_t id = 0;
+// The {id} of a request's path: digits only, at most 18.
+Result<std::int64_t> request_id_of(const std::string& id_text) {
   if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
     return invalid_argument("request id: a number");
   }
-  id = std::stoll(id_text);
+  return std::stoll(id_text);
+}
+
+Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text) {
+  EKTP_ASSIGN_OR_RETURN(auto id, request_id_of(id_text));
   return store::with_read_transaction<card::PrintRequest>(
       s.db, [&](store::Connection& c) { return card::load_print_request(c, id); });
 }
@@ -275,17 +279,14 @@ void add_card_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/card/allocation-requests/{id}/close",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
                EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
-               const auto& id_text = request.path_params.at("id");
-               if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
-                 return invalid_argument("request id: a number");
-               }
+               EKTP_ASSIGN_OR_RETURN(auto id, request_id_of(request.path_params.at("id")));
                EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
                EKTP_RETURN_IF_ERROR(only_fields(body, {"fulfilled"}));
                const auto* fulfilled = body.if_contains("fulfilled");
                if (fulfilled == nullptr || !fulfilled->is_bool()) return invalid_argument("fulfilled: true or false");
                EKTP_ASSIGN_OR_RETURN(auto asked, store::with_read_transaction<card::AllocationRequest>(
                                                      s.db, [&](store::Connection& c) {
-                                                       return card::load_allocation_request(c, std::stoll(id_text));
+                                                       return card::load_allocation_request(c, id);
                                                      }));
                if (asked.addressed_to.size() == 2) {
                  if (session.role != Role::kAdmin) {

@@ -45,6 +45,7 @@ const REASONS = {
   no_blanko_on_hand: 'Tidak ada blanko di persediaan: kartu belum dapat dicetak sampai kiriman blanko tiba.',
   print_queue_empty: 'Tidak ada permohonan cetak yang menunggu.',
   already_in_print_queue: 'Penduduk ini sudah ada di antrean cetak.',
+  allocation_request_open: 'Kantor ini masih punya permohonan alokasi yang belum diputus.',
   no_card_printed_yet: 'Penduduk ini belum pernah dicetak kartunya: kartu pertama berasal dari perekaman.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
