@@ -2,10 +2,11 @@
 
 #include <boost/json.hpp>
 
-#include "access/office_scope.h"
+#include "api/card_route_support.h"
 #include "api/person_reads.h"
 #include "api/route_support.h"
 #include "card/allocation_requests.h"
+#include "card/announced_deliveries.h"
 #include "card/card_face_source.h"
 #include "card/print_queue.h"
 #include "card/stock_outlook.h"
@@ -23,42 +24,10 @@ constexpr std::size_t kCardBodyBytesMax = 2048;
 constexpr std::int64_t kQueueListMax = 500;
 constexpr std::size_t kMovementsShown = 50;
 
-// An admin for any office; a supervisor for the offices within their office's region.
-Status check_office_scope(ApiServices& s, const access::Session& session, std::string_view office,
-                          std::string_view what) {
-  EKTP_RETURN_IF_ERROR(card::validate_office_code(office));
-  auto prefix = access::office_search_prefix(session);
-  Status allowed = !prefix ? Status(std::unexpected(prefix.error()))
-                   : office.starts_with(*prefix)
-                       ? Status()
-                       : Status(make_error(ErrorCode::kPermissionDenied,
-                                           fmt::format("office {} lies outside office region '{}' of user {}", office,
-                                                       *prefix, session.username)));
-  if (!allowed) {
-    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", std::string(office),
-                                         std::string(what)}));
-  }
-  return allowed;
-}
-
 object balance_json(const card::OfficeBalance& b) {
   return {{"received", b.received}, {"transferred_in", b.transferred_in}, {"transferred_out", b.transferred_out},
           {"used", b.used},         {"spoiled", b.spoiled},               {"returned", b.returned},
           {"on_hand", b.on_hand()}};
-}
-
-object request_json(const card::PrintRequest& r) {
-  return {{"id", r.id},
-          {"nik", r.nik},
-          {"office", r.office},
-          {"reason", card::print_reason_id(r.reason)},
-          {"detail", r.detail},
-          {"urgent_reason", r.urgent_reason},
-          {"status", card::print_status_id(r.status)},
-          {"requested_at_ms", r.requested_at_ms},
-          {"blanko_serial", r.blanko_serial},
-          {"printed_at_ms", r.printed_at_ms},
-          {"printed_by", r.printed_by}};
 }
 
 Result<object> stock_json(ApiServices& s, std::string_view office) {
@@ -90,20 +59,6 @@ Result<card::StockChange> stock_caller(ApiServices& s, const HttpRequest& reques
   EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
   EKTP_RETURN_IF_ERROR(check_office_scope(s, session, office, what));
   return card::StockChange{std::string(office), session.username, now_ms(s)};
-}
-
-// The {id} of a request's path: digits only, at most 18.
-Result<std::int64_t> request_id_of(const std::string& id_text) {
-  if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
-    return invalid_argument("request id: a number");
-  }
-  return std::stoll(id_text);
-}
-
-Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text) {
-  EKTP_ASSIGN_OR_RETURN(auto id, request_id_of(id_text));
-  return store::with_read_transaction<card::PrintRequest>(
-      s.db, [&](store::Connection& c) { return card::load_print_request(c, id); });
 }
 
 // POST /api/v1/card/offices/{office}/stock/…: a movement of the office's stock from the body;
@@ -152,6 +107,45 @@ object allocation_json(const card::AllocationRequest& a) {
           {"requested_at_ms", a.requested_at_ms},
           {"closed_by", a.closed_by},
           {"closed_at_ms", a.closed_at_ms}};
+}
+
+std::string day_text(std::int64_t day) {
+  return format_civil_date(CivilDate{std::chrono::sys_days(std::chrono::days(day))});
+}
+
+object announcement_json(const card::AnnouncedDelivery& a) {
+  return {{"id", a.id},
+          {"office", a.office},
+          {"expected_date", day_text(a.expected_day)},
+          {"count", a.count},
+          {"note", a.note},
+          {"status", card::announcement_status_id(a.status)},
+          {"announced_by", a.announced_by},
+          {"announced_at_ms", a.announced_at_ms},
+          {"received_at_ms", a.received_at_ms}};
+}
+
+// 409 no_blanko_on_hand, naming the next announced delivery (or saying none is announced).
+Result<HttpResponse> no_blanko_answer(ApiServices& s, std::string_view office) {
+  EKTP_ASSIGN_OR_RETURN(auto next, store::with_read_transaction<std::vector<card::AnnouncedDelivery>>(
+                                       s.db, [&](store::Connection& c) {
+                                         return card::announced_deliveries(c, office, true, 1);
+                                       }));
+  object params{{"office", office}};
+  std::string message = fmt::format("no blanko on hand at {}", office);
+  if (next.empty()) {
+    params["next_delivery"] = nullptr;
+    message += ", and no delivery is announced";
+  } else {
+    params["next_delivery"] = announcement_json(next.front());
+    message += fmt::format(": the next announced delivery is {} blanko on {}", next.front().count,
+                           day_text(next.front().expected_day));
+  }
+  object error{{"code", "failed_precondition"},
+               {"reason", card::stock_reason::kNoBlanko},
+               {"message", message},
+               {"params", params}};
+  return json_response(object{{"error", error}}, 409);
 }
 
 }  // namespace
@@ -235,8 +229,47 @@ void add_card_routes(Router& router, ApiServices& s) {
                const auto& office = request.path_params.at("office");
                EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "print"));
                EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, caller.at_ms));
-               EKTP_ASSIGN_OR_RETURN(auto printed, card::print_next(s.db, caller));
-               return json_response(request_json(printed));
+               auto printed = card::print_next(s.db, caller);
+               if (!printed && printed.error().reason == card::stock_reason::kNoBlanko) return no_blanko_answer(s, office);
+               if (!printed) return std::unexpected(printed.error());
+               return json_response(request_json(*printed));
+             }));
+
+  router.add("GET", "/api/v1/card/offices/{office}/deliveries",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "read announced deliveries"));
+               EKTP_ASSIGN_OR_RETURN(auto list, store::with_read_transaction<std::vector<card::AnnouncedDelivery>>(
+                                                    s.db, [&](store::Connection& c) {
+                                                      return card::announced_deliveries(c, caller.office, false, 100);
+                                                    }));
+               boost::json::array out;
+               for (const auto& a : list) out.push_back(announcement_json(a));
+               return json_response(object{{"office", office}, {"deliveries", out}});
+             }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/deliveries",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "announce delivery"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCardBodyBytesMax));
+               EKTP_RETURN_IF_ERROR(only_fields(body, {"expected_date", "count", "note"}));
+               EKTP_ASSIGN_OR_RETURN(auto date_text, required_string(body, "expected_date"));
+               EKTP_ASSIGN_OR_RETURN(auto date, parse_civil_date(date_text));
+               EKTP_ASSIGN_OR_RETURN(auto count, required_int(body, "count"));
+               EKTP_ASSIGN_OR_RETURN(auto note, optional_string(body, "note"));
+               const auto day = std::chrono::sys_days(date).time_since_epoch().count();
+               EKTP_ASSIGN_OR_RETURN(auto made, card::announce_delivery(s.db, caller, day, count, note.value_or("")));
+               return json_response(announcement_json(made), 201);
+             }));
+
+  router.add("POST", "/api/v1/card/offices/{office}/deliveries/{id}/cancel",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "cancel announced delivery"));
+               EKTP_ASSIGN_OR_RETURN(auto id, request_id_of(request.path_params.at("id")));
+               EKTP_RETURN_IF_ERROR(card::cancel_announced_delivery(s.db, id, office, caller.actor, caller.at_ms));
+               return json_response(object{{"id", id}, {"status", "cancelled"}});
              }));
 
   router.add("POST", "/api/v1/card/requests/{id}/spoil",

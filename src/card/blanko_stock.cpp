@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "access/audit_log.h"
+#include "card/announced_deliveries.h"
 
 namespace ektp::card {
 
@@ -133,6 +134,7 @@ Status receive_blanko(store::Database& database, const StockChange& change, cons
       rows.push_back({s, change.office, std::string("on_hand"), seq});
     }
     EKTP_RETURN_IF_ERROR(db.insert_rows("blanko_serials", {"serial", "office_code", "state", "updated_seq"}, rows));
+    EKTP_RETURN_IF_ERROR(mark_announcement_received(db, change.office, change.at_ms));
     return true;
   });
   if (!done) return std::unexpected(done.error());
@@ -171,6 +173,7 @@ Result<std::vector<SerialRange>> transfer_blanko(store::Database& database, cons
                                     {in, run.first, run.last});
           if (!stamped) return std::unexpected(stamped.error());
         }
+        EKTP_RETURN_IF_ERROR(mark_announcement_received(db, to, change.at_ms));
         return runs;
       });
 }

@@ -25,7 +25,8 @@ constexpr int kPrintAttempts = 20;  // two printers racing for the same request 
 
 constexpr std::string_view kRequestColumns =
     "id, nik, office_code, reason, detail, urgent_reason, status, requested_at_ms, requested_by, enrollment_id, "
-    "blanko_serial, printed_at_ms, printed_by";
+    "blanko_serial, printed_at_ms, printed_by, collected_at_ms, collected_by, collection_method, revoked_at_ms, "
+    "revoked_reason";
 // Print order: urgent first, then first-time cards, then request time.
 constexpr std::string_view kPrintOrder =
     "ORDER BY CASE WHEN urgent_reason <> '' THEN 0 ELSE 1 END, CASE WHEN reason = 'first' THEN 0 ELSE 1 END, "
@@ -53,6 +54,11 @@ PrintRequest request_of(const store::Row& r) {
   p.blanko_serial = r.integer(10);
   p.printed_at_ms = r.integer(11);
   p.printed_by = r.text(12);
+  p.collected_at_ms = r.integer(13);
+  p.collected_by = r.text(14);
+  p.collection_method = r.text(15);
+  p.revoked_at_ms = r.integer(16);
+  p.revoked_reason = r.text(17);
   return p;
 }
 
@@ -155,6 +161,13 @@ Result<PrintRequest> request_replacement(store::Database& database, const Replac
          request.detail, request.urgent_reason, now_ms, std::string(actor)});
     if (!inserted) return std::unexpected(inserted.error());
     const std::int64_t id = inserted->rows.front().integer(0);
+    if (request.reason == PrintReason::kLost || request.reason == PrintReason::kDamaged) {
+      auto revoked = db.execute(
+          "UPDATE print_requests SET revoked_at_ms = $2, revoked_reason = $3 WHERE nik = $1 AND "
+          "status IN ('printed', 'collected') AND revoked_at_ms = 0",
+          {request.nik, now_ms, std::string(print_reason_id(request.reason))});
+      if (!revoked) return std::unexpected(revoked.error());
+    }
     EKTP_RETURN_IF_ERROR(access::append_audit(
         db, {now_ms, std::string(actor), "card.request_replacement", request.nik,
              fmt::format("request {} {}", id, print_reason_id(request.reason))}));

@@ -43,6 +43,11 @@ struct PrintRequest {
   std::int64_t blanko_serial = 0;
   std::int64_t printed_at_ms = 0;
   std::string printed_by;
+  std::int64_t collected_at_ms = 0;  // handed over (card_pickup.h)
+  std::string collected_by;
+  std::string collection_method;     // fingerprint, assisted
+  std::int64_t revoked_at_ms = 0;    // the card was reported lost or damaged
+  std::string revoked_reason;
 };
 
 // The office that prints a resident's card: the Dinas of the regency/city of their village.
@@ -59,7 +64,8 @@ struct ReplacementRequest {
   std::string urgent_reason;  // optional
 };
 // kFailedPrecondition when the person has a waiting request already, or never had a card printed
-// (a first card comes from enrollment); kNotFound for an unknown NIK.
+// (a first card comes from enrollment); kNotFound for an unknown NIK. A card reported lost or
+// damaged is revoked in the same transaction (it may not be used again, even when found).
 Result<PrintRequest> request_replacement(store::Database& db, const ReplacementRequest& request,
                                          std::string_view actor, std::int64_t now_ms);
 // Marks a waiting request urgent, with its reason.

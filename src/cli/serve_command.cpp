@@ -10,6 +10,7 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "api/http_server.h"
+#include "api/card_desk_routes.h"
 #include "api/card_routes.h"
 #include "api/operator_activation_routes.h"
 #include "api/tls_trust.h"
@@ -217,6 +218,7 @@ int run_serve(const ServeOptions& options) {
   api::add_sync_routes(*router, services);
   api::add_operator_activation_routes(*router, services);
   api::add_card_routes(*router, services);
+  api::add_card_desk_routes(*router, services);
   api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   // A large upload is read only from a station central has provisioned.

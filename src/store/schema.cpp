@@ -461,6 +461,64 @@ CREATE TABLE blanko_allocation_requests (
 CREATE INDEX blanko_allocation_requests_office ON blanko_allocation_requests (office_code, id);
 CREATE INDEX blanko_allocation_requests_to ON blanko_allocation_requests (addressed_to, status, id);
 )sql"},
+      // The card handed over (card/card_pickup.h): who collected it, how the holder was checked,
+      // every check tried (failed fingerprint tries are counted), cards revoked when reported
+      // lost or damaged; and the blanko deliveries an office was told are coming
+      // (card/announced_deliveries.h), which the ready date counts on; the SUKETs issued while a
+      // card is pending and the public halves of the keys that signed them (card/suket_*.h).
+      {15, "card pickup, announced deliveries and SUKET", R"sql(
+ALTER TABLE print_requests ADD COLUMN collected_at_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE print_requests ADD COLUMN collected_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE print_requests ADD COLUMN collection_method TEXT NOT NULL DEFAULT '';
+ALTER TABLE print_requests ADD COLUMN revoked_at_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE print_requests ADD COLUMN revoked_reason TEXT NOT NULL DEFAULT '';
+CREATE TABLE card_pickup_attempts (
+  id               {ID},
+  print_request    BIGINT NOT NULL,
+  method           TEXT NOT NULL,
+  finger_position  INTEGER NOT NULL DEFAULT 0,
+  score_e4         INTEGER NOT NULL DEFAULT 0,
+  matched          INTEGER NOT NULL,
+  actor            TEXT NOT NULL,
+  note             TEXT NOT NULL DEFAULT '',
+  at_ms            BIGINT NOT NULL
+);
+CREATE INDEX card_pickup_attempts_request ON card_pickup_attempts (print_request, id);
+CREATE TABLE blanko_announced_deliveries (
+  id               {ID},
+  office_code      TEXT NOT NULL,
+  expected_day     BIGINT NOT NULL,
+  count            BIGINT NOT NULL,
+  note             TEXT NOT NULL DEFAULT '',
+  status           TEXT NOT NULL,
+  announced_by     TEXT NOT NULL,
+  announced_at_ms  BIGINT NOT NULL,
+  received_at_ms   BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX blanko_announced_deliveries_office ON blanko_announced_deliveries (office_code, status, expected_day);
+CREATE TABLE suket_issuer_keys (
+  kid              TEXT PRIMARY KEY,
+  issuer           TEXT NOT NULL,
+  alg              TEXT NOT NULL,
+  public_key       TEXT NOT NULL,
+  not_before_s     BIGINT NOT NULL,
+  not_after_s      BIGINT NOT NULL,
+  created_at_ms    BIGINT NOT NULL
+);
+CREATE INDEX suket_issuer_keys_issuer ON suket_issuer_keys (issuer, not_after_s);
+CREATE TABLE sukets (
+  id               TEXT PRIMARY KEY,
+  nik              TEXT NOT NULL,
+  office_code      TEXT NOT NULL,
+  kid              TEXT NOT NULL,
+  issued_by        TEXT NOT NULL,
+  issued_at_s      BIGINT NOT NULL,
+  expires_at_s     BIGINT NOT NULL,
+  qr_text          TEXT NOT NULL,
+  superseded_at_ms BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX sukets_nik ON sukets (nik, superseded_at_ms);
+)sql"},
   };
   return migrations;
 }

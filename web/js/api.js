@@ -47,6 +47,14 @@ const REASONS = {
   already_in_print_queue: 'Penduduk ini sudah ada di antrean cetak.',
   allocation_request_open: 'Kantor ini masih punya permohonan alokasi yang belum diputus.',
   no_card_printed_yet: 'Penduduk ini belum pernah dicetak kartunya: kartu pertama berasal dari perekaman.',
+  card_not_printed: 'Kartu ini belum dicetak, jadi belum dapat diserahkan.',
+  card_already_collected: 'Kartu ini sudah diambil sebelumnya.',
+  card_revoked: 'Kartu ini sudah dicabut (dilaporkan hilang atau rusak) dan tidak boleh diserahkan.',
+  fingerprint_no_match: 'Sidik jari tidak cocok dengan hasil perekaman. Coba lagi dengan jari yang sama, bersihkan jari dan pemindai.',
+  pickup_supervisor_required: 'Sudah empat kali sidik jari gagal, atau pemeriksaan dibantu: supervisor harus menangani penyerahan ini.',
+  no_enrolled_finger: 'Jari itu tidak terekam saat perekaman. Pilih jari lain yang terekam.',
+  live_image_unusable: 'Gambar dari pemindai bukan sidik jari yang dapat dibaca. Pindai ulang.',
+  fingerprint_first: 'Penduduk ini punya sidik jari terekam: coba sidik jari dahulu sebelum pemeriksaan dibantu.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 

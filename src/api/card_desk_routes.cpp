@@ -1,0 +1,126 @@
+#include "api/card_desk_routes.h"
+
+#include <boost/json.hpp>
+
+#include "access/office_scope.h"
+#include "api/card_route_support.h"
+#include "api/person_reads.h"
+#include "api/route_support.h"
+#include "card/card_pickup.h"
+#include "core/limits.h"
+#include "registry/person_store.h"
+#include "sync/enrollment_payload.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::object;
+using namespace ektp::json;
+
+// A live fingerprint image in base64 and a few small fields, within the server's JSON body limit
+// (a 500-ppi scan of one finger is 100–300 KB).
+constexpr std::size_t kCollectImageBytesMax = 600u << 10;
+constexpr std::size_t kCollectBodyBytesMax = limits::request_body_bytes_max;
+static_assert((kCollectImageBytesMax / 3 + 1) * 4 + 4096 <= kCollectBodyBytesMax);
+constexpr std::int64_t kUncollectedListMax = 500;
+
+// The resident must live within the caller's office region (national roles: anyone); a refusal
+// is audited.
+Status check_resident_scope(ApiServices& s, const access::Session& session, std::string_view nik,
+                            std::string_view what) {
+  EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(s.db, [&](store::Connection& c) {
+                          return registry::load_person(c, nik);
+                        }));
+  Status covered = access::check_office_covers(session, person.address.village_code);
+  if (!covered) {
+    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", std::string(nik),
+                                         std::string(what)}));
+  }
+  return covered;
+}
+
+Result<card::PickupCheck> pickup_check_of(const object& body) {
+  EKTP_RETURN_IF_ERROR(only_fields(body, {"method", "finger_position", "image", "dpi", "note"}));
+  EKTP_ASSIGN_OR_RETURN(auto method_id, required_string(body, "method"));
+  card::PickupCheck check;
+  EKTP_ASSIGN_OR_RETURN(check.method, card::parse_pickup_method(method_id));
+  if (check.method == card::PickupMethod::kFingerprint) {
+    EKTP_ASSIGN_OR_RETURN(auto position, required_int(body, "finger_position"));
+    if (position < 1 || position > 10) return invalid_argument(fmt::format("finger_position {}: 1 to 10", position));
+    check.finger_position = static_cast<int>(position);
+    EKTP_ASSIGN_OR_RETURN(auto image, required_string(body, "image"));
+    EKTP_ASSIGN_OR_RETURN(check.live_image, sync::base64_decode(image, kCollectImageBytesMax, "image"));
+    EKTP_ASSIGN_OR_RETURN(auto dpi, optional_int(body, "dpi"));
+    if (dpi) {
+      if (*dpi < 250 || *dpi > 1000) return invalid_argument(fmt::format("dpi {}: 250 to 1000", *dpi));
+      check.live_dpi = static_cast<int>(*dpi);
+    }
+  } else {
+    EKTP_ASSIGN_OR_RETURN(auto note, required_string(body, "note"));
+    check.note = note;
+  }
+  return check;
+}
+
+}  // namespace
+
+void add_card_desk_routes(Router& router, ApiServices& s) {
+  // The hand-over: one check of the holder, recorded whatever its result. A finger that does not
+  // match answers 409 fingerprint_no_match with the tries so far and the tries left.
+  router.add("POST", "/api/v1/card/requests/{id}/collect",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_serve_card_desk));
+               EKTP_ASSIGN_OR_RETURN(auto print_request, load_request(s, request.path_params.at("id")));
+               EKTP_RETURN_IF_ERROR(check_resident_scope(s, session, print_request.nik, "collect card"));
+               EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kCollectBodyBytesMax));
+               EKTP_ASSIGN_OR_RETURN(auto check, pickup_check_of(body));
+               check.request_id = print_request.id;
+               check.actor = session.username;
+               check.actor_is_supervisor = is_supervisor_or_admin(session.role);
+               check.at_ms = now_ms(s);
+               EKTP_ASSIGN_OR_RETURN(auto outcome, card::collect_card(s.db, check));
+               object answer{{"collected", outcome.collected},
+                             {"method", card::pickup_method_id(outcome.method)},
+                             {"failed_tries", outcome.failed_tries},
+                             {"tries_left", outcome.tries_left},
+                             {"request", request_json(outcome.request)}};
+               if (outcome.collected) return json_response(answer);
+               object error{{"code", "failed_precondition"},
+                            {"reason", "fingerprint_no_match"},
+                            {"message", fmt::format("the finger does not match the enrolled print ({} tries failed, "
+                                                    "{} left before a supervisor must step in)",
+                                                    outcome.failed_tries, outcome.tries_left)},
+                            {"params", object{{"failed_tries", outcome.failed_tries},
+                                              {"tries_left", outcome.tries_left}}}};
+               answer["error"] = std::move(error);
+               return json_response(answer, 409);
+             }));
+
+  // Cards printed 30 days ago or more and still not collected: the office calls their holders.
+  router.add("GET", "/api/v1/card/offices/{office}/uncollected",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_manage_cards));
+               const auto& office = request.path_params.at("office");
+               EKTP_RETURN_IF_ERROR(check_office_scope(s, session, office, "read uncollected"));
+               const auto at = now_ms(s);
+               EKTP_ASSIGN_OR_RETURN(auto cards, store::with_read_transaction<std::vector<card::PrintRequest>>(
+                                                     s.db, [&](store::Connection& c) {
+                                                       return card::uncollected_cards(c, office, at,
+                                                                                      card::kUncollectedAfterDays,
+                                                                                      kUncollectedListMax);
+                                                     }));
+               boost::json::array list;
+               std::vector<access::AuditEntry> reads;
+               for (const auto& r : cards) {
+                 list.push_back(request_json(r));
+                 reads.push_back({at, session.username, "read_uncollected_cards", r.nik, "office " + office});
+               }
+               return audited_response(s, std::move(reads),
+                                       json_response(object{{"office", office},
+                                                            {"after_days", card::kUncollectedAfterDays},
+                                                            {"cards", list}}));
+             }));
+}
+
+}  // namespace ektp::api

@@ -1,0 +1,28 @@
+// What the card route files share: who may act for an office (an admin for any, a supervisor or
+// operator for the offices within their office's region, refusals audited `card.refused`), a
+// print request's path id, and the JSON of a print request.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "access/auth_service.h"
+#include "api/api_services.h"
+#include "api/http.h"
+#include "card/print_queue.h"
+
+namespace ektp::api {
+
+// The card desk, where cards are handed over and SUKETs issued: operators, supervisors, admins.
+bool can_serve_card_desk(Role role);
+inline bool is_supervisor_or_admin(Role role) { return role == Role::kSupervisor || role == Role::kAdmin; }
+
+Status check_office_scope(ApiServices& s, const access::Session& session, std::string_view office,
+                          std::string_view what);
+
+// The {id} of a request's path: digits only, at most 18.
+Result<std::int64_t> request_id_of(const std::string& id_text);
+Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text);
+
+boost::json::object request_json(const card::PrintRequest& r);
+
+}  // namespace ektp::api

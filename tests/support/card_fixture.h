@@ -1,0 +1,89 @@
+// A resident's enrollment for the card tests: at siap cetak, with a small photo and signature and,
+// when asked, one real enrolled finger (a template made by our extractor from an FVC2002 image
+// the repository carries, tests/card/data/fingerprints). Needs ektp_biometrics and ektp_registry.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "biometrics/extractor.h"
+#include "biometrics/image_io.h"
+#include "biometrics/template_format.h"
+#include "registry/enrollment_store.h"
+#include "store/database.h"
+
+namespace ektp::test {
+
+inline std::filesystem::path card_test_fingerprints() {
+  return std::filesystem::path(EKTP_CARD_TEST_DATA) / "fingerprints";
+}
+
+// "101_1.tif" … from tests/card/data/fingerprints.
+inline std::vector<std::uint8_t> card_test_fingerprint(const std::string& name) {
+  std::ifstream in(card_test_fingerprints() / name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Ten finger entries: `position` enrolled from `image` (template extracted here), the others
+// missing for a recorded reason; all ten missing when `image` is empty.
+inline std::vector<registry::FingerCapture> one_real_finger(int position, const std::string& image) {
+  std::vector<registry::FingerCapture> fingers;
+  for (int p = 1; p <= 10; ++p) {
+    registry::FingerCapture f;
+    f.position = p;
+    if (p == position && !image.empty()) {
+      f.image = card_test_fingerprint(image);
+      EXPECT_FALSE(f.image.empty()) << "missing " << (card_test_fingerprints() / image);
+      f.image_sha256 = registry::bytes_sha256(f.image);
+      auto grey = biometrics::decode_image(f.image);
+      EXPECT_TRUE(grey.has_value());
+      if (grey) {
+        auto t = biometrics::extract(*grey, 500);
+        EXPECT_TRUE(t.has_value());
+        if (t) {
+          auto bytes = biometrics::encode_template(*t);
+          EXPECT_TRUE(bytes.has_value());
+          if (bytes) f.template_bytes = *bytes;
+        }
+      }
+      f.quality = 2;
+    } else {
+      f.missing_reason = "luka";
+    }
+    fingers.push_back(std::move(f));
+  }
+  return fingers;
+}
+
+// Inserts the enrollment "enr-<nik>" of `nik`, at siap cetak since `ready_ms`, with the right
+// index finger (position 2) from `finger_image` ("" = a person whose prints do not work).
+inline void insert_ready_enrollment(store::Database& db, const std::string& nik, std::int64_t ready_ms,
+                                    const std::string& finger_image = "101_1.tif") {
+  registry::Enrollment e;
+  e.enrollment_id = "enr-" + nik;
+  e.nik = nik;
+  e.station_id = "st-332701";
+  e.operator_name = "operator";
+  e.captured_at_ms = ready_ms - 1000;
+  e.modalities = finger_image.empty() ? std::vector<std::string>{"face"} : std::vector<std::string>{"fingerprint", "face"};
+  e.photo = {0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3};
+  e.photo_mime = "image/jpeg";
+  e.photo_sha256 = registry::bytes_sha256(e.photo);
+  e.signature = {0x89, 'P', 'N', 'G', 1};
+  e.signature_sha256 = registry::bytes_sha256(e.signature);
+  e.fingers = one_real_finger(2, finger_image);
+  auto done = store::with_write_transaction<bool>(db, [&](store::Connection& c) -> Result<bool> {
+    EKTP_RETURN_IF_ERROR(registry::insert_enrollment(c, e));
+    EKTP_RETURN_IF_ERROR(
+        registry::set_enrollment_status(c, e.enrollment_id, registry::EnrollmentStatus::kReadyToPrint, ready_ms, ""));
+    return true;
+  });
+  EXPECT_TRUE(done.has_value()) << (done ? "" : done.error().message);
+}
+
+}  // namespace ektp::test
