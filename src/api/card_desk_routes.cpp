@@ -66,6 +66,38 @@ Result<card::PickupCheck> pickup_check_of(const object& body) {
 }  // namespace
 
 void add_card_desk_routes(Router& router, ApiServices& s) {
+  // What the desk sees of one resident: their name and their print requests, newest first, each
+  // with the checks tried at its hand-over. Audited as a read of the resident.
+  router.add("GET", "/api/v1/card/persons/{nik}", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+    EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_serve_card_desk));
+    const auto& nik = request.path_params.at("nik");
+    if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string::npos) {
+      return invalid_argument("nik: 16 digits");
+    }
+    EKTP_RETURN_IF_ERROR(check_resident_scope(s, session, nik, "card desk"));
+    const auto at = now_ms(s);
+    EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, at));
+    EKTP_ASSIGN_OR_RETURN(auto answer, store::with_read_transaction<object>(s.db, [&](store::Connection& c) -> Result<object> {
+      EKTP_ASSIGN_OR_RETURN(auto person, registry::load_person(c, nik));
+      EKTP_ASSIGN_OR_RETURN(auto requests, card::print_requests_of(c, nik));
+      boost::json::array list;
+      for (const auto& r : requests) {
+        auto item = request_json(r);
+        EKTP_ASSIGN_OR_RETURN(auto attempts, card::pickup_attempts(c, r.id));
+        boost::json::array tried;
+        for (const auto& a : attempts) {
+          tried.push_back({{"method", a.method}, {"finger_position", a.finger_position}, {"score", a.score},
+                           {"matched", a.matched}, {"actor", a.actor}, {"note", a.note}, {"at_ms", a.at_ms}});
+        }
+        item["pickup_attempts"] = std::move(tried);
+        list.push_back(std::move(item));
+      }
+      return object{{"nik", nik}, {"name", person.name}, {"requests", std::move(list)}};
+    }));
+    std::vector<access::AuditEntry> read{{at, session.username, "read_card_desk", nik, ""}};
+    return audited_response(s, std::move(read), json_response(answer));
+  }));
+
   // The hand-over: one check of the holder, recorded whatever its result. A finger that does not
   // match answers 409 fingerprint_no_match with the tries so far and the tries left.
   router.add("POST", "/api/v1/card/requests/{id}/collect",

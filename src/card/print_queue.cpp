@@ -212,6 +212,17 @@ Result<PrintRequest> load_print_request(store::Connection& db, std::int64_t id) 
   return request_of(rows->rows.front());
 }
 
+Result<std::vector<PrintRequest>> print_requests_of(store::Connection& db, std::string_view nik) {
+  auto rows = db.execute(
+      fmt::format("SELECT {} FROM print_requests WHERE nik = $1 ORDER BY requested_at_ms DESC, id DESC LIMIT 50",
+                  kRequestColumns),
+      {std::string(nik)});
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<PrintRequest> out;
+  for (const auto& r : rows->rows) out.push_back(request_of(r));
+  return out;
+}
+
 Result<PrintRequest> print_next(store::Database& database, const StockChange& printer) {
   EKTP_RETURN_IF_ERROR(validate_office_code(printer.office));
   return store::with_write_transaction<PrintRequest>(

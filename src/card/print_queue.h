@@ -76,6 +76,8 @@ Status mark_urgent(store::Database& db, std::int64_t request_id, std::string_vie
 Result<std::vector<PrintRequest>> waiting_requests(store::Connection& db, std::string_view office,
                                                    std::size_t limit);
 Result<PrintRequest> load_print_request(store::Connection& db, std::int64_t id);
+// Every request of one resident, newest first (at most 50).
+Result<std::vector<PrintRequest>> print_requests_of(store::Connection& db, std::string_view nik);
 
 // Takes the office's next request and its lowest blanko: the request becomes printed with that
 // blanko, the blanko is used, the enrollment's timeline gets dicetak and the person card_printed.

@@ -104,6 +104,15 @@ TEST_P(CardDeskRoutesTest, TheDeskHandsTheCardOverAfterTheFingerMatches) {
   EXPECT_EQ(answer.at("request").at("collected_by").as_string(), "op.pemalang");
   EXPECT_EQ(audited("op.pemalang", "card.collect"), 1);
   EXPECT_EQ(audited("op.pemalang", "card.pickup_no_match"), 1);
+  // What the desk sees of the resident: the request collected, with both checks tried.
+  EXPECT_EQ(call("GET", "/api/v1/card/persons/" + nik, other_regency).status, 403);
+  EXPECT_EQ(call("GET", "/api/v1/card/persons/12345", desk).status, 400);
+  auto seen = call("GET", "/api/v1/card/persons/" + nik, desk);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  const auto view = boost::json::parse(seen.body);
+  EXPECT_EQ(view.at("requests").at(0).at("status").as_string(), "collected");
+  EXPECT_EQ(view.at("requests").at(0).at("pickup_attempts").as_array().size(), 2u);
+  EXPECT_EQ(audited("op.pemalang", "read_card_desk"), 1);
   auto again = call("POST", path, desk, finger_body("101_2.tif"));
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(boost::json::parse(again.body).at("error").at("reason").as_string(), "card_already_collected");

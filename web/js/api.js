@@ -4,7 +4,9 @@ import { getSession, clearSession } from './session.js';
 export const BASE = '/api/v1';
 
 export class ApiError extends Error {
-  constructor(status, code, message, reason = '') { super(message); this.status = status; this.code = code; this.reason = reason; }
+  constructor(status, code, message, reason = '', params = {}) {
+    super(message); this.status = status; this.code = code; this.reason = reason; this.params = params;
+  }
 }
 /** The request never got an answer (offline, server down): the same idempotency key may be retried. */
 export class NetworkError extends Error {}
@@ -75,17 +77,18 @@ async function send(method, path, { body, auth = true, raw = false } = {}) {
     throw new ApiError(401, 'unauthenticated', 'Sesi berakhir, silakan masuk kembali');
   }
   if (!res.ok) {
-    let code = 'http_' + res.status; let message = `Server menjawab ${res.status}`; let reason = '';
+    let code = 'http_' + res.status; let message = `Server menjawab ${res.status}`; let reason = ''; let params = {};
     try {
       const j = await res.json();
       if (j && j.error) {
         code = j.error.code || code;
         reason = j.error.reason || '';
+        params = j.error.params || {};
         message = REASONS[reason] || j.error.message || message;
       }
     } catch { /* not JSON */ }
     if (res.status >= 500) throw new NetworkError(`Kesalahan server (${res.status}): ${message}`);
-    throw new ApiError(res.status, code, message, reason);
+    throw new ApiError(res.status, code, message, reason, params);
   }
   if (raw) return res;
   if (res.status === 204) return null;
@@ -137,6 +140,10 @@ export const api = {
   cardStockMove: (office, kind, body) => send('POST', `/card/offices/${enc(office)}/stock/${kind}`, { body }),
   cardQueue: (office) => send('GET', `/card/offices/${enc(office)}/queue`),
   cardPrintNext: (office) => send('POST', `/card/offices/${enc(office)}/print-next`),
+  cardDesk: (nik) => send('GET', `/card/persons/${enc(nik)}`),
+  cardCollect: (id, body) => send('POST', `/card/requests/${enc(id)}/collect`, { body }),
+  cardDeliveries: (office) => send('GET', `/card/offices/${enc(office)}/deliveries`),
+  cardAnnounceDelivery: (office, body) => send('POST', `/card/offices/${enc(office)}/deliveries`, { body }),
   cardSpoilPrint: (id, reason) => send('POST', `/card/requests/${enc(id)}/spoil`, { body: { reason } }),
   registerStation: (body) => send('POST', '/stations', { body }),
   /** A one-time code with which `username` sets their own password at station `stationId`. */

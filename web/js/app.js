@@ -16,6 +16,7 @@ import { renderResidentStatus } from './pages/resident-status.js';
 import { renderAdmin } from './pages/admin.js';
 import { renderStations } from './pages/stations.js';
 import { renderCardProduction } from './pages/card-production.js';
+import { renderCardDesk } from './pages/card-desk.js';
 import { renderEnrollment } from './pages/enrollment.js';
 import { renderStationStatus } from './pages/station-status.js';
 import { renderAdjudicationList, renderAdjudicationCase } from './pages/adjudication.js';
@@ -41,6 +42,7 @@ const routes = [
   { match: ['admin'], render: renderAdmin, roles: ['admin'], mode: 'central', title: 'Administrasi', nav: 'admin' },
   { match: ['stasiun'], render: renderStations, roles: ['admin', 'supervisor'], mode: 'central', title: 'Stasiun Perekaman', nav: 'stasiun' },
   { match: ['cetak'], render: renderCardProduction, roles: ['admin', 'supervisor'], mode: 'central', title: 'Cetak KTP-el', nav: 'cetak' },
+  { match: ['loket'], render: renderCardDesk, roles: STAFF, mode: 'central', title: 'Loket KTP-el', nav: 'loket' },
   { match: ['cakupan'], render: renderCoverage, roles: STAFF, mode: 'central', title: 'Cakupan Perekaman', nav: 'cakupan' },
   { match: ['cakupan', ':code'], render: renderCoverage, roles: STAFF, mode: 'central', title: 'Cakupan Perekaman', nav: 'cakupan' },
   { match: ['adjudikasi'], render: renderAdjudicationList, roles: ADJUDICATORS, mode: 'central', title: 'Adjudikasi', nav: 'adjudikasi' },
@@ -62,6 +64,7 @@ const NAV = [
   { id: 'cakupan', href: '#/cakupan', text: 'Cakupan Perekaman', roles: STAFF, mode: 'central' },
   { id: 'stasiun', href: '#/stasiun', text: 'Stasiun', roles: ['admin', 'supervisor'], mode: 'central' },
   { id: 'cetak', href: '#/cetak', text: 'Cetak KTP-el', roles: ['admin', 'supervisor'], mode: 'central' },
+  { id: 'loket', href: '#/loket', text: 'Loket KTP-el', roles: STAFF, mode: 'central' },
   { id: 'admin', href: '#/admin', text: 'Administrasi', roles: ['admin'], mode: 'central' },
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
   { id: 'akun', href: '#/akun', text: 'Akun Saya', roles: EVERYONE },

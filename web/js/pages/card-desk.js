@@ -1,0 +1,128 @@
+// Loket KTP-el (central; operators, supervisors, admins): the desk where a resident's card is
+// handed over. The officer looks the resident up by NIK, sees their print requests, and hands a
+// printed card over after a 1:1 fingerprint check (an image from the scanner against the finger
+// enrolled), or — a supervisor, when the prints do not work — after an assisted check against
+// the enrolled photo. Failed tries are counted; after four a supervisor must step in.
+import { h, put, table, waktu, alertBox } from '../dom.js';
+import { api } from '../api.js';
+import { nikField, selectField, textField } from '../widgets.js';
+import { getSession } from '../session.js';
+import { toBase64 } from '../capture/files.js';
+
+const STATUS = { waiting: 'Menunggu cetak', printed: 'Dicetak, siap diambil', collected: 'Sudah diambil', cancelled: 'Dibatalkan' };
+const REASON = { first: 'Kartu pertama', lost: 'Pengganti (hilang)', damaged: 'Pengganti (rusak)', changed_data: 'Pengganti (perubahan data)' };
+const FINGERS = {
+  1: 'Ibu jari kanan', 2: 'Telunjuk kanan', 3: 'Jari tengah kanan', 4: 'Jari manis kanan', 5: 'Kelingking kanan',
+  6: 'Ibu jari kiri', 7: 'Telunjuk kiri', 8: 'Jari tengah kiri', 9: 'Jari manis kiri', 10: 'Kelingking kiri',
+};
+const IMAGE_BYTES_MAX = 600 * 1024;
+const isSupervisor = () => ['supervisor', 'admin'].includes(getSession()?.role);
+
+export async function renderCardDesk(main, { isCurrent }) {
+  const nik = nikField('NIK penduduk');
+  const find = h('button', { type: 'button' }, 'Cari');
+  const msg = h('div', { 'aria-live': 'polite' });
+  const view = h('section', { class: 'card', 'aria-labelledby': 'loket-h' });
+  put(main, h('h2', {}, 'Loket KTP-el'), h('div', { class: 'card row' }, nik.el, h('div', {}, find)), msg, view);
+
+  async function load() {
+    const e = nik.validate();
+    nik.showError(e);
+    if (e) return;
+    msg.replaceChildren();
+    try {
+      const desk = await api.cardDesk(nik.value());
+      if (!isCurrent()) return;
+      show(desk);
+    } catch (err) {
+      view.replaceChildren();
+      if (err.status !== 401) msg.replaceChildren(alertBox('error', err.message));
+    }
+  }
+
+  function show(desk) {
+    const printed = desk.requests.find((r) => r.status === 'printed' && !r.revoked_at_ms);
+    view.replaceChildren(h('h3', { id: 'loket-h' }, `${desk.name} · NIK ${desk.nik}`),
+      desk.requests.length === 0
+        ? h('p', {}, 'Belum ada permohonan cetak. Kartu pertama masuk antrean setelah perekaman berstatus siap cetak.')
+        : table([
+          { label: 'Permohonan', value: (r) => REASON[r.reason] || r.reason },
+          { label: 'Status', value: (r) => (r.revoked_at_ms ? 'Dicabut' : STATUS[r.status] || r.status) },
+          { label: 'Dicetak', value: (r) => (r.printed_at_ms ? `${waktu(r.printed_at_ms)} · blanko ${r.blanko_serial}` : '—') },
+          { label: 'Diambil', value: (r) => (r.collected_at_ms ? `${waktu(r.collected_at_ms)} · ${r.collected_by}` : '—') },
+          { label: 'Percobaan sidik jari gagal', value: (r) => String(r.pickup_attempts.filter((a) => a.method === 'fingerprint' && !a.matched).length), num: true },
+        ], desk.requests, { caption: 'Permohonan cetak, terbaru di atas' }),
+      printed ? handOver(printed) : h('p', {}, 'Tidak ada kartu yang siap diserahkan.'));
+  }
+
+  function handOver(request) {
+    const finger = selectField('Jari yang dipindai', FINGERS, { value: '2' });
+    const file = h('input', { type: 'file', accept: 'image/png,image/tiff,image/bmp,image/x-portable-graymap,.pgm,.tif,.tiff' });
+    const fileLabel = h('label', {}, 'Gambar sidik jari dari pemindai (500 ppi)', file);
+    const note = h('div', { 'aria-live': 'polite', class: 'pickup-result' });
+    const check = h('button', { type: 'submit' }, 'Periksa sidik jari dan serahkan');
+    const form = h('form', { novalidate: true, class: 'pickup-form' }, h('h4', {}, 'Penyerahan kartu'),
+      h('p', {}, 'Minta penduduk menempelkan jari yang sama seperti saat perekaman. Kartu diserahkan hanya bila sidik jari cocok.'),
+      finger.el, fileLabel, note, check);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      note.replaceChildren();
+      const chosen = file.files[0];
+      if (!chosen) { note.append(alertBox('error', 'Pilih gambar sidik jari dari pemindai.')); return; }
+      if (chosen.size > IMAGE_BYTES_MAX) { note.append(alertBox('error', 'Gambar terlalu besar (paling besar 600 KB).')); return; }
+      check.disabled = true;
+      try {
+        const body = { method: 'fingerprint', finger_position: Number(finger.value()), image: await toBase64(chosen), dpi: 500 };
+        await api.cardCollect(request.id, body);
+        note.append(alertBox('success', 'Sidik jari cocok. Kartu diserahkan dan tercatat diambil.'));
+        await reloadKeeping(note);
+      } catch (err) {
+        if (err.status === 401) return;
+        const left = err.reason === 'fingerprint_no_match' ? ` Sisa percobaan sebelum supervisor: ${err.params.tries_left}.` : '';
+        note.append(alertBox('error', err.message + left));
+      } finally {
+        check.disabled = false;
+      }
+    });
+    const parts = [form];
+    if (isSupervisor()) parts.push(assistedForm(request));
+    return h('div', { class: 'row pickup-forms' }, ...parts);
+  }
+
+  function assistedForm(request) {
+    const what = textField('Yang diperiksa supervisor', { maxlength: 300, multiline: true,
+      help: 'Mis. wajah cocok dengan foto perekaman, KK asli diperiksa.' });
+    const note = h('div', { 'aria-live': 'polite' });
+    const go = h('button', { type: 'submit', class: 'secondary' }, 'Serahkan dengan pemeriksaan dibantu');
+    const form = h('form', { novalidate: true, class: 'pickup-form' }, h('h4', {}, 'Pemeriksaan dibantu (supervisor)'),
+      h('p', {}, 'Untuk penduduk yang sidik jarinya tidak dapat dibaca: bandingkan dengan foto perekaman.'), what.el, note, go);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      note.replaceChildren();
+      const e = what.validate();
+      what.showError(e);
+      if (e) return;
+      go.disabled = true;
+      try {
+        await api.cardCollect(request.id, { method: 'assisted', note: what.value() });
+        note.append(alertBox('success', 'Kartu diserahkan dengan pemeriksaan dibantu dan tercatat diambil.'));
+        await reloadKeeping(note);
+      } catch (err) {
+        if (err.status !== 401) note.append(alertBox('error', err.message));
+      } finally {
+        go.disabled = false;
+      }
+    });
+    return form;
+  }
+
+  // Reloads the resident but keeps the answer just shown above the table.
+  async function reloadKeeping(note) {
+    const kept = note.cloneNode(true);
+    await load();
+    msg.replaceChildren(...kept.childNodes);
+  }
+
+  find.addEventListener('click', load);
+  nik.control.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); load(); } });
+}
