@@ -10,10 +10,12 @@ find_package(CLI11 REQUIRED)
 find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(ZXing REQUIRED)  # tests read back the QR codes we draw
+find_package(ZLIB REQUIRED)   # SUKET QR payloads are zlib-compressed
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+pkg_check_modules(CBOR REQUIRED IMPORTED_TARGET libcbor)  # SUKET credentials (MOSIP Claim 169)
 
 # OpenCV: the config file ships only with the heavy libopencv-dev; fall back to the split packages.
 find_package(OpenCV 4 QUIET COMPONENTS core imgproc imgcodecs objdetect)

@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libsodium-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev opencv-data
-  libqrencode-dev libzxing-dev libcairo2-dev fonts-dejavu-core
+  libqrencode-dev libzxing-dev libcairo2-dev fonts-dejavu-core libcbor-dev zlib1g-dev
   libpcsclite-dev pcscd vsmartcard-vpcd
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev

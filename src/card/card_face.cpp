@@ -1,6 +1,5 @@
 #include "card/card_face.h"
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 
 #include <algorithm>
@@ -9,19 +8,14 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+
+#include "card/cairo_drawing.h"
 
 namespace ektp::card {
 
 namespace {
 
-constexpr const char* kFont = "DejaVu Sans";
-constexpr double kPxPerMm = kCardDpi / 25.4;
-constexpr double kPtPerMm = 72.0 / 25.4;
-constexpr std::size_t kImageBytesMax = 4u << 20;
-constexpr int kImageSideMax = 4000;
+using drawing::kFont;
 
 // Geometry (mm), after the printed e-KTP.
 constexpr double kMarginMm = 2.6;
@@ -46,60 +40,11 @@ std::string region_name(const RegionDirectory& regions, std::string_view code) {
   return r ? r->name : std::string(code);
 }
 
-struct Scratch {
-  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
-  cairo_t* cr = cairo_create(surface);
-  ~Scratch() {
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-  }
-};
-
-// Splits at code point boundaries: the longest prefix of `word` that fits `width`.
-std::size_t fitting_prefix(std::string_view word, double width, double size, bool bold) {
-  std::size_t best = 0;
-  for (std::size_t i = 1; i <= word.size(); ++i) {
-    if (i < word.size() && (static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) continue;
-    if (text_width_mm(word.substr(0, i), size, bold) > width) break;
-    best = i;
-  }
-  return best;
-}
-
-// Words onto lines of at most `width`; a word wider than a line is broken.
-std::vector<std::string> wrap(std::string_view text, double width, double size, bool bold) {
-  std::vector<std::string> lines;
-  std::string line;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    while (at < text.size() && text[at] == ' ') ++at;
-    if (at >= text.size()) break;
-    std::size_t end = text.find(' ', at);
-    std::string_view word = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-    at = end == std::string_view::npos ? text.size() : end;
-    const std::string joined = line.empty() ? std::string(word) : line + " " + std::string(word);
-    if (text_width_mm(joined, size, bold) <= width) {
-      line = joined;
-      continue;
-    }
-    if (!line.empty()) lines.push_back(std::move(line));
-    line.clear();
-    while (text_width_mm(word, size, bold) > width) {
-      std::size_t cut = std::max<std::size_t>(1, fitting_prefix(word, width, size, bold));
-      lines.emplace_back(word.substr(0, cut));
-      word.remove_prefix(cut);
-    }
-    line = std::string(word);
-  }
-  if (!line.empty() || lines.empty()) lines.push_back(std::move(line));
-  return lines;
-}
-
 // The largest size from `base` down to kMinSize at which `text` fits `max_lines` lines.
 Result<PlacedText> fit(std::string field, std::string_view text, double x, double width, std::size_t max_lines,
                        double base, bool bold) {
   for (double size = base; size >= kMinSize - 1e-9; size *= 0.96) {
-    auto lines = wrap(text, width, size, bold);
+    auto lines = drawing::wrap_text(text, width, size, bold);
     if (lines.size() <= max_lines) {
       return PlacedText{std::move(field), x, 0, width, lines.size() * size * kLineStep, size, bold, std::move(lines)};
     }
@@ -167,52 +112,15 @@ Result<CardLayout> layout_at(const CardFace& face, double base) {
   return layout;
 }
 
-// A decoded image as a cairo surface (premultiplied ARGB32), within limits.
-Result<cairo_surface_t*> image_surface(const std::vector<std::uint8_t>& bytes, std::string_view what) {
-  if (bytes.empty()) return invalid_argument(fmt::format("{}: no image", what));
-  if (bytes.size() > kImageBytesMax) return invalid_argument(fmt::format("{}: over {} bytes", what, kImageBytesMax));
-  cv::Mat decoded;
-  try {
-    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data()));
-    decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
-  } catch (const cv::Exception&) {
-    decoded.release();
-  }
-  if (decoded.empty()) return invalid_argument(fmt::format("{}: not a JPEG or PNG image", what));
-  if (decoded.cols > kImageSideMax || decoded.rows > kImageSideMax) {
-    return invalid_argument(fmt::format("{}: {}×{} px, at most {} a side", what, decoded.cols, decoded.rows, kImageSideMax));
-  }
-  cv::Mat bgra;
-  cv::cvtColor(decoded, bgra, cv::COLOR_BGR2BGRA);
-  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, bgra.cols, bgra.rows);
-  const int stride = cairo_image_surface_get_stride(surface);
-  unsigned char* data = cairo_image_surface_get_data(surface);
-  for (int r = 0; r < bgra.rows; ++r) std::copy_n(bgra.ptr<unsigned char>(r), bgra.cols * 4, data + r * stride);
-  cairo_surface_mark_dirty(surface);
-  return surface;
-}
-
-// Draws `image` to fill the box, keeping its aspect (centred, cropped to the box).
-void draw_image(cairo_t* cr, cairo_surface_t* image, const PlacedText& box) {
-  const double w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
-  const double scale = std::max(box.width_mm / w, box.height_mm / h);
-  cairo_save(cr);
-  cairo_rectangle(cr, box.x_mm, box.y_mm, box.width_mm, box.height_mm);
-  cairo_clip(cr);
-  cairo_translate(cr, box.x_mm + (box.width_mm - w * scale) / 2, box.y_mm + (box.height_mm - h * scale) / 2);
-  cairo_scale(cr, scale, scale);
-  cairo_set_source_surface(cr, image, 0, 0);
-  cairo_paint(cr);
-  cairo_restore(cr);
+void draw_box(cairo_t* cr, cairo_surface_t* image, const PlacedText& box) {
+  drawing::draw_image(cr, image, box.x_mm, box.y_mm, box.width_mm, box.height_mm);
 }
 
 // Draws in mm on `cr` (already scaled to mm).
 Status draw(cairo_t* cr, const CardFace& face) {
   EKTP_ASSIGN_OR_RETURN(auto layout, layout_card_face(face));
-  EKTP_ASSIGN_OR_RETURN(auto photo, image_surface(face.photo, "photo"));
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> photo_owner(photo, cairo_surface_destroy);
-  EKTP_ASSIGN_OR_RETURN(auto signature, image_surface(face.signature, "signature"));
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> signature_owner(signature, cairo_surface_destroy);
+  EKTP_ASSIGN_OR_RETURN(auto photo, drawing::image_surface(face.photo, "photo"));
+  EKTP_ASSIGN_OR_RETURN(auto signature, drawing::image_surface(face.signature, "signature"));
   // The card's light blue ground, with a paler band behind the text.
   cairo_pattern_t* ground = cairo_pattern_create_linear(0, 0, kCardWidthMm, kCardHeightMm);
   cairo_pattern_add_color_stop_rgb(ground, 0, 0.80, 0.90, 0.98);
@@ -220,11 +128,11 @@ Status draw(cairo_t* cr, const CardFace& face) {
   cairo_set_source(cr, ground);
   cairo_paint(cr);  // the whole surface: its last pixel row is a fraction of a mm past the card
   cairo_pattern_destroy(ground);
-  draw_image(cr, photo, layout.photo_box);
+  draw_box(cr, photo.get(), layout.photo_box);
   // The signature is ink on white paper: multiply it onto the card so its white disappears.
   cairo_save(cr);
   cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
-  draw_image(cr, signature, layout.signature_box);
+  draw_box(cr, signature.get(), layout.signature_box);
   cairo_restore(cr);
   cairo_set_source_rgb(cr, 0.05, 0.05, 0.1);
   for (const auto& t : layout.texts) {
@@ -239,21 +147,10 @@ Status draw(cairo_t* cr, const CardFace& face) {
   return {};
 }
 
-cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
-  auto* out = static_cast<std::vector<std::uint8_t>*>(closure);
-  out->insert(out->end(), data, data + length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 }  // namespace
 
 double text_width_mm(std::string_view text, double size_mm, bool bold) {
-  thread_local Scratch scratch;
-  cairo_select_font_face(scratch.cr, kFont, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(scratch.cr, size_mm);
-  cairo_text_extents_t extents;
-  cairo_text_extents(scratch.cr, std::string(text).c_str(), &extents);
-  return extents.x_advance;
+  return drawing::text_width(text, size_mm, bold);
 }
 
 CardFace card_face_of(const Person& p, const RegionDirectory& regions, CivilDate issued, std::vector<std::uint8_t> photo,
@@ -310,38 +207,11 @@ Result<CardLayout> layout_card_face(const CardFace& face) {
 }
 
 Result<std::vector<std::uint8_t>> render_card_face_png(const CardFace& face) {
-  const int width = static_cast<int>(std::lround(kCardWidthMm * kPxPerMm));
-  const int height = static_cast<int>(std::lround(kCardHeightMm * kPxPerMm));
-  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> owner(surface, cairo_surface_destroy);
-  cairo_t* cr = cairo_create(surface);
-  cairo_scale(cr, kPxPerMm, kPxPerMm);
-  Status drawn = draw(cr, face);
-  cairo_destroy(cr);
-  if (!drawn) return std::unexpected(drawn.error());
-  std::vector<std::uint8_t> png;
-  if (cairo_surface_write_to_png_stream(surface, append_bytes, &png) != CAIRO_STATUS_SUCCESS) {
-    return make_error(ErrorCode::kInternal, "the card face could not be written as PNG");
-  }
-  return png;
+  return drawing::render_png(kCardWidthMm, kCardHeightMm, kCardDpi, [&](cairo_t* cr) { return draw(cr, face); });
 }
 
 Result<std::string> render_card_face_pdf(const CardFace& face) {
-  std::vector<std::uint8_t> bytes;
-  cairo_surface_t* surface =
-      cairo_pdf_surface_create_for_stream(append_bytes, &bytes, kCardWidthMm * kPtPerMm, kCardHeightMm * kPtPerMm);
-  cairo_t* cr = cairo_create(surface);
-  cairo_scale(cr, kPtPerMm, kPtPerMm);
-  Status drawn = draw(cr, face);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const auto status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (!drawn) return std::unexpected(drawn.error());
-  if (status != CAIRO_STATUS_SUCCESS) {
-    return make_error(ErrorCode::kInternal, fmt::format("PDF rendering failed: {}", cairo_status_to_string(status)));
-  }
-  return std::string(bytes.begin(), bytes.end());
+  return drawing::render_pdf(kCardWidthMm, kCardHeightMm, [&](cairo_t* cr) { return draw(cr, face); });
 }
 
 }  // namespace ektp::card
