@@ -18,6 +18,9 @@ class SyncIngest;
 namespace ektp::abis {
 class DedupService;
 }
+namespace ektp::card {
+class SuketKeys;
+}
 
 namespace ektp::api {
 
@@ -38,6 +41,8 @@ struct ApiServices {
   std::function<std::chrono::system_clock::time_point()> clock = [] {
     return std::chrono::system_clock::now();
   };
+  card::SuketKeys* suket_keys = nullptr;  // central: the keys that sign SUKETs; none = none issued
+  std::string public_url = {};            // where residents reach this server ("https://…"), for printed links
 };
 
 // Registers every /api/v1 route of docs/api.md.

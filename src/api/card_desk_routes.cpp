@@ -7,6 +7,7 @@
 #include "api/person_reads.h"
 #include "api/route_support.h"
 #include "card/card_pickup.h"
+#include "card/ready_date_source.h"
 #include "core/limits.h"
 #include "registry/person_store.h"
 #include "sync/enrollment_payload.h"
@@ -92,7 +93,11 @@ void add_card_desk_routes(Router& router, ApiServices& s) {
         item["pickup_attempts"] = std::move(tried);
         list.push_back(std::move(item));
       }
-      return object{{"nik", nik}, {"name", person.name}, {"requests", std::move(list)}};
+      EKTP_ASSIGN_OR_RETURN(auto ready, card::ready_date_of_person(c, nik, at));
+      object out{{"nik", nik}, {"name", person.name}, {"requests", std::move(list)}};
+      out["ready"] = ready ? boost::json::value(ready_json(ready->answer)) : boost::json::value(nullptr);
+      if (ready) out["ahead"] = ready->ahead;
+      return out;
     }));
     std::vector<access::AuditEntry> read{{at, session.username, "read_card_desk", nik, ""}};
     return audited_response(s, std::move(read), json_response(answer));

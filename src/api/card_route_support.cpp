@@ -4,6 +4,7 @@
 
 #include "access/office_scope.h"
 #include "api/route_support.h"
+#include "core/civil_date.h"
 
 namespace ektp::api {
 
@@ -60,6 +61,15 @@ Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_te
   EKTP_ASSIGN_OR_RETURN(auto id, request_id_of(id_text));
   return store::with_read_transaction<card::PrintRequest>(
       s.db, [&](store::Connection& c) { return card::load_print_request(c, id); });
+}
+
+boost::json::object ready_json(const card::ReadyAnswer& answer) {
+  if (!answer.estimate) return {{"status", "no_date"}, {"reason", answer.no_date_reason}};
+  const auto date = [](std::int64_t day) { return format_civil_date(card::civil_date_of_day(day)); };
+  return {{"status", "date"},
+          {"p10", date(answer.estimate->p10)},
+          {"p50", date(answer.estimate->p50)},
+          {"p90", date(answer.estimate->p90)}};
 }
 
 }  // namespace ektp::api

@@ -9,6 +9,7 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "card/print_queue.h"
+#include "card/ready_date.h"
 
 namespace ektp::api {
 
@@ -24,5 +25,9 @@ Result<std::int64_t> request_id_of(const std::string& id_text);
 Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text);
 
 boost::json::object request_json(const card::PrintRequest& r);
+
+// A ready date as answers carry it: {"status": "date", "p10", "p50", "p90"} (YYYY-MM-DD: the card
+// is printed between p10 and p90, most likely around p50), or {"status": "no_date", "reason"}.
+boost::json::object ready_json(const card::ReadyAnswer& answer);
 
 }  // namespace ektp::api

@@ -9,6 +9,7 @@
 #include "card/announced_deliveries.h"
 #include "card/card_face_source.h"
 #include "card/print_queue.h"
+#include "card/ready_date_source.h"
 #include "card/stock_outlook.h"
 #include "core/civil_date.h"
 #include "registry/person_store.h"
@@ -211,14 +212,23 @@ void add_card_routes(Router& router, ApiServices& s) {
       limit = std::stoll(l->second);
     }
     EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, caller.at_ms));
-    EKTP_ASSIGN_OR_RETURN(auto waiting, store::with_read_transaction<std::vector<card::PrintRequest>>(
-                                            s.db, [&](store::Connection& c) {
-                                              return card::waiting_requests(c, office, static_cast<std::size_t>(limit));
-                                            }));
+    struct Listing {
+      std::vector<card::PrintRequest> waiting;
+      std::vector<card::RequestReadyDate> ready;
+    };
+    EKTP_ASSIGN_OR_RETURN(auto listing, store::with_read_transaction<Listing>(s.db, [&](store::Connection& c) -> Result<Listing> {
+      const auto n = static_cast<std::size_t>(limit);
+      EKTP_ASSIGN_OR_RETURN(auto waiting, card::waiting_requests(c, office, n));
+      EKTP_ASSIGN_OR_RETURN(auto ready, card::office_ready_dates(c, office, caller.at_ms, n));
+      return Listing{std::move(waiting), std::move(ready)};
+    }));
     boost::json::array list;
     std::vector<access::AuditEntry> reads;
-    for (const auto& r : waiting) {
-      list.push_back(request_json(r));
+    for (std::size_t i = 0; i < listing.waiting.size(); ++i) {
+      const auto& r = listing.waiting[i];
+      auto item = request_json(r);
+      if (i < listing.ready.size() && listing.ready[i].request_id == r.id) item["ready"] = ready_json(listing.ready[i].answer);
+      list.push_back(std::move(item));
       reads.push_back({caller.at_ms, caller.actor, "read_print_queue", r.nik, "office " + office});
     }
     return audited_response(s, std::move(reads), json_response(object{{"office", office}, {"waiting", list}}));

@@ -8,6 +8,9 @@
 
 #include "api/http.h"
 #include "api/route_support.h"
+#include "api/card_route_support.h"
+#include "card/print_queue.h"
+#include "card/ready_date_source.h"
 #include "registry/enrollment_store.h"
 #include "registry/receipt_number.h"
 
@@ -71,7 +74,8 @@ Result<std::optional<Match>> find_enrollment(store::Connection& c, const std::st
   return found;
 }
 
-Result<object> public_status_json(store::Connection& c, const std::string& nik, const Match& match) {
+Result<object> public_status_json(store::Connection& c, const std::string& nik, const Match& match,
+                                  std::int64_t now) {
   EKTP_ASSIGN_OR_RETURN(auto timeline, registry::timeline_of(c, nik));
   array steps;
   std::vector<std::string_view> seen;
@@ -83,7 +87,13 @@ Result<object> public_status_json(store::Connection& c, const std::string& nik, 
     steps.push_back(object{{"status", step.id}, {"label", step.label}, {"at_ms", t.at_ms}});
   }
   PublicStep current = public_step(match.status);
-  return object{{"status", current.id}, {"label", current.label}, {"timeline", std::move(steps)}};
+  object answer{{"status", current.id}, {"label", current.label}, {"timeline", std::move(steps)}};
+  // Waiting to be printed: when the card will be ready, or that no date can be given yet.
+  if (match.status == EnrollmentStatus::kReadyToPrint) {
+    EKTP_ASSIGN_OR_RETURN(auto ready, card::ready_date_of_person(c, nik, now));
+    if (ready) answer["ready"] = ready_json(ready->answer);
+  }
+  return answer;
 }
 
 HttpResponse too_many(std::int64_t retry_after_ms) {
@@ -116,15 +126,22 @@ void add_public_status_routes(Router& router, ApiServices& s, PublicStatusThrott
                if (auto admitted = throttle->admit(address, nik, now); !admitted.allowed) {
                  return too_many(admitted.retry_after_ms);
                }
-               EKTP_ASSIGN_OR_RETURN(
-                   auto answer,
-                   store::with_read_transaction<std::optional<object>>(
-                       s.db, [&](store::Connection& c) -> Result<std::optional<object>> {
-                         EKTP_ASSIGN_OR_RETURN(auto match, find_enrollment(c, nik, *canonical));
-                         if (!match) return std::optional<object>();
-                         EKTP_ASSIGN_OR_RETURN(auto status, public_status_json(c, nik, *match));
-                         return std::optional<object>(std::move(status));
-                       }));
+               const auto look_up = [&] {
+                 return store::with_read_transaction<std::optional<object>>(
+                     s.db, [&](store::Connection& c) -> Result<std::optional<object>> {
+                       EKTP_ASSIGN_OR_RETURN(auto match, find_enrollment(c, nik, *canonical));
+                       if (!match) return std::optional<object>();
+                       EKTP_ASSIGN_OR_RETURN(auto status, public_status_json(c, nik, *match, now));
+                       return std::optional<object>(std::move(status));
+                     });
+               };
+               EKTP_ASSIGN_OR_RETURN(auto answer, look_up());
+               // Ready to print but not queued yet (the queue is swept when it is read): queue it, so
+               // the resident is told their date now.
+               if (answer && answer->at("status").as_string() == "siap_cetak" && !answer->contains("ready")) {
+                 EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, now));
+                 EKTP_ASSIGN_OR_RETURN(answer, look_up());
+               }
                if (!answer) {
                  auto report = throttle->record_miss(address, nik, now);
                  EKTP_RETURN_IF_ERROR(

@@ -12,6 +12,8 @@
 #include "api/http_server.h"
 #include "api/card_desk_routes.h"
 #include "api/card_routes.h"
+#include "api/suket_routes.h"
+#include "card/suket_keys.h"
 #include "api/operator_activation_routes.h"
 #include "api/tls_trust.h"
 #include "cli/commands.h"
@@ -42,6 +44,7 @@ struct ServeOptions {
   std::string audit_anchor;
   std::string read_quota;  // access::parse_read_quota
   std::string require_totp_for = "admin,adjudicator";  // parse_totp_roles
+  std::string public_url;  // printed on SUKETs: where /verifikasi is
 };
 
 // "admin,adjudicator", or "none".
@@ -207,6 +210,12 @@ int run_serve(const ServeOptions& options) {
   access::ReadQuota read_quota(quota_limits);
   api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get(), &(*anchorer)->anchor(), {}};
   services.read_quota = &read_quota;
+  // SUKET signing keys live beside the audit chain's signing key too (files of mode 0600).
+  auto suket_keys = card::SuketKeys::open((*anchorer)->anchor().dir(), true);
+  if (!suket_keys) return report(suket_keys.error());
+  services.suket_keys = suket_keys->get();
+  services.public_url = options.public_url;
+  spdlog::info("SUKET trust root {}", card::key_id_hex((*suket_keys)->root().public_key()));
   if (!options.listen.tls_cert.empty()) {
     auto pin = api::certificate_spki_sha256(options.listen.tls_cert);
     if (!pin) return report(pin.error());
@@ -219,6 +228,7 @@ int run_serve(const ServeOptions& options) {
   api::add_operator_activation_routes(*router, services);
   api::add_card_routes(*router, services);
   api::add_card_desk_routes(*router, services);
+  api::add_suket_routes(*router, services);
   api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   // A large upload is read only from a station central has provisioned.
@@ -258,6 +268,12 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--demo", options->demo_regency, "load a demo population of this regency (e.g. 3327) into an empty database");
   serve->add_option("--demo-size", options->demo_size, "persons in the demo population")
       ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();
+  serve->add_option("--public-url", options->public_url,
+                    "the address residents and verifiers reach this server at (e.g. https://ektp.pemalangkab.go.id), "
+                    "printed on SUKETs; default: the listen address")
+      ->check([](const std::string& v) {
+        return v.starts_with("https://") || v.starts_with("http://") ? std::string() : std::string("an http(s):// URL");
+      });
   serve->add_option("--read-quota", options->read_quota,
                     "residents each user may read a day, by role, and how many within 10 minutes raise an alert, "
                     "e.g. operator=2000,supervisor=5000,adjudicator=2000,admin=1000,alert=300 (these are the defaults)");

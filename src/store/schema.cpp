@@ -515,6 +515,10 @@ CREATE TABLE sukets (
   issued_at_s      BIGINT NOT NULL,
   expires_at_s     BIGINT NOT NULL,
   qr_text          TEXT NOT NULL,
+  ready_day_p10    BIGINT NOT NULL DEFAULT 0,
+  ready_day_p50    BIGINT NOT NULL DEFAULT 0,
+  ready_day_p90    BIGINT NOT NULL DEFAULT 0,
+  ready_reason     TEXT NOT NULL DEFAULT '',
   superseded_at_ms BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX sukets_nik ON sukets (nik, superseded_at_ms);

@@ -19,6 +19,16 @@
 
 namespace ektp::test {
 
+// A 4×5 red PNG: a photo and signature that decode (the card face and the SUKET draw them).
+inline const std::vector<std::uint8_t>& tiny_png() {
+  static const std::vector<std::uint8_t> png = {
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+      0x04, 0x00, 0x00, 0x00, 0x05, 0x08, 0x02, 0x00, 0x00, 0x00, 0xed, 0xcf, 0xda, 0x8c, 0x00, 0x00, 0x00, 0x10, 0x49,
+      0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x38, 0x21, 0x27, 0x07, 0x47, 0x0c, 0x64, 0x70, 0x00, 0xa1, 0xcf, 0x14, 0x51,
+      0x4e, 0x1c, 0x45, 0xb2, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+  return png;
+}
+
 inline std::filesystem::path card_test_fingerprints() {
   return std::filesystem::path(EKTP_CARD_TEST_DATA) / "fingerprints";
 }
@@ -61,9 +71,11 @@ inline std::vector<registry::FingerCapture> one_real_finger(int position, const 
 }
 
 // Inserts the enrollment "enr-<nik>" of `nik`, at siap cetak since `ready_ms`, with the right
-// index finger (position 2) from `finger_image` ("" = a person whose prints do not work).
+// index finger (position 2) from `finger_image` ("" = a person whose prints do not work), and
+// `photo` (default: the tiny PNG).
 inline void insert_ready_enrollment(store::Database& db, const std::string& nik, std::int64_t ready_ms,
-                                    const std::string& finger_image = "101_1.tif") {
+                                    const std::string& finger_image = "101_1.tif",
+                                    std::vector<std::uint8_t> photo = {}) {
   registry::Enrollment e;
   e.enrollment_id = "enr-" + nik;
   e.nik = nik;
@@ -71,10 +83,10 @@ inline void insert_ready_enrollment(store::Database& db, const std::string& nik,
   e.operator_name = "operator";
   e.captured_at_ms = ready_ms - 1000;
   e.modalities = finger_image.empty() ? std::vector<std::string>{"face"} : std::vector<std::string>{"fingerprint", "face"};
-  e.photo = {0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3};
-  e.photo_mime = "image/jpeg";
+  e.photo = photo.empty() ? tiny_png() : std::move(photo);
+  e.photo_mime = e.photo[0] == 0xFF ? "image/jpeg" : "image/png";
   e.photo_sha256 = registry::bytes_sha256(e.photo);
-  e.signature = {0x89, 'P', 'N', 'G', 1};
+  e.signature = tiny_png();
   e.signature_sha256 = registry::bytes_sha256(e.signature);
   e.fingers = one_real_finger(2, finger_image);
   auto done = store::with_write_transaction<bool>(db, [&](store::Connection& c) -> Result<bool> {

@@ -41,3 +41,27 @@ export const ENROLLMENT_STATUS = {
   direkam: 'Direkam', terkirim: 'Terkirim ke pusat', dedup: 'Pemeriksaan data ganda', siap_cetak: 'Siap cetak',
   adjudikasi: 'Adjudikasi (diperiksa petugas)', duplikat: 'Duplikat (ditolak: data ganda)', dicetak: 'Dicetak', diambil: 'Diambil',
 };
+
+const READY_NONE = {
+  no_stock_no_delivery: 'Belum ada tanggal: blanko KTP-el sedang habis dan belum ada kiriman yang dijadwalkan. Tanggal akan muncul begitu kiriman blanko diumumkan.',
+  no_history: 'Belum ada tanggal: kantor ini belum cukup lama mencetak untuk memperkirakan dengan jujur.',
+  beyond_horizon: 'Belum ada tanggal: antrean terlalu panjang untuk diperkirakan saat ini.',
+};
+const longDate = (iso) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+};
+/** The ready date of a waiting card, as a sentence the resident reads. */
+export function readyText(ready) {
+  if (!ready) return '';
+  if (ready.status !== 'date') return READY_NONE[ready.reason] || 'Belum ada tanggal perkiraan.';
+  return ready.p10 === ready.p90
+    ? `Perkiraan kartu selesai dicetak: ${longDate(ready.p50)}.`
+    : `Perkiraan kartu selesai dicetak: antara ${longDate(ready.p10)} dan ${longDate(ready.p90)} (paling mungkin sekitar ${longDate(ready.p50)}).`;
+}
+/** The interval in short form, for tables. */
+export function readyShort(ready) {
+  if (!ready) return '—';
+  if (ready.status !== 'date') return 'Belum ada tanggal';
+  return ready.p10 === ready.p90 ? longDate(ready.p50) : `${longDate(ready.p10)} – ${longDate(ready.p90)}`;
+}

@@ -8,6 +8,7 @@ import { api } from '../api.js';
 import { nikField, selectField, textField } from '../widgets.js';
 import { getSession } from '../session.js';
 import { toBase64 } from '../capture/files.js';
+import { readyText } from '../labels.js';
 
 const STATUS = { waiting: 'Menunggu cetak', printed: 'Dicetak, siap diambil', collected: 'Sudah diambil', cancelled: 'Dibatalkan' };
 const REASON = { first: 'Kartu pertama', lost: 'Pengganti (hilang)', damaged: 'Pengganti (rusak)', changed_data: 'Pengganti (perubahan data)' };
@@ -43,6 +44,8 @@ export async function renderCardDesk(main, { isCurrent }) {
   function show(desk) {
     const printed = desk.requests.find((r) => r.status === 'printed' && !r.revoked_at_ms);
     view.replaceChildren(h('h3', { id: 'loket-h' }, `${desk.name} · NIK ${desk.nik}`),
+      desk.ready ? h('p', { class: 'ready-date', dataset: { ready: desk.ready.status } },
+        readyText(desk.ready), ` Posisi dalam antrean: ${Number(desk.ahead) + 1}.`) : null,
       desk.requests.length === 0
         ? h('p', {}, 'Belum ada permohonan cetak. Kartu pertama masuk antrean setelah perekaman berstatus siap cetak.')
         : table([

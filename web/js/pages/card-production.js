@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { textField } from '../widgets.js';
 import { getSession } from '../session.js';
 import { DEFAULT_REGENCY } from '../config.js';
+import { readyShort } from '../labels.js';
 
 const MOVEMENT = {
   received: 'Diterima', transfer_out: 'Dipindahkan keluar', transfer_in: 'Diterima dari kantor lain', used: 'Dipakai cetak',
@@ -84,6 +85,7 @@ export async function renderCardProduction(main, { isCurrent }) {
         { label: 'Permohonan', value: (r) => REASON[r.reason] || r.reason },
         { label: 'Prioritas', value: (r) => (r.urgent_reason ? URGENT[r.urgent_reason] || r.urgent_reason : '—') },
         { label: 'Sejak', value: (r) => waktu(r.requested_at_ms) },
+        { label: 'Perkiraan selesai', value: (r) => readyShort(r.ready) },
       ], waiting, { caption: 'Urutan cetak: prioritas, kartu pertama, lalu waktu permohonan' }),
       h('div', {}, printNext), result);
   }

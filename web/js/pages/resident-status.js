@@ -1,9 +1,11 @@
 // Status KTP-el (public): a resident follows their own enrollment (direkam, terkirim,
 // verifikasi, siap cetak …) with the NIK and the receipt number printed at the enrollment,
-// without an account. The answer holds the status and its dates only.
+// without an account. The answer holds the status and its dates only, and while the card waits
+// to be printed, its estimated ready date (or why there is none yet).
 import { h, put, alertBox, waktu } from '../dom.js';
 import { api } from '../api.js';
 import { nikField, textField } from '../widgets.js';
+import { readyText } from '../labels.js';
 
 const RECEIPT = /^[2-9A-HJKMNP-Z]{10}$/;
 
@@ -11,6 +13,7 @@ function statusView(r) {
   return h('div', {},
     h('p', {}, 'Status saat ini: ',
       h('span', { class: `badge enrollment-status status-${r.status}`, dataset: { status: r.status } }, r.label)),
+    r.ready ? h('p', { class: 'ready-date', dataset: { ready: r.ready.status } }, readyText(r.ready)) : null,
     h('ol', { class: 'timeline' }, (r.timeline || []).map((t) => h('li', { dataset: { status: t.status } },
       h('span', { class: `badge enrollment-status status-${t.status}` }, t.label), ' ', h('time', {}, waktu(t.at_ms))))),
     r.status === 'ke_kantor'
