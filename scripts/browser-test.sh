@@ -13,7 +13,7 @@ cd "$ROOT"
 
 [[ -x $EKTP ]] || { echo "browser-test: $EKTP not found" >&2; exit 1; }
 [[ -x /usr/bin/chromium ]] || { echo "browser-test: /usr/bin/chromium is missing (scripts/install-deps.sh)" >&2; exit 1; }
-if [[ ! -d web/node_modules/playwright-core ]]; then
+if [[ ! -d web/node_modules/playwright-core || ! -d web/node_modules/qrcode || ! -f web/vendor/jsqr/jsqr.mjs ]]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

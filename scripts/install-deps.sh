@@ -36,7 +36,10 @@ fi
 # npm packages for the browser tests (playwright-core drives Debian's /usr/bin/chromium; it never
 # downloads a browser).
 if [[ -f web/package.json ]]; then
-  if [[ ! -d web/node_modules || web/package.json -nt web/node_modules || web/package-lock.json -nt web/node_modules ]]; then
+  # web/vendor/ holds what the pages load from npm packages (the QR decoder of /verifikasi),
+  # copied there by the package's postinstall.
+  if [[ ! -d web/node_modules || ! -d web/vendor || web/package.json -nt web/node_modules ||
+        web/package-lock.json -nt web/node_modules ]]; then
     echo "install-deps: npm packages for web/"
     (cd web && npm ci --no-audit --no-fund --loglevel=error) || (cd web && npm install --no-audit --no-fund --loglevel=error)
     touch web/node_modules

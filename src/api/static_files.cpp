@@ -93,14 +93,18 @@ Result<StaticFile> resolve_static_file(const fs::path& web_root, std::string_vie
   // personal data): none of that is served.
   if (!relative.empty()) {
     const std::string first = relative.begin()->string();
-    for (std::string_view hidden : {"tests", "node_modules", "test-results", "package.json",
+    for (std::string_view hidden : {"tests", "node_modules", "test-results", "scripts", "package.json",
                                     "package-lock.json"}) {
       if (first == hidden) return not_found(fmt::format("no file {}", url_path));
     }
   }
   std::optional<fs::path> file;
   if (!relative.empty() && relative != ".") file = existing_file_under(root, relative);
+  // A page of its own ("/verifikasi" → verifikasi.html, which works offline apart from the app);
   // "/" and unknown routes of the single-page app ("/persons/3327…") get index.html.
+  if (!file && !relative.empty() && !relative.has_extension() && relative != ".") {
+    file = existing_file_under(root, relative.string() + ".html");
+  }
   if (!file && !relative.has_extension()) file = existing_file_under(root, "index.html");
   if (!file) return not_found(fmt::format("no file {}", url_path));
   // Only what the front end is made of: no notes (README.md), dotfiles or unknown kinds.

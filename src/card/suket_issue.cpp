@@ -177,7 +177,9 @@ Result<IssuedSuket> issue_suket(store::Database& database, SuketKeys& keys, cons
     EKTP_RETURN_IF_ERROR(check_pending(c, person));
     auto inserted = c.execute(
         "INSERT INTO sukets (id, nik, office_code, kid, issued_by, issued_at_s, expires_at_s, qr_text, ready_day_p10, "
-        "ready_day_p50, ready_day_p90, ready_reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        "ready_day_p50, ready_day_p90, ready_reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+        // The same resident asking twice within a second gets the same (deterministic) SUKET again.
+        "ON CONFLICT (id) DO NOTHING",
         {out.record.id, out.record.nik, office, out.record.kid, out.record.issued_by, now_s, out.record.expires_at_s,
          qr_text, estimate ? estimate->p10 : 0, estimate ? estimate->p50 : 0, estimate ? estimate->p90 : 0,
          out.record.ready && !estimate ? std::string(out.record.ready->no_date_reason) : std::string()});

@@ -13,6 +13,7 @@
 #include "api/card_desk_routes.h"
 #include "api/card_routes.h"
 #include "api/suket_routes.h"
+#include "card/demo_cards.h"
 #include "card/suket_keys.h"
 #include "api/operator_activation_routes.h"
 #include "api/tls_trust.h"
@@ -152,6 +153,7 @@ int run_serve(const ServeOptions& options) {
   auto totp_roles = parse_totp_roles(options.require_totp_for);
   if (!totp_roles) return report(totp_roles.error());
   access::AuthService auth(**db);
+  bool seed_demo_cards = false;  // after the SUKET keys are open
   if (!options.demo_regency.empty()) {
     registry::demo::DemoOptions demo;
     demo.regency_code = options.demo_regency;
@@ -168,6 +170,7 @@ int run_serve(const ServeOptions& options) {
         spdlog::warn("demo blanko stock not seeded: {}", seeded.error().message);
       } else if (*seeded) {
         spdlog::info("demo blanko stock of {}: 4 deliveries of 500, a transfer, 3 spoiled", options.demo_regency);
+        seed_demo_cards = true;
       }
     } else if (loaded.error().code == ErrorCode::kFailedPrecondition) {
       spdlog::info("database already has residents; demo not loaded again");
@@ -216,6 +219,15 @@ int run_serve(const ServeOptions& options) {
   services.suket_keys = suket_keys->get();
   services.public_url = options.public_url;
   spdlog::info("SUKET trust root {}", card::key_id_hex((*suket_keys)->root().public_key()));
+  if (seed_demo_cards) {
+    auto cards = card::seed_demo_cards(**db, **suket_keys, regions, options.demo_regency, wall_ms());
+    if (!cards) {
+      spdlog::warn("demo cards not seeded: {}", cards.error().message);
+    } else {
+      spdlog::info("demo cards of {}: {} printed, {} collected, {} waiting, {} SUKETs", options.demo_regency,
+                   cards->printed, cards->collected, cards->waiting, cards->sukets);
+    }
+  }
   if (!options.listen.tls_cert.empty()) {
     auto pin = api::certificate_spki_sha256(options.listen.tls_cert);
     if (!pin) return report(pin.error());

@@ -74,6 +74,20 @@ TEST_F(StaticFilesTest, IndexForRootAndSinglePageRoutes) {
   EXPECT_ERROR(resolve_static_file(root_, "/missing.js"), ErrorCode::kNotFound, "missing.js");
 }
 
+TEST_F(StaticFilesTest, APageOfItsOwnIsServedWithoutItsExtension) {
+  write_file(root_ / "verifikasi.html", "<!doctype html><title>Verifikasi</title>");
+  write_file(root_ / "scripts" / "vendor.mjs", "export {}");
+  auto page = resolve_static_file(root_, "/verifikasi");
+  ASSERT_OK(page);
+  EXPECT_EQ(page->path.filename(), "verifikasi.html");
+  EXPECT_EQ(page->cache_control, "no-cache");
+  // Build scripts are not part of the front end; a symlinked page does not lead out.
+  EXPECT_ERROR(resolve_static_file(root_, "/scripts/vendor.mjs"), ErrorCode::kNotFound, "vendor.mjs");
+  auto up = resolve_static_file(root_, "/up/secret");
+  ASSERT_OK(up);
+  EXPECT_EQ(up->path.filename(), "index.html");
+}
+
 TEST_F(StaticFilesTest, RefusesTraversal) {
   for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/./app.js",
                            "//etc/passwd", "/a\\..\\secret.txt", "relative.txt"}) {
