@@ -57,6 +57,9 @@ const REASONS = {
   no_enrolled_finger: 'Jari itu tidak terekam saat perekaman. Pilih jari lain yang terekam.',
   live_image_unusable: 'Gambar dari pemindai bukan sidik jari yang dapat dibaca. Pindai ulang.',
   fingerprint_first: 'Penduduk ini punya sidik jari terekam: coba sidik jari dahulu sebelum pemeriksaan dibantu.',
+  suket_card_collected: 'Penduduk ini sudah mengambil KTP-el: SUKET hanya untuk kartu yang belum dapat diserahkan.',
+  suket_not_enrolled: 'Penduduk ini belum melakukan perekaman KTP-el: SUKET diterbitkan setelah perekaman.',
+  suket_deceased: 'Penduduk ini tercatat meninggal dunia.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 
@@ -141,6 +144,9 @@ export const api = {
   cardQueue: (office) => send('GET', `/card/offices/${enc(office)}/queue`),
   cardPrintNext: (office) => send('POST', `/card/offices/${enc(office)}/print-next`),
   cardDesk: (nik) => send('GET', `/card/persons/${enc(nik)}`),
+  issueSuket: (nik) => send('POST', `/card/persons/${enc(nik)}/suket`),
+  sukets: (nik) => send('GET', `/card/persons/${enc(nik)}/sukets`),
+  cardCancelDelivery: (office, id) => send('POST', `/card/offices/${enc(office)}/deliveries/${enc(id)}/cancel`),
   cardCollect: (id, body) => send('POST', `/card/requests/${enc(id)}/collect`, { body }),
   cardDeliveries: (office) => send('GET', `/card/offices/${enc(office)}/deliveries`),
   cardAnnounceDelivery: (office, body) => send('POST', `/card/offices/${enc(office)}/deliveries`, { body }),

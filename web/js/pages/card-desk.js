@@ -2,9 +2,10 @@
 // handed over. The officer looks the resident up by NIK, sees their print requests, and hands a
 // printed card over after a 1:1 fingerprint check (an image from the scanner against the finger
 // enrolled), or — a supervisor, when the prints do not work — after an assisted check against
-// the enrolled photo. Failed tries are counted; after four a supervisor must step in.
+// the enrolled photo. Failed tries are counted; after four a supervisor must step in. While the
+// card is pending, the desk issues a SUKET (printable PDF with a QR code anyone can verify).
 import { h, put, table, waktu, alertBox } from '../dom.js';
-import { api } from '../api.js';
+import { api, saveBlob } from '../api.js';
 import { nikField, selectField, textField } from '../widgets.js';
 import { getSession } from '../session.js';
 import { toBase64 } from '../capture/files.js';
@@ -55,7 +56,44 @@ export async function renderCardDesk(main, { isCurrent }) {
           { label: 'Diambil', value: (r) => (r.collected_at_ms ? `${waktu(r.collected_at_ms)} · ${r.collected_by}` : '—') },
           { label: 'Percobaan sidik jari gagal', value: (r) => String(r.pickup_attempts.filter((a) => a.method === 'fingerprint' && !a.matched).length), num: true },
         ], desk.requests, { caption: 'Permohonan cetak, terbaru di atas' }),
-      printed ? handOver(printed) : h('p', {}, 'Tidak ada kartu yang siap diserahkan.'));
+      printed ? handOver(printed) : h('p', {}, 'Tidak ada kartu yang siap diserahkan.'),
+      suketSection(desk));
+  }
+
+  // SUKET: the ones issued, and a new one while the card is pending.
+  function suketSection(desk) {
+    const box = h('section', { class: 'suket', 'aria-labelledby': 'suket-h' }, h('h4', { id: 'suket-h' }, 'SUKET'));
+    const note = h('div', { 'aria-live': 'polite' });
+    const list = h('div', {});
+    const holds = desk.requests.some((r) => r.status === 'collected' && !r.revoked_at_ms);
+    const issue = h('button', { type: 'button' }, 'Terbitkan SUKET');
+    const download = async (s) => {
+      try { saveBlob(await api.blob(`/card/sukets/${s.id}/document.pdf`), `SUKET-${desk.nik}.pdf`); }
+      catch (err) { if (err.status !== 401) note.replaceChildren(alertBox('error', err.message)); }
+    };
+    const showList = (sukets) => list.replaceChildren(sukets.length === 0 ? h('p', {}, 'Belum ada SUKET.') : table([
+      { label: 'Diterbitkan', value: (s) => waktu(s.issued_at_s * 1000) },
+      { label: 'Berlaku hingga', value: (s) => waktu(s.expires_at_s * 1000) },
+      { label: 'Status', value: (s) => (s.superseded_at_ms ? 'Tidak berlaku (KTP-el sudah diambil)' : s.expires_at_s * 1000 < Date.now() ? 'Habis masa berlaku' : 'Berlaku') },
+      { label: 'Perkiraan KTP-el', value: (s) => readyText(s.ready) || '—' },
+      { label: 'Dokumen', value: (s) => { const b = h('button', { type: 'button', class: 'secondary' }, 'Unduh PDF'); b.addEventListener('click', () => download(s)); return b; } },
+    ], sukets, { caption: 'SUKET penduduk ini, terbaru di atas' }));
+    issue.addEventListener('click', async () => {
+      issue.disabled = true;
+      note.replaceChildren();
+      try {
+        const s = await api.issueSuket(desk.nik);
+        note.append(alertBox('success', `SUKET diterbitkan, berlaku hingga ${waktu(s.expires_at_s * 1000)}. Unduh PDF untuk dicetak dan diserahkan.`));
+        showList((await api.sukets(desk.nik)).sukets);
+      } catch (err) {
+        if (err.status !== 401) note.append(alertBox('error', err.message));
+      } finally {
+        issue.disabled = false;
+      }
+    });
+    api.sukets(desk.nik).then((r) => showList(r.sukets)).catch((err) => { if (err.status !== 401) note.append(alertBox('error', err.message)); });
+    put(box, holds ? h('p', {}, 'Penduduk ini sudah memegang KTP-el: SUKET tidak diperlukan.') : h('div', {}, issue), note, list);
+    return box;
   }
 
   function handOver(request) {

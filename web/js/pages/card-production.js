@@ -2,6 +2,8 @@
 // latest movements, and the forms to record a delivery, a transfer and a spoiled blanko — and its
 // print queue, with "Cetak berikutnya" that prints the next card on the lowest blanko and shows
 // the card face. A print that came out bad is recorded as spoiled and goes back to the queue.
+// Deliveries announced to the office are listed and added here; each waiting request shows its
+// estimated ready date.
 import { h, put, table, waktu, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { textField } from '../widgets.js';
@@ -39,9 +41,10 @@ export async function renderCardProduction(main, { isCurrent }) {
   const stockCard = h('section', { class: 'card', 'aria-labelledby': 'stok-h' });
   const queueCard = h('section', { class: 'card', 'aria-labelledby': 'antrean-h' });
   const formsCard = h('section', { class: 'card', 'aria-labelledby': 'catat-h' });
+  const deliveriesCard = h('section', { class: 'card', 'aria-labelledby': 'kiriman-h' });
   const msg = h('div', { 'aria-live': 'polite' });
   put(main, h('h2', {}, 'Cetak KTP-el'),
-    h('div', { class: 'card row' }, office.el, h('div', {}, show)), msg, stockCard, formsCard, queueCard);
+    h('div', { class: 'card row' }, office.el, h('div', {}, show)), msg, stockCard, formsCard, deliveriesCard, queueCard);
 
   const fail = (e) => { if (e.status !== 401) msg.replaceChildren(alertBox('error', e.message)); };
   const current = () => office.value();
@@ -176,6 +179,54 @@ export async function renderCardProduction(main, { isCurrent }) {
     stockForm('Catat blanko rusak', 'spoil', [serial, why], () => ({ serial: Number(serial.value()), reason: why.value() }),
       () => 'Blanko rusak dicatat.')));
 
+  // Deliveries the office was told are coming: the ready dates count on them.
+  const ANNOUNCED = { announced: 'Dijadwalkan', received: 'Sudah diterima', cancelled: 'Dibatalkan' };
+  async function loadDeliveries() {
+    const { deliveries } = await api.cardDeliveries(current());
+    if (!isCurrent()) return;
+    const date = h('input', { type: 'date', required: true });
+    const dateLabel = h('label', {}, 'Perkiraan tiba', date);
+    const many = textField('Jumlah blanko', { maxlength: 6, value: '500',
+      check: (v) => (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 100000 ? null : 'Jumlah 1 sampai 100.000.') });
+    const letter = textField('Surat alokasi / keterangan', { required: false, maxlength: 200 });
+    const note = h('div', { 'aria-live': 'polite' });
+    const add = h('button', { type: 'submit' }, 'Umumkan kiriman');
+    const form = h('form', { novalidate: true, class: 'stock-form' }, h('h4', {}, 'Kiriman yang akan datang'),
+      dateLabel, many.el, letter.el, note, add);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      note.replaceChildren();
+      const e = many.validate();
+      many.showError(e);
+      if (e) return;
+      if (!date.value) { note.append(alertBox('error', 'Perkiraan tiba wajib diisi.')); return; }
+      add.disabled = true;
+      try {
+        await api.cardAnnounceDelivery(current(), { expected_date: date.value, count: Number(many.value()), note: letter.value() });
+        await Promise.all([loadDeliveries(), loadQueue()]);
+      } catch (err) {
+        if (err.status !== 401) note.append(alertBox('error', err.message));
+      } finally {
+        add.disabled = false;
+      }
+    });
+    deliveriesCard.replaceChildren(h('h3', { id: 'kiriman-h' }, 'Kiriman blanko'), form,
+      deliveries.length === 0 ? h('p', {}, 'Belum ada kiriman yang diumumkan.') : table([
+        { label: 'Perkiraan tiba', value: (d) => d.expected_date },
+        { label: 'Jumlah', value: (d) => number(d.count), num: true },
+        { label: 'Keterangan', value: (d) => d.note || '—' },
+        { label: 'Status', value: (d) => ANNOUNCED[d.status] || d.status },
+        { label: '', value: (d) => {
+          if (d.status !== 'announced') return '';
+          const b = h('button', { type: 'button', class: 'secondary' }, 'Batalkan');
+          b.addEventListener('click', async () => {
+            try { await api.cardCancelDelivery(current(), d.id); await Promise.all([loadDeliveries(), loadQueue()]); } catch (err) { fail(err); }
+          });
+          return b;
+        } },
+      ], deliveries, { caption: 'Kiriman yang diumumkan kepada kantor ini' }));
+  }
+
   async function reload() {
     const e = office.validate();
     office.showError(e);
@@ -183,9 +234,11 @@ export async function renderCardProduction(main, { isCurrent }) {
     msg.replaceChildren();
     try {
       await loadStock();
+      await loadDeliveries();
       await loadQueue();
     } catch (err) {
       stockCard.replaceChildren(h('h3', { id: 'stok-h' }, 'Persediaan blanko'));
+      deliveriesCard.replaceChildren();
       queueCard.replaceChildren(h('h3', { id: 'antrean-h' }, 'Antrean cetak'));
       fail(err);
     }
