@@ -26,21 +26,6 @@ constexpr std::size_t kCollectBodyBytesMax = limits::request_body_bytes_max;
 static_assert((kCollectImageBytesMax / 3 + 1) * 4 + 4096 <= kCollectBodyBytesMax);
 constexpr std::int64_t kUncollectedListMax = 500;
 
-// The resident must live within the caller's office region (national roles: anyone); a refusal
-// is audited.
-Status check_resident_scope(ApiServices& s, const access::Session& session, std::string_view nik,
-                            std::string_view what) {
-  EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(s.db, [&](store::Connection& c) {
-                          return registry::load_person(c, nik);
-                        }));
-  Status covered = access::check_office_covers(session, person.address.village_code);
-  if (!covered) {
-    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", std::string(nik),
-                                         std::string(what)}));
-  }
-  return covered;
-}
-
 Result<card::PickupCheck> pickup_check_of(const object& body) {
   EKTP_RETURN_IF_ERROR(only_fields(body, {"method", "finger_position", "image", "dpi", "note"}));
   EKTP_ASSIGN_OR_RETURN(auto method_id, required_string(body, "method"));

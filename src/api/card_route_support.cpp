@@ -5,6 +5,7 @@
 #include "access/office_scope.h"
 #include "api/route_support.h"
 #include "core/civil_date.h"
+#include "registry/person_store.h"
 
 namespace ektp::api {
 
@@ -28,6 +29,19 @@ Status check_office_scope(ApiServices& s, const access::Session& session, std::s
                                          std::string(what)}));
   }
   return allowed;
+}
+
+Status check_resident_scope(ApiServices& s, const access::Session& session, std::string_view nik,
+                            std::string_view what) {
+  EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(s.db, [&](store::Connection& c) {
+                          return registry::load_person(c, nik);
+                        }));
+  Status covered = access::check_office_covers(session, person.address.village_code);
+  if (!covered) {
+    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", std::string(nik),
+                                         std::string(what)}));
+  }
+  return covered;
 }
 
 boost::json::object request_json(const card::PrintRequest& r) {

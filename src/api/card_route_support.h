@@ -19,6 +19,10 @@ inline bool is_supervisor_or_admin(Role role) { return role == Role::kSupervisor
 
 Status check_office_scope(ApiServices& s, const access::Session& session, std::string_view office,
                           std::string_view what);
+// The resident must live within the caller's office region (national roles: anyone); a refusal is
+// audited `card.refused`. kNotFound for an unknown NIK.
+Status check_resident_scope(ApiServices& s, const access::Session& session, std::string_view nik,
+                            std::string_view what);
 
 // The {id} of a request's path: digits only, at most 18.
 Result<std::int64_t> request_id_of(const std::string& id_text);

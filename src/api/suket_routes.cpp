@@ -33,17 +33,6 @@ Status check_nik_text(std::string_view nik) {
   return {};
 }
 
-// The resident must live in the caller's office region; a refusal is audited.
-Status check_resident(ApiServices& s, const access::Session& session, const std::string& nik, std::string_view what) {
-  EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(
-                                         s.db, [&](store::Connection& c) { return registry::load_person(c, nik); }));
-  Status covered = access::check_office_covers(session, person.address.village_code);
-  if (!covered) {
-    EKTP_RETURN_IF_ERROR(s.audit.record({now_ms(s), session.username, "card.refused", nik, std::string(what)}));
-  }
-  return covered;
-}
-
 object suket_json(const card::SuketRecord& r) {
   object out{{"id", r.id},
              {"nik", r.nik},
@@ -79,7 +68,7 @@ void add_suket_routes(Router& router, ApiServices& s) {
     EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_serve_card_desk));
     const auto& nik = request.path_params.at("nik");
     EKTP_RETURN_IF_ERROR(check_nik_text(nik));
-    EKTP_RETURN_IF_ERROR(check_resident(s, session, nik, "issue SUKET"));
+    EKTP_RETURN_IF_ERROR(check_resident_scope(s, session, nik, "issue SUKET"));
     EKTP_ASSIGN_OR_RETURN(auto keys, suket_keys(s));
     // A resident just at siap cetak is queued first, so the SUKET carries their ready date.
     EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, now_ms(s)));
@@ -91,7 +80,7 @@ void add_suket_routes(Router& router, ApiServices& s) {
     EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_serve_card_desk));
     const auto& nik = request.path_params.at("nik");
     EKTP_RETURN_IF_ERROR(check_nik_text(nik));
-    EKTP_RETURN_IF_ERROR(check_resident(s, session, nik, "read SUKETs"));
+    EKTP_RETURN_IF_ERROR(check_resident_scope(s, session, nik, "read SUKETs"));
     EKTP_ASSIGN_OR_RETURN(auto list, store::with_read_transaction<std::vector<card::SuketRecord>>(
                                          s.db, [&](store::Connection& c) { return card::sukets_of(c, nik); }));
     boost::json::array out;
@@ -111,7 +100,7 @@ void add_suket_routes(Router& router, ApiServices& s) {
                                                         s.db, [&](store::Connection& c) {
                                                           return card::load_issued_suket(c, s.regions, id);
                                                         }));
-                 EKTP_RETURN_IF_ERROR(check_resident(s, session, issued.record.nik, "print SUKET"));
+                 EKTP_RETURN_IF_ERROR(check_resident_scope(s, session, issued.record.nik, "print SUKET"));
                  HttpResponse response;
                  if (is_pdf) {
                    EKTP_ASSIGN_OR_RETURN(response.body, card::render_suket_pdf(issued, verify_url(s)));

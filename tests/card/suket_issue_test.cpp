@@ -54,18 +54,8 @@ class SuketIssueTest : public test::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped()) return;
     ASSERT_OK(store::migrate(db(), store::registry_migrations()));
-    registry::demo::DemoOptions demo;
-    demo.regency_code = "3327";
-    demo.persons = 60;
-    demo.today = CivilDate{year{2026}, December, day{3}};
-    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
-    auto conn = db().connect();
-    ASSERT_OK(conn);
-    auto rows = (*conn)->execute(
-        "SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT 3");
-    ASSERT_OK(rows);
-    for (const auto& r : rows->rows) adults.push_back(r.text(0));
-    for (const auto& nik : adults) ASSERT_OK((*conn)->execute("UPDATE persons SET card_printed = 0 WHERE nik = $1", {nik}));
+    adults = test::demo_adults_without_card(db(), 60, 3);
+    ASSERT_EQ(adults.size(), 3u);
     key_dir = std::filesystem::temp_directory_path() / fmt::format("ektp-suket-{}-{}", ::getpid(), static_cast<int>(GetParam()));
     std::filesystem::remove_all(key_dir);
     auto opened = SuketKeys::open(key_dir, true);

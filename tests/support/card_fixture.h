@@ -14,6 +14,7 @@
 #include "biometrics/extractor.h"
 #include "biometrics/image_io.h"
 #include "biometrics/template_format.h"
+#include "registry/demo/demo_loader.h"
 #include "registry/enrollment_store.h"
 #include "store/database.h"
 
@@ -96,6 +97,32 @@ inline void insert_ready_enrollment(store::Database& db, const std::string& nik,
     return true;
   });
   EXPECT_TRUE(done.has_value()) << (done ? "" : done.error().message);
+}
+
+// Loads `persons` demo residents of regency 3327 as of 2026-12-03 and answers the first `count`
+// adults (by NIK), who start without a card (the demo gives many residents one).
+inline std::vector<std::string> demo_adults_without_card(store::Database& db, std::size_t persons, std::size_t count) {
+  using namespace std::chrono;
+  registry::demo::DemoOptions demo;
+  demo.regency_code = "3327";
+  demo.persons = persons;
+  demo.today = CivilDate{year{2026}, December, day{3}};
+  std::vector<std::string> adults;
+  auto loaded = registry::demo::load_demo_population(db, demo);
+  EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().message);
+  auto conn = db.connect();
+  if (!loaded || !conn) return adults;
+  auto rows = (*conn)->execute(
+      "SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT $1",
+      {static_cast<std::int64_t>(count)});
+  EXPECT_TRUE(rows.has_value());
+  if (!rows) return adults;
+  for (const auto& r : rows->rows) {
+    adults.push_back(r.text(0));
+    EXPECT_TRUE((*conn)->execute("UPDATE persons SET card_printed = 0 WHERE nik = $1", {adults.back()}).has_value());
+  }
+  EXPECT_EQ(adults.size(), count);
+  return adults;
 }
 
 }  // namespace ektp::test
