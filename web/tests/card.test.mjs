@@ -18,7 +18,7 @@ test('a supervisor keeps the blanko stock of the Dinas and of a kecamatan', { sk
   // The demo regency's Dinas: four deliveries of 500, 100 sent to a kecamatan, 3 spoiled, 108 printed.
   await page.getByRole('heading', { name: 'Persediaan blanko 3327' }).waitFor();
   await page.locator('.stock-on-hand', { hasText: /^1\.789 blanko/ }).waitFor();
-  await page.getByRole('cell', { name: 'ALOK-DEMO-4', exact: true }).waitFor();
+  await page.getByRole('cell', { name: 'Dipakai cetak', exact: true }).first().waitFor();
   // A kecamatan that prints and has no stock yet.
   await page.getByLabel('Kantor (kode wilayah)', { exact: true }).fill('332702');
   await page.getByRole('button', { name: 'Tampilkan' }).click();
@@ -77,6 +77,47 @@ test('a supervisor keeps the blanko stock of the Dinas and of a kecamatan', { sk
   await page.getByLabel('Kantor (kode wilayah)', { exact: true }).fill('332709');
   await page.getByRole('button', { name: 'Tampilkan' }).click();
   await page.locator('.stock-on-hand', { hasText: /^20 blanko/ }).waitFor();
+  await page.context().close();
+});
+
+test('deliveries are announced and allocations asked for and decided; waiting residents show their date', { skip: !real && 'needs a real ektp serve (scripts/browser-test.sh)' }, async () => {
+  const page = await newPage(browser, target.baseUrl);
+  await login(page, 'supervisor');
+  await page.getByRole('link', { name: 'Cetak KTP-el' }).click();
+  await page.getByRole('heading', { name: 'Persediaan blanko 3327' }).waitFor();
+  // The demo's waiting residents: each with its estimated date (stock on hand, three printed a day).
+  const queue = page.getByRole('table').filter({ has: page.getByText('Urutan cetak') });
+  await queue.getByRole('columnheader', { name: 'Perkiraan selesai' }).waitFor();
+  assert.ok(await queue.getByRole('cell', { name: /^\d{1,2} \w+ \d{4}/ }).count() >= 10);
+  // A delivery the Dinas was told of, then cancelled.
+  const deliveries = page.locator('form.stock-form', { has: page.getByRole('heading', { name: 'Kiriman yang akan datang' }) });
+  const soon = new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10);
+  await deliveries.getByLabel('Perkiraan tiba').fill(soon);
+  await deliveries.getByLabel('Surat alokasi / keterangan').fill('SURAT-ALOK-UJI');
+  await deliveries.getByRole('button', { name: 'Umumkan kiriman' }).click();
+  const listed = page.getByRole('row', { name: /SURAT-ALOK-UJI/ });
+  await listed.getByRole('cell', { name: 'Dijadwalkan' }).waitFor();
+  await listed.getByRole('button', { name: 'Batalkan' }).click();
+  await page.getByRole('row', { name: /SURAT-ALOK-UJI/ }).getByRole('cell', { name: 'Dibatalkan' }).waitFor();
+  // A kecamatan asks its Dinas for blanko; the Dinas decides.
+  await page.getByLabel('Kantor (kode wilayah)', { exact: true }).fill('332705');
+  await page.getByRole('button', { name: 'Tampilkan' }).click();
+  await page.getByRole('heading', { name: 'Persediaan blanko 332705' }).waitFor();
+  const ask = page.locator('form.stock-form', { has: page.getByRole('heading', { name: 'Ajukan alokasi blanko' }) });
+  await ask.getByLabel('Jumlah yang diminta').fill('0');
+  await ask.getByRole('button', { name: 'Ajukan alokasi' }).click();
+  await ask.getByText('Jumlah 1 sampai 100.000.').waitFor();
+  await ask.getByLabel('Jumlah yang diminta').fill('200');
+  await ask.getByRole('button', { name: 'Ajukan alokasi' }).click();
+  await ask.getByText('Permohonan 200 blanko dikirim ke 3327.').waitFor();
+  await ask.getByRole('button', { name: 'Ajukan alokasi' }).click();
+  await ask.getByText('Kantor ini masih punya permohonan alokasi yang belum diputus.').waitFor();
+  await page.getByLabel('Kantor (kode wilayah)', { exact: true }).fill('3327');
+  await page.getByRole('button', { name: 'Tampilkan' }).click();
+  const asked = page.getByRole('row', { name: /^332705 3327 200/ });
+  await asked.getByRole('button', { name: 'Dipenuhi' }).click();
+  await page.getByRole('row', { name: /^332705 3327 200/ }).getByRole('cell', { name: 'Dipenuhi', exact: true }).waitFor();
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'card-deliveries-allocations.png'), fullPage: true });
   await page.context().close();
 });
 

@@ -57,7 +57,38 @@ export async function renderCardDesk(main, { isCurrent }) {
           { label: 'Percobaan sidik jari gagal', value: (r) => String(r.pickup_attempts.filter((a) => a.method === 'fingerprint' && !a.matched).length), num: true },
         ], desk.requests, { caption: 'Permohonan cetak, terbaru di atas' }),
       printed ? handOver(printed) : h('p', {}, 'Tidak ada kartu yang siap diserahkan.'),
+      isSupervisor() && desk.requests.some((r) => ['printed', 'collected'].includes(r.status) && !r.revoked_at_ms)
+        ? replacementForm(desk) : null,
       suketSection(desk));
+  }
+
+  // A card reported lost or damaged (or whose data changed): revoked at once, a replacement queued.
+  function replacementForm(desk) {
+    const why = selectField('Alasan', { lost: 'Hilang', damaged: 'Rusak', changed_data: 'Perubahan data' });
+    const detail = textField('Nomor surat kehilangan dari kepolisian / keterangan', { maxlength: 200 });
+    const urgent = selectField('Prioritas', { elderly: 'Lansia', disabled: 'Disabilitas', medical: 'Medis', hajj: 'Haji' }, { required: false });
+    const note = h('div', { 'aria-live': 'polite' });
+    const go = h('button', { type: 'submit', class: 'danger' }, 'Cabut kartu dan ajukan pengganti');
+    const form = h('form', { novalidate: true, class: 'pickup-form' }, h('h4', {}, 'Kartu hilang atau rusak'),
+      h('p', {}, 'Kartu lama dicabut seketika dan tidak berlaku lagi walaupun ditemukan kembali.'), why.el, detail.el, urgent.el, note, go);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      note.replaceChildren();
+      const errors = [[why, why.validate()], [detail, detail.validate()]];
+      errors.forEach(([f, e]) => f.showError(e));
+      if (errors.some(([, e]) => e)) return;
+      go.disabled = true;
+      try {
+        await api.cardReplacement({ nik: desk.nik, reason: why.value(), detail: detail.value(), urgent_reason: urgent.value() });
+        note.append(alertBox('success', 'Kartu lama dicabut; permohonan kartu pengganti masuk antrean cetak.'));
+        await reloadKeeping(note);
+      } catch (err) {
+        if (err.status !== 401) note.append(alertBox('error', err.message));
+      } finally {
+        go.disabled = false;
+      }
+    });
+    return form;
   }
 
   // SUKET: the ones issued, and a new one while the card is pending.

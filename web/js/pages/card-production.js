@@ -2,8 +2,8 @@
 // latest movements, and the forms to record a delivery, a transfer and a spoiled blanko — and its
 // print queue, with "Cetak berikutnya" that prints the next card on the lowest blanko and shows
 // the card face. A print that came out bad is recorded as spoiled and goes back to the queue.
-// Deliveries announced to the office are listed and added here; each waiting request shows its
-// estimated ready date.
+// Deliveries announced to the office are listed and added here, allocations asked for up the
+// chain and decided; each waiting request shows its estimated ready date.
 import { h, put, table, waktu, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { textField } from '../widgets.js';
@@ -42,9 +42,10 @@ export async function renderCardProduction(main, { isCurrent }) {
   const queueCard = h('section', { class: 'card', 'aria-labelledby': 'antrean-h' });
   const formsCard = h('section', { class: 'card', 'aria-labelledby': 'catat-h' });
   const deliveriesCard = h('section', { class: 'card', 'aria-labelledby': 'kiriman-h' });
+  const allocationCard = h('section', { class: 'card', 'aria-labelledby': 'alokasi-h' });
   const msg = h('div', { 'aria-live': 'polite' });
   put(main, h('h2', {}, 'Cetak KTP-el'),
-    h('div', { class: 'card row' }, office.el, h('div', {}, show)), msg, stockCard, formsCard, deliveriesCard, queueCard);
+    h('div', { class: 'card row' }, office.el, h('div', {}, show)), msg, stockCard, formsCard, deliveriesCard, allocationCard, queueCard);
 
   const fail = (e) => { if (e.status !== 401) msg.replaceChildren(alertBox('error', e.message)); };
   const current = () => office.value();
@@ -227,18 +228,70 @@ export async function renderCardProduction(main, { isCurrent }) {
       ], deliveries, { caption: 'Kiriman yang diumumkan kepada kantor ini' }));
   }
 
+  // Asking the next office up for blanko (a kecamatan its Dinas, a Dinas its province), with the
+  // measured use and days left; and deciding the requests addressed to this office.
+  const ALLOCATION = { open: 'Menunggu keputusan', fulfilled: 'Dipenuhi', declined: 'Ditolak' };
+  const allocationNote = h('div', { 'aria-live': 'polite' });  // kept across reloads of the section
+  async function loadAllocations() {
+    const { requests } = await api.cardAllocations(current());
+    if (!isCurrent()) return;
+    const many = textField('Jumlah yang diminta', { maxlength: 6, value: '500',
+      check: (v) => (/^[0-9]+$/.test(v) && Number(v) >= 1 && Number(v) <= 100000 ? null : 'Jumlah 1 sampai 100.000.') });
+    const why = textField('Keterangan', { required: false, maxlength: 200 });
+    const note = allocationNote;
+    const ask = h('button', { type: 'submit' }, 'Ajukan alokasi');
+    const form = h('form', { novalidate: true, class: 'stock-form' }, h('h4', {}, 'Ajukan alokasi blanko'),
+      h('p', {}, 'Pemakaian 30 hari terakhir dan sisa hari persediaan ikut tercatat pada permohonan.'), many.el, why.el, note, ask);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      note.replaceChildren();
+      const e = many.validate();
+      many.showError(e);
+      if (e) return;
+      ask.disabled = true;
+      try {
+        const made = await api.cardRequestAllocation(current(), { count: Number(many.value()), note: why.value() });
+        note.append(alertBox('success', `Permohonan ${number(made.count)} blanko dikirim ke ${made.addressed_to}.`));
+        await loadAllocations();
+      } catch (err) {
+        if (err.status !== 401) note.append(alertBox('error', err.message));
+      } finally {
+        ask.disabled = false;
+      }
+    });
+    const decide = (r, fulfilled) => {
+      const b = h('button', { type: 'button', class: fulfilled ? '' : 'secondary' }, fulfilled ? 'Dipenuhi' : 'Ditolak');
+      b.addEventListener('click', async () => {
+        try { await api.cardCloseAllocation(r.id, fulfilled); await loadAllocations(); } catch (err) { fail(err); }
+      });
+      return b;
+    };
+    allocationCard.replaceChildren(h('h3', { id: 'alokasi-h' }, 'Permohonan alokasi'), form,
+      requests.length === 0 ? h('p', {}, 'Belum ada permohonan alokasi.') : table([
+        { label: 'Dari', value: (r) => r.office },
+        { label: 'Kepada', value: (r) => r.addressed_to },
+        { label: 'Jumlah', value: (r) => number(r.count), num: true },
+        { label: 'Sisa saat itu', value: (r) => `${number(r.on_hand)} (${r.days_left == null ? 'lama tidak diketahui' : `±${Math.floor(r.days_left)} hari`})` },
+        { label: 'Status', value: (r) => ALLOCATION[r.status] || r.status },
+        { label: '', value: (r) => (r.status === 'open' && r.addressed_to === current() ? h('span', {}, decide(r, true), ' ', decide(r, false)) : '') },
+      ], requests, { caption: 'Dibuat oleh kantor ini dan yang ditujukan kepadanya' }));
+  }
+
   async function reload() {
     const e = office.validate();
     office.showError(e);
     if (e) return;
     msg.replaceChildren();
+    allocationNote.replaceChildren();
     try {
       await loadStock();
       await loadDeliveries();
+      await loadAllocations();
       await loadQueue();
     } catch (err) {
       stockCard.replaceChildren(h('h3', { id: 'stok-h' }, 'Persediaan blanko'));
       deliveriesCard.replaceChildren();
+      allocationCard.replaceChildren();
       queueCard.replaceChildren(h('h3', { id: 'antrean-h' }, 'Antrean cetak'));
       fail(err);
     }
