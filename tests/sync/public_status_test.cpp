@@ -199,6 +199,29 @@ TEST_P(PublicStatusTest, TheRightReceiptAnswersTheStatusAndNothingElse) {
   EXPECT_EQ(lookup(residents[2], receipts[0], "192.0.2.3").status, 404);
 }
 
+TEST_P(PublicStatusTest, AResidentReadyToPrintIsToldTheDateOrWhyThereIsNone) {
+  {
+    auto conn = central.db().connect();
+    ASSERT_OK(conn);
+    ASSERT_OK(registry::set_enrollment_status(**conn, enrollment_ids[2], registry::EnrollmentStatus::kReadyToPrint,
+                                              kCentralNowMs + 10, ""));
+  }
+  // No blanko on hand at the printing office and none announced: no date, and why (the lookup
+  // queues the resident, who had not been swept into the queue yet).
+  auto r = lookup(residents[2], receipts[2], "192.0.2.4");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("status").as_string(), "siap_cetak");
+  ASSERT_TRUE(body.contains("ready")) << r.body;
+  EXPECT_EQ(body.at("ready").at("status").as_string(), "no_date");
+  EXPECT_EQ(body.at("ready").at("reason").as_string(), "no_stock_no_delivery");
+  EXPECT_EQ(central_rows("SELECT COUNT(*) FROM print_requests WHERE status = 'waiting'"), 1);
+  // Earlier residents are not at siap cetak: no ready date is said for them.
+  auto other = lookup(residents[0], receipts[0], "192.0.2.5");
+  ASSERT_EQ(other.status, 200);
+  EXPECT_FALSE(boost::json::parse(other.body).as_object().contains("ready"));
+}
+
 EKTP_INSTANTIATE_FOR_BACKENDS(PublicStatusTest);
 
 }  // namespace
