@@ -46,7 +46,7 @@ cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned i
 
 }  // namespace
 
-Result<SurfacePtr> image_surface(const std::vector<std::uint8_t>& bytes, std::string_view what) {
+Result<SurfacePtr> image_surface(const std::vector<std::uint8_t>& bytes, std::string_view what, int max_side) {
   if (bytes.empty()) return invalid_argument(fmt::format("{}: no image", what));
   if (bytes.size() > kImageBytesMax) return invalid_argument(fmt::format("{}: over {} bytes", what, kImageBytesMax));
   cv::Mat decoded;
@@ -59,6 +59,12 @@ Result<SurfacePtr> image_surface(const std::vector<std::uint8_t>& bytes, std::st
   if (decoded.empty()) return invalid_argument(fmt::format("{}: not a JPEG or PNG image", what));
   if (decoded.cols > kImageSideMax || decoded.rows > kImageSideMax) {
     return invalid_argument(fmt::format("{}: {}×{} px, at most {} a side", what, decoded.cols, decoded.rows, kImageSideMax));
+  }
+  if (max_side > 0 && std::max(decoded.cols, decoded.rows) > max_side) {
+    const double scale = static_cast<double>(max_side) / std::max(decoded.cols, decoded.rows);
+    cv::Mat smaller;
+    cv::resize(decoded, smaller, cv::Size(), scale, scale, cv::INTER_AREA);
+    decoded = smaller;
   }
   cv::Mat bgra;
   cv::cvtColor(decoded, bgra, cv::COLOR_BGR2BGRA);

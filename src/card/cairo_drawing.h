@@ -22,8 +22,9 @@ inline constexpr const char* kFont = "DejaVu Sans";
 using SurfacePtr = std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)>;
 
 // A decoded JPEG or PNG as a premultiplied ARGB32 surface; kInvalidArgument naming `what` for
-// no image, one over 4 MiB or 4000 px a side, or bytes that are not an image.
-Result<SurfacePtr> image_surface(const std::vector<std::uint8_t>& bytes, std::string_view what);
+// no image, one over 4 MiB or 4000 px a side, or bytes that are not an image. With `max_side`, a
+// larger image is scaled down to it first (what a print needs, not what the camera took).
+Result<SurfacePtr> image_surface(const std::vector<std::uint8_t>& bytes, std::string_view what, int max_side = 0);
 // Draws `image` to fill the box (mm), keeping its aspect: centred, cropped to the box.
 void draw_image(cairo_t* cr, cairo_surface_t* image, double x, double y, double width, double height);
 

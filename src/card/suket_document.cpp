@@ -51,7 +51,8 @@ std::string field_of(const CardFace& face, std::string_view name) {
 
 Status draw_suket(cairo_t* cr, const IssuedSuket& s, std::string_view verify_url) {
   EKTP_ASSIGN_OR_RETURN(auto qr, qr_modules(s.record.qr_text));
-  EKTP_ASSIGN_OR_RETURN(auto photo, drawing::image_surface(s.face.photo, "photo"));
+  // 36 mm at 300 dpi is about 430 px: more would only make the PDF heavier.
+  EKTP_ASSIGN_OR_RETURN(auto photo, drawing::image_surface(s.face.photo, "photo", 430));
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_set_source_rgb(cr, 0.05, 0.05, 0.1);
@@ -104,9 +105,9 @@ Status draw_suket(cairo_t* cr, const IssuedSuket& s, std::string_view verify_url
   cairo_set_source_rgb(cr, 0.05, 0.05, 0.1);
   const double below = kQrY + kQrSize + 4.5;
   centred(cr, below, 3.0, false, fmt::format("Periksa keaslian: pindai kode ini di {}", verify_url));
-  centred(cr, below + 4.5, 2.6, false,
-          fmt::format("Nomor SUKET {} · diterbitkan {} · {}", s.record.id, long_date_of_s(s.record.issued_at_s),
-                      s.claims.issuer));
+  centred(cr, below + 4.5, 2.6, false, fmt::format("Nomor SUKET {}", s.record.id));
+  centred(cr, below + 8.0, 2.6, false,
+          fmt::format("diterbitkan {} oleh {}", long_date_of_s(s.record.issued_at_s), s.claims.issuer));
   return {};
 }
 

@@ -3,13 +3,21 @@
 // are never trimmed.
 import jsQR from '../../vendor/jsqr/jsqr.mjs';
 
-const PICTURE_SIDES = [1600, 1000, 640];  // a photo is tried at these longest sides, largest first
+// A photo is tried at these longest sides, largest first (never enlarged), then, when nothing was
+// read, enlarged by these factors. A SUKET whose QR code carries the face photo has some 140
+// modules a side: in a photo of the whole page that is about 4 pixels a module, where jsQR's
+// estimate of the code's size (from the finder patterns) misses by a module or two at one scale
+// and not at another, and an enlarged picture places the module edges more finely.
+const PICTURE_SIDES = [2400, 2000, 1600, 1280, 1000, 640];
+const PICTURE_ENLARGED = [1.25, 1.5];
+const PICTURE_SIDE_MAX = 3200;
 const CAMERA_SIDE = 800;
 const CAMERA_INTERVAL_MS = 150;
 
-// Draws `source` with its longest side at most `side` pixels and reads a QR code from it.
-function readAt(source, width, height, side, inversionAttempts, canvas) {
-  const scale = Math.min(1, side / Math.max(width, height));
+// Draws `source` with its longest side `side` pixels (at most its own size unless `enlarge`) and
+// reads a QR code from it.
+function readAt(source, width, height, side, inversionAttempts, canvas, enlarge = false) {
+  const scale = enlarge ? side / Math.max(width, height) : Math.min(1, side / Math.max(width, height));
   canvas.width = Math.max(1, Math.round(width * scale));
   canvas.height = Math.max(1, Math.round(height * scale));
   const context = canvas.getContext('2d', { willReadFrequently: true });
@@ -38,6 +46,12 @@ export async function readQrFromFile(file) {
     const sides = [...new Set([Math.min(longest, PICTURE_SIDES[0]), ...PICTURE_SIDES.filter((s) => s < longest)])];
     for (const side of sides) {
       const text = readAt(bitmap, bitmap.width, bitmap.height, side, 'attemptBoth', canvas);
+      if (text) return text;
+    }
+    for (const factor of PICTURE_ENLARGED) {
+      const side = Math.round(longest * factor);
+      if (side > PICTURE_SIDE_MAX) break;
+      const text = readAt(bitmap, bitmap.width, bitmap.height, side, 'attemptBoth', canvas, true);
       if (text) return text;
     }
     return null;

@@ -5,6 +5,11 @@
 // "siap cetak" on the central person page. A third resident with the first one's fingers is
 // stopped at the same desk, enrolled at a second station, lands in adjudication, is decided there
 // by two adjudicators, and the timeline then says "duplikat".
+// Then the first resident's card: with no blanko on hand they see "no date yet" on the public
+// status page; the desk issues a SUKET, whose page, photographed as a phone would, is verified on
+// /verifikasi with central stopped; 500 blanko arrive and a date appears; the card is printed (its
+// face saved to web/test-results/card-journey-face.png) and handed over after a 1:1 check of
+// another impression of an enrolled FVC finger; the SUKET then reads superseded.
 // Without EKTP_STATION_TMP (a plain `node --test web/tests/`) the test is skipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { RESULTS_DIR, CHROMIUM_ARGS } from '../helpers.mjs';
-import { Server, ektp, sqlite, SHARED, TMP } from './processes.mjs';
+import { Server, ektp, sqlite, ROOT, SHARED, TMP } from './processes.mjs';
 
 const enabled = !!TMP;
 if (!enabled) {
@@ -541,5 +546,257 @@ function flow() {
     assert.doesNotMatch(shown, /st-uji|ganda|adjudikasi/);
     await assertLabelled(resident, '#/status-ktp');
     await shot(resident, 'resident-status');
+  });
+
+  // ---------- the first resident's card: no stock, a SUKET, a delivery, the print, the hand-over ----------
+
+  const stockForm = (page, title) => page.locator('form.stock-form', { has: page.getByRole('heading', { name: title, exact: true }) });
+  const pngSize = (bytes) => {
+    assert.equal(bytes.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'a PNG file');
+    return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+  };
+  /** The first resident looks their card up on the public status page; returns the ready-date sentence. */
+  async function residentSees(ready) {
+    const resident = pages.resident;
+    await resident.goto('/#/status-ktp');
+    await resident.getByLabel('NIK').fill(adult1);
+    await resident.getByLabel('Nomor tanda terima').fill(receipts[adult1]);
+    await resident.getByRole('button', { name: 'Lihat status' }).click();
+    const line = resident.locator(`.resident-status p.ready-date[data-ready="${ready}"]`);
+    await line.waitFor();
+    return (await line.textContent()).trim();
+  }
+
+  /**
+   * A phone photo of a printed page (`png`): the paper lies slightly askew on a grey table, a
+   * little out of focus, darker and unevenly lit, with sensor noise; a 1600 × 2133 JPEG
+   * (quality 0.85). Drawn on a canvas in a blank page of `context`.
+   */
+  async function phonePhoto(context, png) {
+    const scratch = await context.newPage();
+    try {
+      const jpeg = await scratch.evaluate(async (b64) => {
+        const paper = new Image();
+        paper.src = `data:image/png;base64,${b64}`;
+        await paper.decode();
+        const width = 1600; const height = Math.round((width * 4) / 3);
+        const canvas = document.createElement('canvas');
+        canvas.width = width; canvas.height = height;
+        const g = canvas.getContext('2d');
+        const table = g.createLinearGradient(0, 0, width, height);
+        table.addColorStop(0, '#8d8a84'); table.addColorStop(1, '#5f5c57');
+        g.fillStyle = table;
+        g.fillRect(0, 0, width, height);
+        const scale = (width * 0.84) / paper.width;
+        g.save();
+        g.translate(width / 2, height / 2);
+        g.rotate((3 * Math.PI) / 180);
+        g.filter = 'blur(0.8px) brightness(0.88) contrast(0.92)';
+        g.drawImage(paper, (-paper.width * scale) / 2, (-paper.height * scale) / 2, paper.width * scale, paper.height * scale);
+        g.restore();
+        const image = g.getImageData(0, 0, width, height);
+        const p = image.data;
+        let seed = 12345;
+        const random = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+        for (let i = 0; i < p.length; i += 4) {
+          const shade = (-18 * i) / p.length;  // less light towards the bottom
+          const noise = (random() - 0.5) * 12;
+          p[i] += noise + shade; p[i + 1] += noise + shade; p[i + 2] += noise + shade - 4;
+        }
+        g.putImageData(image, 0, 0);
+        return canvas.toDataURL('image/jpeg', 0.85).split(',')[1];
+      }, png.toString('base64'));
+      return Buffer.from(jpeg, 'base64');
+    } finally {
+      await scratch.close();
+    }
+  }
+
+  async function uploadSuketPhoto(verifier) {
+    await verifier.getByLabel('Foto atau hasil pindaian SUKET').setInputFiles({ name: 'foto-suket.jpg', mimeType: 'image/jpeg', buffer: suketPhoto });
+    const status = verifier.locator('#status-suket');
+    await status.waitFor();
+    return status.getAttribute('data-status');
+  }
+
+  let suketId; let suketPhoto; let cardRequestId;
+  step('with no blanko on hand and none announced, the first resident at siap cetak sees no date yet', async () => {
+    const sup = pages.supervisor;
+    await sup.goto('/#/cetak');
+    assert.equal(await sup.getByLabel('Kantor (kode wilayah)', { exact: true }).inputValue(), '3327');
+    const stock = sup.locator('.stock-on-hand');
+    await stock.waitFor();
+    const held = Number((await stock.textContent()).split(' blanko')[0].replace(/\D/g, ''));
+    assert.ok(held > 0, 'the demo Dinas holds blanko');
+    await sup.getByText('Belum ada kiriman yang diumumkan.').waitFor();
+    // The whole stock goes to a kecamatan.
+    const transfer = stockForm(sup, 'Pindahkan blanko');
+    await transfer.getByLabel('Ke kantor (kode wilayah)').fill('332709');
+    await transfer.getByLabel('Jumlah blanko').fill(String(held));
+    await transfer.getByRole('button', { name: 'Pindahkan blanko' }).click();
+    await transfer.getByText(/Dipindahkan ke 332709: \d+/).waitFor();
+    await sup.locator('.stock-on-hand', { hasText: /^0 blanko ada di persediaan\.$/ }).waitFor();
+    await shot(sup, 'card-stock-empty');
+
+    assert.ok(receipts[adult1], 'the station showed the first resident a receipt number');
+    assert.equal(await residentSees('no_date'), 'Belum ada tanggal: blanko KTP-el sedang habis dan belum ada kiriman yang dijadwalkan. '
+      + 'Tanggal akan muncul begitu kiriman blanko diumumkan.');
+    await pages.resident.locator('.resident-status p .enrollment-status[data-status="siap_cetak"]').waitFor();
+    await shot(pages.resident, 'card-no-date');
+  });
+
+  step('the desk issues a SUKET; its PDF is downloaded and its page photographed', async () => {
+    const desk = await open('desk', central.url);
+    await login(desk, users.operator);
+    await desk.goto('/#/loket');
+    await desk.getByLabel('NIK penduduk').fill(adult1);
+    await desk.getByRole('button', { name: 'Cari', exact: true }).click();
+    await desk.locator('p.ready-date[data-ready="no_date"]', { hasText: 'Belum ada tanggal: blanko KTP-el sedang habis' }).waitFor();
+    await desk.locator('td', { hasText: 'Menunggu cetak' }).waitFor();
+    await desk.getByText('Tidak ada kartu yang siap diserahkan.').waitFor();
+    const [issued] = await Promise.all([
+      desk.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v1/card/persons/${adult1}/suket`)),
+      desk.getByRole('button', { name: 'Terbitkan SUKET' }).click(),
+    ]);
+    assert.equal(issued.status(), 201);
+    const suket = await issued.json();
+    suketId = suket.id;
+    assert.deepEqual(suket.ready, { status: 'no_date', reason: 'no_stock_no_delivery' }, 'the SUKET invents no date');
+    await desk.getByText(/^SUKET diterbitkan, berlaku hingga .+\. Unduh PDF untuk dicetak dan diserahkan\.$/).waitFor();
+    const row = desk.locator('section.suket tbody tr').first();
+    await row.locator('td', { hasText: /^Berlaku$/ }).waitFor();
+    assert.match(await row.textContent(), /Belum ada tanggal: blanko KTP-el sedang habis/);
+    await assertLabelled(desk, '#/loket');
+    await shot(desk, 'card-suket-issued');
+
+    const [download] = await Promise.all([desk.waitForEvent('download'), row.getByRole('button', { name: 'Unduh PDF' }).click()]);
+    assert.equal(download.suggestedFilename(), `SUKET-${adult1}.pdf`);
+    const pdfFile = path.join(RESULTS_DIR, 'card-journey-suket.pdf');
+    await download.saveAs(pdfFile);
+    const pdf = fs.readFileSync(pdfFile);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', 'the download is a PDF');
+    assert.ok(pdf.length > 10_000, 'the PDF holds the page');
+    // The same A5 page as a 200 dpi picture (no PDF rasteriser here), with the desk's session.
+    const page = Buffer.from(await desk.evaluate(async (id) => {
+      const { api } = await import('/js/api.js');
+      const blob = await api.blob(`/card/sukets/${id}/document.png`);
+      const url = await new Promise((resolve) => { const r = new FileReader(); r.onload = () => resolve(r.result); r.readAsDataURL(blob); });
+      return url.slice(url.indexOf(',') + 1);
+    }, suketId), 'base64');
+    assert.deepEqual(pngSize(page), [1165, 1654], 'A5 at 200 dpi');
+    fs.writeFileSync(path.join(RESULTS_DIR, 'card-journey-suket-page.png'), page);
+    suketPhoto = await phonePhoto(desk.context(), page);
+    fs.writeFileSync(path.join(RESULTS_DIR, 'card-journey-suket-photo.jpg'), suketPhoto);
+  });
+
+  step('the SUKET photo is verified on /verifikasi, loaded once, with central stopped', async () => {
+    const verifier = await open('verifier', central.url, { viewport: { width: 390, height: 844 } });
+    await verifier.goto('/verifikasi');
+    await verifier.locator('html[data-trust="ready"]').waitFor();
+    assert.match(await verifier.locator('#status-jaringan').textContent(), /^Daring/);
+    // The service worker has installed the page and its files and controls this page.
+    await verifier.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await verifier.waitForFunction(() => !!navigator.serviceWorker.controller);
+
+    await central.stop();
+    await verifier.reload();
+    await verifier.locator('html[data-trust="ready"]').waitFor();
+    assert.equal(await verifier.title(), 'Verifikasi SUKET');
+    assert.match(await verifier.locator('#status-jaringan').textContent(), /^Luring \(offline\)/);
+    assert.equal(await uploadSuketPhoto(verifier), 'valid');
+    const result = verifier.locator('#hasil');
+    assert.equal((await verifier.locator('#status-suket').textContent()).trim(), 'SUKET asli dan masih berlaku');
+    await result.getByText(adult1, { exact: true }).waitFor();
+    assert.match(await result.textContent(), new RegExp(`ID SUKET: ${suketId}`));
+    await shot(verifier, 'card-suket-valid-offline');
+
+    await central.start();
+  });
+
+  step('500 blanko arrive and the resident sees a date', async () => {
+    const sup = pages.supervisor;
+    await sup.reload();
+    await sup.locator('.stock-on-hand', { hasText: /^0 blanko/ }).waitFor();
+    const receive = stockForm(sup, 'Terima blanko');
+    await receive.getByLabel('Nomor pertama').fill('900001');
+    await receive.getByLabel('Nomor terakhir').fill('900500');
+    await receive.getByLabel('Nomor alokasi / surat pengantar').fill('Surat alokasi 470/112/2026');
+    await receive.getByRole('button', { name: 'Terima blanko' }).click();
+    await receive.getByText('Blanko diterima. Persediaan sekarang 500.').waitFor();
+    await sup.locator('.stock-on-hand', { hasText: /^500 blanko ada di persediaan\.$/ }).waitFor();
+    assert.match(await residentSees('date'), /^Perkiraan kartu selesai dicetak: (antara )?\d{1,2} [A-Z][a-z]+ 20\d\d/);
+    await shot(pages.resident, 'card-date');
+  });
+
+  step('the card is printed (urgent: medical) and its face is saved with the test output', async (t) => {
+    const { requests } = await centralApi(users.supervisor, 'GET', `/card/persons/${adult1}`);
+    const waiting = requests.filter((r) => r.status === 'waiting');
+    assert.equal(waiting.length, 1, 'the first card waits');
+    cardRequestId = waiting[0].id;
+    await centralApi(users.supervisor, 'POST', `/card/requests/${cardRequestId}/urgent`, { urgent_reason: 'medical' });
+    const sup = pages.supervisor;
+    await sup.getByRole('button', { name: 'Tampilkan' }).click();
+    await sup.locator('section[aria-labelledby="antrean-h"] tbody tr').first().filter({ hasText: adult1 }).filter({ hasText: 'Medis' }).waitFor();
+    await sup.getByRole('button', { name: 'Cetak berikutnya' }).click();
+    await sup.getByText(`Kartu NIK ${adult1} dicetak pada blanko nomor 900001.`).waitFor();
+    await sup.waitForFunction(() => { const img = document.querySelector('img.card-face'); return img?.complete && img.naturalWidth > 0; });
+    const face = sup.locator('img.card-face');
+    assert.equal(await face.getAttribute('alt'), `Muka kartu NIK ${adult1}`);
+    // The card face the page shows, fetched again from face.png with the supervisor's session
+    // (the page's CSP does not let a script read the blob: URL of the image).
+    const bytes = Buffer.from(await sup.evaluate(async (id) => {
+      const { api } = await import('/js/api.js');
+      const blob = await api.blob(`/card/requests/${id}/face.png`);
+      const url = await new Promise((resolve) => { const r = new FileReader(); r.onload = () => resolve(r.result); r.readAsDataURL(blob); });
+      return url.slice(url.indexOf(',') + 1);
+    }, cardRequestId), 'base64');
+    assert.deepEqual(pngSize(bytes), [1011, 638], 'ID-1 at 300 dpi');
+    assert.deepEqual(await face.evaluate((img) => [img.naturalWidth, img.naturalHeight]), [1011, 638], 'the face shown');
+    const faceFile = path.join(RESULTS_DIR, 'card-journey-face.png');
+    fs.writeFileSync(faceFile, bytes);
+    t.diagnostic(`card face: ${path.relative(ROOT, faceFile)}`);
+    await sup.locator('.stock-on-hand', { hasText: /^499 blanko/ }).waitFor();
+    await shot(sup, 'card-printed');
+  });
+
+  step('the card is handed over after a 1:1 check of another impression of an enrolled finger', async () => {
+    const desk = pages.desk;
+    await desk.getByRole('button', { name: 'Cari', exact: true }).click();
+    await desk.locator('td', { hasText: 'Dicetak, siap diambil' }).waitFor();
+    const form = desk.locator('form.pickup-form', { has: desk.getByRole('heading', { name: 'Penyerahan kartu' }) });
+    // Enrolled at the station from impression 1 of FVC finger 102 as position 2 (Telunjuk kanan).
+    await form.getByLabel('Jari yang dipindai').selectOption({ label: 'Telunjuk kanan' });
+    let failures = 0;
+    for (const impression of [2, 3, 4]) {
+      await form.getByLabel('Gambar sidik jari dari pemindai (500 ppi)')
+        .setInputFiles(path.join(SHARED, 'fingerprints', 'fvc2002-db1b', `102_${impression}.tif`));
+      const [answer] = await Promise.all([
+        desk.waitForResponse((r) => r.url().endsWith(`/api/v1/card/requests/${cardRequestId}/collect`)),
+        form.getByRole('button', { name: 'Periksa sidik jari dan serahkan' }).click(),
+      ]);
+      if (answer.ok()) break;
+      assert.equal((await answer.json()).error.reason, 'fingerprint_no_match', `impression ${impression}`);
+      failures += 1;
+      await form.locator('.pickup-result', { hasText: `Sisa percobaan sebelum supervisor: ${4 - failures}.` }).waitFor();
+    }
+    assert.ok(failures < 3, 'another impression of the enrolled finger matched');
+    await desk.getByText('Sidik jari cocok. Kartu diserahkan dan tercatat diambil.').waitFor();
+    const request = desk.locator('#loket-h ~ .table-wrap tbody tr').first();
+    await request.locator('td', { hasText: 'Sudah diambil' }).waitFor();
+    assert.match(await request.textContent(), new RegExp(`blanko 900001.*${users.operator[0]}${failures}$`));
+    await desk.locator('section.suket td', { hasText: 'Tidak berlaku (KTP-el sudah diambil)' }).waitFor();
+    await desk.getByText('Penduduk ini sudah memegang KTP-el: SUKET tidak diperlukan.').waitFor();
+    await shot(desk, 'card-collected');
+  });
+
+  step('the same SUKET photo now reads superseded on /verifikasi', async () => {
+    const verifier = pages.verifier;
+    await verifier.reload();
+    await verifier.locator('html[data-trust="ready"]').waitFor();
+    assert.match(await verifier.locator('#status-jaringan').textContent(), /^Daring/);
+    assert.equal(await uploadSuketPhoto(verifier), 'superseded');
+    assert.equal((await verifier.locator('#status-suket').textContent()).trim(), 'SUKET ini sudah tidak berlaku: KTP-el pemiliknya sudah diambil');
+    await verifier.locator('#hasil').getByText(adult1, { exact: true }).waitFor();
+    await shot(verifier, 'card-suket-superseded');
   });
 }
