@@ -9,6 +9,7 @@
 #include "card/announced_deliveries.h"
 #include "card/card_face_source.h"
 #include "card/print_queue.h"
+#include "card/printing_offices.h"
 #include "card/ready_date_source.h"
 #include "card/stock_outlook.h"
 #include "core/civil_date.h"
@@ -37,6 +38,7 @@ Result<object> stock_json(ApiServices& s, std::string_view office) {
     EKTP_ASSIGN_OR_RETURN(auto balance, card::office_balance(c, office));
     EKTP_ASSIGN_OR_RETURN(auto on_hand, card::on_hand_count(c, office));
     EKTP_ASSIGN_OR_RETURN(auto movements, card::load_movements(c, office, kMovementsShown));
+    EKTP_ASSIGN_OR_RETURN(auto prints, card::office_prints(c, office));
     boost::json::array recent;
     for (const auto& m : movements) {
       recent.push_back({{"seq", m.seq}, {"kind", card::movement_kind_id(m.kind)}, {"first", m.serials.first},
@@ -49,8 +51,8 @@ Result<object> stock_json(ApiServices& s, std::string_view office) {
                         {"delivery_gap_days",
                          outlook.delivery_gap_days ? boost::json::value(*outlook.delivery_gap_days) : nullptr},
                         {"low", outlook.low}};
-    return object{{"office", office},     {"balance", balance_json(balance)}, {"on_hand", on_hand},
-                  {"outlook", outlook_json}, {"movements", recent}};
+    return object{{"office", office},       {"prints", prints},          {"balance", balance_json(balance)},
+                  {"on_hand", on_hand},     {"outlook", outlook_json}, {"movements", recent}};
   });
 }
 
@@ -245,6 +247,16 @@ void add_card_routes(Router& router, ApiServices& s) {
                return json_response(request_json(*printed));
              }));
 
+  // A kecamatan starts printing its residents' cards (a Dinas always does).
+  router.add("POST", "/api/v1/card/offices/{office}/printing",
+             guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
+               const auto& office = request.path_params.at("office");
+               EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "register printing office"));
+               EKTP_RETURN_IF_ERROR(card::register_printing_office(s.db, caller));
+               EKTP_ASSIGN_OR_RETURN(auto stock, stock_json(s, office));
+               return json_response(stock, 201);
+             }));
+
   router.add("GET", "/api/v1/card/offices/{office}/deliveries",
              guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
                const auto& office = request.path_params.at("office");
@@ -391,10 +403,12 @@ void add_card_routes(Router& router, ApiServices& s) {
       return invalid_argument("nik: 16 digits");
     }
     // The resident must live in the caller's region (as for every read of residents).
-    EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(
-                                           s.db, [&](store::Connection& c) { return registry::load_person(c, nik); }));
-    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, card::printing_office_of(person.address.village_code),
-                                            "replacement for " + nik));
+    EKTP_ASSIGN_OR_RETURN(auto office, store::with_read_transaction<std::string>(
+                                           s.db, [&](store::Connection& c) -> Result<std::string> {
+                                             EKTP_ASSIGN_OR_RETURN(auto person, registry::load_person(c, nik));
+                                             return card::printing_office_of(c, person.address.village_code);
+                                           }));
+    EKTP_RETURN_IF_ERROR(check_office_scope(s, session, office, "replacement for " + nik));
     EKTP_ASSIGN_OR_RETURN(auto created, card::request_replacement(s.db, {nik, reason, detail, urgent.value_or("")},
                                                                   session.username, now_ms(s)));
     return json_response(request_json(created), 201);

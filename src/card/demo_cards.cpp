@@ -10,6 +10,7 @@
 
 #include "card/card_pickup.h"
 #include "card/print_queue.h"
+#include "card/printing_offices.h"
 #include "card/suket_issue.h"
 #include "registry/enrollment_store.h"
 
@@ -23,6 +24,7 @@ constexpr int kHistoryDays = 36;     // working days, within the 56 since the fi
 constexpr int kReadyPerDay = 3;
 constexpr int kWaiting = 40;
 constexpr int kSukets = 5;
+constexpr int kNoStockWaiting = 5;
 
 // A drawn portrait: a face-coloured oval on a plain ground, a shade of its own per resident.
 std::vector<std::uint8_t> drawn_portrait(int n) {
@@ -75,6 +77,47 @@ bool weekend(std::int64_t at_ms) {
   const std::chrono::weekday wd{std::chrono::sys_days{std::chrono::floor<std::chrono::days>(
       std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(at_ms + 7 * kHourMs)))}};
   return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
+}
+
+// The regency's smallest kecamatan (with enough adults not enrolled yet) starts printing with no
+// blanko: its residents who just reached siap cetak wait with no date.
+Status seed_no_stock_kecamatan(store::Database& db, SuketKeys& keys, const RegionDirectory& regions,
+                               std::string_view regency, std::int64_t now_ms, DemoCards& seeded) {
+  std::vector<std::string> residents;
+  std::string kecamatan;
+  {
+    auto conn = db.connect();
+    if (!conn) return std::unexpected(conn.error());
+    auto smallest = (*conn)->execute(
+        "SELECT substr(p.village_code, 1, 6) AS k, COUNT(*) AS n FROM persons p WHERE p.alive = 1 AND "
+        "p.village_code LIKE $1 AND p.birth_date < '2004-01-01' AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE "
+        "e.nik = p.nik) GROUP BY substr(p.village_code, 1, 6) HAVING COUNT(*) >= $2 ORDER BY n, k LIMIT 1",
+        {std::string(regency) + "%", std::int64_t{kNoStockWaiting}});
+    if (!smallest) return std::unexpected(smallest.error());
+    if (smallest->rows.empty()) return {};
+    kecamatan = smallest->rows.front().text(0);
+    auto rows = (*conn)->execute(
+        "SELECT p.nik FROM persons p WHERE p.alive = 1 AND p.village_code LIKE $1 AND p.birth_date < '2004-01-01' "
+        "AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.nik = p.nik) ORDER BY p.nik LIMIT $2",
+        {kecamatan + "%", std::int64_t{kNoStockWaiting}});
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& r : rows->rows) {
+      residents.push_back(r.text(0));
+      auto unmarked = (*conn)->execute("UPDATE persons SET card_printed = 0 WHERE nik = $1", {residents.back()});
+      if (!unmarked) return std::unexpected(unmarked.error());
+    }
+  }
+  EKTP_RETURN_IF_ERROR(register_printing_office(db, {kecamatan, "demo.supervisor", now_ms - 2 * kDayMs}));
+  for (std::size_t i = 0; i < residents.size(); ++i) {
+    EKTP_RETURN_IF_ERROR(enroll_ready(db, residents[i], 500 + static_cast<int>(i),
+                                      now_ms - static_cast<std::int64_t>(i + 1) * 2 * kHourMs));
+  }
+  EKTP_ASSIGN_OR_RETURN(seeded.no_stock_waiting, queue_ready_to_print(db, now_ms));
+  seeded.no_stock_office = kecamatan;
+  auto suket = issue_suket(db, keys, regions, residents.front(), "demo.loket", now_ms - kHourMs);
+  if (!suket) return std::unexpected(suket.error());
+  ++seeded.sukets;
+  return {};
 }
 
 }  // namespace
@@ -153,6 +196,7 @@ Result<DemoCards> seed_demo_cards(store::Database& db, SuketKeys& keys, const Re
     if (!suket) return std::unexpected(suket.error());
     ++seeded.sukets;
   }
+  EKTP_RETURN_IF_ERROR(seed_no_stock_kecamatan(db, keys, regions, regency, now_ms, seeded));
   return seeded;
 }
 

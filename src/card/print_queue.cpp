@@ -106,7 +106,13 @@ Status validate_urgent_reason(std::string_view reason) {
   return invalid_argument(fmt::format("urgent_reason '{}': elderly, disabled, medical or hajj", reason.substr(0, 40)));
 }
 
-std::string printing_office_of(std::string_view village_code) { return std::string(village_code.substr(0, 4)); }
+Result<std::string> printing_office_of(store::Connection& db, std::string_view village_code) {
+  if (village_code.size() < 6) return invalid_argument("village code: 10 digits");
+  const std::string kecamatan(village_code.substr(0, 6));
+  auto prints = db.execute("SELECT 1 FROM printing_offices WHERE office_code = $1", {kecamatan});
+  if (!prints) return std::unexpected(prints.error());
+  return prints->rows.empty() ? std::string(village_code.substr(0, 4)) : kecamatan;
+}
 
 Result<std::int64_t> queue_ready_to_print(store::Database& database, std::int64_t now_ms) {
   return store::with_write_transaction<std::int64_t>(database, [&](store::Connection& db) -> Result<std::int64_t> {
@@ -114,8 +120,11 @@ Result<std::int64_t> queue_ready_to_print(store::Database& database, std::int64_
     // enrollments they have.
     auto queued = db.execute(
         "INSERT INTO print_requests (nik, office_code, reason, status, requested_at_ms, requested_by, enrollment_id) "
-        "SELECT e.nik, substr(MIN(p.village_code), 1, 4), 'first', 'waiting', MIN(COALESCE(t.at_ms, $1)), 'system', "
+        "SELECT e.nik, CASE WHEN MIN(o.office_code) IS NOT NULL THEN substr(MIN(p.village_code), 1, 6) "
+        "ELSE substr(MIN(p.village_code), 1, 4) END, 'first', 'waiting', MIN(COALESCE(t.at_ms, $1)), 'system', "
         "MIN(e.enrollment_id) FROM enrollments e JOIN persons p ON p.nik = e.nik "
+        // Printed by the resident's kecamatan when it prints (card/printing_offices.h), else the Dinas.
+        "LEFT JOIN printing_offices o ON o.office_code = substr(p.village_code, 1, 6) "
         "LEFT JOIN status_timeline t ON t.enrollment_id = e.enrollment_id AND t.status = 'siap_cetak' "
         "WHERE e.status = 'siap_cetak' AND p.alive = 1 AND NOT EXISTS (SELECT 1 FROM print_requests r WHERE r.nik = e.nik) "
         "GROUP BY e.nik",
@@ -154,10 +163,11 @@ Result<PrintRequest> request_replacement(store::Database& database, const Replac
       return refusal(ErrorCode::kFailedPrecondition, std::string(stock_reason::kNoCardYet),
                      fmt::format("NIK {} never had a card printed: a first card comes from enrollment", request.nik));
     }
+    EKTP_ASSIGN_OR_RETURN(auto office, printing_office_of(db, person.address.village_code));
     auto inserted = db.execute(
         "INSERT INTO print_requests (nik, office_code, reason, detail, urgent_reason, status, requested_at_ms, "
         "requested_by) VALUES ($1,$2,$3,$4,$5,'waiting',$6,$7) RETURNING id",
-        {request.nik, printing_office_of(person.address.village_code), std::string(print_reason_id(request.reason)),
+        {request.nik, office, std::string(print_reason_id(request.reason)),
          request.detail, request.urgent_reason, now_ms, std::string(actor)});
     if (!inserted) return std::unexpected(inserted.error());
     const std::int64_t id = inserted->rows.front().integer(0);

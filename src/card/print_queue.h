@@ -50,8 +50,9 @@ struct PrintRequest {
   std::string revoked_reason;
 };
 
-// The office that prints a resident's card: the Dinas of the regency/city of their village.
-std::string printing_office_of(std::string_view village_code);
+// The office that prints a resident's card: their kecamatan when it prints cards itself
+// (printing_offices.h), else the Dinas of their regency/city.
+Result<std::string> printing_office_of(store::Connection& db, std::string_view village_code);
 
 // Queues a first-card request for every enrollment at siap cetak whose person has none yet, at
 // the time it became ready (so the queue keeps that order). Answers how many were queued.

@@ -9,6 +9,7 @@
 
 #include "access/audit_log.h"
 #include "card/card_face_source.h"
+#include "card/print_queue.h"
 #include "card/ready_date_source.h"
 #include "core/limits.h"
 #include "registry/enrollment_store.h"
@@ -126,6 +127,7 @@ Result<IssuedSuket> issue_suket(store::Database& database, SuketKeys& keys, cons
     Person person;
     CardFace face;
     std::optional<RequestReadyDate> ready;
+    std::string office;  // the one that will print the card signs the SUKET
   };
   auto gathered = store::with_read_transaction<Gathered>(database, [&](store::Connection& c) -> Result<Gathered> {
     EKTP_ASSIGN_OR_RETURN(auto person, registry::load_person(c, nik));
@@ -134,10 +136,17 @@ Result<IssuedSuket> issue_suket(store::Database& database, SuketKeys& keys, cons
                                                    jakarta_date_of(std::chrono::system_clock::time_point(
                                                        std::chrono::milliseconds(now_ms)))));
     EKTP_ASSIGN_OR_RETURN(auto ready, ready_date_of_person(c, nik, now_ms));
-    return Gathered{std::move(person), std::move(face), std::move(ready)};
+    std::string office;
+    if (ready) {
+      EKTP_ASSIGN_OR_RETURN(auto request, load_print_request(c, ready->request_id));
+      office = request.office;
+    } else {
+      EKTP_ASSIGN_OR_RETURN(office, printing_office_of(c, person.address.village_code));
+    }
+    return Gathered{std::move(person), std::move(face), std::move(ready), std::move(office)};
   });
   if (!gathered) return std::unexpected(gathered.error());
-  const std::string office = printing_office_of(gathered->person.address.village_code);
+  const std::string office = gathered->office;
   EKTP_ASSIGN_OR_RETURN(auto key, keys.issuer_key(database, office, now_s));
 
   IssuedSuket out;

@@ -224,8 +224,10 @@ int run_serve(const ServeOptions& options) {
     if (!cards) {
       spdlog::warn("demo cards not seeded: {}", cards.error().message);
     } else {
-      spdlog::info("demo cards of {}: {} printed, {} collected, {} waiting, {} SUKETs", options.demo_regency,
-                   cards->printed, cards->collected, cards->waiting, cards->sukets);
+      spdlog::info("demo cards of {}: {} printed, {} collected, {} waiting, {} SUKETs; kecamatan {} prints with "
+                   "no blanko yet ({} waiting with no date)",
+                   options.demo_regency, cards->printed, cards->collected, cards->waiting, cards->sukets,
+                   cards->no_stock_office, cards->no_stock_waiting);
     }
   }
   if (!options.listen.tls_cert.empty()) {

@@ -523,6 +523,14 @@ CREATE TABLE sukets (
 );
 CREATE INDEX sukets_nik ON sukets (nik, superseded_at_ms);
 )sql"},
+      // Kecamatan offices that print cards themselves (card/printing_offices.h); a Dinas always does.
+      {16, "printing offices", R"sql(
+CREATE TABLE printing_offices (
+  office_code    TEXT PRIMARY KEY,
+  registered_by  TEXT NOT NULL,
+  since_ms       BIGINT NOT NULL
+);
+)sql"},
   };
   return migrations;
 }

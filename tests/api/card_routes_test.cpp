@@ -217,6 +217,22 @@ TEST_P(CardRoutesTest, AKecamatanAsksItsDinasForBlankoWithItsMeasuredPace) {
   EXPECT_EQ(audited("sup.pemalang", "blanko.allocation_request"), 2);
 }
 
+TEST_P(CardRoutesTest, AKecamatanStartsPrintingOnceAndOnlyBySupervisorsOfItsRegion) {
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/332709/printing", operator_token).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/332709/printing", tegal).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/card/offices/3327/printing", pemalang).status, 400);  // a Dinas always prints
+  auto before = call("GET", "/api/v1/card/offices/332709/stock", pemalang);
+  ASSERT_EQ(before.status, 200);
+  EXPECT_FALSE(boost::json::parse(before.body).at("prints").as_bool());
+  auto made = call("POST", "/api/v1/card/offices/332709/printing", pemalang);
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_TRUE(boost::json::parse(made.body).at("prints").as_bool());
+  auto again = call("POST", "/api/v1/card/offices/332709/printing", pemalang);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(again.body.find("office_already_prints"), std::string::npos);
+  EXPECT_EQ(audited("sup.pemalang", "card.printing_office"), 1);
+}
+
 EKTP_INSTANTIATE_FOR_BACKENDS(CardRoutesTest);
 
 }  // namespace

@@ -59,6 +59,7 @@ const REASONS = {
   fingerprint_first: 'Penduduk ini punya sidik jari terekam: coba sidik jari dahulu sebelum pemeriksaan dibantu.',
   suket_card_collected: 'Penduduk ini sudah mengambil KTP-el: SUKET hanya untuk kartu yang belum dapat diserahkan.',
   suket_not_enrolled: 'Penduduk ini belum melakukan perekaman KTP-el: SUKET diterbitkan setelah perekaman.',
+  office_already_prints: 'Kecamatan ini sudah mencetak KTP-el sendiri.',
   suket_deceased: 'Penduduk ini tercatat meninggal dunia.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
@@ -150,6 +151,7 @@ export const api = {
   cardRequestAllocation: (office, body) => send('POST', `/card/offices/${enc(office)}/allocation-requests`, { body }),
   cardCloseAllocation: (id, fulfilled) => send('POST', `/card/allocation-requests/${enc(id)}/close`, { body: { fulfilled } }),
   cardReplacement: (body) => send('POST', '/card/replacements', { body }),
+  cardRegisterPrinting: (office) => send('POST', `/card/offices/${enc(office)}/printing`),
   cardCancelDelivery: (office, id) => send('POST', `/card/offices/${enc(office)}/deliveries/${enc(id)}/cancel`),
   cardCollect: (id, body) => send('POST', `/card/requests/${enc(id)}/collect`, { body }),
   cardDeliveries: (office) => send('GET', `/card/offices/${enc(office)}/deliveries`),

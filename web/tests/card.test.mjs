@@ -26,6 +26,10 @@ test('a supervisor keeps the blanko stock of the Dinas and of a kecamatan', { sk
   const onHand = page.locator('.stock-on-hand');
   assert.match(await onHand.textContent(), /^0 blanko/);
   await page.getByText(/^Persediaan blanko menipis\./).waitFor();  // nothing on hand
+  // Printed by the Dinas until the kecamatan starts printing itself.
+  await page.getByText('KTP-el penduduk kecamatan ini dicetak oleh Dinas.').waitFor();
+  await page.getByRole('button', { name: 'Mulai cetak di kecamatan ini' }).click();
+  await page.getByText('Kecamatan ini mencetak KTP-el penduduknya sendiri.').waitFor();
   const receive = page.locator('form.stock-form', { has: page.getByRole('heading', { name: 'Terima blanko' }) });
   // Checked at the form, in Indonesian.
   await receive.getByLabel('Nomor pertama').fill('1500');

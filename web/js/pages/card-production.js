@@ -57,6 +57,7 @@ export async function renderCardProduction(main, { isCurrent }) {
     stockCard.replaceChildren(h('h3', { id: 'stok-h' }, `Persediaan blanko ${stock.office}`),
       h('p', { class: 'stock-on-hand' }, h('strong', {}, `${number(stock.on_hand)} blanko`), ' ada di persediaan.'),
       outlookText(stock.outlook),
+      printsNote(stock),
       table([
         { label: 'Diterima', value: () => number(b.received), num: true },
         { label: 'Masuk dari kantor lain', value: () => number(b.transferred_in), num: true },
@@ -74,6 +75,18 @@ export async function renderCardProduction(main, { isCurrent }) {
         { label: 'Keterangan', value: (m) => [m.counterpart, m.reason].filter(Boolean).join(' · ') || '—' },
         { label: 'Petugas', value: (m) => m.actor },
       ], stock.movements, { caption: 'Mutasi terakhir' }));
+  }
+
+  // A kecamatan prints its residents' cards once registered; a Dinas always does.
+  function printsNote(stock) {
+    if (stock.office.length === 4) return null;
+    if (stock.prints) return h('p', { class: 'prints-note' }, 'Kecamatan ini mencetak KTP-el penduduknya sendiri.');
+    const start = h('button', { type: 'button', class: 'secondary' }, 'Mulai cetak di kecamatan ini');
+    start.addEventListener('click', async () => {
+      start.disabled = true;
+      try { await api.cardRegisterPrinting(stock.office); await Promise.all([loadStock(), loadQueue()]); } catch (err) { fail(err); start.disabled = false; }
+    });
+    return h('p', { class: 'prints-note' }, 'KTP-el penduduk kecamatan ini dicetak oleh Dinas. ', start);
   }
 
   async function loadQueue() {
