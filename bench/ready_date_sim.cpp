@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "card/ready_date.h"
+#include "core/splitmix64.h"
 
 namespace {
 
@@ -70,25 +71,15 @@ constexpr Scenario kSragen{"sragen", 340, 0.2, 0.05, 0.15, 11361, 0, 6, 9, 8, 20
 constexpr Scenario kBalanced{"balanced", 300, 0.2, 0.05, 0.15, 400, 1500, 5, 8, 7, 15, 0.03, 35, 55, 330, 420,
                              0.03, 0.5, 0.05, 0.015};
 
-class Rng {
+class Rng : public ektp::SplitMix64 {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  using ektp::SplitMix64::SplitMix64;
   int between(int lo, int hi) { return lo + static_cast<int>(unit() * (hi - lo + 1)); }  // inclusive
   bool chance(double p) { return unit() < p; }
   double normal() {
     const double u = 1.0 - unit(), v = unit();
     return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
   }
-
- private:
-  std::uint64_t state_;
 };
 
 struct Delivery {

@@ -1,5 +1,7 @@
 #include "card/ready_date.h"
 
+#include "core/splitmix64.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -20,24 +22,13 @@ constexpr int kOverdueFloorDays = 7;   // a delivery later than every measured s
                                        // as long again as it is already overdue
 constexpr int kClasses = 4;            // urgent first, urgent replacement, first, replacement
 
-// splitmix64: small, fast, and the same stream on every platform (std distributions are not).
-class Rng {
+class Rng : public SplitMix64 {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+  using SplitMix64::SplitMix64;
   // Uniform in [0, n), n > 0.
   std::size_t below(std::size_t n) {
     return std::min(n - 1, static_cast<std::size_t>(unit() * static_cast<double>(n)));
   }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  std::uint64_t state_;
 };
 
 std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t draw, std::uint64_t stream) {

@@ -7,19 +7,13 @@
 #include <span>
 
 #include "core/assert.h"
+#include "core/splitmix64.h"
 
 namespace ektp::registry::demo {
 
-class DemoRandom {
+class DemoRandom : public SplitMix64 {
  public:
-  explicit DemoRandom(std::uint64_t seed) : state_(seed) {}
-
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
+  using SplitMix64::SplitMix64;
 
   // Uniform in [0, bound). The modulo bias is below 2^-40 for the bounds used here.
   std::uint64_t below(std::uint64_t bound) {
@@ -33,8 +27,6 @@ class DemoRandom {
     return low + static_cast<int>(below(static_cast<std::uint64_t>(high - low) + 1));
   }
 
-  // Uniform in [0, 1).
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
   bool chance(double probability) { return unit() < probability; }
 
@@ -56,9 +48,6 @@ class DemoRandom {
     }
     return weights.size() - 1;
   }
-
- private:
-  std::uint64_t state_;
 };
 
 }  // namespace ektp::registry::demo
