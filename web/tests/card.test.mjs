@@ -19,6 +19,7 @@ test('a supervisor keeps the blanko stock of the Dinas and of a kecamatan', { sk
   await page.getByRole('heading', { name: 'Persediaan blanko 3327' }).waitFor();
   await page.locator('.stock-on-hand', { hasText: /^1\.789 blanko/ }).waitFor();
   await page.getByRole('cell', { name: 'Dipakai cetak', exact: true }).first().waitFor();
+  assert.doesNotMatch(await page.locator('main').innerText(), /\bnull\b|undefined/, 'no "null" on the page');
   // A kecamatan that prints and has no stock yet.
   await page.getByLabel('Kantor (kode wilayah)', { exact: true }).fill('332702');
   await page.getByRole('button', { name: 'Tampilkan' }).click();

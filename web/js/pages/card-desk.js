@@ -4,7 +4,7 @@
 // enrolled), or — a supervisor, when the prints do not work — after an assisted check against
 // the enrolled photo. Failed tries are counted; after four a supervisor must step in. While the
 // card is pending, the desk issues a SUKET (printable PDF with a QR code anyone can verify).
-import { h, put, table, waktu, alertBox } from '../dom.js';
+import { h, put, clear, table, waktu, alertBox } from '../dom.js';
 import { api, saveBlob } from '../api.js';
 import { nikField, selectField, textField } from '../widgets.js';
 import { getSession } from '../session.js';
@@ -44,7 +44,7 @@ export async function renderCardDesk(main, { isCurrent }) {
 
   function show(desk) {
     const printed = desk.requests.find((r) => r.status === 'printed' && !r.revoked_at_ms);
-    view.replaceChildren(h('h3', { id: 'loket-h' }, `${desk.name} · NIK ${desk.nik}`),
+    put(clear(view), h('h3', { id: 'loket-h' }, `${desk.name} · NIK ${desk.nik}`),
       desk.ready ? h('p', { class: 'ready-date', dataset: { ready: desk.ready.status } },
         readyText(desk.ready), ` Posisi dalam antrean: ${Number(desk.ahead) + 1}.`) : null,
       desk.requests.length === 0

@@ -4,7 +4,7 @@
 // the card face. A print that came out bad is recorded as spoiled and goes back to the queue.
 // Deliveries announced to the office are listed and added here, allocations asked for up the
 // chain and decided; each waiting request shows its estimated ready date.
-import { h, put, table, waktu, alertBox } from '../dom.js';
+import { h, put, clear, table, waktu, alertBox } from '../dom.js';
 import { api } from '../api.js';
 import { textField } from '../widgets.js';
 import { getSession } from '../session.js';
@@ -54,7 +54,7 @@ export async function renderCardProduction(main, { isCurrent }) {
     const stock = await api.cardStock(current());
     if (!isCurrent()) return;
     const b = stock.balance;
-    stockCard.replaceChildren(h('h3', { id: 'stok-h' }, `Persediaan blanko ${stock.office}`),
+    put(clear(stockCard), h('h3', { id: 'stok-h' }, `Persediaan blanko ${stock.office}`),
       h('p', { class: 'stock-on-hand' }, h('strong', {}, `${number(stock.on_hand)} blanko`), ' ada di persediaan.'),
       outlookText(stock.outlook),
       printsNote(stock),

@@ -781,6 +781,7 @@ function flow() {
     }
     assert.ok(failures < 3, 'another impression of the enrolled finger matched');
     await desk.getByText('Sidik jari cocok. Kartu diserahkan dan tercatat diambil.').waitFor();
+    assert.doesNotMatch(await desk.locator('main').innerText(), /\bnull\b|undefined/, 'no "null" on the Loket');
     const request = desk.locator('#loket-h ~ .table-wrap tbody tr').first();
     await request.locator('td', { hasText: 'Sudah diambil' }).waitFor();
     assert.match(await request.textContent(), new RegExp(`blanko 900001.*${users.operator[0]}${failures}$`));
