@@ -15,6 +15,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+pkg_check_modules(PCSC REQUIRED IMPORTED_TARGET libpcsclite)  # the chip through any PC/SC reader
 pkg_check_modules(CBOR REQUIRED IMPORTED_TARGET libcbor)  # SUKET credentials (MOSIP Claim 169)
 
 # OpenCV: the config file ships only with the heavy libopencv-dev; fall back to the split packages.

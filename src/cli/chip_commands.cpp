@@ -1,0 +1,127 @@
+// The chip from the command line (card/chip_card.h, card/vpcd_card.h, card/pcsc_reader.h):
+//   ektp card emulate --specimen [--vpcd 127.0.0.1:35963]
+//        inserts a virtual e-KTP chip into pcscd's vpcd reader until stopped (SIGINT/SIGTERM);
+//        --specimen: ICAO 9303's TD1 specimen (ERIKSSON ANNA MARIA) with EF.COM, DG1 and a DG3
+//        only an authorised terminal may read
+//   ektp card read [--reader NAME] --mrz "LINE1LINE2LINE3"
+//        opens the card in a PC/SC reader with BAC from its MRZ and prints EF.COM and DG1 as JSON;
+//        exit 0, or 1 naming what failed
+// Personalising a registry person's card comes with the signed EF.SOD.
+#include <atomic>
+#include <csignal>
+#include <random>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include "card/ber_tlv.h"
+#include "card/chip_card.h"
+#include "card/lds_files.h"
+#include "card/mrz.h"
+#include "card/pcsc_reader.h"
+#include "card/vpcd_card.h"
+#include "cli/commands.h"
+#include "cli/database_option.h"
+
+namespace ektp::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+struct ChipOptions {
+  bool specimen = false;
+  std::string vpcd = "127.0.0.1:35963";
+  std::string reader;
+  std::string mrz;
+};
+
+const std::array<std::string, 3> kSpecimenMrz = {"I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
+                                                 "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"};
+
+card::ChipCard::Random system_random() {
+  return [] {
+    card::Bytes8 b{};
+    std::random_device device;
+    for (auto& x : b) x = static_cast<std::uint8_t>(device());
+    return b;
+  };
+}
+
+int run_emulate(const ChipOptions& o) {
+  if (!o.specimen) return report(Error{ErrorCode::kInvalidArgument, "--specimen: the only card offered yet"});
+  const auto colon = o.vpcd.rfind(':');
+  if (colon == std::string::npos) return report(Error{ErrorCode::kInvalidArgument, "--vpcd HOST:PORT"});
+  card::ChipContents contents;
+  contents.mrz = kSpecimenMrz;
+  contents.files[card::kEfComId] = card::encode_ef_com({"0107", "040000", {1, 3}});
+  contents.files[card::data_group_file_id(1)] = card::encode_dg1(kSpecimenMrz);
+  contents.files[card::data_group_file_id(3)] = card::encode_tlv(0x63, std::vector<std::uint8_t>(16, 0));
+  contents.terminal_only.insert(card::data_group_file_id(3));
+  auto chip = card::ChipCard::make(std::move(contents), system_random());
+  if (!chip) return report(chip.error());
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::cout << "emulating the specimen e-KTP chip on vpcd " << o.vpcd << std::endl;
+  while (!g_stop) {
+    auto served = card::serve_vpcd(o.vpcd.substr(0, colon), static_cast<std::uint16_t>(std::stoi(o.vpcd.substr(colon + 1))),
+                                   *chip, g_stop);
+    if (!served) return report(served.error());
+  }
+  return 0;
+}
+
+int run_read(const ChipOptions& o) {
+  if (o.mrz.size() != 90) return report(Error{ErrorCode::kInvalidArgument, "--mrz: the 90 characters of the TD1 MRZ"});
+  const std::array<std::string, 3> mrz = {o.mrz.substr(0, 30), o.mrz.substr(30, 30), o.mrz.substr(60, 30)};
+  if (auto checked = card::decode_td1(mrz); !checked) return report(checked.error());
+  auto pcsc = card::PcscCard::connect(o.reader);
+  if (!pcsc) return report(pcsc.error());
+  card::ChipReader reader([&](std::span<const std::uint8_t> apdu) { return (*pcsc)->transmit(apdu); }, system_random());
+  if (auto opened = reader.open(mrz); !opened) return report(opened.error());
+  auto com_bytes = reader.read_file(card::kEfComId);
+  if (!com_bytes) return report(com_bytes.error());
+  auto com = card::parse_ef_com(*com_bytes);
+  if (!com) return report(com.error());
+  auto dg1_bytes = reader.read_file(card::data_group_file_id(1));
+  if (!dg1_bytes) return report(dg1_bytes.error());
+  auto dg1 = card::parse_dg1(*dg1_bytes);
+  if (!dg1) return report(dg1.error());
+  boost::json::array groups;
+  for (int g : com->groups) groups.push_back(g);
+  boost::json::object refused;
+  for (int g : com->groups) {
+    if (g == 1) continue;
+    auto other = reader.read_file(card::data_group_file_id(g));
+    refused[fmt::format("dg{}", g)] = other ? boost::json::value(static_cast<std::int64_t>(other->size()))
+                                            : boost::json::value(other.error().message);
+  }
+  std::cout << boost::json::serialize(boost::json::object{{"reader", (*pcsc)->reader()},
+                                                          {"bac", "ok"},
+                                                          {"lds_version", com->lds_version},
+                                                          {"groups", groups},
+                                                          {"dg1_mrz", boost::json::array{(*dg1)[0], (*dg1)[1], (*dg1)[2]}},
+                                                          {"other_groups", refused}})
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_chip_commands(CLI::App& app) {
+  auto o = std::make_shared<ChipOptions>();
+  CLI::App* card = app.get_subcommand("card");
+  auto* emulate = card->add_subcommand("emulate", "insert a virtual e-KTP chip into pcscd's vpcd reader");
+  emulate->add_flag("--specimen", o->specimen, "the ICAO 9303 TD1 specimen card");
+  emulate->add_option("--vpcd", o->vpcd, "vpcd's address")->capture_default_str();
+  emulate->callback([o] { exit_code() = run_emulate(*o); });
+  auto* read = card->add_subcommand("read", "read a chip through PC/SC with BAC from its MRZ");
+  read->add_option("--reader", o->reader, "the PC/SC reader (default: the first with a card)");
+  read->add_option("--mrz", o->mrz, "the card's MRZ, its three lines joined (90 characters)")->required();
+  read->callback([o] { exit_code() = run_read(*o); });
+}
+
+}  // namespace ektp::cli
