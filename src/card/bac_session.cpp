@@ -102,6 +102,39 @@ Result<std::vector<std::uint8_t>> unpad_9797(std::vector<std::uint8_t> data) {
   return data;
 }
 
+// The data objects of a protected command or response: DO'87', the one beside it (DO'97' in a
+// command, DO'99' in a response), DO'8E', and the bytes the MAC covers (all but DO'8E').
+struct Protected {
+  std::optional<DataObject> d87, other, d8e;
+  std::vector<std::uint8_t> covered;
+};
+
+Result<Protected> split_objects(std::span<const std::uint8_t> rest, std::uint8_t other_tag) {
+  Protected p;
+  while (!rest.empty()) {
+    EKTP_ASSIGN_OR_RETURN(auto d, next_do(rest));
+    if (d.tag == 0x87) {
+      p.d87 = d;
+    } else if (d.tag == other_tag) {
+      p.other = d;
+    } else if (d.tag == 0x8E) {
+      p.d8e = d;
+    } else {
+      return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), fmt::format("data object '{:02X}'", d.tag));
+    }
+    if (d.tag != 0x8E) p.covered.insert(p.covered.end(), d.whole.begin(), d.whole.end());
+  }
+  return p;
+}
+
+// The plain data of DO'87': decrypted, its padding removed.
+Result<std::vector<std::uint8_t>> open_do87(const SecureSession& session, const DataObject& d87) {
+  if (d87.value.size() < 9 || d87.value[0] != 0x01 || (d87.value.size() - 1) % 8 != 0) {
+    return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "DO'87' is not padded ciphertext");
+  }
+  return unpad_9797(tdes_cbc(session.ks_enc, d87.value.subspan(1), false));
+}
+
 SecureSession session_of(std::span<const std::uint8_t, 16> k_ifd, std::span<const std::uint8_t> k_icc,
                          const Bytes8& rnd_icc, const Bytes8& rnd_ifd) {
   DesKey16 seed{};
@@ -241,15 +274,8 @@ Result<std::vector<std::uint8_t>> unprotect_command(SecureSession& session, std:
   if (apdu.size() != 5 + lc && apdu.size() != 6 + lc) {
     return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "Lc does not match the command");
   }
-  std::span<const std::uint8_t> rest = apdu.subspan(5, lc);
-  std::optional<DataObject> d87, d97, d8e;
-  std::vector<std::uint8_t> covered;
-  while (!rest.empty()) {
-    EKTP_ASSIGN_OR_RETURN(auto d, next_do(rest));
-    if (d.tag == 0x87) d87 = d; else if (d.tag == 0x97) d97 = d; else if (d.tag == 0x8E) d8e = d;
-    else return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), fmt::format("data object '{:02X}'", d.tag));
-    if (d.tag != 0x8E) covered.insert(covered.end(), d.whole.begin(), d.whole.end());
-  }
+  EKTP_ASSIGN_OR_RETURN(auto objects, split_objects(apdu.subspan(5, lc), 0x97));
+  const auto& [d87, d97, d8e, covered] = objects;
   if (!d8e || d8e->value.size() != 8) return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "no MAC");
   increment(session.ssc);
   std::vector<std::uint8_t> mac_input = pad_9797(apdu.first(4));
@@ -260,10 +286,7 @@ Result<std::vector<std::uint8_t>> unprotect_command(SecureSession& session, std:
   }
   std::vector<std::uint8_t> plain = {static_cast<std::uint8_t>(apdu[0] & ~0x0C), apdu[1], apdu[2], apdu[3]};
   if (d87) {
-    if (d87->value.size() < 9 || d87->value[0] != 0x01 || (d87->value.size() - 1) % 8 != 0) {
-      return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "DO'87' is not padded ciphertext");
-    }
-    EKTP_ASSIGN_OR_RETURN(auto data, unpad_9797(tdes_cbc(session.ks_enc, d87->value.subspan(1), false)));
+    EKTP_ASSIGN_OR_RETURN(auto data, open_do87(session, *d87));
     if (data.size() > 0xFF) return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "data too long");
     plain.push_back(static_cast<std::uint8_t>(data.size()));
     plain.insert(plain.end(), data.begin(), data.end());
@@ -297,15 +320,8 @@ Result<std::vector<std::uint8_t>> unprotect_response(SecureSession& session, std
     return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed),
                    fmt::format("a protected response of {} bytes is too short", response.size()));
   }
-  std::span<const std::uint8_t> rest = response.first(response.size() - 2);
-  std::optional<DataObject> d87, d99, d8e;
-  std::vector<std::uint8_t> covered;
-  while (!rest.empty()) {
-    EKTP_ASSIGN_OR_RETURN(auto d, next_do(rest));
-    if (d.tag == 0x87) d87 = d; else if (d.tag == 0x99) d99 = d; else if (d.tag == 0x8E) d8e = d;
-    else return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), fmt::format("data object '{:02X}'", d.tag));
-    if (d.tag != 0x8E) covered.insert(covered.end(), d.whole.begin(), d.whole.end());
-  }
+  EKTP_ASSIGN_OR_RETURN(auto objects, split_objects(response.first(response.size() - 2), 0x99));
+  const auto& [d87, d99, d8e, covered] = objects;
   if (!d99 || d99->value.size() != 2 || !d8e || d8e->value.size() != 8) {
     return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "DO'99' or DO'8E' missing");
   }
@@ -316,10 +332,7 @@ Result<std::vector<std::uint8_t>> unprotect_response(SecureSession& session, std
   }
   std::vector<std::uint8_t> plain;
   if (d87) {
-    if (d87->value.size() < 9 || d87->value[0] != 0x01 || (d87->value.size() - 1) % 8 != 0) {
-      return refusal(ErrorCode::kInvalidArgument, std::string(bac_reason::kMalformed), "DO'87' is not padded ciphertext");
-    }
-    EKTP_ASSIGN_OR_RETURN(plain, unpad_9797(tdes_cbc(session.ks_enc, d87->value.subspan(1), false)));
+    EKTP_ASSIGN_OR_RETURN(plain, open_do87(session, *d87));
   }
   plain.insert(plain.end(), d99->value.begin(), d99->value.end());
   return plain;

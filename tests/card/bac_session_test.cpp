@@ -8,22 +8,16 @@
 
 #include <fmt/format.h>
 
+#include "support/hex_bytes.h"
 #include "support/test_support.h"
 
 namespace ektp::card {
 namespace {
 
-std::vector<std::uint8_t> bytes(std::string_view hex) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
-template <class Range>
-std::string hex(const Range& r) {
-  std::string out;
-  for (auto b : r) out += fmt::format("{:02X}", b);
-  return out;
-}
+using test::bytes_of_hex;
+const auto bytes = [](std::string_view h) { return bytes_of_hex(h); };
+const auto hex = [](const auto& r) { return test::hex_of(r); };
+
 Bytes8 b8(std::string_view h) {
   Bytes8 out{};
   auto v = bytes(h);

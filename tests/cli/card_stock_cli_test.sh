@@ -8,22 +8,7 @@ ektp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="sqlite:$work/card.db"
-count=0
-failed=0
-pass() { count=$((count + 1)); echo "ok $count - $1"; }
-fail() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $1"; }
-# expect DESCRIPTION STATUS PATTERN COMMAND...: the command exits STATUS and prints PATTERN (stdout or stderr).
-expect() {
-  description=$1 status=$2 pattern=$3
-  shift 3
-  set +e
-  out=$("$@" 2>&1)
-  rc=$?
-  set -e
-  if [ "$rc" -eq "$status" ] && printf '%s' "$out" | grep -q -- "$pattern"; then pass "$description"; else
-    fail "$description (exit $rc): $out"
-  fi
-}
+. "$(dirname "$0")/expect.sh"
 
 expect "receive 500" 0 '"on_hand":500' "$ektp" card stock receive --db "$db" --office 3327 --by petugas.stok \
   --first 1001 --last 1500 --allocation ALOK-2026-12

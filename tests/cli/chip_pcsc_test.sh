@@ -24,21 +24,7 @@ if [ -S /run/pcscd/pcscd.comm ]; then
   echo "chip_pcsc_test: a pcscd is running already; this test starts its own" >&2
   exit 1
 fi
-count=0
-failed=0
-pass() { count=$((count + 1)); echo "ok $count - $1"; }
-fail() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $1"; }
-expect() {
-  description=$1 status=$2 pattern=$3
-  shift 3
-  set +e
-  out=$("$@" 2>&1)
-  rc=$?
-  set -e
-  if [ "$rc" -eq "$status" ] && printf '%s' "$out" | grep -q -- "$pattern"; then pass "$description"; else
-    fail "$description (exit $rc): $out"
-  fi
-}
+. "$(dirname "$0")/expect.sh"
 
 /usr/sbin/pcscd --foreground --error >"$work/pcscd.log" 2>&1 &
 pcscd_pid=$!

@@ -11,21 +11,7 @@ work=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 db="sqlite:$work/suket.db"
-count=0
-failed=0
-pass() { count=$((count + 1)); echo "ok $count - $1"; }
-fail() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $1"; }
-expect() {
-  description=$1 status=$2 pattern=$3
-  shift 3
-  set +e
-  out=$("$@" 2>&1)
-  rc=$?
-  set -e
-  if [ "$rc" -eq "$status" ] && printf '%s' "$out" | grep -q -- "$pattern"; then pass "$description"; else
-    fail "$description (exit $rc): $out"
-  fi
-}
+. "$(dirname "$0")/expect.sh"
 
 # The demo: population, stock, residents at each stage (the server stops once it listens).
 "$ektp" serve --db "$db" --port 0 --demo 3327 --demo-size 600 >"$work/serve.log" 2>&1 &
