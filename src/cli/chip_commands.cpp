@@ -1,8 +1,9 @@
 // The chip from the command line (card/chip_card.h, card/vpcd_card.h, card/pcsc_reader.h):
-//   ektp card emulate --specimen [--vpcd 127.0.0.1:35963]
-//        inserts a virtual e-KTP chip into pcscd's vpcd reader until stopped (SIGINT/SIGTERM);
-//        --specimen: ICAO 9303's TD1 specimen (ERIKSSON ANNA MARIA) with EF.COM, DG1 and a DG3
-//        only an authorised terminal may read
+//   ektp card emulate (--specimen | --db URL --nik NIK) [--vpcd 127.0.0.1:35963]
+//        inserts a virtual e-KTP chip into pcscd's vpcd reader until stopped (SIGINT/SIGTERM) and
+//        prints its MRZ; --specimen: ICAO 9303's TD1 specimen (ERIKSSON ANNA MARIA) with EF.COM,
+//        DG1 and a DG3 only an authorised terminal may read; --nik: the resident's printed card
+//        (DG1, DG11–DG13 from the registry; not yet signed: EF.SOD comes with the HSM)
 //   ektp card read [--reader NAME] --mrz "LINE1LINE2LINE3"
 //        opens the card in a PC/SC reader with BAC from its MRZ and prints EF.COM and DG1 as JSON;
 //        exit 0, or 1 naming what failed
@@ -18,7 +19,13 @@
 
 #include "card/ber_tlv.h"
 #include "card/chip_card.h"
+#include "card/card_face_source.h"
 #include "card/lds_files.h"
+#include "card/lds_personal.h"
+#include "card/print_queue.h"
+#include "core/region.h"
+#include "registry/person_store.h"
+#include "store/migrations.h"
 #include "card/mrz.h"
 #include "card/pcsc_reader.h"
 #include "card/vpcd_card.h"
@@ -34,6 +41,8 @@ extern "C" void on_stop_signal(int) { g_stop = true; }
 
 struct ChipOptions {
   bool specimen = false;
+  std::string db;
+  std::string nik;
   std::string vpcd = "127.0.0.1:35963";
   std::string reader;
   std::string mrz;
@@ -51,21 +60,61 @@ card::ChipCard::Random system_random() {
   };
 }
 
-int run_emulate(const ChipOptions& o) {
-  if (!o.specimen) return report(Error{ErrorCode::kInvalidArgument, "--specimen: the only card offered yet"});
-  const auto colon = o.vpcd.rfind(':');
-  if (colon == std::string::npos) return report(Error{ErrorCode::kInvalidArgument, "--vpcd HOST:PORT"});
+card::ChipContents specimen_contents() {
   card::ChipContents contents;
   contents.mrz = kSpecimenMrz;
   contents.files[card::kEfComId] = card::encode_ef_com({"0107", "040000", {1, 3}});
   contents.files[card::data_group_file_id(1)] = card::encode_dg1(kSpecimenMrz);
   contents.files[card::data_group_file_id(3)] = card::encode_tlv(0x63, std::vector<std::uint8_t>(16, 0));
   contents.terminal_only.insert(card::data_group_file_id(3));
-  auto chip = card::ChipCard::make(std::move(contents), system_random());
+  return contents;
+}
+
+// The chip of a resident's printed card: their newest printed or collected request's blanko number
+// and date, and the card face of that day.
+Result<card::ChipContents> resident_contents(const ChipOptions& o) {
+  EKTP_ASSIGN_OR_RETURN(auto db, open_database(o.db));
+  EKTP_RETURN_IF_ERROR(store::migrate(*db, store::registry_migrations()));
+  return store::with_read_transaction<card::ChipContents>(*db, [&](store::Connection& c) -> Result<card::ChipContents> {
+    EKTP_ASSIGN_OR_RETURN(auto person, registry::load_person(c, o.nik));
+    EKTP_ASSIGN_OR_RETURN(auto requests, card::print_requests_of(c, o.nik));
+    const card::PrintRequest* printed = nullptr;
+    for (const auto& r : requests) {
+      if ((r.status == card::PrintStatus::kPrinted || r.status == card::PrintStatus::kCollected) && r.revoked_at_ms == 0) {
+        printed = &r;
+        break;
+      }
+    }
+    if (printed == nullptr) {
+      return make_error(ErrorCode::kFailedPrecondition, fmt::format("NIK {} has no printed card (not revoked)", o.nik));
+    }
+    const CivilDate issued = jakarta_date_of(std::chrono::system_clock::time_point(std::chrono::milliseconds(printed->printed_at_ms)));
+    EKTP_ASSIGN_OR_RETURN(auto face, card::card_face_for(c, RegionDirectory::builtin(), o.nik, issued));
+    const card::ChipIssue issue{printed->blanko_serial, issued, printed->office};
+    EKTP_ASSIGN_OR_RETURN(auto mrz, card::ektp_mrz(person, issue));
+    card::ChipContents contents;
+    contents.mrz = mrz;
+    contents.files[card::kEfComId] = card::encode_ef_com({"0107", "040000", {1, 11, 12, 13}});
+    contents.files[card::data_group_file_id(1)] = card::encode_dg1(mrz);
+    contents.files[card::data_group_file_id(11)] = card::encode_dg11(person, face);
+    contents.files[card::data_group_file_id(12)] = card::encode_dg12(issue, face);
+    contents.files[card::data_group_file_id(13)] = card::encode_dg13(face);
+    return contents;
+  });
+}
+
+int run_emulate(const ChipOptions& o) {
+  if (o.specimen == !o.nik.empty()) return report(Error{ErrorCode::kInvalidArgument, "--specimen, or --db and --nik"});
+  const auto colon = o.vpcd.rfind(':');
+  if (colon == std::string::npos) return report(Error{ErrorCode::kInvalidArgument, "--vpcd HOST:PORT"});
+  auto contents = o.specimen ? Result<card::ChipContents>(specimen_contents()) : resident_contents(o);
+  if (!contents) return report(contents.error());
+  const std::string mrz_text = contents->mrz[0] + contents->mrz[1] + contents->mrz[2];
+  auto chip = card::ChipCard::make(std::move(*contents), system_random());
   if (!chip) return report(chip.error());
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  std::cout << "emulating the specimen e-KTP chip on vpcd " << o.vpcd << std::endl;
+  std::cout << "emulating an e-KTP chip on vpcd " << o.vpcd << "; its MRZ: " << mrz_text << std::endl;
   while (!g_stop) {
     auto served = card::serve_vpcd(o.vpcd.substr(0, colon), static_cast<std::uint16_t>(std::stoi(o.vpcd.substr(colon + 1))),
                                    *chip, g_stop);
@@ -93,18 +142,27 @@ int run_read(const ChipOptions& o) {
   boost::json::array groups;
   for (int g : com->groups) groups.push_back(g);
   boost::json::object refused;
+  boost::json::object personal;
   for (int g : com->groups) {
     if (g == 1) continue;
     auto other = reader.read_file(card::data_group_file_id(g));
     refused[fmt::format("dg{}", g)] = other ? boost::json::value(static_cast<std::int64_t>(other->size()))
                                             : boost::json::value(other.error().message);
+    if (g == 11 && other) {
+      if (auto dg11 = card::parse_tlv(*other); dg11) {
+        for (auto [tag, key] : {std::pair{0x5F0Eu, "name"}, std::pair{0x5F10u, "nik"}, std::pair{0x5F2Bu, "birth_date"}}) {
+          if (const auto* t = dg11->find(tag)) personal[key] = std::string(t->value.begin(), t->value.end());
+        }
+      }
+    }
   }
   std::cout << boost::json::serialize(boost::json::object{{"reader", (*pcsc)->reader()},
                                                           {"bac", "ok"},
                                                           {"lds_version", com->lds_version},
                                                           {"groups", groups},
                                                           {"dg1_mrz", boost::json::array{(*dg1)[0], (*dg1)[1], (*dg1)[2]}},
-                                                          {"other_groups", refused}})
+                                                          {"other_groups", refused},
+                                                          {"dg11", personal}})
             << "\n";
   return 0;
 }
@@ -116,6 +174,8 @@ void register_chip_commands(CLI::App& app) {
   CLI::App* card = app.get_subcommand("card");
   auto* emulate = card->add_subcommand("emulate", "insert a virtual e-KTP chip into pcscd's vpcd reader");
   emulate->add_flag("--specimen", o->specimen, "the ICAO 9303 TD1 specimen card");
+  emulate->add_option("--db", o->db, "the registry (with --nik)");
+  emulate->add_option("--nik", o->nik, "a resident whose card was printed");
   emulate->add_option("--vpcd", o->vpcd, "vpcd's address")->capture_default_str();
   emulate->callback([o] { exit_code() = run_emulate(*o); });
   auto* read = card->add_subcommand("read", "read a chip through PC/SC with BAC from its MRZ");
