@@ -3,7 +3,9 @@
 //        inserts a virtual e-KTP chip into pcscd's vpcd reader until stopped (SIGINT/SIGTERM) and
 //        prints its MRZ; --specimen: ICAO 9303's TD1 specimen (ERIKSSON ANNA MARIA) with EF.COM,
 //        DG1 and a DG3 only an authorised terminal may read; --nik: the resident's printed card
-//        (DG1, DG11–DG13 from the registry; not yet signed: EF.SOD comes with the HSM)
+//        (DG1, DG11–DG13 from the registry; not yet signed: EF.SOD comes with the HSM);
+//        --state FILE: keeps the card in FILE (written when made from --specimen or --nik, read
+//        when given alone), so it survives a restart; a changed or cut file is refused
 //   ektp card read [--reader NAME] --mrz "LINE1LINE2LINE3"
 //        opens the card in a PC/SC reader with BAC from its MRZ and prints EF.COM and DG1 as JSON;
 //        exit 0, or 1 naming what failed
@@ -19,6 +21,7 @@
 
 #include "card/ber_tlv.h"
 #include "card/chip_card.h"
+#include "card/chip_state.h"
 #include "card/card_face_source.h"
 #include "card/lds_files.h"
 #include "card/lds_personal.h"
@@ -43,6 +46,7 @@ struct ChipOptions {
   bool specimen = false;
   std::string db;
   std::string nik;
+  std::string state;
   std::string vpcd = "127.0.0.1:35963";
   std::string reader;
   std::string mrz;
@@ -104,11 +108,19 @@ Result<card::ChipContents> resident_contents(const ChipOptions& o) {
 }
 
 int run_emulate(const ChipOptions& o) {
-  if (o.specimen == !o.nik.empty()) return report(Error{ErrorCode::kInvalidArgument, "--specimen, or --db and --nik"});
+  const int sources = (o.specimen ? 1 : 0) + (o.nik.empty() ? 0 : 1);
+  if (sources > 1 || (sources == 0 && o.state.empty())) {
+    return report(Error{ErrorCode::kInvalidArgument, "--specimen, --db and --nik, or --state FILE alone"});
+  }
   const auto colon = o.vpcd.rfind(':');
   if (colon == std::string::npos) return report(Error{ErrorCode::kInvalidArgument, "--vpcd HOST:PORT"});
-  auto contents = o.specimen ? Result<card::ChipContents>(specimen_contents()) : resident_contents(o);
+  auto contents = o.specimen        ? Result<card::ChipContents>(specimen_contents())
+                  : !o.nik.empty() ? resident_contents(o)
+                                   : card::load_chip_state(o.state);
   if (!contents) return report(contents.error());
+  if (sources == 1 && !o.state.empty()) {
+    if (auto saved = card::save_chip_state(o.state, *contents); !saved) return report(saved.error());
+  }
   const std::string mrz_text = contents->mrz[0] + contents->mrz[1] + contents->mrz[2];
   auto chip = card::ChipCard::make(std::move(*contents), system_random());
   if (!chip) return report(chip.error());
@@ -176,6 +188,7 @@ void register_chip_commands(CLI::App& app) {
   emulate->add_flag("--specimen", o->specimen, "the ICAO 9303 TD1 specimen card");
   emulate->add_option("--db", o->db, "the registry (with --nik)");
   emulate->add_option("--nik", o->nik, "a resident whose card was printed");
+  emulate->add_option("--state", o->state, "keep the card in this file (read it when given alone)");
   emulate->add_option("--vpcd", o->vpcd, "vpcd's address")->capture_default_str();
   emulate->callback([o] { exit_code() = run_emulate(*o); });
   auto* read = card->add_subcommand("read", "read a chip through PC/SC with BAC from its MRZ");

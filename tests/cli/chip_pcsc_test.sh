@@ -79,4 +79,17 @@ kill "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true; emulator_pid=
 expect "no chip for a resident without a printed card" 1 'no printed card' "$ektp" card emulate \
   --db "sqlite:$work/demo.db" --nik "$(sqlite3 "$work/demo.db" "select nik from print_requests where status = 'waiting' limit 1")"
 
+# The card kept in a state file survives a restart of its emulator; a changed file is refused.
+"$ektp" card emulate --specimen --state "$work/card.state" >"$work/state.log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 50); do [ -s "$work/card.state" ] && "$ektp" card read --mrz "$mrz" >/dev/null 2>&1 && break; sleep 0.2; done
+kill "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true
+"$ektp" card emulate --state "$work/card.state" >"$work/state2.log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 50); do "$ektp" card read --mrz "$mrz" >/dev/null 2>&1 && break; sleep 0.2; done
+expect "the card from its state file, after a restart" 0 '"bac":"ok"' "$ektp" card read --mrz "$mrz"
+kill "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true; emulator_pid=
+printf 'X' | dd of="$work/card.state" bs=1 seek=30 conv=notrunc 2>/dev/null
+expect "a changed state file is refused" 1 'checksum' "$ektp" card emulate --state "$work/card.state"
+
 finish
