@@ -57,9 +57,7 @@ void add_card_desk_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/card/persons/{nik}", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
     EKTP_ASSIGN_OR_RETURN(auto session, authenticate_bearer(s, request, can_serve_card_desk));
     const auto& nik = request.path_params.at("nik");
-    if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string::npos) {
-      return invalid_argument("nik: 16 digits");
-    }
+    EKTP_RETURN_IF_ERROR(check_nik_text(nik));
     EKTP_RETURN_IF_ERROR(check_resident_scope(s, session, nik, "card desk"));
     const auto at = now_ms(s);
     EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, at));

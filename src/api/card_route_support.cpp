@@ -31,6 +31,13 @@ Status check_office_scope(ApiServices& s, const access::Session& session, std::s
   return allowed;
 }
 
+Status check_nik_text(std::string_view nik) {
+  if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string_view::npos) {
+    return invalid_argument("nik: 16 digits");
+  }
+  return {};
+}
+
 Status check_resident_scope(ApiServices& s, const access::Session& session, std::string_view nik,
                             std::string_view what) {
   EKTP_ASSIGN_OR_RETURN(auto person, store::with_read_transaction<Person>(s.db, [&](store::Connection& c) {

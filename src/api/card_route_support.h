@@ -24,6 +24,9 @@ Status check_office_scope(ApiServices& s, const access::Session& session, std::s
 Status check_resident_scope(ApiServices& s, const access::Session& session, std::string_view nik,
                             std::string_view what);
 
+// A NIK from a path or a body: 16 digits (kInvalidArgument "nik: 16 digits").
+Status check_nik_text(std::string_view nik);
+
 // The {id} of a request's path: digits only, at most 18.
 Result<std::int64_t> request_id_of(const std::string& id_text);
 Result<card::PrintRequest> load_request(ApiServices& s, const std::string& id_text);

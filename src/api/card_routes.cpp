@@ -214,22 +214,18 @@ void add_card_routes(Router& router, ApiServices& s) {
       limit = std::stoll(l->second);
     }
     EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, caller.at_ms));
-    struct Listing {
-      std::vector<card::PrintRequest> waiting;
-      std::vector<card::RequestReadyDate> ready;
-    };
-    EKTP_ASSIGN_OR_RETURN(auto listing, store::with_read_transaction<Listing>(s.db, [&](store::Connection& c) -> Result<Listing> {
-      const auto n = static_cast<std::size_t>(limit);
-      EKTP_ASSIGN_OR_RETURN(auto waiting, card::waiting_requests(c, office, n));
-      EKTP_ASSIGN_OR_RETURN(auto ready, card::office_ready_dates(c, office, caller.at_ms, n));
-      return Listing{std::move(waiting), std::move(ready)};
-    }));
+    // The waiting requests in print order, each with its ready date (one read of the queue).
+    EKTP_ASSIGN_OR_RETURN(auto waiting, store::with_read_transaction<std::vector<card::RequestReadyDate>>(
+                                            s.db, [&](store::Connection& c) {
+                                              return card::office_ready_dates(c, office, caller.at_ms,
+                                                                              static_cast<std::size_t>(limit));
+                                            }));
     boost::json::array list;
     std::vector<access::AuditEntry> reads;
-    for (std::size_t i = 0; i < listing.waiting.size(); ++i) {
-      const auto& r = listing.waiting[i];
+    for (const auto& w : waiting) {
+      const auto& r = w.request;
       auto item = request_json(r);
-      if (i < listing.ready.size() && listing.ready[i].request_id == r.id) item["ready"] = ready_json(listing.ready[i].answer);
+      item["ready"] = ready_json(w.answer);
       list.push_back(std::move(item));
       reads.push_back({caller.at_ms, caller.actor, "read_print_queue", r.nik, "office " + office});
     }
@@ -399,9 +395,7 @@ void add_card_routes(Router& router, ApiServices& s) {
     EKTP_ASSIGN_OR_RETURN(auto reason, card::parse_print_reason(reason_id));
     EKTP_ASSIGN_OR_RETURN(auto detail, required_string(body, "detail"));
     EKTP_ASSIGN_OR_RETURN(auto urgent, optional_string(body, "urgent_reason"));
-    if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string::npos) {
-      return invalid_argument("nik: 16 digits");
-    }
+    EKTP_RETURN_IF_ERROR(check_nik_text(nik));
     // The resident must live in the caller's region (as for every read of residents).
     EKTP_ASSIGN_OR_RETURN(auto office, store::with_read_transaction<std::string>(
                                            s.db, [&](store::Connection& c) -> Result<std::string> {

@@ -26,13 +26,6 @@ Result<card::SuketKeys*> suket_keys(ApiServices& s) {
   return s.suket_keys;
 }
 
-Status check_nik_text(std::string_view nik) {
-  if (nik.size() != 16 || nik.find_first_not_of("0123456789") != std::string_view::npos) {
-    return invalid_argument("nik: 16 digits");
-  }
-  return {};
-}
-
 object suket_json(const card::SuketRecord& r) {
   object out{{"id", r.id},
              {"nik", r.nik},

@@ -48,6 +48,8 @@ std::int64_t jakarta_day_of_ms(std::int64_t at_ms) {
   return local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
 }
 
+std::int64_t jakarta_day_start_ms(std::int64_t day) { return day * kDayMs - kJakartaOffsetMs; }
+
 Result<AnnouncedDelivery> announce_delivery(store::Database& database, const StockChange& change,
                                             std::int64_t expected_day, std::int64_t count, std::string_view note) {
   EKTP_RETURN_IF_ERROR(validate_office_code(change.office));

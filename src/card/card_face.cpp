@@ -149,6 +149,13 @@ Status draw(cairo_t* cr, const CardFace& face) {
 
 }  // namespace
 
+std::string face_field(const CardFace& face, std::string_view label) {
+  for (const auto& [l, value] : face.fields) {
+    if (l == label) return value;
+  }
+  return "";
+}
+
 double text_width_mm(std::string_view text, double size_mm, bool bold) {
   return drawing::text_width(text, size_mm, bold);
 }

@@ -39,6 +39,9 @@ struct CardFace {
 CardFace card_face_of(const Person& person, const RegionDirectory& regions, CivilDate issued,
                       std::vector<std::uint8_t> photo, std::vector<std::uint8_t> signature);
 
+// The value of the face's biodata line `label` ("Alamat", "Agama" …); empty when it has none.
+std::string face_field(const CardFace& face, std::string_view label);
+
 // Where one text goes: its box (mm from the card's top left), its size and its lines.
 struct PlacedText {
   std::string field;  // "Nama", "NIK", "header", …

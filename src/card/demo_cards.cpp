@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "card/announced_deliveries.h"
 #include "card/card_pickup.h"
 #include "card/print_queue.h"
 #include "card/printing_offices.h"
@@ -74,8 +75,7 @@ Status enroll_ready(store::Database& db, const std::string& nik, int n, std::int
 }
 
 bool weekend(std::int64_t at_ms) {
-  const std::chrono::weekday wd{std::chrono::sys_days{std::chrono::floor<std::chrono::days>(
-      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(at_ms + 7 * kHourMs)))}};
+  const std::chrono::weekday wd{std::chrono::sys_days{std::chrono::days{jakarta_day_of_ms(at_ms)}}};
   return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
 }
 
@@ -149,7 +149,7 @@ Result<DemoCards> seed_demo_cards(store::Database& db, SuketKeys& keys, const Re
   const std::string office(regency);
   const std::size_t history = adults.size() - kWaiting;
   std::size_t next = 0;
-  const std::int64_t midnight = (now_ms + 7 * kHourMs) / kDayMs * kDayMs - 7 * kHourMs;  // today 00:00 Jakarta
+  const std::int64_t midnight = jakarta_day_start_ms(jakarta_day_of_ms(now_ms));  // today 00:00 Jakarta
   std::vector<std::pair<std::int64_t, std::int64_t>> printed;  // request id, printed at
   // The last kHistoryDays working days before today, oldest first.
   std::vector<std::int64_t> days;

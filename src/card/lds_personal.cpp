@@ -14,13 +14,6 @@ namespace {
 
 constexpr std::size_t kOptional1 = 15;
 
-std::string field_of(const CardFace& face, std::string_view label) {
-  for (const auto& [l, v] : face.fields) {
-    if (l == label) return v;
-  }
-  return "";
-}
-
 std::string ymd(CivilDate d) {
   return fmt::format("{:04}{:02}{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                      static_cast<unsigned>(d.day()));
@@ -90,8 +83,8 @@ Result<std::string> nik_of_ektp_mrz(const std::array<std::string, 3>& mrz) {
 
 std::vector<std::uint8_t> encode_dg11(const Person& person, const CardFace& face) {
   const std::string address =
-      fmt::format("{}<RT/RW {}<{}<{}<{}<{}", field_of(face, "Alamat"), field_of(face, "RT/RW"),
-                  field_of(face, "Kel/Desa"), field_of(face, "Kecamatan"), face.regency, face.province);
+      fmt::format("{}<RT/RW {}<{}<{}<{}<{}", face_field(face, "Alamat"), face_field(face, "RT/RW"),
+                  face_field(face, "Kel/Desa"), face_field(face, "Kecamatan"), face.regency, face.province);
   return encode_constructed(data_group_tag(11), {encode_tlv(0x5C, tag_list({0x5F0E, 0x5F10, 0x5F2B, 0x5F11, 0x5F42})),
                                                  encode_tlv(0x5F0E, person.name), encode_tlv(0x5F10, person.nik),
                                                  encode_tlv(0x5F2B, ymd(person.birth_date)),
@@ -103,16 +96,16 @@ std::vector<std::uint8_t> encode_dg12(const ChipIssue& issue, const CardFace& fa
       data_group_tag(12),
       {encode_tlv(0x5C, tag_list({0x5F19, 0x5F26, 0x5F1B})),
        encode_tlv(0x5F19, fmt::format("DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL {}{}", face.regency,
-                                      issue.office.size() == 6 ? " (KECAMATAN " + field_of(face, "Kecamatan") + ")" : "")),
+                                      issue.office.size() == 6 ? " (KECAMATAN " + face_field(face, "Kecamatan") + ")" : "")),
        encode_tlv(0x5F26, ymd(issue.issued)), encode_tlv(0x5F1B, fmt::format("BLANKO {}", issue.blanko_serial))});
 }
 
 std::vector<std::uint8_t> encode_dg13(const CardFace& face) {
   return encode_constructed(data_group_tag(13),
-                            {encode_tlv(0x80, field_of(face, "Agama")), encode_tlv(0x81, field_of(face, "Status Perkawinan")),
-                             encode_tlv(0x82, face.blood_type), encode_tlv(0x83, field_of(face, "Pekerjaan")),
-                             encode_tlv(0x84, field_of(face, "Kewarganegaraan")),
-                             encode_tlv(0x85, field_of(face, "Berlaku Hingga"))});
+                            {encode_tlv(0x80, face_field(face, "Agama")), encode_tlv(0x81, face_field(face, "Status Perkawinan")),
+                             encode_tlv(0x82, face.blood_type), encode_tlv(0x83, face_field(face, "Pekerjaan")),
+                             encode_tlv(0x84, face_field(face, "Kewarganegaraan")),
+                             encode_tlv(0x85, face_field(face, "Berlaku Hingga"))});
 }
 
 }  // namespace ektp::card

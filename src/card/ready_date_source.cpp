@@ -12,12 +12,7 @@ namespace ektp::card {
 
 namespace {
 
-constexpr std::int64_t kDayMs = 86'400'000;
-constexpr std::int64_t kJakartaOffsetMs = 7 * 3'600'000;
 constexpr std::size_t kWaitingMax = 200'000;
-
-// The first moment (ms) of a Jakarta day.
-std::int64_t day_start_ms(std::int64_t day) { return day * kDayMs - kJakartaOffsetMs; }
 
 struct DayLedger {
   std::int64_t net = 0;  // change of the stock on hand
@@ -95,7 +90,7 @@ struct QueueHistory {
 // Requests queued each day of the window by class, and how many waited at the end of each day.
 Result<QueueHistory> queue_history(store::Connection& db, std::string_view office, std::int64_t first_day,
                                    std::int64_t today) {
-  const std::int64_t since = day_start_ms(first_day);
+  const std::int64_t since = jakarta_day_start_ms(first_day);
   auto rows = db.execute(
       "SELECT reason, urgent_reason, requested_at_ms, status, printed_at_ms FROM print_requests WHERE "
       "office_code = $1 AND status <> 'cancelled' AND (requested_at_ms >= $2 OR status = 'waiting' OR "
@@ -140,7 +135,7 @@ Result<OfficeReadyInputs> office_ready_inputs(store::Connection& db, std::string
   const std::int64_t today = jakarta_day_of_ms(now_ms);
   const std::int64_t first_day = today - kReadyHistoryDays;
   EKTP_ASSIGN_OR_RETURN(auto on_hand, on_hand_count(db, office));
-  EKTP_ASSIGN_OR_RETURN(auto ledger, ledger_by_day(db, office, day_start_ms(first_day)));
+  EKTP_ASSIGN_OR_RETURN(auto ledger, ledger_by_day(db, office, jakarta_day_start_ms(first_day)));
   EKTP_ASSIGN_OR_RETURN(auto queue, queue_history(db, office, first_day, today));
 
   // Walk back from the stock on hand now to each past day's stock at its start and end.
@@ -163,18 +158,17 @@ Result<OfficeReadyInputs> office_ready_inputs(store::Connection& db, std::string
   }
   in.history.days = std::move(days);
   EKTP_ASSIGN_OR_RETURN(in.history.deliveries,
-                        past_deliveries(db, office, day_start_ms(today - kReadyDeliveryHistoryDays), today));
+                        past_deliveries(db, office, jakarta_day_start_ms(today - kReadyDeliveryHistoryDays), today));
 
   in.now.today = today;
   in.now.on_hand = on_hand;
   EKTP_ASSIGN_OR_RETURN(auto announced, announced_deliveries(db, office, /*open_only=*/true, kMaxAnnounced));
   for (const auto& a : announced) in.now.announced.push_back({a.expected_day, a.count});
 
-  EKTP_ASSIGN_OR_RETURN(auto waiting, waiting_requests(db, office, kWaitingMax));
-  for (std::size_t i = 0; i < waiting.size(); ++i) {
-    in.waiting_ids.push_back(waiting[i].id);
-    in.entries.push_back({static_cast<std::int64_t>(i), !waiting[i].urgent_reason.empty(),
-                          waiting[i].reason != PrintReason::kFirst});
+  EKTP_ASSIGN_OR_RETURN(in.waiting, waiting_requests(db, office, kWaitingMax));
+  for (std::size_t i = 0; i < in.waiting.size(); ++i) {
+    in.entries.push_back({static_cast<std::int64_t>(i), !in.waiting[i].urgent_reason.empty(),
+                          in.waiting[i].reason != PrintReason::kFirst});
   }
   return in;
 }
@@ -184,11 +178,11 @@ Result<std::vector<RequestReadyDate>> office_ready_dates(store::Connection& db, 
   EKTP_ASSIGN_OR_RETURN(auto in, office_ready_inputs(db, office, now_ms));
   if (in.entries.size() > limit) {
     in.entries.resize(limit);
-    in.waiting_ids.resize(limit);
+    in.waiting.resize(limit);
   }
   EKTP_ASSIGN_OR_RETURN(auto answers, estimate_ready_dates(in.history, in.now, in.entries));
   std::vector<RequestReadyDate> out;
-  for (std::size_t i = 0; i < answers.size(); ++i) out.push_back({in.waiting_ids[i], in.entries[i].ahead, answers[i]});
+  for (std::size_t i = 0; i < answers.size(); ++i) out.push_back({std::move(in.waiting[i]), in.entries[i].ahead, answers[i]});
   return out;
 }
 
@@ -200,13 +194,13 @@ Result<std::optional<RequestReadyDate>> ready_date_of_person(store::Connection& 
   if (rows->rows.empty()) return std::optional<RequestReadyDate>();
   const std::int64_t id = rows->rows.front().integer(0);
   EKTP_ASSIGN_OR_RETURN(auto in, office_ready_inputs(db, rows->rows.front().text(1), now_ms));
-  auto at = std::ranges::find(in.waiting_ids, id);
-  if (at == in.waiting_ids.end()) {
+  auto at = std::ranges::find(in.waiting, id, &PrintRequest::id);
+  if (at == in.waiting.end()) {
     return make_error(ErrorCode::kInternal, fmt::format("waiting request {} is not in its office's queue", id));
   }
-  const auto i = static_cast<std::size_t>(at - in.waiting_ids.begin());
+  const auto i = static_cast<std::size_t>(at - in.waiting.begin());
   EKTP_ASSIGN_OR_RETURN(auto answer, estimate_ready_date(in.history, in.now, in.entries[i]));
-  return std::optional<RequestReadyDate>(RequestReadyDate{id, in.entries[i].ahead, answer});
+  return std::optional<RequestReadyDate>(RequestReadyDate{std::move(*at), in.entries[i].ahead, answer});
 }
 
 }  // namespace ektp::card

@@ -24,18 +24,18 @@ inline constexpr std::int64_t kReadyDeliveryHistoryDays = 3 * 365;
 struct OfficeReadyInputs {
   OfficeHistory history;
   OfficeNow now;
-  std::vector<std::int64_t> waiting_ids;  // print order
-  std::vector<QueueEntry> entries;        // entries[i] describes waiting_ids[i]
+  std::vector<PrintRequest> waiting;  // print order
+  std::vector<QueueEntry> entries;    // entries[i] describes waiting[i]
 };
 Result<OfficeReadyInputs> office_ready_inputs(store::Connection& db, std::string_view office, std::int64_t now_ms);
 
 struct RequestReadyDate {
-  std::int64_t request_id = 0;
+  PrintRequest request;
   std::int64_t ahead = 0;  // requests printed before it in the current order
   ReadyAnswer answer;
 };
 
-// Every waiting request of the office (print order), at most `limit` of them estimated.
+// The office's waiting requests in print order (at most `limit`), each with its estimate.
 Result<std::vector<RequestReadyDate>> office_ready_dates(store::Connection& db, std::string_view office,
                                                          std::int64_t now_ms, std::size_t limit);
 // The ready date of one resident's waiting request; none when nothing of theirs waits.

@@ -42,13 +42,6 @@ void centred(cairo_t* cr, double y, double size, bool bold, const std::string& t
   text_at(cr, (kSuketPageWidthMm - w) / 2, y, size, bold, text);
 }
 
-std::string field_of(const CardFace& face, std::string_view name) {
-  for (const auto& [label, value] : face.fields) {
-    if (label == name) return value;
-  }
-  return "";
-}
-
 Status draw_suket(cairo_t* cr, const IssuedSuket& s, std::string_view verify_url) {
   EKTP_ASSIGN_OR_RETURN(auto qr, qr_modules(s.record.qr_text));
   // 36 mm at 300 dpi is about 430 px: more would only make the PDF heavier.
@@ -73,8 +66,8 @@ Status draw_suket(cairo_t* cr, const IssuedSuket& s, std::string_view verify_url
   const std::vector<std::pair<std::string, std::string>> rows = {
       {"NIK", s.claims.nik},
       {"Nama", s.claims.full_name},
-      {"Tempat/Tgl Lahir", field_of(s.face, "Tempat/Tgl Lahir")},
-      {"Jenis Kelamin", field_of(s.face, "Jenis Kelamin")},
+      {"Tempat/Tgl Lahir", face_field(s.face, "Tempat/Tgl Lahir")},
+      {"Jenis Kelamin", face_field(s.face, "Jenis Kelamin")},
       {"Alamat", s.claims.address},
       {"Berlaku hingga", long_date_of_s(s.record.expires_at_s)},
       {"Perkiraan KTP-el", ready_sentence(s.record.ready)},

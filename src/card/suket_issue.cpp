@@ -42,22 +42,15 @@ SuketRecord record_of(const store::Row& r) {
   return out;
 }
 
-std::string field_of(const CardFace& face, std::string_view name) {
-  for (const auto& [label, value] : face.fields) {
-    if (label == name) return value;
-  }
-  return "";
-}
-
 // One line, as the card prints it: street, RT/RW, village, district, regency — and the province
 // when it still fits.
 std::string address_line(const CardFace& face) {
-  std::string line = fmt::format("{}, RT/RW {}, {}, {}, {}", field_of(face, "Alamat"), field_of(face, "RT/RW"),
-                                 field_of(face, "Kel/Desa"), field_of(face, "Kecamatan"), face.regency);
+  std::string line = fmt::format("{}, RT/RW {}, {}, {}, {}", face_field(face, "Alamat"), face_field(face, "RT/RW"),
+                                 face_field(face, "Kel/Desa"), face_field(face, "Kecamatan"), face.regency);
   const std::string with_province = line + ", " + face.province;
   if (with_province.size() <= limits::address_bytes_max) return with_province;
   if (line.size() <= limits::address_bytes_max) return line;
-  return fmt::format("{}, {}, {}", field_of(face, "Kel/Desa"), field_of(face, "Kecamatan"), face.regency)
+  return fmt::format("{}, {}, {}", face_field(face, "Kel/Desa"), face_field(face, "Kecamatan"), face.regency)
       .substr(0, limits::address_bytes_max);
 }
 
@@ -138,8 +131,7 @@ Result<IssuedSuket> issue_suket(store::Database& database, SuketKeys& keys, cons
     EKTP_ASSIGN_OR_RETURN(auto ready, ready_date_of_person(c, nik, now_ms));
     std::string office;
     if (ready) {
-      EKTP_ASSIGN_OR_RETURN(auto request, load_print_request(c, ready->request_id));
-      office = request.office;
+      office = ready->request.office;
     } else {
       EKTP_ASSIGN_OR_RETURN(office, printing_office_of(c, person.address.village_code));
     }
