@@ -21,22 +21,12 @@ class CardDeskRoutesTest : public RouteTest {
   void SetUp() override {
     RouteTest::SetUp();
     if (IsSkipped()) return;
-    registry::demo::DemoOptions demo;
-    demo.regency_code = "3327";
-    demo.persons = 60;
-    demo.today = CivilDate{year{2026}, November, day{23}};
-    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
+    load_demo_regency(60);
     api::add_card_routes(router, *services);
     api::add_card_desk_routes(router, *services);
-    for (auto [user, role, office] : {std::tuple{"sup.pemalang", Role::kSupervisor, "3327"},
-                                      std::tuple{"op.pemalang", Role::kOperator, "3327"},
-                                      std::tuple{"op.tegal", Role::kOperator, "3328"}}) {
-      ASSERT_OK(auth->create_user(user, "desk-password-2026", role, now));
-      ASSERT_OK(auth->set_office_region(user, office, now));
-    }
-    supervisor = login("sup.pemalang", "desk-password-2026");
-    desk = login("op.pemalang", "desk-password-2026");
-    other_regency = login("op.tegal", "desk-password-2026");
+    supervisor = office_user("sup.pemalang", Role::kSupervisor, "3327");
+    desk = office_user("op.pemalang", Role::kOperator, "3327");
+    other_regency = office_user("op.tegal", Role::kOperator, "3328");
     auto conn = db().connect();
     ASSERT_OK(conn);
     auto row = (*conn)->execute("SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT 1");
@@ -58,16 +48,6 @@ class CardDeskRoutesTest : public RouteTest {
   std::string finger_body(const std::string& image, int position = 2) {
     return fmt::format(R"({{"method":"fingerprint","finger_position":{},"image":"{}","dpi":500}})", position,
                        sync::base64_encode(card_test_fingerprint(image)));
-  }
-  std::int64_t now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  }
-  std::int64_t audited(std::string_view actor, std::string_view action) {
-    EXPECT_OK(audit->flush());
-    auto conn = db().connect();
-    auto rows = (*conn)->execute("SELECT COUNT(*) FROM audit_log WHERE actor = $1 AND action = $2",
-                                 {std::string(actor), std::string(action)});
-    return rows ? rows->rows.front().integer(0) : -1;
   }
   std::string supervisor, desk, other_regency, nik;
 };
@@ -126,7 +106,7 @@ TEST_P(CardDeskRoutesTest, UncollectedCardsAreListedForSupervisorsOnly) {
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_TRUE(boost::json::parse(list.body).at("cards").as_array().empty());  // printed today
   now += std::chrono::days(31);
-  supervisor = login("sup.pemalang", "desk-password-2026");
+  supervisor = login("sup.pemalang", "office-password-2026");
   list = call("GET", "/api/v1/card/offices/3327/uncollected", supervisor);
   ASSERT_EQ(list.status, 200) << list.body;
   const auto parsed = boost::json::parse(list.body);

@@ -19,19 +19,11 @@ class CardRoutesTest : public RouteTest {
   void SetUp() override {
     RouteTest::SetUp();
     if (IsSkipped()) return;
-    registry::demo::DemoOptions demo;
-    demo.regency_code = "3327";
-    demo.persons = 100;
-    demo.today = CivilDate{year{2026}, November, day{23}};
-    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
+    load_demo_regency(100);
     api::add_card_routes(router, *services);
-    for (auto [user, office] : {std::pair{"sup.pemalang", "3327"}, std::pair{"sup.tegal", "3328"}}) {
-      ASSERT_OK(auth->create_user(user, "supervisor-password", Role::kSupervisor, now));
-      ASSERT_OK(auth->set_office_region(user, office, now));
-    }
+    pemalang = office_user("sup.pemalang", Role::kSupervisor, "3327");
+    tegal = office_user("sup.tegal", Role::kSupervisor, "3328");
     ASSERT_OK(auth->create_user("sup.none", "supervisor-password", Role::kSupervisor, now));
-    pemalang = login("sup.pemalang", "supervisor-password");
-    tegal = login("sup.tegal", "supervisor-password");
     no_office = login("sup.none", "supervisor-password");
     auto conn = db().connect();
     ASSERT_OK(conn);
@@ -60,13 +52,6 @@ class CardRoutesTest : public RouteTest {
                                                            1'795'000'100'000, ""));
       return true;
     }));
-  }
-  std::int64_t audited(std::string_view actor, std::string_view action) {
-    EXPECT_OK(audit->flush());
-    auto conn = db().connect();
-    auto rows = (*conn)->execute("SELECT COUNT(*) FROM audit_log WHERE actor = $1 AND action = $2",
-                                 {std::string(actor), std::string(action)});
-    return rows ? rows->rows.front().integer(0) : -1;
   }
   std::string pemalang, tegal, no_office, nik;
 };

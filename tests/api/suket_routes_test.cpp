@@ -26,11 +26,7 @@ class SuketRoutesTest : public RouteTest {
   void SetUp() override {
     RouteTest::SetUp();
     if (IsSkipped()) return;
-    registry::demo::DemoOptions demo;
-    demo.regency_code = "3327";
-    demo.persons = 60;
-    demo.today = CivilDate{year{2026}, November, day{23}};
-    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
+    load_demo_regency(60);
     key_dir = std::filesystem::temp_directory_path() /
               fmt::format("ektp-suket-routes-{}-{}", ::getpid(), static_cast<int>(GetParam()));
     std::filesystem::remove_all(key_dir);
@@ -39,12 +35,8 @@ class SuketRoutesTest : public RouteTest {
     suket_keys = std::move(*keys);
     services->suket_keys = suket_keys.get();
     api::add_suket_routes(router, *services);
-    for (auto [user, office] : {std::pair{"op.pemalang", "3327"}, std::pair{"op.tegal", "3328"}}) {
-      ASSERT_OK(auth->create_user(user, "desk-password-2026", Role::kOperator, now));
-      ASSERT_OK(auth->set_office_region(user, office, now));
-    }
-    desk = login("op.pemalang", "desk-password-2026");
-    other_regency = login("op.tegal", "desk-password-2026");
+    desk = office_user("op.pemalang", Role::kOperator, "3327");
+    other_regency = office_user("op.tegal", Role::kOperator, "3328");
     auto conn = db().connect();
     ASSERT_OK(conn);
     auto row = (*conn)->execute("SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT 2");
@@ -58,16 +50,6 @@ class SuketRoutesTest : public RouteTest {
     suket_keys.reset();
     std::filesystem::remove_all(key_dir);
     RouteTest::TearDown();
-  }
-  std::int64_t now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  }
-  std::int64_t audited(std::string_view actor, std::string_view action) {
-    EXPECT_OK(audit->flush());
-    auto conn = db().connect();
-    auto rows = (*conn)->execute("SELECT COUNT(*) FROM audit_log WHERE actor = $1 AND action = $2",
-                                 {std::string(actor), std::string(action)});
-    return rows ? rows->rows.front().integer(0) : -1;
   }
 
   std::filesystem::path key_dir;

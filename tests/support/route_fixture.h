@@ -10,6 +10,7 @@
 #include "access/audit_log.h"
 #include "core/civil_date.h"
 #include "registry/civil_registry.h"
+#include "registry/demo/demo_loader.h"
 #include "store/migrations.h"
 #include "support/staff_fixture.h"
 #include "support/test_database.h"
@@ -86,6 +87,31 @@ class RouteTest : public BackendTest {
     if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}, {}};
     return settle((*handler)(request));  // as the server sends it (after any audit commit)
   }
+
+  // The demo regency 3327 with `persons` residents, as of the fixture's day.
+  void load_demo_regency(std::size_t persons) {
+    registry::demo::DemoOptions demo;
+    demo.regency_code = "3327";
+    demo.persons = persons;
+    demo.today = CivilDate{year{2026}, November, day{23}};
+    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
+  }
+  // A member of staff working for `office`, signed in: their token.
+  std::string office_user(const std::string& username, Role role, const std::string& office) {
+    constexpr std::string_view kPassword = "office-password-2026";
+    EXPECT_OK(auth->create_user(username, kPassword, role, now));
+    EXPECT_OK(auth->set_office_region(username, office, now));
+    return login(username, kPassword);
+  }
+  // How many audit records `actor` made with `action` (after the writer flushed).
+  std::int64_t audited(std::string_view actor, std::string_view action) {
+    EXPECT_OK(audit->flush());
+    auto conn = db().connect();
+    auto rows = (*conn)->execute("SELECT COUNT(*) FROM audit_log WHERE actor = $1 AND action = $2",
+                                 {std::string(actor), std::string(action)});
+    return rows ? rows->rows.front().integer(0) : -1;
+  }
+  std::int64_t now_ms() const { return duration_cast<milliseconds>(now.time_since_epoch()).count(); }
 
   std::vector<access::AuditEntry> audit_for(std::string_view subject) {
     EXPECT_OK(audit->flush());
