@@ -6,7 +6,7 @@
 //   - the three public trust URLs: network first, the last good answer from the cache when the
 //     network fails, marked with the header x-ektp-from-cache: 1 so the page knows it is offline.
 // Change CACHE_NAME when the list of files changes.
-const CACHE_NAME = 'ektp-verifikasi-1';
+const CACHE_NAME = 'ektp-verifikasi-2';
 const PAGE = '/verifikasi';
 const ASSETS = [
   PAGE,
@@ -15,6 +15,7 @@ const ASSETS = [
   '/js/dom.js',
   '/js/suket/page.js',
   '/js/suket/verify.js',
+  '/js/suket/signed-lists.js',
   '/js/suket/trust-store.js',
   '/js/suket/scan.js',
   '/vendor/jsqr/jsqr.mjs',

@@ -1,13 +1,11 @@
-// js/suket/verify.js in Node, no browser and no server: the worked example of
+// js/suket/verify.js and signed-lists.js in Node, no browser and no server: the worked example of
 // docs/suket-format.md §6 and what a verifier must refuse, with the same verdicts as the C++
 // verify_suket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import {
-  verifySuket, parseTrustList, parseSupersededList, parseTrustRoot, suketCoseBytes, bytesOfBase64url,
-  hexOf, ListError, QR_CHARS_MAX,
-} from '../js/suket/verify.js';
+import { verifySuket, suketCoseBytes, bytesOfBase64url, hexOf, QR_CHARS_MAX } from '../js/suket/verify.js';
+import { parseTrustList, parseSupersededList, parseTrustRoot, ListError } from '../js/suket/signed-lists.js';
 import {
   EXAMPLE, ISSUER_SEED, ROOT_SEED, STRANGER_SEED, CLAIMS_WITH_FACE, FACE_PNG, publicKeyOf, kidOf, sign,
   cbor, claimsMap, coseSign1, qrTextOfCose, issueSuket, base45Encode,

@@ -5,7 +5,7 @@
 //     received and when it was fetched. Stored texts are verified again on every load.
 // A list fetched later replaces the stored one only if it verifies against the pinned root and is
 // not older; otherwise the stored one stays and a warning says why. No DOM.
-import { ListError, parseSupersededList, parseTrustList, parseTrustRoot } from './verify.js';
+import { ListError, parseSupersededList, parseTrustList, parseTrustRoot } from './signed-lists.js';
 
 export const API = Object.freeze({
   root: '/api/v1/public/trust-root',
