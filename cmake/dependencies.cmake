@@ -17,6 +17,8 @@ pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(PCSC REQUIRED IMPORTED_TARGET libpcsclite)  # the chip through any PC/SC reader
 pkg_check_modules(CBOR REQUIRED IMPORTED_TARGET libcbor)  # SUKET credentials (MOSIP Claim 169)
+# Only the header <p11-kit/pkcs11.h>: PKCS#11 modules (SoftHSM2, an HSM) are loaded with dlopen.
+pkg_check_modules(P11KIT REQUIRED p11-kit-1)
 
 # OpenCV: the config file ships only with the heavy libopencv-dev; fall back to the split packages.
 find_package(OpenCV 4 QUIET COMPONENTS core imgproc imgcodecs objdetect)

@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libsodium-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev opencv-data
   libqrencode-dev libzxing-dev libcairo2-dev fonts-dejavu-core libcbor-dev zlib1g-dev
-  libpcsclite-dev pcscd vsmartcard-vpcd
+  libpcsclite-dev pcscd vsmartcard-vpcd opensc pcsc-tools
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   softhsm2 libp11-dev libp11-kit-dev libfaiss-dev

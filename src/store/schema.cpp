@@ -531,6 +531,33 @@ CREATE TABLE printing_offices (
   since_ms       BIGINT NOT NULL
 );
 )sql"},
+      // The chip (card/chip_register.h): the CSCA and Document Signer certificates (their keys stay
+      // in the HSM), signatures counted per Document Signer, and each personalised chip's serial
+      // beside its blanko and NIK.
+      {17, "chip issuer", R"sql(
+CREATE TABLE chip_certificates (
+  label           TEXT PRIMARY KEY,
+  kind            TEXT NOT NULL,
+  period          TEXT NOT NULL DEFAULT '',
+  certificate     {BLOB} NOT NULL,
+  not_before_s    BIGINT NOT NULL,
+  not_after_s     BIGINT NOT NULL,
+  signatures      BIGINT NOT NULL DEFAULT 0,
+  created_at_ms   BIGINT NOT NULL
+);
+CREATE INDEX chip_certificates_kind ON chip_certificates (kind, period);
+CREATE TABLE chip_personalisations (
+  chip_serial        TEXT PRIMARY KEY,
+  blanko_serial      BIGINT NOT NULL UNIQUE,
+  nik                TEXT NOT NULL,
+  print_request      BIGINT NOT NULL,
+  document_signer    TEXT NOT NULL,
+  sod_sha256         TEXT NOT NULL,
+  personalised_by    TEXT NOT NULL,
+  personalised_at_ms BIGINT NOT NULL
+);
+CREATE INDEX chip_personalisations_nik ON chip_personalisations (nik, personalised_at_ms);
+)sql"},
   };
   return migrations;
 }
