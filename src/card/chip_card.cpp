@@ -12,27 +12,23 @@ namespace ektp::card {
 
 namespace {
 
-std::vector<std::uint8_t> status(std::uint16_t word) {
-  return {static_cast<std::uint8_t>(word >> 8), static_cast<std::uint8_t>(word)};
-}
+std::vector<std::uint8_t> status(std::uint16_t word) { return status_response(word); }
 
-std::vector<std::uint8_t> with_status(std::vector<std::uint8_t> data, std::uint16_t word) {
-  data.push_back(static_cast<std::uint8_t>(word >> 8));
-  data.push_back(static_cast<std::uint8_t>(word));
-  return data;
-}
-
-std::uint16_t status_of(std::span<const std::uint8_t> response) {
-  return response.size() < 2 ? 0 : static_cast<std::uint16_t>(response[response.size() - 2] << 8 | response.back());
-}
-
-constexpr std::uint8_t kSelect = 0xA4, kReadBinary = 0xB0, kGetChallenge = 0x84, kExternalAuthenticate = 0x82;
+constexpr std::uint8_t kSelect = 0xA4, kReadBinary = 0xB0, kGetChallenge = 0x84, kExternalAuthenticate = 0x82,
+                       kGetUid = 0xCA;
+constexpr std::uint8_t kTerminalAuthenticationP2 = 0x01;
 
 }  // namespace
 
 Result<ChipCard> ChipCard::make(ChipContents contents, Random random) {
-  EKTP_ASSIGN_OR_RETURN(auto information, bac_mrz_information(contents.mrz));
-  EKTP_ASSIGN_OR_RETURN(auto keys, derive_bac_keys(information));
+  std::optional<BacKeys> keys;
+  if (contents.mrz) {
+    EKTP_ASSIGN_OR_RETURN(auto information, bac_mrz_information(*contents.mrz));
+    EKTP_ASSIGN_OR_RETURN(keys, derive_bac_keys(information));
+  }
+  if (contents.locked && !keys) return invalid_argument("a personalised chip has an MRZ");
+  if (contents.locked && contents.perso_key) return invalid_argument("a personalised chip no longer holds K_perso");
+  if (!contents.locked && !contents.perso_key) return invalid_argument("a blank chip holds its personalisation key");
   return ChipCard(std::move(contents), std::move(random), keys);
 }
 
@@ -40,18 +36,52 @@ void ChipCard::reset_session() {
   session_.reset();
   challenge_.reset();
   selected_file_.reset();
+  terminal_challenge_.reset();
+  terminal_authenticated_ = false;
+}
+
+void ChipCard::reset() {
+  reset_session();
+  application_selected_ = false;
+  issuer_authenticated_ = false;
+  perso_file_.reset();
 }
 
 std::vector<std::uint8_t> ChipCard::transmit(std::span<const std::uint8_t> apdu) {
   if (apdu.size() < 4) return status(sw::kWrongLength);
+  if (apdu[0] == 0xFF) return get_uid(apdu);  // before SM's class test: FF has the SM bits set
+  if (apdu[0] == 0x80) return personalisation(apdu);
   if ((apdu[0] & 0x0C) == 0x0C) return secured(apdu);
   if (apdu[0] != 0x00) return status(sw::kClaNotSupported);
+  if (!contents_.locked) {  // a blank card: the issuer's challenge, nothing of the LDS yet
+    if (apdu[1] == kGetChallenge) return get_challenge(apdu, challenge_);
+    if (apdu[1] == kSelect || apdu[1] == kReadBinary || apdu[1] == kExternalAuthenticate) {
+      return status(sw::kConditionsNotSatisfied);
+    }
+    return status(sw::kInsNotSupported);
+  }
   // A plain command after BAC ends the session (ICAO 9303 Part 11 §9.8.4).
   if (session_ && apdu[1] != kSelect) {
     reset_session();
     return status(sw::kSmObjectsMissing);
   }
   return plain(apdu);
+}
+
+std::vector<std::uint8_t> ChipCard::get_uid(std::span<const std::uint8_t> apdu) const {
+  if (apdu[1] != kGetUid) return status(sw::kInsNotSupported);
+  const auto command = parse_command(apdu);
+  if (!command || !command->data.empty()) return status(sw::kWrongLength);
+  if (command->p1 != 0 || command->p2 != 0) return status(sw::kWrongOffset);
+  if (command->le && *command->le != 256 && *command->le != kChipSerialBytes) return status(sw::kWrongLength);
+  return with_status({contents_.serial.begin(), contents_.serial.end()}, sw::kOk);
+}
+
+std::vector<std::uint8_t> ChipCard::get_challenge(std::span<const std::uint8_t> apdu, std::optional<Bytes8>& into) {
+  if (apdu.size() != 5 || apdu[4] != 8) return status(sw::kWrongLength);
+  if (apdu[2] != 0 || apdu[3] != 0) return status(sw::kWrongOffset);
+  into = random_();
+  return with_status({into->begin(), into->end()}, sw::kOk);
 }
 
 std::vector<std::uint8_t> ChipCard::plain(std::span<const std::uint8_t> apdu) {
@@ -64,11 +94,7 @@ std::vector<std::uint8_t> ChipCard::plain(std::span<const std::uint8_t> apdu) {
     return status(application_selected_ ? sw::kOk : sw::kFileNotFound);
   }
   if (!application_selected_) return status(sw::kConditionsNotSatisfied);
-  if (ins == kGetChallenge) {
-    if (apdu.size() != 5 || apdu[4] != 8) return status(sw::kWrongLength);
-    challenge_ = random_();
-    return with_status({challenge_->begin(), challenge_->end()}, sw::kOk);
-  }
+  if (ins == kGetChallenge) return get_challenge(apdu, challenge_);
   if (ins == kExternalAuthenticate) {
     if (!challenge_) return status(sw::kConditionsNotSatisfied);
     if (apdu.size() < 5 || apdu[4] != 40 || apdu.size() < 45) return status(sw::kWrongLength);
@@ -78,7 +104,7 @@ std::vector<std::uint8_t> ChipCard::plain(std::span<const std::uint8_t> apdu) {
     const Bytes8 a = random_(), b = random_();
     std::copy(a.begin(), a.end(), k_icc.begin());
     std::copy(b.begin(), b.end(), k_icc.begin() + 8);
-    auto answer = card_authenticate(keys_, apdu.subspan(5, 40), rnd_icc, k_icc);
+    auto answer = card_authenticate(*keys_, apdu.subspan(5, 40), rnd_icc, k_icc);
     if (!answer) return status(sw::kAuthenticationFailed);
     session_ = answer->session;
     return with_status(std::move(answer->response), sw::kOk);
@@ -100,11 +126,13 @@ std::vector<std::uint8_t> ChipCard::secured(std::span<const std::uint8_t> apdu) 
 
 std::vector<std::uint8_t> ChipCard::file_command(std::span<const std::uint8_t> apdu) {
   const std::uint8_t ins = apdu[1], p1 = apdu[2], p2 = apdu[3];
+  if (apdu[0] == 0x80) return status(sw::kConditionsNotSatisfied);  // personalisation is over
+  if (apdu[0] != 0x00) return status(sw::kClaNotSupported);
   if (ins == kSelect) {
     if (p1 != 0x02 || apdu.size() < 7 || apdu[4] != 2) return status(sw::kWrongLength);
     const auto id = static_cast<std::uint16_t>(apdu[5] << 8 | apdu[6]);
     if (!contents_.files.contains(id)) return status(sw::kFileNotFound);
-    if (contents_.terminal_only.contains(id)) return status(sw::kSecurityNotSatisfied);
+    if (contents_.terminal_only.contains(id) && !terminal_authenticated_) return status(sw::kSecurityNotSatisfied);
     selected_file_ = id;
     return status(sw::kOk);
   }
@@ -122,7 +150,36 @@ std::vector<std::uint8_t> ChipCard::file_command(std::span<const std::uint8_t> a
                         file.begin() + static_cast<std::ptrdiff_t>(offset + n)},
                        sw::kOk);
   }
+  if (ins == kGetChallenge) return get_challenge(apdu, terminal_challenge_);
+  if (ins == kExternalAuthenticate) {
+    const auto command = parse_command(apdu);
+    if (!command) return status(sw::kWrongLength);
+    if (p1 != 0x00 || p2 != kTerminalAuthenticationP2) return status(sw::kWrongOffset);
+    return terminal_authenticate(*command);
+  }
   return status(sw::kInsNotSupported);
+}
+
+std::vector<std::uint8_t> ChipCard::terminal_authenticate(const CommandApdu& command) {
+  if (!terminal_challenge_ || !contents_.terminal_key) return status(sw::kConditionsNotSatisfied);
+  if (command.data.size() != Key32{}.size()) return status(sw::kWrongLength);
+  const Bytes8 challenge = *terminal_challenge_;
+  terminal_challenge_.reset();  // one try per challenge
+  const auto expected = challenge_answer(*contents_.terminal_key, challenge, contents_.serial);
+  if (!same_mac(expected, command.data)) return status(sw::kAuthenticationFailed);
+  terminal_authenticated_ = true;
+  return status(sw::kOk);
+}
+
+Result<ChipSerial> ChipReader::chip_serial() {
+  EKTP_ASSIGN_OR_RETURN(auto answer, transmit_(std::vector<std::uint8_t>{0xFF, kGetUid, 0x00, 0x00, 0x00}));
+  if (answer.size() != kChipSerialBytes + 2 || status_of(answer) != sw::kOk) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      fmt::format("GET UID answered {:04X} with {} bytes", status_of(answer), answer.size()));
+  }
+  ChipSerial serial{};
+  std::copy_n(answer.begin(), serial.size(), serial.begin());
+  return serial;
 }
 
 Status ChipReader::open(const std::array<std::string, 3>& mrz) {
@@ -132,7 +189,8 @@ Status ChipReader::open(const std::array<std::string, 3>& mrz) {
   EKTP_ASSIGN_OR_RETURN(auto selected, transmit_(select));
   if (status_of(selected) != sw::kOk) {
     return make_error(ErrorCode::kFailedPrecondition,
-                      fmt::format("SELECT of the LDS application answered {:04X}", status_of(selected)));
+                      fmt::format("SELECT of the LDS application answered {:04X}{}", status_of(selected),
+                                  status_of(selected) == sw::kConditionsNotSatisfied ? " (a blank card, not personalised)" : ""));
   }
   EKTP_ASSIGN_OR_RETURN(auto challenge, transmit_(std::vector<std::uint8_t>{0x00, kGetChallenge, 0x00, 0x00, 0x08}));
   if (challenge.size() != 10 || status_of(challenge) != sw::kOk) {
@@ -170,6 +228,29 @@ Result<std::vector<std::uint8_t>> ChipReader::secure(std::span<const std::uint8_
                       fmt::format("the card ended secure messaging ({:04X}): open it again", status_of(response)));
   }
   return unprotect_response(*session_, response);
+}
+
+Status ChipReader::authenticate_terminal(const ChipKeyOf& terminal_key_of) {
+  if (!session_) return make_error(ErrorCode::kFailedPrecondition, "open the card (BAC) first");
+  EKTP_ASSIGN_OR_RETURN(const ChipSerial serial, chip_serial());
+  EKTP_ASSIGN_OR_RETURN(const Key32 key, terminal_key_of(serial));
+  EKTP_ASSIGN_OR_RETURN(auto challenge, secure(std::vector<std::uint8_t>{0x00, kGetChallenge, 0x00, 0x00, 0x08}));
+  if (challenge.size() != 10 || status_of(challenge) != sw::kOk) {
+    return make_error(ErrorCode::kFailedPrecondition, fmt::format("GET CHALLENGE answered {:04X}", status_of(challenge)));
+  }
+  const auto answer = challenge_answer(key, std::span(challenge).first(8), serial);
+  std::vector<std::uint8_t> authenticate = {0x00, kExternalAuthenticate, 0x00, kTerminalAuthenticationP2,
+                                            static_cast<std::uint8_t>(answer.size())};
+  authenticate.insert(authenticate.end(), answer.begin(), answer.end());
+  EKTP_ASSIGN_OR_RETURN(auto answered, secure(authenticate));
+  const auto word = status_of(answered);
+  if (word == sw::kAuthenticationFailed) {
+    return refusal(ErrorCode::kUnauthenticated, "terminal_refused", "the card refused the terminal key (6300)");
+  }
+  if (word != sw::kOk) {
+    return make_error(ErrorCode::kFailedPrecondition, fmt::format("terminal EXTERNAL AUTHENTICATE answered {:04X}", word));
+  }
+  return {};
 }
 
 Result<std::vector<std::uint8_t>> ChipReader::read_file(std::uint16_t file_id) {

@@ -133,11 +133,11 @@ Result<ChipIssuer::SignedSod> ChipIssuer::sign_sod(const std::map<int, std::vect
 }
 
 Result<std::array<std::uint8_t, 32>> ChipIssuer::perso_key(std::span<const std::uint8_t> chip_serial) {
-  return diversified_key(token_, kPersoMasterLabel, kPersoContext, chip_serial);
+  return diversified_key(token_, kPersoMasterLabel, kPersoKeyLabel, chip_serial);
 }
 
 Result<std::array<std::uint8_t, 32>> ChipIssuer::terminal_key(std::span<const std::uint8_t> chip_serial) {
-  return diversified_key(token_, kTerminalMasterLabel, kTerminalContext, chip_serial);
+  return diversified_key(token_, kTerminalMasterLabel, kTerminalKeyLabel, chip_serial);
 }
 
 Result<std::string> ChipIssuer::revocation_list(std::int64_t now_s, std::int64_t valid_s) {

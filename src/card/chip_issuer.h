@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "card/chip_keys.h"
 #include "card/chip_register.h"
 #include "card/pkcs11_token.h"
 #include "store/database.h"
@@ -36,11 +37,10 @@ inline constexpr std::int64_t kDocumentSignerTailSeconds = 11LL * 365 * 86400;
 std::string signing_period_of(std::int64_t unix_seconds);
 std::int64_t signing_period_start(std::int64_t unix_seconds);
 
-// HMAC-SHA-256(master, context ‖ serial) in the token.
+// HMAC-SHA-256(master, context ‖ serial) in the token; the contexts are chip_keys.h's
+// kPersoKeyLabel and kTerminalKeyLabel (what diversify_chip_key computes outside a token).
 Result<std::array<std::uint8_t, 32>> diversified_key(Pkcs11Token& token, std::string_view master_label,
                                                      std::string_view context, std::span<const std::uint8_t> serial);
-inline constexpr std::string_view kPersoContext = "EKTP-PERSO";
-inline constexpr std::string_view kTerminalContext = "EKTP-TERMINAL";
 
 class ChipIssuer {
  public:

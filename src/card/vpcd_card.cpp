@@ -71,7 +71,8 @@ std::vector<std::uint8_t> virtual_card_atr() {
   return atr;
 }
 
-Status serve_vpcd(const std::string& host, std::uint16_t port, ChipCard& card, const std::atomic<bool>& stop) {
+Status serve_vpcd(const std::string& host, std::uint16_t port, ChipCard& card, const std::atomic<bool>& stop,
+                  const AfterCommand& after_command) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -91,6 +92,7 @@ Status serve_vpcd(const std::string& host, std::uint16_t port, ChipCard& card, c
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  card.reset();  // a card inserted anew
   const auto atr = virtual_card_atr();
   std::vector<std::uint8_t> message;
   while (!stop) {
@@ -101,10 +103,18 @@ Status serve_vpcd(const std::string& host, std::uint16_t port, ChipCard& card, c
     message.resize(length);
     if (!read_exact(socket->fd(), message.data(), length, stop)) break;
     if (length == 1) {
-      if (message[0] == 0x04 && !write_message(socket->fd(), atr)) break;
-      continue;  // power off, power on, reset: nothing to answer
+      if (message[0] == 0x04) {
+        if (!write_message(socket->fd(), atr)) break;
+      } else {
+        card.reset();  // power off, power on, reset: nothing to answer
+      }
+      continue;
     }
-    if (!write_message(socket->fd(), card.transmit(message))) break;
+    const auto answer = card.transmit(message);
+    if (after_command) {
+      EKTP_RETURN_IF_ERROR(after_command());
+    }
+    if (!write_message(socket->fd(), answer)) break;
   }
   return {};
 }

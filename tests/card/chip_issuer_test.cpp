@@ -126,7 +126,7 @@ TEST_P(ChipIssuerTest, PerCardKeysDifferPerChipAndRepeatForTheSameChip) {
   EXPECT_EQ(*issuer.perso_key(a), *issuer.perso_key(a));
   EXPECT_NE(*issuer.perso_key(a), *issuer.perso_key(b));
   EXPECT_NE(*issuer.perso_key(a), *issuer.terminal_key(a)) << "the two masters are different keys";
-  EXPECT_EQ(*issuer.terminal_key(b), *diversified_key(*token_, kTerminalMasterLabel, kTerminalContext, b))
+  EXPECT_EQ(*issuer.terminal_key(b), *diversified_key(*token_, kTerminalMasterLabel, kTerminalKeyLabel, b))
       << "an authorised reader holding the terminal master derives the same key";
 }
 

@@ -65,6 +65,7 @@ TEST(LdsPersonalTest, DataGroupsSayWhatTheCardFaceShowsAndReadBackFromTheChip) {
   auto mrz = ektp_mrz(p, kIssue);
   ASSERT_OK(mrz);
   ChipContents contents;
+  contents.locked = true;
   contents.mrz = *mrz;
   contents.files[kEfComId] = encode_ef_com({"0107", "040000", {1, 11, 12, 13}});
   contents.files[data_group_file_id(1)] = encode_dg1(*mrz);
