@@ -145,9 +145,13 @@ Result<std::string> ChipIssuer::revocation_list(std::int64_t now_s, std::int64_t
   auto revoked = store::with_read_transaction<std::vector<RevokedChip>>(db_, [](store::Connection& c) { return revoked_chips(c); });
   if (!revoked) return std::unexpected(revoked.error());
   RevocationList list{static_cast<std::uint64_t>(now_s), now_s, now_s + valid_s, std::move(*revoked)};
-  return sign_revocation_list(list, [&](std::span<const std::uint8_t> digest) {
+  EKTP_ASSIGN_OR_RETURN(auto signed_list, sign_revocation_list(list, [&](std::span<const std::uint8_t> digest) {
     return counted_sign(kCscaKeyLabel, digest, kCscaKeyLabel, fmt::format("revocation list {}", now_s), now_s);
-  });
+  }));
+  EKTP_RETURN_IF_ERROR(store::with_write_transaction<void>(db_, [&](store::Connection& c) -> Status {
+    return record_revocation_list(c, list, signed_list);
+  }));
+  return signed_list;
 }
 
 }  // namespace ektp::card

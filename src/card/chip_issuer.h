@@ -63,7 +63,8 @@ class ChipIssuer {
                              std::int64_t now_s);
   Result<std::array<std::uint8_t, 32>> perso_key(std::span<const std::uint8_t> chip_serial);
   Result<std::array<std::uint8_t, 32>> terminal_key(std::span<const std::uint8_t> chip_serial);
-  // The register's revoked chips, signed by the CSCA, valid for `valid_s` seconds.
+  // The register's revoked chips, signed by the CSCA, valid for `valid_s` seconds; kept in the
+  // register as the newest list (numbered by its second: two lists in one second are refused).
   Result<std::string> revocation_list(std::int64_t now_s, std::int64_t valid_s);
 
  private:

@@ -102,6 +102,22 @@ Result<std::optional<ChipPersonalisation>> personalisation_of_request(store::Con
   return one_personalisation(db, "print_request", print_request);
 }
 
+Status record_revocation_list(store::Connection& db, const RevocationList& list, std::string_view signed_list) {
+  auto inserted = db.execute(
+      "INSERT INTO chip_revocation_lists (number, issued_at_s, next_update_s, signed_list) VALUES ($1,$2,$3,$4)",
+      {static_cast<std::int64_t>(list.number), list.issued_at, list.next_update, std::string(signed_list)});
+  if (!inserted) return std::unexpected(inserted.error());
+  return access::append_audit(db, {list.issued_at * 1000, "system", "chip.revocation_list", std::to_string(list.number),
+                                   fmt::format("{} chips", list.entries.size())});
+}
+
+Result<std::optional<std::string>> newest_revocation_list(store::Connection& db) {
+  auto rows = db.execute("SELECT signed_list FROM chip_revocation_lists ORDER BY number DESC LIMIT 1");
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows.empty()) return std::nullopt;
+  return rows->rows.front().text(0);
+}
+
 Result<std::vector<RevokedChip>> revoked_chips(store::Connection& db) {
   // Lost or damaged (the card was revoked when it was reported), and replaced: an older chip of a
   // resident who has a newer personalised one.

@@ -54,6 +54,11 @@ Status record_personalisation(store::Connection& db, const ChipPersonalisation& 
 Result<std::optional<ChipPersonalisation>> personalisation_of_chip(store::Connection& db, std::string_view chip_serial);
 Result<std::optional<ChipPersonalisation>> personalisation_of_request(store::Connection& db, std::int64_t print_request);
 
+// The signed revocation lists as issued (the newest is what central serves to readers).
+Status record_revocation_list(store::Connection& db, const RevocationList& list, std::string_view signed_list);
+// The newest signed list, or nullopt when none was issued yet.
+Result<std::optional<std::string>> newest_revocation_list(store::Connection& db);
+
 // Every chip that must not be trusted any more, oldest first.
 Result<std::vector<RevokedChip>> revoked_chips(store::Connection& db);
 

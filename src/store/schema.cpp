@@ -557,6 +557,12 @@ CREATE TABLE chip_personalisations (
   personalised_at_ms BIGINT NOT NULL
 );
 CREATE INDEX chip_personalisations_nik ON chip_personalisations (nik, personalised_at_ms);
+CREATE TABLE chip_revocation_lists (
+  number          BIGINT PRIMARY KEY,
+  issued_at_s     BIGINT NOT NULL,
+  next_update_s   BIGINT NOT NULL,
+  signed_list     TEXT NOT NULL
+);
 )sql"},
   };
   return migrations;
