@@ -35,10 +35,11 @@ Result<ChipReading> read_chip(const ChipReader::Transmit& transmit, const ChipCa
     }
   }
   auto sod = reader.read_file(kEfSodId);
-  if (!sod) {
+  if (sod) {
+    reading.ef_sod = std::move(*sod);
+  } else if (sod.error().code != ErrorCode::kNotFound) {  // no EF.SOD at all: Passive Authentication says so
     return std::unexpected(Error{sod.error().code, "EF.SOD: " + sod.error().message, sod.error().reason});
   }
-  reading.ef_sod = std::move(*sod);
   return reading;
 }
 

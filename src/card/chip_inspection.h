@@ -23,7 +23,7 @@ struct ChipReading {
   EfCom com;
   std::map<int, std::vector<std::uint8_t>> groups;  // data group → its file, as read
   std::map<int, std::string> not_read;              // data group → why (DG3 without a terminal key)
-  std::vector<std::uint8_t> ef_sod;
+  std::vector<std::uint8_t> ef_sod;                 // empty when the chip has none (6A82)
   bool terminal_authenticated = false;
   int apdus = 0;                                    // command APDUs sent
 };

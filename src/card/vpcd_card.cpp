@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,6 +41,10 @@ bool read_exact(int fd, std::uint8_t* out, std::size_t n, const std::atomic<bool
     const int ready = ::poll(&p, 1, 200);
     if (ready < 0) return false;
     if (ready == 0) continue;
+    // vpcd writes a command's length and its bytes in two sends: with delayed ACKs on our side its
+    // Nagle's algorithm holds the second back ~40 ms. Linux resets TCP_QUICKACK, so set it each time.
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
     const ssize_t r = ::recv(fd, out + got, n - got, 0);
     if (r <= 0) return false;
     got += static_cast<std::size_t>(r);
@@ -84,6 +89,10 @@ Status serve_vpcd(const std::string& host, std::uint16_t port, ChipCard& card, c
   while (!socket) {
     auto candidate = std::make_unique<Socket>(::socket(AF_INET, SOCK_STREAM, 0));
     if (candidate->fd() >= 0 && ::connect(candidate->fd(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
+      // Each answer is one small write awaited by the reader: without TCP_NODELAY, Nagle's
+      // algorithm and delayed ACKs hold it back ~40 ms.
+      const int on = 1;
+      ::setsockopt(candidate->fd(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
       socket = std::move(candidate);
       break;
     }

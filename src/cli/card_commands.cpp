@@ -3,6 +3,8 @@
 //   ektp card queue --office 3327      (queues siap-cetak residents, lists the queue)
 //   ektp card print-next --office 3327 --by USER
 //   ektp card spoil-print --request N --reason … --by USER
+//   ektp card request-replacement --nik NIK --reason lost|damaged|changed_data --detail … --by USER
+//        (a card reported lost or damaged is revoked at once: its chip goes on the revocation list)
 // Output is JSON on stdout; refusals go to stderr with exit status 1 (verify: 2 when broken).
 #include <chrono>
 #include <iostream>
@@ -42,6 +44,7 @@ struct CardOptions {
   std::int64_t request = 0;
   std::size_t limit = 50;
   std::string nik;
+  std::string detail;
   std::string png;
   std::string pdf;
 };
@@ -267,6 +270,20 @@ void register_card_commands(CLI::App& app) {
         out["pdf"] = o->pdf;
       }
       return out;
+    });
+  });
+
+  auto* replacement = card->add_subcommand("request-replacement", "a resident's card is lost, damaged or outdated");
+  add_database_option(*replacement, o->db);
+  by_option(*replacement);
+  replacement->add_option("--nik", o->nik, "the resident")->required();
+  replacement->add_option("--reason", o->reason, "lost, damaged or changed_data")->required();
+  replacement->add_option("--detail", o->detail, "the police report number (lost), or what changed")->required();
+  replacement->callback([o] {
+    exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
+      EKTP_ASSIGN_OR_RETURN(auto reason, card::parse_print_reason(o->reason));
+      EKTP_ASSIGN_OR_RETURN(auto request, card::request_replacement(db, {o->nik, reason, o->detail, ""}, o->by, now_ms()));
+      return request_json(request);
     });
   });
 

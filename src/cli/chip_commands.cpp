@@ -1,20 +1,20 @@
-// The chip from the command line (card/chip_card.h, card/vpcd_card.h, card/pcsc_reader.h):
-//   ektp card emulate (--specimen | --db URL --nik NIK | --blank --serial HEX16 --perso-key-file F)
+// The virtual chip from the command line (card/chip_card.h, card/vpcd_card.h):
+//   ektp card manufacture --state FILE --token-label L [--pin-file F] [--serial HEX16]
+//        makes a blank chip as the card factory does: a random (or given) serial and its K_perso
+//        derived in the token from the personalisation master (card/chip_issuer.h), kept in FILE
+//        (mode 0600; an existing file is never overwritten)
+//   ektp card emulate (--specimen | --blank --serial HEX16 --perso-key-file F | --state FILE)
 //                     [--state FILE] [--vpcd 127.0.0.1:35963]
 //        inserts a virtual e-KTP chip into pcscd's vpcd reader until stopped (SIGINT/SIGTERM) and
 //        prints its serial and MRZ; --specimen: ICAO 9303's TD1 specimen (ERIKSSON ANNA MARIA) with
-//        EF.COM, DG1 and a DG3 only an authorised terminal may read; --nik: the resident's printed
-//        card (DG1, DG11–DG13 from the registry; not yet signed: EF.SOD comes with the HSM) — both
-//        personalised and locked already, with a random serial and terminal key; --blank: a blank
-//        card as the factory makes it, with that serial and K_perso from F (64 hex characters, a
-//        file of mode 0600), for an issuer to personalise (needs --state); --state FILE: keeps the
-//        card in FILE (written when made, read when given alone, and written again before answering
-//        a command that changed the card), so it survives a restart; a changed or cut file is
-//        refused
-//   ektp card read [--reader NAME] --mrz "LINE1LINE2LINE3"
-//        opens the card in a PC/SC reader with BAC from its MRZ and prints EF.COM and DG1 as JSON;
-//        exit 0, or 1 naming what failed
-// Personalising a registry person's card comes with the signed EF.SOD.
+//        EF.COM, DG1 and a DG3 only an authorised terminal may read, personalised and locked
+//        already; --blank: a blank card with that serial and K_perso from F (64 hex characters, a
+//        file of mode 0600), for an issuer to personalise (needs --state); --state FILE alone: the
+//        card kept in FILE (a blank one from `manufacture`, or one personalised since), written
+//        again before answering any command that changed the card, so it survives a restart; a
+//        changed or cut file is refused.
+// Personalising (`ektp card personalise`) and reading (`ektp card read|verify`) are in
+// chip_print_commands.cpp and chip_reader_commands.cpp.
 #include <atomic>
 #include <csignal>
 #include <random>
@@ -32,18 +32,13 @@
 #include "card/chip_card.h"
 #include "card/chip_personaliser.h"
 #include "card/chip_state.h"
-#include "card/card_face_source.h"
 #include "card/lds_files.h"
-#include "card/lds_personal.h"
-#include "card/print_queue.h"
-#include "core/region.h"
-#include "registry/person_store.h"
-#include "store/migrations.h"
 #include "card/mrz.h"
-#include "card/pcsc_reader.h"
 #include "card/vpcd_card.h"
 #include "cli/commands.h"
+#include "card/chip_issuer.h"
 #include "cli/database_option.h"
+#include "cli/token_option.h"
 
 namespace ektp::cli {
 
@@ -57,12 +52,9 @@ struct ChipOptions {
   bool blank = false;
   std::string serial;
   std::string perso_key_file;
-  std::string db;
-  std::string nik;
   std::string state;
   std::string vpcd = "127.0.0.1:35963";
-  std::string reader;
-  std::string mrz;
+  TokenOptions token;
 };
 
 const std::array<std::string, 3> kSpecimenMrz = {"I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
@@ -105,39 +97,6 @@ card::ChipContents specimen_contents() {
   return contents;
 }
 
-// The chip of a resident's printed card: their newest printed or collected request's blanko number
-// and date, and the card face of that day.
-Result<card::ChipContents> resident_contents(const ChipOptions& o) {
-  EKTP_ASSIGN_OR_RETURN(auto db, open_database(o.db));
-  EKTP_RETURN_IF_ERROR(store::migrate(*db, store::registry_migrations()));
-  return store::with_read_transaction<card::ChipContents>(*db, [&](store::Connection& c) -> Result<card::ChipContents> {
-    EKTP_ASSIGN_OR_RETURN(auto person, registry::load_person(c, o.nik));
-    EKTP_ASSIGN_OR_RETURN(auto requests, card::print_requests_of(c, o.nik));
-    const card::PrintRequest* printed = nullptr;
-    for (const auto& r : requests) {
-      if ((r.status == card::PrintStatus::kPrinted || r.status == card::PrintStatus::kCollected) && r.revoked_at_ms == 0) {
-        printed = &r;
-        break;
-      }
-    }
-    if (printed == nullptr) {
-      return make_error(ErrorCode::kFailedPrecondition, fmt::format("NIK {} has no printed card (not revoked)", o.nik));
-    }
-    const CivilDate issued = jakarta_date_of(std::chrono::system_clock::time_point(std::chrono::milliseconds(printed->printed_at_ms)));
-    EKTP_ASSIGN_OR_RETURN(auto face, card::card_face_for(c, RegionDirectory::builtin(), o.nik, issued));
-    const card::ChipIssue issue{printed->blanko_serial, issued, printed->office};
-    EKTP_ASSIGN_OR_RETURN(auto mrz, card::ektp_mrz(person, issue));
-    card::ChipContents contents = personalised_card();
-    contents.mrz = mrz;
-    contents.files[card::kEfComId] = card::encode_ef_com({"0107", "040000", {1, 11, 12, 13}});
-    contents.files[card::data_group_file_id(1)] = card::encode_dg1(mrz);
-    contents.files[card::data_group_file_id(11)] = card::encode_dg11(person, face);
-    contents.files[card::data_group_file_id(12)] = card::encode_dg12(issue, face);
-    contents.files[card::data_group_file_id(13)] = card::encode_dg13(face);
-    return contents;
-  });
-}
-
 // A blank card: --serial (16 hex characters) and K_perso from --perso-key-file (64 hex
 // characters; the file of mode 0600).
 Result<card::ChipContents> blank_contents(const ChipOptions& o) {
@@ -165,10 +124,10 @@ Result<card::ChipContents> blank_contents(const ChipOptions& o) {
 }
 
 int run_emulate(const ChipOptions& o) {
-  const int sources = (o.specimen ? 1 : 0) + (o.nik.empty() ? 0 : 1) + (o.blank ? 1 : 0);
+  const int sources = (o.specimen ? 1 : 0) + (o.blank ? 1 : 0);
   if (sources > 1 || (sources == 0 && o.state.empty())) {
     return report(Error{ErrorCode::kInvalidArgument,
-                        "--specimen, --db and --nik, --blank with --serial, --perso-key-file and --state, or --state FILE alone"});
+                        "--specimen, --blank with --serial, --perso-key-file and --state, or --state FILE alone"});
   }
   if (o.blank && (o.serial.empty() || o.perso_key_file.empty() || o.state.empty())) {
     return report(Error{ErrorCode::kInvalidArgument, "--blank needs --serial, --perso-key-file and --state"});
@@ -179,7 +138,6 @@ int run_emulate(const ChipOptions& o) {
   const auto colon = o.vpcd.rfind(':');
   if (colon == std::string::npos) return report(Error{ErrorCode::kInvalidArgument, "--vpcd HOST:PORT"});
   auto contents = o.specimen        ? Result<card::ChipContents>(specimen_contents())
-                  : !o.nik.empty() ? resident_contents(o)
                   : o.blank        ? blank_contents(o)
                                    : card::load_chip_state(o.state);
   if (!contents) return report(contents.error());
@@ -213,46 +171,25 @@ int run_emulate(const ChipOptions& o) {
   return 0;
 }
 
-int run_read(const ChipOptions& o) {
-  if (o.mrz.size() != 90) return report(Error{ErrorCode::kInvalidArgument, "--mrz: the 90 characters of the TD1 MRZ"});
-  const std::array<std::string, 3> mrz = {o.mrz.substr(0, 30), o.mrz.substr(30, 30), o.mrz.substr(60, 30)};
-  if (auto checked = card::decode_td1(mrz); !checked) return report(checked.error());
-  auto pcsc = card::PcscCard::connect(o.reader);
-  if (!pcsc) return report(pcsc.error());
-  card::ChipReader reader([&](std::span<const std::uint8_t> apdu) { return (*pcsc)->transmit(apdu); }, system_random());
-  if (auto opened = reader.open(mrz); !opened) return report(opened.error());
-  auto com_bytes = reader.read_file(card::kEfComId);
-  if (!com_bytes) return report(com_bytes.error());
-  auto com = card::parse_ef_com(*com_bytes);
-  if (!com) return report(com.error());
-  auto dg1_bytes = reader.read_file(card::data_group_file_id(1));
-  if (!dg1_bytes) return report(dg1_bytes.error());
-  auto dg1 = card::parse_dg1(*dg1_bytes);
-  if (!dg1) return report(dg1.error());
-  boost::json::array groups;
-  for (int g : com->groups) groups.push_back(g);
-  boost::json::object refused;
-  boost::json::object personal;
-  for (int g : com->groups) {
-    if (g == 1) continue;
-    auto other = reader.read_file(card::data_group_file_id(g));
-    refused[fmt::format("dg{}", g)] = other ? boost::json::value(static_cast<std::int64_t>(other->size()))
-                                            : boost::json::value(other.error().message);
-    if (g == 11 && other) {
-      if (auto dg11 = card::parse_tlv(*other); dg11) {
-        for (auto [tag, key] : {std::pair{0x5F0Eu, "name"}, std::pair{0x5F10u, "nik"}, std::pair{0x5F2Bu, "birth_date"}}) {
-          if (const auto* t = dg11->find(tag)) personal[key] = std::string(t->value.begin(), t->value.end());
-        }
-      }
-    }
+int run_manufacture(const ChipOptions& o) {
+  card::ChipSerial serial = random_bytes<card::kChipSerialBytes>();
+  if (!o.serial.empty()) {
+    auto given = card::bytes_of_hex(o.serial, card::kChipSerialBytes);
+    if (!given) return report(Error{ErrorCode::kInvalidArgument, "--serial: the chip serial, 16 lower-case hex characters"});
+    std::copy(given->begin(), given->end(), serial.begin());
   }
-  std::cout << boost::json::serialize(boost::json::object{{"reader", (*pcsc)->reader()},
-                                                          {"bac", "ok"},
-                                                          {"lds_version", com->lds_version},
-                                                          {"groups", groups},
-                                                          {"dg1_mrz", boost::json::array{(*dg1)[0], (*dg1)[1], (*dg1)[2]}},
-                                                          {"other_groups", refused},
-                                                          {"dg11", personal}})
+  std::error_code ec;
+  if (std::filesystem::exists(o.state, ec)) {
+    return report(Error{ErrorCode::kAlreadyExists, fmt::format("--state {}: a card is there already", o.state)});
+  }
+  auto token = open_token(o.token);
+  if (!token) return report(token.error());
+  auto perso_key = card::diversified_key(*token, card::kPersoMasterLabel, card::kPersoKeyLabel, serial);
+  if (!perso_key) return report(perso_key.error());
+  if (auto saved = card::save_chip_state(o.state, card::manufacture_blank_card(serial, *perso_key)); !saved) {
+    return report(saved.error());
+  }
+  std::cout << boost::json::serialize(boost::json::object{{"chip_serial", card::hex_of(serial)}, {"state", o.state}})
             << "\n";
   return 0;
 }
@@ -264,18 +201,17 @@ void register_chip_commands(CLI::App& app) {
   CLI::App* card = app.get_subcommand("card");
   auto* emulate = card->add_subcommand("emulate", "insert a virtual e-KTP chip into pcscd's vpcd reader");
   emulate->add_flag("--specimen", o->specimen, "the ICAO 9303 TD1 specimen card");
-  emulate->add_option("--db", o->db, "the registry (with --nik)");
-  emulate->add_option("--nik", o->nik, "a resident whose card was printed");
   emulate->add_flag("--blank", o->blank, "a blank card for an issuer to personalise (with --serial, --perso-key-file, --state)");
   emulate->add_option("--serial", o->serial, "the blank card's chip serial (16 hex characters)");
   emulate->add_option("--perso-key-file", o->perso_key_file, "file (mode 0600) holding the blank card's K_perso (64 hex characters)");
   emulate->add_option("--state", o->state, "keep the card in this file (read it when given alone)");
   emulate->add_option("--vpcd", o->vpcd, "vpcd's address")->capture_default_str();
   emulate->callback([o] { exit_code() = run_emulate(*o); });
-  auto* read = card->add_subcommand("read", "read a chip through PC/SC with BAC from its MRZ");
-  read->add_option("--reader", o->reader, "the PC/SC reader (default: the first with a card)");
-  read->add_option("--mrz", o->mrz, "the card's MRZ, its three lines joined (90 characters)")->required();
-  read->callback([o] { exit_code() = run_read(*o); });
+  auto* manufacture = card->add_subcommand("manufacture", "make a blank chip (serial and K_perso) in a state file");
+  manufacture->add_option("--state", o->state, "where the blank chip is kept (a new file)")->required();
+  manufacture->add_option("--serial", o->serial, "its chip serial (16 hex characters; default random)");
+  add_token_options(*manufacture, o->token);
+  manufacture->callback([o] { exit_code() = run_manufacture(*o); });
 }
 
 }  // namespace ektp::cli

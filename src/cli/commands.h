@@ -24,6 +24,8 @@ void register_card_commands(CLI::App& app);
 void register_suket_commands(CLI::App& app);
 void register_chip_commands(CLI::App& app);  // after register_card_commands: adds to `card`
 void register_chip_issuer_commands(CLI::App& app);  // likewise
+void register_chip_reader_commands(CLI::App& app);  // likewise
+void register_chip_print_commands(CLI::App& app);   // likewise
 
 // ./web when run from the checkout, else the source tree's web/ (empty if neither exists).
 std::filesystem::path default_web_root();

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   ektp::cli::register_suket_commands(app);
   ektp::cli::register_chip_commands(app);
   ektp::cli::register_chip_issuer_commands(app);
+  ektp::cli::register_chip_reader_commands(app);
+  ektp::cli::register_chip_print_commands(app);
   CLI11_PARSE(app, argc, argv);
   return ektp::cli::exit_code();
 }
