@@ -118,6 +118,13 @@ Result<std::optional<std::string>> newest_revocation_list(store::Connection& db)
   return rows->rows.front().text(0);
 }
 
+Result<std::optional<std::uint64_t>> newest_revocation_list_number(store::Connection& db) {
+  auto rows = db.execute("SELECT number FROM chip_revocation_lists ORDER BY number DESC LIMIT 1");
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows.empty()) return std::nullopt;
+  return static_cast<std::uint64_t>(rows->rows.front().integer(0));
+}
+
 Result<std::vector<RevokedChip>> revoked_chips(store::Connection& db) {
   // Lost or damaged (the card was revoked when it was reported), and replaced: an older chip of a
   // resident who has a newer personalised one.

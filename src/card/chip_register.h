@@ -58,6 +58,9 @@ Result<std::optional<ChipPersonalisation>> personalisation_of_request(store::Con
 Status record_revocation_list(store::Connection& db, const RevocationList& list, std::string_view signed_list);
 // The newest signed list, or nullopt when none was issued yet.
 Result<std::optional<std::string>> newest_revocation_list(store::Connection& db);
+// The newest list's number alone (nullopt when none was issued yet): a reader that keeps the list
+// it verified asks this before reading the whole text again.
+Result<std::optional<std::uint64_t>> newest_revocation_list_number(store::Connection& db);
 
 // Every chip that must not be trusted any more, oldest first.
 Result<std::vector<RevokedChip>> revoked_chips(store::Connection& db);

@@ -61,6 +61,21 @@ const REASONS = {
   suket_not_enrolled: 'Penduduk ini belum melakukan perekaman KTP-el: SUKET diterbitkan setelah perekaman.',
   office_already_prints: 'Kecamatan ini sudah mencetak KTP-el sendiri.',
   suket_deceased: 'Penduduk ini tercatat meninggal dunia.',
+  chip_no_csca: 'Penerbit cip KTP-el belum disiapkan (belum ada sertifikat CSCA), jadi cip belum dapat diperiksa.',
+  chip_no_revocation_list: 'Daftar pencabutan cip KTP-el belum pernah diterbitkan.',
+  chip_revocation_list_invalid: 'Daftar pencabutan cip yang tersimpan di server pusat tidak sah menurut sertifikat CSCA; pemeriksaan tidak dilakukan. Hubungi administrator.',
+  chip_verify_rate: 'Terlalu banyak pemeriksaan cip dalam waktu singkat. Tunggu sebentar lalu coba lagi.',
+  chip_body_too_large: 'Data cip yang dikirim terlalu besar (paling banyak 256 KiB).',
+  chip_body_invalid: 'Permintaan pemeriksaan cip tidak sesuai format.',
+  chip_groups_required: 'Kirim sedikitnya satu data group (DG) yang dibaca dari cip.',
+  chip_group_count: 'Paling banyak 16 data group dalam satu pemeriksaan.',
+  chip_group_number: 'Nomor data group harus 1 sampai 16.',
+  chip_group_base64: 'Isi data group bukan base64 yang sah atau kosong.',
+  chip_group_too_large: 'Satu data group terlalu besar (paling banyak 32.767 bita).',
+  chip_ef_sod_required: 'EF.SOD dari cip wajib dikirim.',
+  chip_ef_sod_base64: 'Isi EF.SOD bukan base64 yang sah atau kosong.',
+  chip_ef_sod_too_large: 'EF.SOD terlalu besar (paling banyak 16 KiB).',
+  chip_serial_format: 'Nomor seri cip harus 16 digit heksadesimal huruf kecil.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 
