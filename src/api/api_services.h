@@ -9,6 +9,7 @@
 #include "access/audit_log.h"
 #include "access/auth_service.h"
 #include "access/read_quota.h"
+#include "card/chip_production.h"
 #include "registry/civil_registry.h"
 #include "store/database.h"
 
@@ -43,6 +44,9 @@ struct ApiServices {
   };
   card::SuketKeys* suket_keys = nullptr;  // central: the keys that sign SUKETs; none = none issued
   std::string public_url = {};            // where residents reach this server ("https://…"), for printed links
+  // The print step's chip (card/chip_production.h): when set, print-next also personalises the
+  // blank chip in the printer's reader and answers its serial; a chip that fails spoils its blanko.
+  std::function<Result<card::PersonalisedChip>(const card::StockChange&)> print_with_chip = {};
 };
 
 // Registers every /api/v1 route of docs/api.md.

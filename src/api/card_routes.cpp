@@ -151,6 +151,22 @@ Result<HttpResponse> no_blanko_answer(ApiServices& s, std::string_view office) {
   return json_response(object{{"error", error}}, 409);
 }
 
+// The print step with the chip: the card printed on the lowest blanko and its chip personalised
+// and checked (card/chip_production.h). A chip that fails has spoiled its blanko already.
+Result<HttpResponse> print_next_with_chip(ApiServices& s, const card::StockChange& caller, std::string_view office) {
+  auto chip = s.print_with_chip(caller);
+  if (!chip && chip.error().reason == card::stock_reason::kNoBlanko) return no_blanko_answer(s, office);
+  if (!chip) return std::unexpected(chip.error());
+  EKTP_ASSIGN_OR_RETURN(auto printed, store::with_read_transaction<card::PrintRequest>(s.db, [&](store::Connection& c) {
+                          return card::load_print_request(c, chip->record.print_request);
+                        }));
+  auto answer = request_json(printed);
+  answer["chip"] = object{{"chip_serial", chip->record.chip_serial},
+                          {"document_signer", chip->record.document_signer},
+                          {"apdus", chip->apdus_written + chip->apdus_read}};
+  return json_response(answer);
+}
+
 }  // namespace
 
 void add_card_routes(Router& router, ApiServices& s) {
@@ -237,6 +253,7 @@ void add_card_routes(Router& router, ApiServices& s) {
                const auto& office = request.path_params.at("office");
                EKTP_ASSIGN_OR_RETURN(auto caller, stock_caller(s, request, office, "print"));
                EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(s.db, caller.at_ms));
+               if (s.print_with_chip) return print_next_with_chip(s, caller, office);
                auto printed = card::print_next(s.db, caller);
                if (!printed && printed.error().reason == card::stock_reason::kNoBlanko) return no_blanko_answer(s, office);
                if (!printed) return std::unexpected(printed.error());

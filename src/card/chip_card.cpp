@@ -1,6 +1,9 @@
 #include "card/chip_card.h"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -9,6 +12,16 @@
 #include "card/mrz.h"
 
 namespace ektp::card {
+
+ChipCard::Random system_chip_random() {
+  return [] {
+    Bytes8 b{};
+    if (RAND_bytes(b.data(), static_cast<int>(b.size())) == 1) return b;
+    std::random_device device;  // OpenSSL could not seed itself: the kernel's source directly
+    for (auto& x : b) x = static_cast<std::uint8_t>(device());
+    return b;
+  };
+}
 
 namespace {
 

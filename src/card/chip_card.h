@@ -157,6 +157,10 @@ class ChipCard {
 // K_perso or K_term of a chip, by its serial (an issuer's HSM, an authorised reader's token).
 using ChipKeyOf = std::function<Result<Key32>(std::span<const std::uint8_t> serial)>;
 
+// The operating system's random numbers (OpenSSL's RAND_bytes), for real cards and readers; tests
+// pass a seeded source instead.
+ChipCard::Random system_chip_random();
+
 // The reader's side: selects the application, runs BAC from the MRZ and reads whole files under
 // secure messaging, through `transmit` (an in-process card, or a PC/SC reader).
 class ChipReader {

@@ -89,15 +89,18 @@ Result<PersonalisedChip> print_and_personalise_next(ChipIssuer& issuer, store::D
                                                     const ChipCard::Random& random) {
   EKTP_ASSIGN_OR_RETURN(auto printed, print_next(db, printer));
   auto chip = personalise_request(issuer, db, printed.id, transmit, random, printer.actor, printer.at_ms);
-  if (!chip) {
-    const auto reason = fmt::format("chip personalisation failed: {}", chip.error().message).substr(0, 200);
-    if (auto spoiled = spoil_print(db, printed.id, reason, printer.actor, printer.at_ms); !spoiled) {
-      return std::unexpected(Error{spoiled.error().code,
-                                   fmt::format("{}; and spoiling blanko {} failed too: {}", chip.error().message,
-                                               printed.blanko_serial, spoiled.error().message)});
-    }
+  if (chip) return chip;
+  const auto reason = fmt::format("chip personalisation failed: {}", chip.error().message).substr(0, 200);
+  if (auto spoiled = spoil_print(db, printed.id, reason, printer.actor, printer.at_ms); !spoiled) {
+    return std::unexpected(Error{spoiled.error().code,
+                                 fmt::format("{}; and spoiling blanko {} failed too: {}", chip.error().message,
+                                             printed.blanko_serial, spoiled.error().message)});
   }
-  return chip;
+  // Whatever the chip said (a refused key, a read-back that differs), for the printer it is one
+  // thing: this card failed, its blanko is spoiled, the request waits again.
+  return refusal(ErrorCode::kFailedPrecondition, std::string(kChipPersonalisationFailed),
+                 fmt::format("blanko {} spoiled, request {} waits again: {} ({})", printed.blanko_serial, printed.id,
+                             chip.error().message, chip.error().reason));
 }
 
 }  // namespace ektp::card

@@ -32,8 +32,11 @@ Result<PersonalisedChip> personalise_request(ChipIssuer& issuer, store::Database
                                              const ChipReader::Transmit& transmit, const ChipCard::Random& random,
                                              std::string_view actor, std::int64_t now_ms);
 
+inline constexpr std::string_view kChipPersonalisationFailed = "chip_personalisation_failed";
+
 // print_next, then personalise_request; when the chip fails, the blanko is spoiled (the reason
-// names the failure) and the error is returned.
+// names the failure) and kFailedPrecondition (reason chip_personalisation_failed) says so, with
+// the chip's own error in its message.
 Result<PersonalisedChip> print_and_personalise_next(ChipIssuer& issuer, store::Database& db,
                                                     const StockChange& printer, const ChipReader::Transmit& transmit,
                                                     const ChipCard::Random& random);

@@ -60,15 +60,6 @@ struct ChipOptions {
 const std::array<std::string, 3> kSpecimenMrz = {"I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
                                                  "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"};
 
-card::ChipCard::Random system_random() {
-  return [] {
-    card::Bytes8 b{};
-    std::random_device device;
-    for (auto& x : b) x = static_cast<std::uint8_t>(device());
-    return b;
-  };
-}
-
 template <std::size_t N>
 std::array<std::uint8_t, N> random_bytes() {
   std::array<std::uint8_t, N> out{};
@@ -147,7 +138,7 @@ int run_emulate(const ChipOptions& o) {
   const std::string serial_text = card::hex_of(contents->serial);
   const std::string mrz_text = contents->mrz ? (*contents->mrz)[0] + (*contents->mrz)[1] + (*contents->mrz)[2] : "";
   const bool blank = !contents->locked;
-  auto chip = card::ChipCard::make(std::move(*contents), system_random());
+  auto chip = card::ChipCard::make(std::move(*contents), card::system_chip_random());
   if (!chip) return report(chip.error());
   // What personalisation changed is on disk before the issuer hears 9000.
   const card::AfterCommand store = [&]() -> Status {

@@ -34,15 +34,6 @@ struct PrintOptions {
   std::string office;
 };
 
-card::ChipCard::Random system_random() {
-  return [] {
-    card::Bytes8 b{};
-    std::random_device device;
-    for (auto& x : b) x = static_cast<std::uint8_t>(device());
-    return b;
-  };
-}
-
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -62,8 +53,8 @@ int run_personalise(const PrintOptions& o) {
   card::ChipIssuer issuer(*token, **db, o.by);
   auto* reader = pcsc->get();
   const card::ChipReader::Transmit transmit = [reader](std::span<const std::uint8_t> apdu) { return reader->transmit(apdu); };
-  auto chip = o.next ? card::print_and_personalise_next(issuer, **db, {o.office, o.by, now_ms()}, transmit, system_random())
-                     : card::personalise_request(issuer, **db, o.request, transmit, system_random(), o.by, now_ms());
+  auto chip = o.next ? card::print_and_personalise_next(issuer, **db, {o.office, o.by, now_ms()}, transmit, card::system_chip_random())
+                     : card::personalise_request(issuer, **db, o.request, transmit, card::system_chip_random(), o.by, now_ms());
   if (!chip) return report(chip.error());
   std::cout << boost::json::serialize(boost::json::object{
                    {"chip_serial", chip->record.chip_serial},

@@ -53,15 +53,6 @@ struct ReaderOptions {
   int dpi = 500;
 };
 
-card::ChipCard::Random system_random() {
-  return [] {
-    card::Bytes8 b{};
-    std::random_device device;
-    for (auto& x : b) x = static_cast<std::uint8_t>(device());
-    return b;
-  };
-}
-
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -159,7 +150,7 @@ Result<card::ChipReading> read_card(const ReaderOptions& o, Opened& opened) {
     return card::diversified_key(*opened.token, card::kTerminalMasterLabel, card::kTerminalKeyLabel, serial);
   };
   auto* pcsc = opened.pcsc.get();
-  return card::read_chip([pcsc](std::span<const std::uint8_t> apdu) { return pcsc->transmit(apdu); }, system_random(),
+  return card::read_chip([pcsc](std::span<const std::uint8_t> apdu) { return pcsc->transmit(apdu); }, card::system_chip_random(),
                          mrz, opened.token ? &terminal : nullptr);
 }
 

@@ -1,6 +1,8 @@
 // `ektp serve`: the central server — opens and migrates the database, optionally loads a demo
 // regency, and serves the API and the web front end until SIGINT/SIGTERM.
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -15,7 +17,10 @@
 #include "api/suket_routes.h"
 #include "api/chip_routes.h"
 #include "card/demo_cards.h"
+#include "card/chip_issuer.h"
+#include "card/pcsc_reader.h"
 #include "card/suket_keys.h"
+#include "cli/token_option.h"
 #include "api/operator_activation_routes.h"
 #include "api/tls_trust.h"
 #include "cli/commands.h"
@@ -47,6 +52,8 @@ struct ServeOptions {
   std::string read_quota;  // access::parse_read_quota
   std::string require_totp_for = "admin,adjudicator";  // parse_totp_roles
   std::string public_url;  // printed on SUKETs: where /verifikasi is
+  TokenOptions chip_token;  // the print step personalises chips when --chip-token-label is given
+  std::string chip_reader;  // the printer's PC/SC reader (empty: the first with a card)
 };
 
 // "admin,adjudicator", or "none".
@@ -231,6 +238,28 @@ int run_serve(const ServeOptions& options) {
                    cards->no_stock_office, cards->no_stock_waiting);
     }
   }
+  // The print step's chip: the issuer's token is opened once; each print connects to the printer's
+  // reader, and one card is personalised at a time.
+  std::optional<card::Pkcs11Token> chip_token;
+  std::mutex chip_mutex;
+  if (token_given(options.chip_token)) {
+    auto token = open_token(options.chip_token);
+    if (!token) return report(token.error());
+    chip_token.emplace(std::move(*token));
+    card::ChipIssuer check(*chip_token, **db, "system");
+    if (auto csca = check.csca(); !csca) return report(csca.error());
+    services.print_with_chip = [&](const card::StockChange& change) -> Result<card::PersonalisedChip> {
+      std::lock_guard lock(chip_mutex);
+      EKTP_ASSIGN_OR_RETURN(auto reader, card::PcscCard::connect(options.chip_reader));
+      card::ChipIssuer issuer(*chip_token, **db, change.actor);
+      auto* r = reader.get();
+      return card::print_and_personalise_next(
+          issuer, **db, change, [r](std::span<const std::uint8_t> apdu) { return r->transmit(apdu); },
+          card::system_chip_random());
+    };
+    spdlog::info("print step personalises chips: token '{}', reader '{}'", chip_token->label(),
+                 options.chip_reader.empty() ? "the first with a card" : options.chip_reader);
+  }
   if (!options.listen.tls_cert.empty()) {
     auto pin = api::certificate_spki_sha256(options.listen.tls_cert);
     if (!pin) return report(pin.error());
@@ -284,6 +313,12 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--demo", options->demo_regency, "load a demo population of this regency (e.g. 3327) into an empty database");
   serve->add_option("--demo-size", options->demo_size, "persons in the demo population")
       ->check(CLI::Range(std::size_t{1}, std::size_t{5'000'000}))->capture_default_str();
+  serve->add_option("--chip-token-label", options->chip_token.label,
+                    "personalise each printed card's chip with the keys in this PKCS#11 token");
+  serve->add_option("--chip-token-module", options->chip_token.module, "the PKCS#11 module")->capture_default_str();
+  serve->add_option("--chip-pin-file", options->chip_token.pin_file,
+                    "the token's user PIN, in a file of mode 0600 (else $EKTP_TOKEN_PIN)");
+  serve->add_option("--chip-reader", options->chip_reader, "the printer's PC/SC reader (default: the first with a card)");
   serve->add_option("--public-url", options->public_url,
                     "the address residents and verifiers reach this server at (e.g. https://ektp.pemalangkab.go.id), "
                     "printed on SUKETs; default: the listen address")

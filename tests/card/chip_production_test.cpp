@@ -217,7 +217,8 @@ TEST_P(ChipProductionTest, AChipThatFailsSpoilsItsBlankoAndTheRequestWaitsAgain)
   ASSERT_TRUE(stranger.has_value());
   auto chip = print_and_personalise_next(*issuer, db(), {"3327", "petugas.cetak", kNowMs}, over(*stranger), test_random(6));
   ASSERT_FALSE(chip.has_value());
-  EXPECT_EQ(chip.error().reason, "issuer_auth_refused");
+  EXPECT_EQ(chip.error().reason, kChipPersonalisationFailed);
+  EXPECT_NE(chip.error().message.find("issuer_auth_refused"), std::string::npos) << chip.error().message;
   auto conn = db().connect();
   auto requests = print_requests_of(**conn, adults[1]);
   ASSERT_TRUE(requests.has_value() && !requests->empty());

@@ -76,6 +76,7 @@ const REASONS = {
   chip_ef_sod_base64: 'Isi EF.SOD bukan base64 yang sah atau kosong.',
   chip_ef_sod_too_large: 'EF.SOD terlalu besar (paling banyak 16 KiB).',
   chip_serial_format: 'Nomor seri cip harus 16 digit heksadesimal huruf kecil.',
+  chip_personalisation_failed: 'Cip kartu gagal ditulis atau gagal diperiksa ulang. Blanko ini dicatat rusak dan permohonan kembali ke antrean; pasang blanko lain lalu cetak lagi.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 
