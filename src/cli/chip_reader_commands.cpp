@@ -11,6 +11,10 @@
 //        reads DG3 with the terminal key and, when Passive Authentication passes, matches each live
 //        image in turn against the chip's templates (FMR 1/10,000, at most 4 tries): exit 0 on a
 //        match, 1 on none.
+//   ektp card fetch-revocations --central https://HOST:PORT --trust CSCA.pem --out LIST.json
+//        [--ca-file PEM]   a verifier's cache of the revocation list: fetched from central, kept
+//        only when a trusted CSCA signed it and it is not older than the one cached, written by
+//        rename; `card read --revocations LIST.json` then works offline
 #include <sys/stat.h>
 
 #include <chrono>
@@ -23,6 +27,7 @@
 #include <fmt/format.h>
 
 #include "access/private_file.h"
+#include "api/http_client.h"
 #include "card/ber_tlv.h"
 #include "card/byte_text.h"
 #include "card/chip_certificates.h"
@@ -51,6 +56,9 @@ struct ReaderOptions {
   TokenOptions token;
   std::vector<std::string> fingers;
   int dpi = 500;
+  std::string central;
+  std::string ca_file;
+  std::string out;
 };
 
 std::int64_t now_seconds() {
@@ -274,6 +282,46 @@ int run_verify(const ReaderOptions& o) {
   return matched ? 0 : 1;
 }
 
+int run_fetch_revocations(const ReaderOptions& o) {
+  auto cscas = trusted_cscas(o.trust);
+  if (!cscas) return report(cscas.error());
+  api::TlsTrust trust;
+  trust.ca_file = o.ca_file;
+  auto answer = api::http_exchange(o.central, {"GET", "/api/v1/chip/revocations", {}, "", "application/json"},
+                                   std::chrono::seconds(60), card::kRevocationFileBytesMax, trust);
+  if (!answer) return report(answer.error());
+  if (answer->status != 200) {
+    return report(Error{ErrorCode::kUnavailable, fmt::format("central answered {}: {}", answer->status,
+                                                             answer->body.substr(0, 300))});
+  }
+  auto list = card::verify_revocation_list(answer->body, *cscas);
+  if (!list) return report(list.error());
+  // A cached list is replaced only by a newer one (an old list replayed would unrevoke cards).
+  if (auto cached_text = access::read_small_file(o.out, card::kRevocationFileBytesMax)) {
+    if (auto cached = card::verify_revocation_list(*cached_text, *cscas); cached && cached->number > list->number) {
+      return report(Error{ErrorCode::kFailedPrecondition,
+                          fmt::format("central's list {} is older than the cached list {}: kept the cached one",
+                                      list->number, cached->number)});
+    }
+  }
+  const std::string temporary = o.out + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    file << answer->body;
+    if (!file.flush()) return report(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", temporary)});
+  }
+  if (std::rename(temporary.c_str(), o.out.c_str()) != 0) {
+    return report(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", o.out)});
+  }
+  std::cout << json::serialize(json::object{{"number", list->number},
+                                            {"issued_at", list->issued_at},
+                                            {"next_update", list->next_update},
+                                            {"entries", list->entries.size()},
+                                            {"out", o.out}})
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void register_chip_reader_commands(CLI::App& app) {
@@ -296,6 +344,12 @@ void register_chip_reader_commands(CLI::App& app) {
   verify->add_option("--dpi", o->dpi, "the images' resolution")->capture_default_str();
   add_token_options(*verify, o->token);
   verify->callback([o] { exit_code() = run_verify(*o); });
+  auto* fetch = card->add_subcommand("fetch-revocations", "fetch central's signed revocation list into a local cache");
+  fetch->add_option("--central", o->central, "central's address, https://host:port")->required();
+  fetch->add_option("--trust", o->trust, "PEM file of the CSCA certificates this verifier trusts")->required();
+  fetch->add_option("--out", o->out, "the cached list (replaced only by a newer one)")->required();
+  fetch->add_option("--ca-file", o->ca_file, "PEM CA certificates for central's TLS certificate (default: the system's)");
+  fetch->callback([o] { exit_code() = run_fetch_revocations(*o); });
 }
 
 }  // namespace ektp::cli

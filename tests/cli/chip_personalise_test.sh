@@ -145,8 +145,17 @@ expect "the list before: the chip is not on it" 0 '"revoked":false' sh -c \
   --by petugas.loket >/dev/null
 sleep 1
 "$ektp" card issuer revocations --db "sqlite:$work/demo.db" $token --out "$work/revoked.json"
-expect "a card reported lost reads as revoked (from the cached list)" 1 '"revocation":{"checked":true,"revoked":true,"reason":"lost"' \
-  "$ektp" card read --mrz "$mrz" --trust "$work/csca.pem" --revocations "$work/revoked.json"
+# A verifier fetches central's newest list into its cache (checked with its own CSCA list).
+"$ektp" serve --db "sqlite:$work/demo.db" --port 0 >"$work/central.log" 2>&1 &
+central=$!
+for _ in $(seq 120); do grep -q "listening on" "$work/central.log" && break; sleep 0.25; done
+port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/central.log" | head -1)
+expect "the verifier fetches the signed list from central into its cache" 0 '"entries":1' \
+  "$ektp" card fetch-revocations --central "http://127.0.0.1:$port" --trust "$work/csca.pem" --out "$work/cache.json"
+kill "$central"; wait "$central" 2>/dev/null || true
+expect "a card reported lost reads as revoked (from the cached list, central stopped)" 1 \
+  '"revocation":{"checked":true,"revoked":true,"reason":"lost"' \
+  "$ektp" card read --mrz "$mrz" --trust "$work/csca.pem" --revocations "$work/cache.json"
 sed 's/\\"lost\\"/\\"damaged\\"/' "$work/revoked.json" >"$work/revoked-altered.json"
 expect "an altered revocation list is refused" 1 'not signed by a trusted CSCA' \
   "$ektp" card read --mrz "$mrz" --trust "$work/csca.pem" --revocations "$work/revoked-altered.json"
