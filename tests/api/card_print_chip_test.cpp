@@ -5,9 +5,6 @@
 // chip_personalisation_failed); a caller of another regency is refused before anything is printed.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <random>
-
 #include <boost/json.hpp>
 
 #include "api/card_routes.h"
@@ -15,20 +12,10 @@
 #include "card/print_queue.h"
 #include "support/card_fixture.h"
 #include "support/route_fixture.h"
-#include "support/softhsm_token.h"
+#include "support/chip_fixture.h"
 
 namespace ektp::test {
 namespace {
-
-card::ChipCard::Random seeded(unsigned seed) {
-  auto engine = std::make_shared<std::mt19937_64>(seed);
-  return [engine] {
-    card::Bytes8 b{};
-    const auto v = (*engine)();
-    for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
-    return b;
-  };
-}
 
 class CardPrintChipTest : public RouteTest {
  protected:
@@ -46,12 +33,8 @@ class CardPrintChipTest : public RouteTest {
     ASSERT_OK(row);
     nik = row->rows.front().text(0);
     ASSERT_OK((*conn)->execute("UPDATE persons SET card_printed = 0 WHERE nik = $1", {nik}));
-    static std::atomic<int> tokens{0};
-    const auto label = "ektp-print-" + std::to_string(tokens++);
-    ASSERT_TRUE(make_softhsm_token(label, "314159", "141421"));
-    auto opened = card::Pkcs11Token::open(kSoftHsmModule, label, "141421");
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    token.emplace(std::move(*opened));
+    token = fresh_softhsm_token("ektp-print", "141421");
+    ASSERT_TRUE(token.has_value());
     card::ChipIssuer issuer(*token, db(), "setup");
     ASSERT_TRUE(issuer.initialise(now_ms() / 1000 - 86400).has_value());
     services->print_with_chip = [this](const card::StockChange& change) -> Result<card::PersonalisedChip> {
@@ -59,7 +42,7 @@ class CardPrintChipTest : public RouteTest {
       return card::print_and_personalise_next(
           issuer_for_caller, db(), change,
           [this](std::span<const std::uint8_t> apdu) -> Result<std::vector<std::uint8_t>> { return chip->transmit(apdu); },
-          seeded(3));
+          seeded_chip_random(3));
     };
   }
   void TearDown() override {
@@ -69,7 +52,7 @@ class CardPrintChipTest : public RouteTest {
     RouteTest::TearDown();
   }
   void insert_blank_chip(const card::Key32& perso_key) {
-    auto made = card::ChipCard::make(card::manufacture_blank_card(serial, perso_key), seeded(1));
+    auto made = card::ChipCard::make(card::manufacture_blank_card(serial, perso_key), seeded_chip_random(1));
     ASSERT_TRUE(made.has_value());
     chip.emplace(std::move(*made));
   }

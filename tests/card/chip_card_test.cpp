@@ -14,6 +14,7 @@
 #include "card/chip_keys.h"
 #include "card/lds_files.h"
 #include "card/mrz.h"
+#include "support/chip_fixture.h"
 #include "support/test_support.h"
 
 namespace ektp::card {
@@ -29,14 +30,7 @@ const Key32 kTerminalMaster = [] {
   return k;
 }();
 
-ChipCard::Random seeded(std::uint32_t seed) {
-  auto rng = std::make_shared<std::mt19937>(seed);
-  return [rng] {
-    Bytes8 b{};
-    for (auto& x : b) x = static_cast<std::uint8_t>((*rng)());
-    return b;
-  };
-}
+ChipCard::Random seeded(std::uint32_t seed) { return test::seeded_chip_random(seed); }
 
 class ChipCardTest : public ::testing::Test {
  protected:

@@ -7,14 +7,12 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-
 #include "access/audit_log.h"
 #include "card/chip_revocation.h"
 #include "card/lds_files.h"
 #include "card/passive_authentication.h"
 #include "store/migrations.h"
-#include "support/softhsm_token.h"
+#include "support/chip_fixture.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
 
@@ -32,12 +30,8 @@ class ChipIssuerTest : public test::BackendTest {
     if (IsSkipped()) return;
     if (!test::softhsm_available()) GTEST_SKIP() << "SoftHSM2 is not installed";
     ASSERT_OK(store::migrate(db(), store::registry_migrations()));
-    static std::atomic<int> tokens{0};
-    label_ = "ektp-issuer-" + std::to_string(tokens++);
-    ASSERT_TRUE(test::make_softhsm_token(label_, "314159", kPin));
-    auto opened = Pkcs11Token::open(test::kSoftHsmModule, label_, kPin);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    token_.emplace(std::move(*opened));
+    token_ = test::fresh_softhsm_token("ektp-issuer", kPin);
+    ASSERT_TRUE(token_.has_value());
   }
   void TearDown() override {
     token_.reset();
@@ -54,7 +48,6 @@ class ChipIssuerTest : public test::BackendTest {
     return rows ? rows->rows.front().integer(0) : -1;
   }
 
-  std::string label_;
   std::optional<Pkcs11Token> token_;
 };
 

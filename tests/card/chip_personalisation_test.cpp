@@ -14,6 +14,7 @@
 #include "card/chip_state.h"
 #include "card/lds_files.h"
 #include "card/mrz.h"
+#include "support/chip_fixture.h"
 #include "support/test_support.h"
 
 namespace ektp::card {
@@ -30,14 +31,6 @@ Key32 master(std::uint8_t seed) {
 }
 const Key32 kPersoMaster = master(1), kTerminalMaster = master(2);
 
-ChipCard::Random seeded(std::uint32_t seed) {
-  auto rng = std::make_shared<std::mt19937>(seed);
-  return [rng] {
-    Bytes8 b{};
-    for (auto& x : b) x = static_cast<std::uint8_t>((*rng)());
-    return b;
-  };
-}
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -65,7 +58,7 @@ Result<Key32> perso_key_of(std::span<const std::uint8_t> serial) {
 class ChipPersonalisationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto made = ChipCard::make(manufacture_blank_card(kSerial, *perso_key_of(kSerial)), seeded(5));
+    auto made = ChipCard::make(manufacture_blank_card(kSerial, *perso_key_of(kSerial)), test::seeded_chip_random(5));
     ASSERT_OK(made);
     card.emplace(std::move(*made));
   }
@@ -124,7 +117,7 @@ TEST_F(ChipPersonalisationTest, APersonalisedCardReadsBackEveryFileWithBac) {
   EXPECT_EQ(card->contents().terminal_only, contents.terminal_only);
   EXPECT_EQ(card->contents().mrz, contents.mrz);
 
-  ChipReader reader(transmit(), seeded(6));
+  ChipReader reader(transmit(), test::seeded_chip_random(6));
   ASSERT_OK(reader.open(kMrz));
   for (const auto& [id, bytes] : contents.files) {
     if (contents.terminal_only.contains(id)) {
@@ -145,9 +138,9 @@ TEST_F(ChipPersonalisationTest, APersonalisedCardReadsBackEveryFileWithBac) {
   // The saved card is the same card after a restart of its emulator.
   auto state = decode_chip_state(encode_chip_state(card->contents()));
   ASSERT_OK(state);
-  auto again = ChipCard::make(std::move(*state), seeded(7));
+  auto again = ChipCard::make(std::move(*state), test::seeded_chip_random(7));
   ASSERT_OK(again);
-  ChipReader second([&](std::span<const std::uint8_t> a) -> Result<Bytes> { return again->transmit(a); }, seeded(8));
+  ChipReader second([&](std::span<const std::uint8_t> a) -> Result<Bytes> { return again->transmit(a); }, test::seeded_chip_random(8));
   ASSERT_OK(second.open(kMrz));
   auto dg2 = second.read_file(data_group_file_id(2));
   ASSERT_OK(dg2);
@@ -189,7 +182,7 @@ TEST_F(ChipPersonalisationTest, AWrongPersoKeyCountsATryAndThreeInARowBlockTheCa
   EXPECT_EQ(blocked.error().reason, "issuer_auth_blocked");
   auto state = decode_chip_state(encode_chip_state(card->contents()));
   ASSERT_OK(state);
-  auto restarted = ChipCard::make(std::move(*state), seeded(9));
+  auto restarted = ChipCard::make(std::move(*state), test::seeded_chip_random(9));
   ASSERT_OK(restarted);
   card.emplace(std::move(*restarted));
   EXPECT_EQ(issuer_auth(kPersoMaster), sw::kAuthenticationBlocked);
@@ -200,7 +193,7 @@ TEST_F(ChipPersonalisationTest, ABlankCardRefusesEverythingButItsSerialAndChalle
   Bytes select = {0x00, 0xA4, 0x04, 0x0C, 0x07};
   select.insert(select.end(), kLdsAid.begin(), kLdsAid.end());
   EXPECT_EQ(sw_of(send(select)), sw::kConditionsNotSatisfied);
-  ChipReader reader(transmit(), seeded(4));
+  ChipReader reader(transmit(), test::seeded_chip_random(4));
   EXPECT_ERROR(reader.open(kMrz), ErrorCode::kFailedPrecondition, "blank");
   // Every 0x80 command before issuer authentication: 6982.
   EXPECT_EQ(sw_of(send(apdu(0xDA, 0x00, 0x01, mrz_bytes()))), sw::kSecurityNotSatisfied);
@@ -256,7 +249,7 @@ TEST_F(ChipPersonalisationTest, WritingIsBoundsCheckedAndLockWantsEverythingWrit
   // Half-way, the emulator restarts: what was written is still there.
   auto state = decode_chip_state(encode_chip_state(card->contents()));
   ASSERT_OK(state);
-  auto restarted = ChipCard::make(std::move(*state), seeded(10));
+  auto restarted = ChipCard::make(std::move(*state), test::seeded_chip_random(10));
   ASSERT_OK(restarted);
   card.emplace(std::move(*restarted));
   ASSERT_EQ(issuer_auth(kPersoMaster), sw::kOk);
@@ -277,7 +270,7 @@ TEST_F(ChipPersonalisationTest, WritingIsBoundsCheckedAndLockWantsEverythingWrit
                               Bytes{0x80, 0x12, 0x00, 0x00}}) {
     EXPECT_EQ(sw_of(send(command)), sw::kConditionsNotSatisfied) << int{command[1]};
   }
-  ChipReader reader(transmit(), seeded(11));
+  ChipReader reader(transmit(), test::seeded_chip_random(11));
   ASSERT_OK(reader.open(kMrz));
   auto com = reader.read_file(0x011E);
   ASSERT_OK(com);
@@ -301,7 +294,7 @@ TEST_F(ChipPersonalisationTest, ThePersonaliserRefusesContentsACardCannotHold) {
   // A blank card cannot be made without its key.
   ChipContents keyless;
   keyless.serial = kSerial;
-  EXPECT_ERROR(ChipCard::make(keyless, seeded(1)), ErrorCode::kInvalidArgument, "personalisation key");
+  EXPECT_ERROR(ChipCard::make(keyless, test::seeded_chip_random(1)), ErrorCode::kInvalidArgument, "personalisation key");
 }
 
 }  // namespace

@@ -9,9 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <random>
-
 #include "card/byte_text.h"
 #include "card/chip_certificates.h"
 #include "card/chip_finger_check.h"
@@ -21,7 +18,7 @@
 #include "store/migrations.h"
 #include "support/card_fixture.h"
 #include "support/software_signer.h"
-#include "support/softhsm_token.h"
+#include "support/chip_fixture.h"
 #include "support/test_database.h"
 #include "support/test_support.h"
 
@@ -31,16 +28,6 @@ namespace {
 constexpr std::int64_t kNowMs = 1'796'300'000'000;  // 2026-12-03
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr const char* kPin = "161803";
-
-ChipCard::Random test_random(unsigned seed) {
-  auto engine = std::make_shared<std::mt19937_64>(seed);
-  return [engine] {
-    Bytes8 b{};
-    const auto v = (*engine)();
-    for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
-    return b;
-  };
-}
 
 class ChipProductionTest : public test::BackendTest {
  protected:
@@ -52,12 +39,8 @@ class ChipProductionTest : public test::BackendTest {
     adults = test::demo_adults_without_card(db(), 60, 3);
     ASSERT_EQ(adults.size(), 3u);
     ASSERT_OK(receive_blanko(db(), {"3327", "petugas.stok", kNowMs - 40 * kDayMs}, {9001, 9100}, "alokasi-uji"));
-    static std::atomic<int> tokens{0};
-    const auto label = "ektp-production-" + std::to_string(tokens++);
-    ASSERT_TRUE(test::make_softhsm_token(label, "314159", kPin));
-    auto opened = Pkcs11Token::open(test::kSoftHsmModule, label, kPin);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    token.emplace(std::move(*opened));
+    token = test::fresh_softhsm_token("ektp-production", kPin);
+    ASSERT_TRUE(token.has_value());
     issuer.emplace(*token, db(), "petugas.cetak");
     ASSERT_TRUE(issuer->initialise(kNowMs / 1000 - 30 * 86400).has_value());
     csca = issuer->csca()->certificate;
@@ -71,7 +54,7 @@ class ChipProductionTest : public test::BackendTest {
   // A blank chip from the factory: its K_perso from the issuer's master.
   ChipCard blank_chip(std::uint8_t seed) {
     ChipSerial serial{0xE4, 0x7B, 0x10, seed, 0x00, 0x00, 0x00, seed};
-    auto card = ChipCard::make(manufacture_blank_card(serial, *issuer->perso_key(serial)), test_random(seed));
+    auto card = ChipCard::make(manufacture_blank_card(serial, *issuer->perso_key(serial)), test::seeded_chip_random(seed));
     EXPECT_TRUE(card.has_value());
     return std::move(*card);
   }
@@ -95,7 +78,7 @@ class ChipProductionTest : public test::BackendTest {
 TEST_P(ChipProductionTest, APersonalisedChipPassesEveryCheckOfAnOpenVerifier) {
   const auto request = printed_request(adults[0], "101_1.tif");
   ChipCard card = blank_chip(1);
-  auto chip = personalise_request(*issuer, db(), request, over(card), test_random(7), "petugas.cetak", kNowMs);
+  auto chip = personalise_request(*issuer, db(), request, over(card), test::seeded_chip_random(7), "petugas.cetak", kNowMs);
   ASSERT_TRUE(chip.has_value()) << chip.error().message;
   EXPECT_EQ(chip->record.nik, adults[0]);
   EXPECT_EQ(chip->record.chip_serial, "e47b100100000001");
@@ -108,12 +91,12 @@ TEST_P(ChipProductionTest, APersonalisedChipPassesEveryCheckOfAnOpenVerifier) {
     EXPECT_EQ((*recorded)->print_request, request);
     EXPECT_EQ((*recorded)->blanko_serial, chip->record.blanko_serial);
   }
-  EXPECT_EQ(personalise_request(*issuer, db(), request, over(card), test_random(8), "petugas.cetak", kNowMs).error().code,
+  EXPECT_EQ(personalise_request(*issuer, db(), request, over(card), test::seeded_chip_random(8), "petugas.cetak", kNowMs).error().code,
             ErrorCode::kFailedPrecondition)
       << "one chip per printed request";
 
   // An open verifier: no terminal key, the CSCA alone.
-  auto reading = read_chip(over(card), test_random(9), chip->mrz, nullptr);
+  auto reading = read_chip(over(card), test::seeded_chip_random(9), chip->mrz, nullptr);
   ASSERT_TRUE(reading.has_value()) << reading.error().message;
   EXPECT_EQ(reading->com.groups, (std::vector<int>{1, 2, 3, 7, 11, 12, 13}));
   EXPECT_FALSE(reading->groups.contains(3));
@@ -125,7 +108,7 @@ TEST_P(ChipProductionTest, APersonalisedChipPassesEveryCheckOfAnOpenVerifier) {
 
   // An authorised reader: DG3, signed like the rest, and the holder's finger.
   const ChipKeyOf terminal = [&](std::span<const std::uint8_t> s) { return issuer->terminal_key(s); };
-  auto authorised = read_chip(over(card), test_random(10), chip->mrz, &terminal);
+  auto authorised = read_chip(over(card), test::seeded_chip_random(10), chip->mrz, &terminal);
   ASSERT_TRUE(authorised.has_value()) << authorised.error().message;
   ASSERT_TRUE(authorised->groups.contains(3));
   EXPECT_EQ(verify_chip(*authorised, {csca}, nullptr, kNowMs / 1000).passive_authentication.groups.at(3), GroupHash::kMatch);
@@ -147,20 +130,20 @@ TEST_P(ChipProductionTest, APersonalisedChipPassesEveryCheckOfAnOpenVerifier) {
 
   // A wrong terminal key is refused.
   const ChipKeyOf wrong = [](std::span<const std::uint8_t>) -> Result<Key32> { return Key32{}; };
-  EXPECT_EQ(read_chip(over(card), test_random(11), chip->mrz, &wrong).error().reason, "terminal_refused");
+  EXPECT_EQ(read_chip(over(card), test::seeded_chip_random(11), chip->mrz, &wrong).error().reason, "terminal_refused");
 }
 
 TEST_P(ChipProductionTest, OneChangedByteOfDg2FailsDg2Only) {
   const auto request = printed_request(adults[0]);
   ChipCard card = blank_chip(2);
-  auto chip = personalise_request(*issuer, db(), request, over(card), test_random(1), "petugas.cetak", kNowMs);
+  auto chip = personalise_request(*issuer, db(), request, over(card), test::seeded_chip_random(1), "petugas.cetak", kNowMs);
   ASSERT_TRUE(chip.has_value()) << chip.error().message;
   auto contents = card.contents();
   auto& dg2 = contents.files.at(data_group_file_id(2));
   dg2[dg2.size() / 2] ^= 0x01;
-  auto altered = ChipCard::make(contents, test_random(3));
+  auto altered = ChipCard::make(contents, test::seeded_chip_random(3));
   ASSERT_TRUE(altered.has_value());
-  auto reading = read_chip(over(*altered), test_random(4), chip->mrz, nullptr);
+  auto reading = read_chip(over(*altered), test::seeded_chip_random(4), chip->mrz, nullptr);
   ASSERT_TRUE(reading.has_value());
   const auto verdict = verify_chip(*reading, {csca}, nullptr, kNowMs / 1000);
   EXPECT_FALSE(verdict.passed());
@@ -174,7 +157,7 @@ TEST_P(ChipProductionTest, OneChangedByteOfDg2FailsDg2Only) {
 TEST_P(ChipProductionTest, ALostCardIsOnTheSignedRevocationList) {
   const auto request = printed_request(adults[0]);
   ChipCard card = blank_chip(3);
-  auto chip = personalise_request(*issuer, db(), request, over(card), test_random(1), "petugas.cetak", kNowMs);
+  auto chip = personalise_request(*issuer, db(), request, over(card), test::seeded_chip_random(1), "petugas.cetak", kNowMs);
   ASSERT_TRUE(chip.has_value()) << chip.error().message;
   auto before = verify_revocation_list(*issuer->revocation_list(kNowMs / 1000, 86400), {csca});
   ASSERT_TRUE(before.has_value());
@@ -186,7 +169,7 @@ TEST_P(ChipProductionTest, ALostCardIsOnTheSignedRevocationList) {
   ASSERT_NE(after->find(chip->record.chip_serial), nullptr);
   EXPECT_EQ(after->find(chip->record.chip_serial)->reason, "lost");
   EXPECT_EQ(after->find(chip->record.chip_serial)->nik, adults[0]);
-  auto reading = read_chip(over(card), test_random(2), chip->mrz, nullptr);
+  auto reading = read_chip(over(card), test::seeded_chip_random(2), chip->mrz, nullptr);
   ASSERT_TRUE(reading.has_value());
   const auto verdict = verify_chip(*reading, {csca}, &*after, kNowMs / 1000 + 120);
   EXPECT_TRUE(verdict.passive_authentication.passed()) << "still the issuer's data";
@@ -197,9 +180,9 @@ TEST_P(ChipProductionTest, ALostCardIsOnTheSignedRevocationList) {
 TEST_P(ChipProductionTest, AnotherIssuersCardFailsTheChain) {
   const auto request = printed_request(adults[0]);
   ChipCard card = blank_chip(4);
-  auto chip = personalise_request(*issuer, db(), request, over(card), test_random(1), "petugas.cetak", kNowMs);
+  auto chip = personalise_request(*issuer, db(), request, over(card), test::seeded_chip_random(1), "petugas.cetak", kNowMs);
   ASSERT_TRUE(chip.has_value());
-  auto reading = read_chip(over(card), test_random(2), chip->mrz, nullptr);
+  auto reading = read_chip(over(card), test::seeded_chip_random(2), chip->mrz, nullptr);
   ASSERT_TRUE(reading.has_value());
   test::SoftwareSigner stranger;
   auto foreign_csca = make_csca_certificate({stranger.public_key(), "CSCA Lain", 5, 1, 4'000'000'000}, stranger.signer());
@@ -213,9 +196,9 @@ TEST_P(ChipProductionTest, AChipThatFailsSpoilsItsBlankoAndTheRequestWaitsAgain)
   test::insert_ready_enrollment(db(), adults[1], kNowMs - 40 * kDayMs);
   ASSERT_TRUE(queue_ready_to_print(db(), kNowMs - 40 * kDayMs).has_value());
   // A chip the issuer never made: its K_perso is not the master's.
-  auto stranger = ChipCard::make(manufacture_blank_card(ChipSerial{9, 9, 9, 9, 9, 9, 9, 9}, Key32{}), test_random(5));
+  auto stranger = ChipCard::make(manufacture_blank_card(ChipSerial{9, 9, 9, 9, 9, 9, 9, 9}, Key32{}), test::seeded_chip_random(5));
   ASSERT_TRUE(stranger.has_value());
-  auto chip = print_and_personalise_next(*issuer, db(), {"3327", "petugas.cetak", kNowMs}, over(*stranger), test_random(6));
+  auto chip = print_and_personalise_next(*issuer, db(), {"3327", "petugas.cetak", kNowMs}, over(*stranger), test::seeded_chip_random(6));
   ASSERT_FALSE(chip.has_value());
   EXPECT_EQ(chip.error().reason, kChipPersonalisationFailed);
   EXPECT_NE(chip.error().message.find("issuer_auth_refused"), std::string::npos) << chip.error().message;

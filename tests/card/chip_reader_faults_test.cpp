@@ -5,12 +5,11 @@
 // Authentication; never a crash, never altered data taken as good.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "card/chip_certificates.h"
 #include "card/chip_inspection.h"
 #include "card/lds_files.h"
 #include "card/security_object.h"
+#include "support/chip_fixture.h"
 #include "support/software_signer.h"
 
 namespace ektp::card {
@@ -19,16 +18,6 @@ namespace {
 constexpr std::int64_t kNow = 1796300000;
 const std::array<std::string, 3> kMrz = {"I<IDN332700010<11<332701030493", "9304033M3610158IDN0001<<<<<<<4",
                                          "YUSUF<<<<<<<<<<<<<<<<<<<<<<<<<"};
-
-ChipCard::Random seeded(unsigned seed) {
-  auto engine = std::make_shared<std::mt19937_64>(seed);
-  return [engine] {
-    Bytes8 b{};
-    const auto v = (*engine)();
-    for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
-    return b;
-  };
-}
 
 struct SignedCard {
   test::SoftwareSigner csca_key, ds_key;
@@ -60,7 +49,7 @@ enum class Fault { kTruncated, kOneByte, kExtraBytes, kUnexpectedStatus, kRemove
 
 // Reads the card through a line that spoils the answer to APDU number `at` (0-based) with `fault`.
 Result<ChipReading> read_with_fault(SignedCard& signed_card, Fault fault, int at, bool terminal) {
-  auto card = ChipCard::make(signed_card.contents, seeded(1));
+  auto card = ChipCard::make(signed_card.contents, test::seeded_chip_random(1));
   EXPECT_TRUE(card.has_value());
   int n = 0;
   const ChipReader::Transmit line = [&](std::span<const std::uint8_t> apdu) -> Result<std::vector<std::uint8_t>> {
@@ -77,7 +66,7 @@ Result<ChipReading> read_with_fault(SignedCard& signed_card, Fault fault, int at
     return answer;
   };
   const ChipKeyOf key = [&](std::span<const std::uint8_t>) -> Result<Key32> { return signed_card.terminal_key; };
-  return read_chip(line, seeded(2), kMrz, terminal ? &key : nullptr);
+  return read_chip(line, test::seeded_chip_random(2), kMrz, terminal ? &key : nullptr);
 }
 
 TEST(ChipReaderFaults, AFaultAtAnyApduEndsInAClearErrorNeverInAlteredData) {
@@ -122,12 +111,12 @@ TEST(ChipReaderFaults, AFileWhoseLengthIsTooLargeIsRefusedBeforeItIsRead) {
   SignedCard signed_card;
   // DG2 claims 16 MiB: the reader refuses before asking for a single block of it.
   signed_card.contents.files[data_group_file_id(2)] = {0x75, 0x84, 0x01, 0x00, 0x00, 0x00, 0x00};
-  auto card = ChipCard::make(signed_card.contents, seeded(1));
+  auto card = ChipCard::make(signed_card.contents, test::seeded_chip_random(1));
   ASSERT_TRUE(card.has_value());
   const ChipReader::Transmit line = [&](std::span<const std::uint8_t> apdu) -> Result<std::vector<std::uint8_t>> {
     return card->transmit(apdu);
   };
-  auto reading = read_chip(line, seeded(2), kMrz, nullptr);
+  auto reading = read_chip(line, test::seeded_chip_random(2), kMrz, nullptr);
   ASSERT_FALSE(reading.has_value());
   EXPECT_NE(reading.error().message.find("DG2"), std::string::npos) << reading.error().message;
 }
@@ -138,11 +127,11 @@ TEST(ChipReaderFaults, MalformedDataGroupsReadButFailPassiveAuthentication) {
   std::vector<std::uint8_t> deep = {0x5F, 0x0E, 0x01, 'X'};
   for (int i = 0; i < 12; ++i) deep = encode_constructed(0x6B, {deep});
   signed_card.contents.files[data_group_file_id(11)] = deep;
-  auto card = ChipCard::make(signed_card.contents, seeded(1));
+  auto card = ChipCard::make(signed_card.contents, test::seeded_chip_random(1));
   const ChipReader::Transmit line = [&](std::span<const std::uint8_t> apdu) -> Result<std::vector<std::uint8_t>> {
     return card->transmit(apdu);
   };
-  auto reading = read_chip(line, seeded(2), kMrz, nullptr);
+  auto reading = read_chip(line, test::seeded_chip_random(2), kMrz, nullptr);
   ASSERT_TRUE(reading.has_value()) << reading.error().message;
   EXPECT_FALSE(parse_tlv(reading->groups.at(11)).has_value()) << "the bounded parser refuses it";
   const auto verdict = verify_chip(*reading, {signed_card.csca}, nullptr, kNow);
