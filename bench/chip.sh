@@ -4,7 +4,7 @@
 # SoftHSM2 token. Measures, in one run:
 #   - personalisation of CARDS cards (default 20): each a blank chip from `ektp card manufacture`,
 #     emulated, written and checked by `ektp card personalise` for a distinct printed request of a
-#     demo regency, whose enrollment is first given a real finger (tests/card/data/fingerprints,
+#     demo regency, whose enrollment is first given a real finger (tests/data/fingerprints/fvc2002-db1b,
 #     cycled), so every chip holds a DG3;
 #   - READS reads (default 50) of the first card: `ektp card read --trust` (BAC, Passive
 #     Authentication, DG3 not read), the same with the terminal key (DG3 read too), and
@@ -21,7 +21,7 @@ set -eu
 BUILD_DIR=$(cd "${1:-build}" && pwd)
 ektp="$BUILD_DIR/ektp"
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-fingers="$source_dir/tests/card/data/fingerprints"
+fingers="$source_dir/tests/data/fingerprints/fvc2002-db1b"
 cards=${CARDS:-20}
 reads=${READS:-50}
 demo_size=${DEMO_SIZE:-600}
@@ -213,4 +213,4 @@ verify_w=$(stats "$work/verify.wall" | cut -d' ' -f1)
 awk -v r="$read_s" -v rw="$read_w" -v vw="$verify_w" 'BEGIN {
   printf "\nThe e-KTP reader'"'"'s published 10 s a verification, as a ratio to ours: %.0f (read + PA, %.1f ms), %.0f (read + PA, whole command, %.1f ms), %.0f (`card verify --finger`, whole command, %.1f ms).\n",
     10 / r, r * 1000, 10 / rw, rw * 1000, 10 / vw, vw * 1000 }'
-echo "Fingers: the cards' enrollments got 101_1, 102_1, 101_2, 101_3 of tests/card/data/fingerprints in turn (every chip holds a DG3); the card read holds 101_1, verified against 101_2."
+echo "Fingers: the cards' enrollments got 101_1, 102_1, 101_2, 101_3 of tests/data/fingerprints/fvc2002-db1b in turn (every chip holds a DG3); the card read holds 101_1, verified against 101_2."

@@ -16,7 +16,7 @@
 set -u
 export LC_ALL=C
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-fingers="$source_dir/tests/card/data/fingerprints"
+fingers="$source_dir/tests/data/fingerprints/fvc2002-db1b"
 keep=
 pcscd_pid=
 emulator_pid=

@@ -16,8 +16,8 @@ cd "$ROOT"
 [[ -x $EKTP ]] || { echo "station-browser-test: $EKTP not found" >&2; exit 1; }
 [[ -x /usr/bin/chromium ]] || { echo "station-browser-test: /usr/bin/chromium is missing (scripts/install-deps.sh)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "station-browser-test: sqlite3 is missing" >&2; exit 1; }
-[[ -d ../shared/data/fingerprints/fvc2002-db1b && -d ../shared/data/faces ]] ||
-  { echo "station-browser-test: ../shared/data (faces, fingerprints) is missing" >&2; exit 1; }
+[[ -d tests/data/fingerprints/fvc2002-db1b && -d tests/data/faces ]] ||
+  { echo "station-browser-test: tests/data (faces, fingerprints) is missing" >&2; exit 1; }
 if [[ ! -d web/node_modules/playwright-core ]]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi

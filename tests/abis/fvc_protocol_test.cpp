@@ -15,7 +15,7 @@ std::vector<FvcImage> images(int fingers, int impressions) {
   std::vector<FvcImage> out;
   for (int f = 101; f < 101 + fingers; ++f)
     for (int i = 1; i <= impressions; ++i) {
-      const auto path = std::filesystem::path(EKTP_SHARED_DATA_DIR) / "fingerprints/fvc2002-db1b" /
+      const auto path = std::filesystem::path(EKTP_TEST_DATA_DIR) / "fingerprints/fvc2002-db1b" /
                         (std::to_string(f) + "_" + std::to_string(i) + ".tif");
       std::ifstream in(path, std::ios::binary);
       std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

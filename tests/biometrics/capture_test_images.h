@@ -1,4 +1,4 @@
-// Images for the capture-quality tests: the real face photos in shared/data/faces, the default
+// Images for the capture-quality tests: the real face photos in tests/data/faces, the default
 // face detector, and OpenCV edits that turn a good portrait into a 3x4 pas foto or a bad one.
 #pragma once
 
@@ -26,7 +26,7 @@ inline std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
 }
 
 inline std::filesystem::path face_photo_path(const std::string& name) {
-  return std::filesystem::path(EKTP_SHARED_DATA_DIR) / "faces" / name;
+  return std::filesystem::path(EKTP_TEST_DATA_DIR) / "faces" / name;
 }
 
 inline std::vector<std::uint8_t> face_photo_bytes(const std::string& name) {

@@ -9,7 +9,7 @@ namespace ektp::biometrics {
 namespace {
 
 std::vector<std::uint8_t> face_photo_bytes(const std::string& name) {
-  return testing::read_bytes(std::filesystem::path(EKTP_SHARED_DATA_DIR) / "faces" / name);
+  return testing::read_bytes(std::filesystem::path(EKTP_TEST_DATA_DIR) / "faces" / name);
 }
 
 TEST(ImageHeader, ReadsRealPngAndJpegSizes) {

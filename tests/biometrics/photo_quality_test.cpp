@@ -1,4 +1,4 @@
-// The photo rules on the real portraits in shared/data/faces, as taken and made into 3x4 pas
+// The photo rules on the real portraits in tests/data/faces, as taken and made into 3x4 pas
 // foto crops, and on bad versions of those crops made with OpenCV.
 #include "biometrics/photo_quality.h"
 

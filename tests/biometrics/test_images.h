@@ -12,7 +12,7 @@
 namespace ektp::biometrics::testing {
 
 inline std::filesystem::path fingerprint_path(const std::string& set, int finger, int impression) {
-  return std::filesystem::path(EKTP_SHARED_DATA_DIR) / "fingerprints" / set /
+  return std::filesystem::path(EKTP_TEST_DATA_DIR) / "fingerprints" / set /
          (std::to_string(finger) + "_" + std::to_string(impression) + ".tif");
 }
 

@@ -1,5 +1,5 @@
 // Handing cards over, on SQLite and PostgreSQL, with real fingerprint images (FVC2002 DB1_B, in
-// tests/card/data/fingerprints): the holder's other impression of the enrolled finger collects
+// tests/data/fingerprints/fvc2002-db1b): the holder's other impression of the enrolled finger collects
 // the card, another finger does not and is counted, four failed tries hand over to a supervisor,
 // and every refusal leaves the card where it was. Also the 30-day uncollected list, revocation of
 // a card reported lost, and the announced deliveries the ready date counts on.

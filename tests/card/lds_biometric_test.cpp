@@ -1,6 +1,6 @@
 // The chip's biometric data groups: DG2 (an ISO/IEC 19794-5 facial record around a JPEG made here
 // with OpenCV), DG3 (ISO/IEC 19794-2 minutiae records of synthetic templates and of a real
-// FVC2002 print, tests/card/data/fingerprints), DG7 (the signature PNG); the exact header bytes;
+// FVC2002 print, tests/data/fingerprints/fvc2002-db1b), DG7 (the signature PNG); the exact header bytes;
 // which fingers stand in for a missing index finger; and hostile input — cut data, wrong tags and
 // counts, nesting past the limit, a DG3 whose data block is not 19794-2, oversize and non-JPEG
 // images — each refused with its reason.

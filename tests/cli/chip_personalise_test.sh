@@ -13,7 +13,7 @@
 # Usage: chip_personalise_test.sh EKTP_BINARY SOURCE_DIR
 set -eu
 ektp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-fingers="$2/tests/card/data/fingerprints"
+fingers="$2/tests/data/fingerprints/fvc2002-db1b"
 work=$(mktemp -d)
 pcscd_pid=
 emulator_pid=

@@ -10,7 +10,7 @@
 set -euo pipefail
 BUILD_DIR=$(cd "${1:?usage: station_walkthrough.sh BUILD_DIR}" && pwd)
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED=$(cd "$SRC/../shared/data" && pwd)
+TEST_DATA=$(cd "$SRC/tests/data" && pwd)
 EKTP="$BUILD_DIR/ektp"
 TMP=$(mktemp -d /tmp/ektp-station.XXXXXX)
 CENTRAL_PID= STATION_PID=
@@ -137,7 +137,7 @@ read -r ADULT1 ADULT2 <<<"$(sqlite3 "$TMP/station.db" "select nik from persons w
 CHILD=$(sqlite3 "$TMP/station.db" "select nik from persons where district_code = '$DISTRICT' and birth_date > date('now','-10 years') limit 1")
 
 make_body() {  # make_body NIK SET [OVERRIDE_REASON]
-  python3 - "$1" "$SHARED/fingerprints/$2" "$SHARED/faces/matplotlib_grace_hopper.jpg" "${3:-}" <<'PY'
+  python3 - "$1" "$TEST_DATA/fingerprints/$2" "$TEST_DATA/faces/matplotlib_grace_hopper.jpg" "${3:-}" <<'PY'
 import base64, json, sys
 nik, fdir, photo, override = sys.argv[1:5]
 b = lambda p: base64.b64encode(open(p, 'rb').read()).decode()
@@ -199,7 +199,7 @@ ihdr=struct.pack('>IIBBBBB',w,h,8,0,0,0,0)
 png=b'\x89PNG\r\n\x1a\n'+struct.pack('>I',13)+b'IHDR'+ihdr+struct.pack('>I',zlib.crc32(b'IHDR'+ihdr))
 print('{\"position\":2,\"image\":\"'+base64.b64encode(png).decode()+'\"}')" >"$TMP/huge.json"
 check "20000x20000 fingerprint refused" 400 "$(status -X POST "${H[@]}" "$SAPI/station/fingerprints/check" --data-binary @"$TMP/huge.json")"
-printf '{"position":1,"image":"%s"}' "$(base64 -w0 "$SHARED/fingerprints/fvc2002-db1b/101_1.tif")" >"$TMP/finger.json"
+printf '{"position":1,"image":"%s"}' "$(base64 -w0 "$TEST_DATA/fingerprints/fvc2002-db1b/101_1.tif")" >"$TMP/finger.json"
 check "finger quality check" 200 "$(status -X POST "${H[@]}" "$SAPI/station/fingerprints/check" --data-binary @"$TMP/finger.json")"
 check "finger quality is 1..5" True "$(json '1 <= d["quality"] <= 5')"
 check "outbox waits while offline" 2 "$(status "${H[@]}" "$SAPI/station/status" >/dev/null; json 'd["outbox"]["pending"]')"

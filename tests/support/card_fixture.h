@@ -1,6 +1,6 @@
 // A resident's enrollment for the card tests: at siap cetak, with a small photo and signature and,
 // when asked, one real enrolled finger (a template made by our extractor from an FVC2002 image
-// the repository carries, tests/card/data/fingerprints). Needs ektp_biometrics and ektp_registry.
+// the repository carries, tests/data/fingerprints/fvc2002-db1b). Needs ektp_biometrics and ektp_registry.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -31,10 +31,10 @@ inline const std::vector<std::uint8_t>& tiny_png() {
 }
 
 inline std::filesystem::path card_test_fingerprints() {
-  return std::filesystem::path(EKTP_CARD_TEST_DATA) / "fingerprints";
+  return std::filesystem::path(EKTP_TEST_DATA_DIR) / "fingerprints" / "fvc2002-db1b";
 }
 
-// "101_1.tif" … from tests/card/data/fingerprints.
+// "101_1.tif" … from tests/data/fingerprints/fvc2002-db1b.
 inline std::vector<std::uint8_t> card_test_fingerprint(const std::string& name) {
   std::ifstream in(card_test_fingerprints() / name, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

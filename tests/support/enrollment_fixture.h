@@ -27,7 +27,7 @@ inline std::vector<std::uint8_t> read_test_file(const std::filesystem::path& pat
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline std::filesystem::path shared_data_dir() { return EKTP_SHARED_DATA_DIR; }
+inline std::filesystem::path test_data_dir() { return EKTP_TEST_DATA_DIR; }
 
 // The FVC sets whose fingers make distinct test people, in order.
 inline const std::vector<std::string>& fingerprint_sets() {
@@ -39,7 +39,7 @@ inline const std::vector<std::string>& fingerprint_sets() {
 // Ten real fingers (fingers 101..110 of the set, one impression each) as captures 1..10.
 inline std::vector<registry::FingerCapture> real_fingers(const std::string& set, int impression) {
   std::vector<registry::FingerCapture> fingers;
-  auto dir = shared_data_dir() / "fingerprints" / set;
+  auto dir = test_data_dir() / "fingerprints" / set;
   for (int i = 0; i < 10; ++i) {
     registry::FingerCapture f;
     f.position = i + 1;
@@ -70,7 +70,7 @@ inline registry::Enrollment base_enrollment(const std::string& enrollment_id, co
   e.operator_name = "operator";
   e.captured_at_ms = 1'795'000'000'000;
   e.modalities = {"fingerprint", "face"};
-  e.photo = read_test_file(shared_data_dir() / "faces" / "matplotlib_grace_hopper.jpg");
+  e.photo = read_test_file(test_data_dir() / "faces" / "matplotlib_grace_hopper.jpg");
   e.photo_mime = "image/jpeg";
   e.photo_sha256 = registry::bytes_sha256(e.photo);
   e.signature = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3};

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../../..');
-export const SHARED = path.resolve(ROOT, '../shared/data');
+// The real test images the repository carries (tests/data: FVC impressions, face photos).
+export const TEST_DATA = path.resolve(ROOT, 'tests/data');
 export const TMP = process.env.EKTP_STATION_TMP;
 export const EKTP = process.env.EKTP_BIN;
 

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { RESULTS_DIR, CHROMIUM_ARGS } from '../helpers.mjs';
-import { Server, ektp, sqlite, ROOT, SHARED, TMP } from './processes.mjs';
+import { Server, ektp, sqlite, ROOT, TEST_DATA, TMP } from './processes.mjs';
 
 const enabled = !!TMP;
 if (!enabled) {
@@ -38,8 +38,8 @@ function flow() {
   // Stations keep their own passwords: the operator activates each station with a code from central.
   const stationOperator = [env.EKTP_OPERATOR_USER, 'kata-sandi-stasiun-uji-1'];
   const centralDb = path.join(TMP, 'central.db');
-  const face = (f) => path.join(SHARED, 'faces', f);
-  const fingerFile = (set, position) => path.join(SHARED, 'fingerprints', set, `${100 + position}_1.tif`);
+  const face = (f) => path.join(TEST_DATA, 'faces', f);
+  const fingerFile = (set, position) => path.join(TEST_DATA, 'fingerprints', set, `${100 + position}_1.tif`);
   const shot = (page, name) => page.screenshot({ path: path.join(RESULTS_DIR, `station-${name}.png`), fullPage: true });
   const OVERRIDE = 'Tanpa latar polos (layanan keliling)';
 
@@ -769,7 +769,7 @@ function flow() {
     let failures = 0;
     for (const impression of [2, 3, 4]) {
       await form.getByLabel('Gambar sidik jari dari pemindai (500 ppi)')
-        .setInputFiles(path.join(SHARED, 'fingerprints', 'fvc2002-db1b', `102_${impression}.tif`));
+        .setInputFiles(path.join(TEST_DATA, 'fingerprints', 'fvc2002-db1b', `102_${impression}.tif`));
       const [answer] = await Promise.all([
         desk.waitForResponse((r) => r.url().endsWith(`/api/v1/card/requests/${cardRequestId}/collect`)),
         form.getByRole('button', { name: 'Periksa sidik jari dan serahkan' }).click(),
