@@ -15,6 +15,7 @@
 #include "api/card_desk_routes.h"
 #include "api/card_routes.h"
 #include "api/suket_routes.h"
+#include "api/agency_routes.h"
 #include "api/chip_routes.h"
 #include "card/demo_cards.h"
 #include "card/chip_issuer.h"
@@ -274,6 +275,7 @@ int run_serve(const ServeOptions& options) {
   api::add_card_desk_routes(*router, services);
   api::add_suket_routes(*router, services);
   api::add_chip_routes(*router, services);
+  api::add_agency_routes(*router, services);
   api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   // A large upload is read only from a station central has provisioned.

@@ -564,6 +564,57 @@ CREATE TABLE chip_revocation_lists (
   signed_list     TEXT NOT NULL
 );
 )sql"},
+      // Agencies (agency/agency_registry.h): each with its agreements (PKS: fields, operations,
+      // regions, daily quota, validity), its API keys (only their SHA-256 is kept;
+      // agency/agency_keys.h) and its calls counted per Jakarta day (agency/agency_quota.h).
+      // Field, operation and region sets are comma-separated ids; purposes one per line.
+      {18, "agencies", R"sql(
+CREATE TABLE agencies (
+  code            TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  created_by      TEXT NOT NULL,
+  created_at_ms   BIGINT NOT NULL
+);
+CREATE TABLE agency_agreements (
+  id               {ID},
+  agency_code      TEXT NOT NULL,
+  number           TEXT NOT NULL,
+  purposes         TEXT NOT NULL,
+  verify_fields    TEXT NOT NULL,
+  retrieve_fields  TEXT NOT NULL,
+  operations       TEXT NOT NULL,
+  regions          TEXT NOT NULL,
+  name_score       INTEGER NOT NULL,
+  daily_quota      BIGINT NOT NULL,
+  valid_from_ms    BIGINT NOT NULL,
+  valid_until_ms   BIGINT NOT NULL,
+  created_by       TEXT NOT NULL,
+  created_at_ms    BIGINT NOT NULL,
+  UNIQUE (agency_code, number)
+);
+CREATE INDEX agency_agreements_agency ON agency_agreements (agency_code, valid_from_ms);
+CREATE TABLE agency_api_keys (
+  key_id           TEXT PRIMARY KEY,
+  agency_code      TEXT NOT NULL,
+  secret_sha256    TEXT NOT NULL,
+  label            TEXT NOT NULL DEFAULT '',
+  issued_by        TEXT NOT NULL,
+  issued_at_ms     BIGINT NOT NULL,
+  revoked_at_ms    BIGINT NOT NULL DEFAULT 0,
+  revoked_by       TEXT NOT NULL DEFAULT '',
+  suspended        INTEGER NOT NULL DEFAULT 0,
+  suspended_reason TEXT NOT NULL DEFAULT '',
+  suspended_at_ms  BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX agency_api_keys_agency ON agency_api_keys (agency_code, revoked_at_ms);
+CREATE TABLE agency_usage (
+  agency_code      TEXT NOT NULL,
+  day              BIGINT NOT NULL,
+  calls            BIGINT NOT NULL,
+  PRIMARY KEY (agency_code, day)
+);
+)sql"},
   };
   return migrations;
 }

@@ -76,6 +76,15 @@ const REASONS = {
   chip_ef_sod_base64: 'Isi EF.SOD bukan base64 yang sah atau kosong.',
   chip_ef_sod_too_large: 'EF.SOD terlalu besar (paling banyak 16 KiB).',
   chip_serial_format: 'Nomor seri cip harus 16 digit heksadesimal huruf kecil.',
+  agency_key_invalid: 'Kunci API instansi tidak dikenal, salah tulis, atau sudah dicabut.',
+  agency_key_suspended: 'Kunci API instansi ini ditangguhkan oleh administrator. Hubungi Dukcapil.',
+  agreement_not_in_force: 'Perjanjian kerja sama (PKS) instansi ini belum berlaku atau sudah berakhir.',
+  agency_operation_not_agreed: 'Layanan ini tidak termasuk dalam perjanjian kerja sama instansi.',
+  agency_purpose_not_agreed: 'Tujuan permintaan ini tidak tercantum dalam perjanjian kerja sama.',
+  agency_field_not_agreed: 'Elemen data ini tidak termasuk dalam perjanjian kerja sama instansi.',
+  agency_region_not_agreed: 'Penduduk ini tinggal di luar wilayah yang dicakup perjanjian kerja sama.',
+  agency_quota_exceeded: 'Kuota harian instansi sudah habis; kuota dibuka lagi pukul 00.00 WIB.',
+  nik_invalid: 'NIK tidak sah: periksa kembali angka-angkanya.',
   chip_personalisation_failed: 'Cip kartu gagal ditulis atau gagal diperiksa ulang. Blanko ini dicatat rusak dan permohonan kembali ke antrean; pasang blanko lain lalu cetak lagi.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';

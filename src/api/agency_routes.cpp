@@ -1,0 +1,190 @@
+#include "api/agency_routes.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "access/audit_log.h"
+#include "agency/agency_keys.h"
+#include "agency/agency_quota.h"
+#include "agency/agency_registry.h"
+#include "agency/claim_verification.h"
+#include "agency/profile_fields.h"
+#include "api/route_support.h"
+#include "core/nik.h"
+#include "registry/person_store.h"
+
+namespace ektp::api {
+
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+
+constexpr std::size_t kAgencyBodyBytesMax = 16 * 1024;
+constexpr std::string_view kApiKeyScheme = "ApiKey ";
+constexpr std::string_view kPurposeNotAgreed = "agency_purpose_not_agreed";
+constexpr std::string_view kOperationNotAgreed = "agency_operation_not_agreed";
+constexpr std::string_view kRegionNotAgreed = "agency_region_not_agreed";
+
+Result<agency::AgencyCaller> agency_caller(ApiServices& s, const HttpRequest& request) {
+  if (!request.authorization.starts_with(kApiKeyScheme)) {
+    return refusal(ErrorCode::kUnauthenticated, "agency_key_invalid", "missing agency key: Authorization: ApiKey <key>");
+  }
+  return store::with_read_transaction<agency::AgencyCaller>(s.db, [&](store::Connection& c) {
+    return agency::authenticate_agency_key(c, request.authorization.substr(kApiKeyScheme.size()), now_ms(s));
+  });
+}
+
+Result<std::string> text_field(const object& body, std::string_view key, std::size_t bytes_max) {
+  const auto* v = body.if_contains(key);
+  if (v == nullptr || !v->is_string() || v->as_string().empty() || v->as_string().size() > bytes_max) {
+    return invalid_argument(fmt::format("{}: a text of 1 to {} bytes", key, bytes_max));
+  }
+  return std::string(v->as_string());
+}
+
+// The checks every agency call shares, in order: the operation, the purpose, the NIK (named by
+// the part that is wrong), and the resident's region once they are found.
+struct AgencyCall {
+  agency::AgencyCaller caller;
+  object body;
+  std::string nik;
+  std::string purpose;
+};
+
+Result<AgencyCall> agency_call(ApiServices& s, const HttpRequest& request, agency::AgencyOperation operation) {
+  EKTP_ASSIGN_OR_RETURN(auto caller, agency_caller(s, request));
+  if (!caller.agreement.allows(operation)) {
+    return refusal(ErrorCode::kPermissionDenied, std::string(kOperationNotAgreed),
+                   fmt::format("agreement {} does not include {}", caller.agreement.number,
+                               agency::agency_operation_id(operation)));
+  }
+  EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAgencyBodyBytesMax));
+  EKTP_ASSIGN_OR_RETURN(auto nik, text_field(body, "nik", 16));
+  const auto today = jakarta_date_of(s.clock());
+  if (auto parts = parse_nik(nik, s.regions, today); !parts) {
+    return refusal(ErrorCode::kInvalidArgument, "nik_invalid", "nik: " + parts.error().message);
+  }
+  EKTP_ASSIGN_OR_RETURN(auto purpose, text_field(body, "purpose", agency::agency_limits::purpose_bytes_max));
+  if (std::find(caller.agreement.purposes.begin(), caller.agreement.purposes.end(), purpose) ==
+      caller.agreement.purposes.end()) {
+    return refusal(ErrorCode::kPermissionDenied, std::string(kPurposeNotAgreed),
+                   fmt::format("purpose '{}' is not one of agreement {}'s", purpose.substr(0, 60), caller.agreement.number));
+  }
+  return AgencyCall{std::move(caller), std::move(body), std::move(nik), std::move(purpose)};
+}
+
+// Counts the call against the day's quota and records it, in one transaction, then answers.
+// The quota refusal is itself answered 429 with the reset time (and counted nowhere).
+Result<HttpResponse> recorded(ApiServices& s, const AgencyCall& call, std::string_view action, std::string detail,
+                              object answer) {
+  const std::int64_t now = now_ms(s);
+  auto done = store::with_write_transaction<agency::QuotaUse>(s.db, [&](store::Connection& c) -> Result<agency::QuotaUse> {
+    EKTP_ASSIGN_OR_RETURN(auto use, agency::count_call(c, call.caller.agency.code, now, call.caller.agreement.daily_quota));
+    EKTP_RETURN_IF_ERROR(access::append_audit(c, {now, "agency:" + call.caller.agency.code, std::string(action), call.nik,
+                                                  fmt::format("agreement {}; key {}; purpose {}; {}", call.caller.agreement.number,
+                                                              call.caller.key_id, call.purpose, detail)}));
+    return use;
+  });
+  if (!done && done.error().reason == agency::agency_reason::kQuotaExceeded) {
+    auto response = error_response(done.error());
+    const std::int64_t wait_s = std::max<std::int64_t>(1, (agency::quota_reset_ms(now) - now + 999) / 1000);
+    response.headers.emplace_back("Retry-After", std::to_string(wait_s));
+    return response;
+  }
+  if (!done) return std::unexpected(done.error());
+  answer["quota"] = object{{"used_today", done->calls_today}, {"daily_quota", done->quota}, {"reset_at_ms", done->reset_at_ms}};
+  return json_response(answer);
+}
+
+Result<std::optional<Person>> resident(ApiServices& s, const AgencyCall& call) {
+  return store::with_read_transaction<std::optional<Person>>(s.db, [&](store::Connection& c) -> Result<std::optional<Person>> {
+    auto person = registry::load_person(c, call.nik);
+    if (!person && person.error().code == ErrorCode::kNotFound) return std::nullopt;
+    if (!person) return std::unexpected(person.error());
+    return std::optional<Person>(std::move(*person));
+  });
+}
+
+Status within_region(const AgencyCall& call, const Person& person) {
+  if (call.caller.agreement.covers_region(person.address.village_code)) return {};
+  return refusal(ErrorCode::kPermissionDenied, std::string(kRegionNotAgreed),
+                 fmt::format("the resident lives outside the regions of agreement {}", call.caller.agreement.number));
+}
+
+Result<HttpResponse> verify(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto call, agency_call(s, request, agency::AgencyOperation::kVerify));
+  const auto* fields = call.body.if_contains("fields");
+  if (fields == nullptr || !fields->is_object()) return invalid_argument("fields: an object of field → claimed value");
+  std::vector<std::pair<std::string, std::string>> claims;
+  for (const auto& [key, value] : fields->as_object()) {
+    if (!value.is_string()) return invalid_argument(fmt::format("fields.{}: a text", std::string(key).substr(0, 40)));
+    claims.emplace_back(std::string(key), std::string(value.as_string()));
+  }
+  EKTP_RETURN_IF_ERROR(agency::check_claims(claims, call.caller.agreement));
+  EKTP_ASSIGN_OR_RETURN(auto person, resident(s, call));
+  std::string touched;
+  for (const auto& [field, value] : claims) touched += (touched.empty() ? "" : ",") + field;
+  if (!person) {
+    return recorded(s, call, "agency.verify", fmt::format("fields {}; not found", touched), object{{"nik_found", false}});
+  }
+  EKTP_RETURN_IF_ERROR(within_region(call, *person));
+  EKTP_ASSIGN_OR_RETURN(auto verified, agency::verify_claims(*person, claims, call.caller.agreement));
+  object results;
+  std::string outcome;
+  for (const auto& r : verified.fields) {
+    object one{{"result", agency::claim_verdict_id(r.verdict)}};
+    if (r.name_score) one["name_score"] = std::round(*r.name_score * 1000) / 1000;
+    results[r.field] = std::move(one);
+    if (r.verdict != agency::ClaimVerdict::kSesuai) outcome += (outcome.empty() ? "" : ",") + r.field;
+  }
+  object answer{{"nik_found", true}, {"meninggal", verified.deceased}, {"fields", std::move(results)}};
+  return recorded(s, call, "agency.verify",
+                  fmt::format("fields {}; {}{}", touched, outcome.empty() ? "all sesuai" : "tidak sesuai: " + outcome,
+                              verified.deceased ? "; meninggal" : ""),
+                  std::move(answer));
+}
+
+Result<HttpResponse> retrieve(ApiServices& s, const HttpRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto call, agency_call(s, request, agency::AgencyOperation::kRetrieve));
+  const auto* fields = call.body.if_contains("fields");
+  if (fields == nullptr || !fields->is_array() || fields->as_array().empty() ||
+      fields->as_array().size() > agency::kProfileFieldCount) {
+    return invalid_argument(fmt::format("fields: a list of 1 to {} field ids", agency::kProfileFieldCount));
+  }
+  std::vector<std::string> wanted;
+  for (const auto& v : fields->as_array()) {
+    if (!v.is_string()) return invalid_argument("fields: field ids are texts");
+    const std::string field(v.as_string());
+    if (!agency::is_profile_field(field)) return invalid_argument(fmt::format("fields: '{}' is not a field of the profile", field.substr(0, 40)));
+    if (!call.caller.agreement.may_retrieve(field)) {
+      return refusal(ErrorCode::kPermissionDenied, std::string(agency::kFieldNotAgreed),
+                     fmt::format("fields.{}: agreement {} does not let this agency receive it", field, call.caller.agreement.number));
+    }
+    if (std::find(wanted.begin(), wanted.end(), field) == wanted.end()) wanted.push_back(field);
+  }
+  std::string touched;
+  for (const auto& f : wanted) touched += (touched.empty() ? "" : ",") + f;
+  EKTP_ASSIGN_OR_RETURN(auto person, resident(s, call));
+  if (!person) return recorded(s, call, "agency.retrieve", fmt::format("fields {}; not found", touched), object{{"nik_found", false}});
+  EKTP_RETURN_IF_ERROR(within_region(call, *person));
+  object values;
+  for (const auto& f : wanted) {
+    EKTP_ASSIGN_OR_RETURN(auto value, agency::profile_field_value(*person, f));
+    values[f] = value;
+  }
+  return recorded(s, call, "agency.retrieve", fmt::format("fields {}", touched),
+                  object{{"nik_found", true}, {"fields", std::move(values)}});
+}
+
+}  // namespace
+
+void add_agency_routes(Router& router, ApiServices& s) {
+  router.add("POST", "/api/v1/agency/verify", guarded([&s](const HttpRequest& request) { return verify(s, request); }));
+  router.add("POST", "/api/v1/agency/retrieve", guarded([&s](const HttpRequest& request) { return retrieve(s, request); }));
+}
+
+}  // namespace ektp::api

@@ -1,0 +1,16 @@
+// Agency access over HTTP (docs/api.md, "Agencies"): an admin registers agencies, their
+// agreements (PKS) and API keys; agencies call with `Authorization: ApiKey <key>` and every call
+// is checked against the agreement in force at that moment — the operation, the purpose, each
+// field, the resident's region, the daily quota (429 with the reset time) — and recorded in the
+// audit log (agency, purpose, the fields touched, the outcome) before it is answered. The list of
+// agencies with access, their purposes and fields, is public. Routes live in src/api; the rules
+// in src/agency.
+#pragma once
+
+#include "api/api_services.h"
+
+namespace ektp::api {
+
+void add_agency_routes(class Router& router, ApiServices& services);
+
+}  // namespace ektp::api

@@ -1,0 +1,172 @@
+// Agency calls over HTTP (POST /api/v1/agency/verify and /retrieve) as BPJS Kesehatan would make
+// them with an API key, against an agreement for a few fields of regency 3327, on SQLite and
+// PostgreSQL: every claimed field answered sesuai / tidak_sesuai (a typing slip in the name still
+// sesuai, with its score), nothing the caller did not send, the values retrieve may give and no
+// other, each call audited with its agency, purpose and fields; refused: no key, a wrong or revoked
+// key, a field or purpose outside the agreement (naming it), a malformed NIK (naming the digits),
+// a resident outside the agreement's regions, and the quota crossed (429 with Retry-After).
+#include "api/agency_routes.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "agency/agency_keys.h"
+#include "agency/agency_registry.h"
+#include "registry/person_store.h"
+#include "support/route_fixture.h"
+
+namespace ektp::test {
+namespace {
+
+class AgencyRoutesTest : public RouteTest {
+ protected:
+  void SetUp() override {
+    RouteTest::SetUp();
+    if (IsSkipped()) return;
+    load_demo_regency(60);
+    api::add_agency_routes(router, *services);
+    const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
+    ASSERT_OK(agency::create_agency(db(), {"bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance}, admin));
+    agency::Agreement pks;
+    pks.agency_code = "bpjs-kesehatan";
+    pks.number = "440/77/PKS/2026";
+    pks.purposes = {"verifikasi peserta JKN"};
+    pks.verify_fields = {"name", "birth_date", "sex", "mother_name"};
+    pks.retrieve_fields = {"name", "birth_date"};
+    pks.operations = {agency::AgencyOperation::kVerify, agency::AgencyOperation::kRetrieve};
+    pks.regions = {"3327"};
+    pks.name_score = true;
+    pks.daily_quota = 8;
+    pks.valid_from_ms = now_ms() - 86'400'000;
+    pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
+    ASSERT_OK(agency::add_agreement(db(), pks, admin));
+    auto issued = agency::issue_api_key(db(), "bpjs-kesehatan", "produksi", admin);
+    ASSERT_OK(issued);
+    key = issued->secret;
+    key_id = issued->key_id;
+    auto conn = db().connect();
+    ASSERT_OK(conn);
+    auto row = (*conn)->execute("SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT 1");
+    ASSERT_OK(row);
+    auto loaded = registry::load_person(**conn, row->rows.front().text(0));
+    ASSERT_OK(loaded);
+    person = *loaded;
+  }
+
+  HttpResponse agency_call(const std::string& path, const std::string& body, const std::string& presented) {
+    HttpRequest request;
+    request.method = "POST";
+    request.target = request.path = path;
+    request.body = body;
+    request.content_type = "application/json";
+    request.client_address = "192.0.2.20";
+    if (!presented.empty()) request.authorization = "ApiKey " + presented;
+    bool method_allowed = false;
+    const Handler* handler = router.match(request, method_allowed);
+    if (handler == nullptr) return HttpResponse{404, "", "", {}, {}};
+    return settle((*handler)(request));
+  }
+  HttpResponse verify(const std::string& fields, const std::string& nik = "", const std::string& purpose = "verifikasi peserta JKN") {
+    return agency_call("/api/v1/agency/verify",
+                       fmt::format(R"({{"nik":"{}","purpose":"{}","fields":{}}})", nik.empty() ? person.nik : nik, purpose, fields),
+                       key);
+  }
+  static std::string reason_of(const HttpResponse& r) {
+    return std::string(boost::json::parse(r.body).at("error").at("reason").as_string());
+  }
+
+  std::string key, key_id;
+  Person person;
+};
+
+TEST_P(AgencyRoutesTest, EachClaimedFieldIsAnsweredAndNothingElse) {
+  const auto birth = format_civil_date(person.birth_date);
+  std::string slipped = person.name;
+  slipped.back() = slipped.back() == 'A' ? 'E' : 'A';  // one letter wrong at the end
+  auto right = verify(fmt::format(R"({{"name":"{}","birth_date":"{}"}})", person.name, birth));
+  ASSERT_EQ(right.status, 200) << right.body;
+  auto answer = boost::json::parse(right.body).as_object();
+  EXPECT_TRUE(answer.at("nik_found").as_bool());
+  EXPECT_FALSE(answer.at("meninggal").as_bool());
+  EXPECT_EQ(answer.at("fields").at("name").at("result").as_string(), "sesuai");
+  EXPECT_EQ(answer.at("fields").at("name").at("name_score").as_double(), 1.0);
+  EXPECT_EQ(answer.at("fields").at("birth_date").at("result").as_string(), "sesuai");
+  EXPECT_EQ(answer.at("fields").as_object().size(), 2u) << "only what was claimed";
+  EXPECT_EQ(right.body.find(person.mother_name), std::string::npos) << "no value the caller did not send";
+
+  auto wrong = verify(fmt::format(R"({{"name":"{}","birth_date":"1901-01-01","sex":"{}"}})", slipped,
+                                  person.sex == Sex::kMale ? "F" : "M"));
+  ASSERT_EQ(wrong.status, 200) << wrong.body;
+  answer = boost::json::parse(wrong.body).as_object();
+  EXPECT_EQ(answer.at("fields").at("birth_date").at("result").as_string(), "tidak_sesuai");
+  EXPECT_EQ(answer.at("fields").at("sex").at("result").as_string(), "tidak_sesuai");
+  EXPECT_LT(answer.at("fields").at("name").at("name_score").as_double(), 1.0);
+  EXPECT_EQ(audited("agency:bpjs-kesehatan", "agency.verify"), 2);
+  EXPECT_EQ(answer.at("quota").at("used_today").as_int64(), 2);
+
+  auto unknown = verify(R"({"name":"SITI"})", "3327010101900999");
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  EXPECT_FALSE(boost::json::parse(unknown.body).at("nik_found").as_bool());
+}
+
+TEST_P(AgencyRoutesTest, RetrieveGivesTheAgreedFieldsOnly) {
+  auto got = agency_call("/api/v1/agency/retrieve",
+                         fmt::format(R"({{"nik":"{}","purpose":"verifikasi peserta JKN","fields":["name","birth_date"]}})", person.nik),
+                         key);
+  ASSERT_EQ(got.status, 200) << got.body;
+  const auto fields = boost::json::parse(got.body).at("fields").as_object();
+  EXPECT_EQ(fields.at("name").as_string(), person.name);
+  EXPECT_EQ(fields.size(), 2u);
+  auto refused = agency_call("/api/v1/agency/retrieve",
+                             fmt::format(R"({{"nik":"{}","purpose":"verifikasi peserta JKN","fields":["mother_name"]}})", person.nik),
+                             key);
+  ASSERT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(reason_of(refused), "agency_field_not_agreed");
+  EXPECT_NE(refused.body.find("mother_name"), std::string::npos) << "it names the field";
+  EXPECT_EQ(audited("agency:bpjs-kesehatan", "agency.retrieve"), 1) << "a refusal is not a read";
+}
+
+TEST_P(AgencyRoutesTest, CallersAndCallsOutsideTheAgreementAreRefused) {
+  const auto claim = fmt::format(R"({{"name":"{}"}})", person.name);
+  EXPECT_EQ(agency_call("/api/v1/agency/verify", "{}", "").status, 401);
+  EXPECT_EQ(agency_call("/api/v1/agency/verify", "{}", "ektp_0000000000000000_nope").status, 401);
+  auto field = verify(R"({"religion":"islam"})");
+  ASSERT_EQ(field.status, 403) << field.body;
+  EXPECT_EQ(reason_of(field), "agency_field_not_agreed");
+  EXPECT_NE(field.body.find("religion"), std::string::npos);
+  auto purpose = verify(claim, "", "pemasaran");
+  ASSERT_EQ(purpose.status, 403);
+  EXPECT_EQ(reason_of(purpose), "agency_purpose_not_agreed");
+  auto nik = verify(claim, "3327013208900001");
+  ASSERT_EQ(nik.status, 400) << nik.body;
+  EXPECT_EQ(reason_of(nik), "nik_invalid");
+  EXPECT_NE(nik.body.find("day 32"), std::string::npos) << nik.body;
+  // A resident of another regency, outside the agreement's regions.
+  auto conn = db().connect();
+  ASSERT_OK(conn);
+  ASSERT_OK((*conn)->execute("UPDATE persons SET village_code = '3328010001' WHERE nik = $1", {person.nik}));
+  auto region = verify(claim);
+  ASSERT_EQ(region.status, 403) << region.body;
+  EXPECT_EQ(reason_of(region), "agency_region_not_agreed");
+  EXPECT_EQ(audited("agency:bpjs-kesehatan", "agency.verify"), 0) << "nothing read, nothing counted";
+  // A revoked key no longer works.
+  ASSERT_OK(agency::revoke_api_key(db(), key_id, {"admin.pusat", now_ms()}));
+  EXPECT_EQ(verify(claim).status, 401);
+}
+
+TEST_P(AgencyRoutesTest, TheDailyQuotaAnswers429WithTheResetTime) {
+  const auto claim = fmt::format(R"({{"name":"{}"}})", person.name);
+  for (int i = 0; i < 8; ++i) ASSERT_EQ(verify(claim).status, 200) << i;
+  auto over = verify(claim);
+  ASSERT_EQ(over.status, 429) << over.body;
+  EXPECT_EQ(reason_of(over), "agency_quota_exceeded");
+  bool retry_after = false;
+  for (const auto& [name, value] : over.headers) retry_after = retry_after || (name == "Retry-After" && std::stoll(value) > 0);
+  EXPECT_TRUE(retry_after);
+  EXPECT_EQ(audited("agency:bpjs-kesehatan", "agency.verify"), 8) << "the refused call is not recorded as a read";
+}
+
+EKTP_INSTANTIATE_FOR_BACKENDS(AgencyRoutesTest);
+
+}  // namespace
+}  // namespace ektp::test
