@@ -276,6 +276,7 @@ int run_serve(const ServeOptions& options) {
   api::add_suket_routes(*router, services);
   api::add_chip_routes(*router, services);
   api::add_agency_routes(*router, services);
+  api::add_agency_admin_routes(*router, services);
   api::add_adjudication_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   // A large upload is read only from a station central has provisioned.

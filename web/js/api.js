@@ -85,6 +85,11 @@ const REASONS = {
   agency_region_not_agreed: 'Penduduk ini tinggal di luar wilayah yang dicakup perjanjian kerja sama.',
   agency_quota_exceeded: 'Kuota harian instansi sudah habis; kuota dibuka lagi pukul 00.00 WIB.',
   nik_invalid: 'NIK tidak sah: periksa kembali angka-angkanya.',
+  agency_exists: 'Kode instansi ini sudah dipakai.',
+  agency_unknown: 'Instansi ini belum terdaftar.',
+  agreement_exists: 'Nomor PKS ini sudah tercatat untuk instansi tersebut.',
+  agency_keys_too_many: 'Instansi ini sudah memiliki lima kunci API aktif; cabut satu terlebih dahulu.',
+  agency_key_revoked: 'Kunci API ini sudah dicabut.',
   chip_personalisation_failed: 'Cip kartu gagal ditulis atau gagal diperiksa ulang. Blanko ini dicatat rusak dan permohonan kembali ke antrean; pasang blanko lain lalu cetak lagi.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
