@@ -11,6 +11,7 @@
 #include "agency/agency_quota.h"
 #include "agency/agency_registry.h"
 #include "agency/claim_verification.h"
+#include "agency/harvest_watch.h"
 #include "agency/profile_fields.h"
 #include "api/route_support.h"
 #include "core/nik.h"
@@ -79,16 +80,31 @@ Result<AgencyCall> agency_call(ApiServices& s, const HttpRequest& request, agenc
 
 // Counts the call against the day's quota and records it, in one transaction, then answers.
 // The quota refusal is itself answered 429 with the reset time (and counted nowhere).
+// A lookup that looks like harvesting (agency/harvest_watch.h) suspends the key for the calls
+// after this one, and raises an alert for the admin.
+Status watch_for_harvesting(ApiServices& s, const AgencyCall& call, const std::string& signal, std::int64_t now) {
+  EKTP_RETURN_IF_ERROR(agency::suspend_api_key(s.db, call.caller.key_id, signal.substr(0, agency::kSuspendReasonBytesMax),
+                                               {"system", now}));
+  return store::with_write_transaction<void>(s.db, [&](store::Connection& c) -> Status {
+    return access::append_audit(c, {now, "system", "alert.agency_harvest", call.caller.agency.code,
+                                    fmt::format("key {} suspended: {}", call.caller.key_id, signal)});
+  });
+}
+
 Result<HttpResponse> recorded(ApiServices& s, const AgencyCall& call, std::string_view action, std::string detail,
-                              object answer) {
+                              object answer, bool found) {
   const std::int64_t now = now_ms(s);
+  std::optional<std::string> signal;
   auto done = store::with_write_transaction<agency::QuotaUse>(s.db, [&](store::Connection& c) -> Result<agency::QuotaUse> {
     EKTP_ASSIGN_OR_RETURN(auto use, agency::count_call(c, call.caller.agency.code, now, call.caller.agreement.daily_quota));
     EKTP_RETURN_IF_ERROR(access::append_audit(c, {now, "agency:" + call.caller.agency.code, std::string(action), call.nik,
                                                   fmt::format("agreement {}; key {}; purpose {}; {}", call.caller.agreement.number,
                                                               call.caller.key_id, call.purpose, detail)}));
+    EKTP_RETURN_IF_ERROR(agency::record_lookup(c, call.caller.key_id, call.nik, found, now));
+    EKTP_ASSIGN_OR_RETURN(signal, agency::harvest_signal(c, call.caller.key_id));
     return use;
   });
+  if (done && signal) EKTP_RETURN_IF_ERROR(watch_for_harvesting(s, call, *signal, now));
   if (!done && done.error().reason == agency::agency_reason::kQuotaExceeded) {
     auto response = error_response(done.error());
     const std::int64_t wait_s = std::max<std::int64_t>(1, (agency::quota_reset_ms(now) - now + 999) / 1000);
@@ -129,7 +145,7 @@ Result<HttpResponse> verify(ApiServices& s, const HttpRequest& request) {
   std::string touched;
   for (const auto& [field, value] : claims) touched += (touched.empty() ? "" : ",") + field;
   if (!person) {
-    return recorded(s, call, "agency.verify", fmt::format("fields {}; not found", touched), object{{"nik_found", false}});
+    return recorded(s, call, "agency.verify", fmt::format("fields {}; not found", touched), object{{"nik_found", false}}, false);
   }
   EKTP_RETURN_IF_ERROR(within_region(call, *person));
   EKTP_ASSIGN_OR_RETURN(auto verified, agency::verify_claims(*person, claims, call.caller.agreement));
@@ -145,7 +161,7 @@ Result<HttpResponse> verify(ApiServices& s, const HttpRequest& request) {
   return recorded(s, call, "agency.verify",
                   fmt::format("fields {}; {}{}", touched, outcome.empty() ? "all sesuai" : "tidak sesuai: " + outcome,
                               verified.deceased ? "; meninggal" : ""),
-                  std::move(answer));
+                  std::move(answer), true);
 }
 
 Result<HttpResponse> retrieve(ApiServices& s, const HttpRequest& request) {
@@ -169,7 +185,9 @@ Result<HttpResponse> retrieve(ApiServices& s, const HttpRequest& request) {
   std::string touched;
   for (const auto& f : wanted) touched += (touched.empty() ? "" : ",") + f;
   EKTP_ASSIGN_OR_RETURN(auto person, resident(s, call));
-  if (!person) return recorded(s, call, "agency.retrieve", fmt::format("fields {}; not found", touched), object{{"nik_found", false}});
+  if (!person) {
+    return recorded(s, call, "agency.retrieve", fmt::format("fields {}; not found", touched), object{{"nik_found", false}}, false);
+  }
   EKTP_RETURN_IF_ERROR(within_region(call, *person));
   object values;
   for (const auto& f : wanted) {
@@ -177,7 +195,7 @@ Result<HttpResponse> retrieve(ApiServices& s, const HttpRequest& request) {
     values[f] = value;
   }
   return recorded(s, call, "agency.retrieve", fmt::format("fields {}", touched),
-                  object{{"nik_found", true}, {"fields", std::move(values)}});
+                  object{{"nik_found", true}, {"fields", std::move(values)}}, true);
 }
 
 }  // namespace

@@ -614,6 +614,14 @@ CREATE TABLE agency_usage (
   calls            BIGINT NOT NULL,
   PRIMARY KEY (agency_code, day)
 );
+CREATE TABLE agency_lookups (
+  id               {ID},
+  key_id           TEXT NOT NULL,
+  nik              TEXT NOT NULL,
+  found            INTEGER NOT NULL,
+  at_ms            BIGINT NOT NULL
+);
+CREATE INDEX agency_lookups_key ON agency_lookups (key_id, id);
 )sql"},
   };
   return migrations;

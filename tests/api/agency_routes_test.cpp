@@ -36,7 +36,7 @@ class AgencyRoutesTest : public RouteTest {
     pks.operations = {agency::AgencyOperation::kVerify, agency::AgencyOperation::kRetrieve};
     pks.regions = {"3327"};
     pks.name_score = true;
-    pks.daily_quota = 8;
+    pks.daily_quota = 12;
     pks.valid_from_ms = now_ms() - 86'400'000;
     pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
     ASSERT_OK(agency::add_agreement(db(), pks, admin));
@@ -156,14 +156,40 @@ TEST_P(AgencyRoutesTest, CallersAndCallsOutsideTheAgreementAreRefused) {
 
 TEST_P(AgencyRoutesTest, TheDailyQuotaAnswers429WithTheResetTime) {
   const auto claim = fmt::format(R"({{"name":"{}"}})", person.name);
-  for (int i = 0; i < 8; ++i) ASSERT_EQ(verify(claim).status, 200) << i;
+  for (int i = 0; i < 12; ++i) ASSERT_EQ(verify(claim).status, 200) << i;
   auto over = verify(claim);
   ASSERT_EQ(over.status, 429) << over.body;
   EXPECT_EQ(reason_of(over), "agency_quota_exceeded");
   bool retry_after = false;
   for (const auto& [name, value] : over.headers) retry_after = retry_after || (name == "Retry-After" && std::stoll(value) > 0);
   EXPECT_TRUE(retry_after);
-  EXPECT_EQ(audited("agency:bpjs-kesehatan", "agency.verify"), 8) << "the refused call is not recorded as a read";
+  EXPECT_EQ(audited("agency:bpjs-kesehatan", "agency.verify"), 12) << "the refused call is not recorded as a read";
+}
+
+TEST_P(AgencyRoutesTest, ASweepOfConsecutiveNiksSuspendsTheKeyAndAlerts) {
+  // Residents who do not exist, one serial after another: a harvest, not a member check.
+  for (int serial = 1; serial <= 7; ++serial) {
+    ASSERT_EQ(verify(R"({"name":"SITI"})", fmt::format("33270141019{}{:04}", 0, serial)).status, 200) << serial;
+  }
+  EXPECT_EQ(audited("system", "alert.agency_harvest"), 0) << "seven is not yet a sweep";
+  for (int serial = 8; serial <= 10; ++serial) {
+    EXPECT_EQ(verify(R"({"name":"SITI"})", fmt::format("33270141019{}{:04}", 0, serial)).status, 200) << serial;
+  }
+  EXPECT_EQ(audited("system", "alert.agency_harvest"), 1);
+  auto next = verify(fmt::format(R"({{"name":"{}"}})", person.name));
+  ASSERT_EQ(next.status, 403) << next.body;
+  EXPECT_EQ(reason_of(next), "agency_key_suspended");
+}
+
+TEST_P(AgencyRoutesTest, OrdinaryChecksOfKnownResidentsRaiseNoAlert) {
+  auto conn = db().connect();
+  ASSERT_OK(conn);
+  auto rows = (*conn)->execute("SELECT nik, name FROM persons WHERE alive = 1 AND village_code LIKE '3327%' ORDER BY name LIMIT 8");
+  ASSERT_OK(rows);
+  for (const auto& r : rows->rows) {
+    EXPECT_EQ(verify(fmt::format(R"({{"name":"{}"}})", r.text(1)), r.text(0)).status, 200);
+  }
+  EXPECT_EQ(audited("system", "alert.agency_harvest"), 0);
 }
 
 EKTP_INSTANTIATE_FOR_BACKENDS(AgencyRoutesTest);
