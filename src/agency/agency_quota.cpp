@@ -10,18 +10,9 @@
 namespace ektp::agency {
 namespace {
 
-constexpr std::int64_t kDayMs = 86'400'000;
-constexpr std::int64_t kJakartaOffsetMs = 7 * 3'600'000;  // UTC+7
-
-// Floor division, so that moments before 1970 fall on the right day.
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 // "2026-12-04 00:00 WIB" for the reset moment of a day.
 std::string reset_text(std::int64_t reset_ms) {
-  const std::int64_t days = floor_div(reset_ms + kJakartaOffsetMs, kDayMs);
+  const std::int64_t days = jakarta_day_of_ms(reset_ms);
   const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{days}}};
   return fmt::format("{:04}-{:02}-{:02} 00:00 WIB", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                      static_cast<unsigned>(date.day()));
@@ -36,9 +27,7 @@ Result<std::int64_t> calls_on(store::Connection& db, std::string_view agency_cod
 
 }  // namespace
 
-std::int64_t jakarta_day_of_ms(std::int64_t now_ms) { return floor_div(now_ms + kJakartaOffsetMs, kDayMs); }
-
-std::int64_t quota_reset_ms(std::int64_t now_ms) { return (jakarta_day_of_ms(now_ms) + 1) * kDayMs - kJakartaOffsetMs; }
+std::int64_t quota_reset_ms(std::int64_t now_ms) { return jakarta_day_start_ms(jakarta_day_of_ms(now_ms) + 1); }
 
 Result<QuotaUse> count_call(store::Connection& db, std::string_view agency_code, std::int64_t now_ms,
                             std::int64_t quota, std::int64_t calls) {

@@ -8,13 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/civil_date.h"  // jakarta_day_of_ms: the day quotas count in
 #include "core/error.h"
 #include "store/database.h"
 
 namespace ektp::agency {
 
-// The Jakarta day of a moment: days since 1970-01-01 in Jakarta.
-std::int64_t jakarta_day_of_ms(std::int64_t now_ms);
 // When the quota of the day of `now_ms` resets: the next Jakarta midnight, in ms since the epoch.
 std::int64_t quota_reset_ms(std::int64_t now_ms);
 

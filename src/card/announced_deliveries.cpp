@@ -9,8 +9,6 @@ namespace ektp::card {
 namespace {
 
 constexpr std::size_t kNoteBytesMax = 200;
-constexpr std::int64_t kDayMs = 86'400'000;
-constexpr std::int64_t kJakartaOffsetMs = 7 * 3'600'000;
 constexpr std::string_view kColumns =
     "id, office_code, expected_day, count, note, status, announced_by, announced_at_ms, received_at_ms";
 
@@ -42,13 +40,6 @@ std::string_view announcement_status_id(AnnouncementStatus status) {
   }
   return "announced";
 }
-
-std::int64_t jakarta_day_of_ms(std::int64_t at_ms) {
-  const std::int64_t local = at_ms + kJakartaOffsetMs;
-  return local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
-}
-
-std::int64_t jakarta_day_start_ms(std::int64_t day) { return day * kDayMs - kJakartaOffsetMs; }
 
 Result<AnnouncedDelivery> announce_delivery(store::Database& database, const StockChange& change,
                                             std::int64_t expected_day, std::int64_t count, std::string_view note) {

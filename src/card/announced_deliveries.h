@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "card/blanko_stock.h"
+#include "core/civil_date.h"  // jakarta_day_of_ms, jakarta_day_start_ms
 #include "store/database.h"
 
 namespace ektp::card {
@@ -32,11 +33,6 @@ struct AnnouncedDelivery {
 
 inline constexpr std::int64_t kAnnouncedCountMax = 100'000;
 inline constexpr std::int64_t kAnnouncedDaysAheadMax = 366;
-
-// The Jakarta calendar day of a moment (ms since the epoch), as days since 1970-01-01, and the
-// moment (ms) that day begins.
-std::int64_t jakarta_day_of_ms(std::int64_t at_ms);
-std::int64_t jakarta_day_start_ms(std::int64_t day);
 
 // kInvalidArgument: count outside 1..100,000, a day more than a year ahead or already past, a note
 // over 200 bytes.

@@ -15,8 +15,6 @@ namespace ektp::card {
 
 namespace {
 
-constexpr std::int64_t kJakartaOffsetSeconds = 7 * 3600;
-
 std::uint64_t random_serial() {
   std::uint64_t serial = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&serial), sizeof serial);
@@ -38,7 +36,7 @@ std::int64_t signing_period_start(std::int64_t unix_seconds) {
   const auto date = jakarta_date(unix_seconds);
   const unsigned first_month = (static_cast<unsigned>(date.month()) - 1) / 3 * 3 + 1;
   const std::chrono::sys_days start{date.year() / std::chrono::month{first_month} / 1};
-  return std::chrono::duration_cast<std::chrono::seconds>(start.time_since_epoch()).count() - kJakartaOffsetSeconds;
+  return jakarta_day_start_ms(start.time_since_epoch().count()) / 1000;
 }
 
 Result<std::array<std::uint8_t, 32>> diversified_key(Pkcs11Token& token, std::string_view master_label,

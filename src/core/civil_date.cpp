@@ -18,7 +18,17 @@ bool parse_fixed_digits(std::string_view text, int& out) {
   return ec == std::errc{} && ptr == text.data() + text.size();
 }
 
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kJakartaOffsetMs = 7 * 3'600'000;  // UTC+7
+
 }  // namespace
+
+std::int64_t jakarta_day_of_ms(std::int64_t at_ms) {
+  const std::int64_t local = at_ms + kJakartaOffsetMs;
+  return local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
+}
+
+std::int64_t jakarta_day_start_ms(std::int64_t day) { return day * kDayMs - kJakartaOffsetMs; }
 
 Result<CivilDate> parse_civil_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
