@@ -32,15 +32,6 @@ Result<agency::AgencyChange> admin_change(ApiServices& s, const HttpRequest& req
   return agency::AgencyChange{session.username, now_ms(s)};
 }
 
-Result<std::string> text_of(const object& body, std::string_view key, std::size_t bytes_max, bool required = true) {
-  const auto* v = body.if_contains(key);
-  if (v == nullptr && !required) return std::string();
-  if (v == nullptr || !v->is_string() || v->as_string().size() > bytes_max || (required && v->as_string().empty())) {
-    return invalid_argument(fmt::format("{}: a text of {} to {} bytes", key, required ? 1 : 0, bytes_max));
-  }
-  return std::string(v->as_string());
-}
-
 Result<std::vector<std::string>> texts_of(const object& body, std::string_view key) {
   const auto* v = body.if_contains(key);
   if (v == nullptr) return std::vector<std::string>{};
@@ -59,17 +50,14 @@ Result<std::vector<std::string>> texts_of(const object& body, std::string_view k
 // A Jakarta calendar day's first millisecond; `next` gives the day after's (an agreement's last
 // day is in force until its end).
 Result<std::int64_t> day_ms(const object& body, std::string_view key, bool next) {
-  EKTP_ASSIGN_OR_RETURN(auto text, text_of(body, key, 10));
-  auto date = parse_civil_date(text);
-  if (!date) return invalid_argument(fmt::format("{}: {}", key, date.error().message));
-  const auto day = std::chrono::sys_days{*date}.time_since_epoch().count() + (next ? 1 : 0);
-  return day * 86'400'000LL - 7 * 3'600'000LL;
+  EKTP_ASSIGN_OR_RETURN(auto date, json::required_date(body, key));
+  return jakarta_day_start_ms(std::chrono::sys_days{date}.time_since_epoch().count() + (next ? 1 : 0));
 }
 
 Result<agency::Agreement> agreement_of(const object& body, std::string_view agency_code) {
   agency::Agreement out;
   out.agency_code = std::string(agency_code);
-  EKTP_ASSIGN_OR_RETURN(out.number, text_of(body, "number", agency::agency_limits::number_bytes_max));
+  EKTP_ASSIGN_OR_RETURN(out.number, bounded_text(body, "number", agency::agency_limits::number_bytes_max));
   EKTP_ASSIGN_OR_RETURN(out.purposes, texts_of(body, "purposes"));
   EKTP_ASSIGN_OR_RETURN(auto verify, texts_of(body, "verify_fields"));
   EKTP_ASSIGN_OR_RETURN(auto retrieve, texts_of(body, "retrieve_fields"));
@@ -86,9 +74,7 @@ Result<agency::Agreement> agreement_of(const object& body, std::string_view agen
     if (!v->is_bool()) return invalid_argument("name_score: true or false");
     out.name_score = v->as_bool();
   }
-  const auto* quota = body.if_contains("daily_quota");
-  if (quota == nullptr || !quota->is_int64()) return invalid_argument("daily_quota: a whole number of calls a day");
-  out.daily_quota = quota->as_int64();
+  EKTP_ASSIGN_OR_RETURN(out.daily_quota, json::required_int(body, "daily_quota"));
   EKTP_ASSIGN_OR_RETURN(out.valid_from_ms, day_ms(body, "valid_from", false));
   EKTP_ASSIGN_OR_RETURN(out.valid_until_ms, day_ms(body, "valid_until", true));
   return out;
@@ -107,9 +93,9 @@ void add_agency_admin_routes(Router& router, ApiServices& s) {
                EKTP_ASSIGN_OR_RETURN(auto change, admin_change(s, request));
                EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAdminBodyBytesMax));
                agency::Agency made;
-               EKTP_ASSIGN_OR_RETURN(made.code, text_of(body, "code", agency::agency_limits::code_bytes_max));
-               EKTP_ASSIGN_OR_RETURN(made.name, text_of(body, "name", agency::agency_limits::name_bytes_max));
-               EKTP_ASSIGN_OR_RETURN(auto kind, text_of(body, "kind", 32));
+               EKTP_ASSIGN_OR_RETURN(made.code, bounded_text(body, "code", agency::agency_limits::code_bytes_max));
+               EKTP_ASSIGN_OR_RETURN(made.name, bounded_text(body, "name", agency::agency_limits::name_bytes_max));
+               EKTP_ASSIGN_OR_RETURN(auto kind, bounded_text(body, "kind", 32));
                EKTP_ASSIGN_OR_RETURN(made.kind, agency::parse_agency_kind(kind));
                EKTP_RETURN_IF_ERROR(agency::create_agency(s.db, made, change));
                return json_response(object{{"code", made.code}, {"name", made.name}, {"kind", kind}}, 201);
@@ -125,7 +111,7 @@ void add_agency_admin_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/admin/agencies/{code}/keys", guarded([&s](const HttpRequest& request) -> Result<HttpResponse> {
                EKTP_ASSIGN_OR_RETURN(auto change, admin_change(s, request));
                EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAdminBodyBytesMax));
-               EKTP_ASSIGN_OR_RETURN(auto label, text_of(body, "label", agency::kKeyLabelBytesMax, false));
+               EKTP_ASSIGN_OR_RETURN(auto label, bounded_text(body, "label", agency::kKeyLabelBytesMax, false));
                EKTP_ASSIGN_OR_RETURN(auto issued, agency::issue_api_key(s.db, request.path_params.at("code"), label, change));
                // Shown once: only its hash is kept.
                return json_response(object{{"key_id", issued.key_id}, {"key", issued.secret}}, 201);
@@ -156,7 +142,7 @@ void add_agency_admin_routes(Router& router, ApiServices& s) {
                    EKTP_RETURN_IF_ERROR(agency::resume_api_key(s.db, key_id, change));
                  } else {
                    EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAdminBodyBytesMax));
-                   EKTP_ASSIGN_OR_RETURN(auto reason, text_of(body, "reason", agency::kSuspendReasonBytesMax));
+                   EKTP_ASSIGN_OR_RETURN(auto reason, bounded_text(body, "reason", agency::kSuspendReasonBytesMax));
                    EKTP_RETURN_IF_ERROR(agency::suspend_api_key(s.db, key_id, reason, change));
                  }
                  return json_response(object{{"key_id", key_id}, {"done", action}});

@@ -39,14 +39,6 @@ Result<agency::AgencyCaller> agency_caller(ApiServices& s, const HttpRequest& re
   });
 }
 
-Result<std::string> text_field(const object& body, std::string_view key, std::size_t bytes_max) {
-  const auto* v = body.if_contains(key);
-  if (v == nullptr || !v->is_string() || v->as_string().empty() || v->as_string().size() > bytes_max) {
-    return invalid_argument(fmt::format("{}: a text of 1 to {} bytes", key, bytes_max));
-  }
-  return std::string(v->as_string());
-}
-
 // The checks every agency call shares, in order: the operation, the purpose, the NIK (named by
 // the part that is wrong), and the resident's region once they are found.
 struct AgencyCall {
@@ -64,12 +56,12 @@ Result<AgencyCall> agency_call(ApiServices& s, const HttpRequest& request, agenc
                                agency::agency_operation_id(operation)));
   }
   EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAgencyBodyBytesMax));
-  EKTP_ASSIGN_OR_RETURN(auto nik, text_field(body, "nik", 16));
+  EKTP_ASSIGN_OR_RETURN(auto nik, bounded_text(body, "nik", 16));
   const auto today = jakarta_date_of(s.clock());
   if (auto parts = parse_nik(nik, s.regions, today); !parts) {
     return refusal(ErrorCode::kInvalidArgument, "nik_invalid", "nik: " + parts.error().message);
   }
-  EKTP_ASSIGN_OR_RETURN(auto purpose, text_field(body, "purpose", agency::agency_limits::purpose_bytes_max));
+  EKTP_ASSIGN_OR_RETURN(auto purpose, bounded_text(body, "purpose", agency::agency_limits::purpose_bytes_max));
   if (std::find(caller.agreement.purposes.begin(), caller.agreement.purposes.end(), purpose) ==
       caller.agreement.purposes.end()) {
     return refusal(ErrorCode::kPermissionDenied, std::string(kPurposeNotAgreed),

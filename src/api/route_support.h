@@ -82,6 +82,19 @@ inline Result<EventRequest> event_request(ApiServices& s, const HttpRequest& req
   return EventRequest{session, *object_body, std::move(ctx)};
 }
 
+// A text field of at most `bytes_max` bytes; kInvalidArgument naming it when it is too long, not a
+// text, or — when `required` — absent or empty (absent and not required: "").
+inline Result<std::string> bounded_text(const boost::json::object& body, std::string_view field, std::size_t bytes_max,
+                                        bool required = true) {
+  EKTP_ASSIGN_OR_RETURN(auto text, json::optional_string(body, field));
+  if (!text || text->empty()) {
+    if (required) return invalid_argument(fmt::format("{}: is required", field));
+    return std::string();
+  }
+  if (text->size() > bytes_max) return invalid_argument(fmt::format("{}: at most {} bytes", field, bytes_max));
+  return std::move(*text);
+}
+
 inline std::int64_t now_ms(const ApiServices& s) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(s.clock().time_since_epoch()).count();
 }
