@@ -1,9 +1,11 @@
 #include "access/private_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -26,6 +28,21 @@ Status write_new_private_file(const std::filesystem::path& path, std::string_vie
                        ::fsync(fd) == 0;
   ::close(fd);
   if (!written) return std::unexpected(file_error(ErrorCode::kUnavailable, path, "cannot write"));
+  return {};
+}
+
+Status replace_file(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+  const auto temporary = path.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) return std::unexpected(file_error(ErrorCode::kUnavailable, temporary, std::strerror(errno)));
+  const bool written = ::fchmod(fd, static_cast<mode_t>(mode)) == 0 &&
+                       ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return std::unexpected(file_error(ErrorCode::kUnavailable, path, "cannot write"));
+  }
   return {};
 }
 

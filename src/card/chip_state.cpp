@@ -1,15 +1,13 @@
 #include "card/chip_state.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 
 #include <fmt/format.h>
 
+#include "access/private_file.h"
 #include "card/ber_tlv.h"
 #include "card/mrz.h"
 
@@ -162,16 +160,7 @@ Result<ChipContents> decode_chip_state(std::span<const std::uint8_t> bytes) {
 
 Status save_chip_state(const std::filesystem::path& path, const ChipContents& contents) {
   const auto bytes = encode_chip_state(contents);
-  const auto temporary = path.string() + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorCode::kUnavailable, fmt::format("cannot write {}", temporary));
-  const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return make_error(ErrorCode::kUnavailable, fmt::format("cannot write {}", path.string()));
-  }
-  return {};
+  return access::replace_file(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), 0600);
 }
 
 Result<ChipContents> load_chip_state(const std::filesystem::path& path) {

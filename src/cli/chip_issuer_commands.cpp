@@ -7,13 +7,13 @@
 //   ektp card issuer revocations --db URL --token-label L --out FILE [--valid-days N]
 //        the signed list of revoked chips (lost, stolen, damaged, replaced) readers cache
 #include <chrono>
-#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "access/private_file.h"
 #include "card/chip_certificates.h"
 #include "card/chip_issuer.h"
 #include "cli/commands.h"
@@ -43,18 +43,7 @@ Result<std::unique_ptr<store::Database>> migrated(const std::string& url) {
 }
 
 // Public files (certificates, the signed list) are written whole, by rename.
-Status write_public_file(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return make_error(ErrorCode::kUnavailable, fmt::format("cannot write {}", temporary));
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return make_error(ErrorCode::kUnavailable, fmt::format("cannot write {}", path));
-  }
-  return {};
-}
+Status write_public_file(const std::string& path, const std::string& text) { return access::replace_file(path, text, 0644); }
 
 Result<std::string> csca_pem(store::Database& db) {
   auto all = store::with_read_transaction<std::vector<card::ChipCertificate>>(

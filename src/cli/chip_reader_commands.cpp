@@ -304,15 +304,7 @@ int run_fetch_revocations(const ReaderOptions& o) {
                                       list->number, cached->number)});
     }
   }
-  const std::string temporary = o.out + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    file << answer->body;
-    if (!file.flush()) return report(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", temporary)});
-  }
-  if (std::rename(temporary.c_str(), o.out.c_str()) != 0) {
-    return report(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", o.out)});
-  }
+  if (auto written = access::replace_file(o.out, answer->body, 0644); !written) return report(written.error());
   std::cout << json::serialize(json::object{{"number", list->number},
                                             {"issued_at", list->issued_at},
                                             {"next_update", list->next_update},
