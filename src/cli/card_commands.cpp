@@ -19,16 +19,12 @@
 #include <fstream>
 #include "cli/commands.h"
 #include "cli/database_option.h"
+#include "cli/wall_clock.h"
 #include "store/migrations.h"
 
 namespace ektp::cli {
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct CardOptions {
   std::string db;
@@ -155,7 +151,7 @@ void register_card_commands(CLI::App& app) {
   receive->add_option("--allocation", o->allocation, "the allocation or delivery note")->required();
   receive->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
-      EKTP_RETURN_IF_ERROR(card::receive_blanko(db, {o->office, o->by, now_ms()}, {o->first, o->last}, o->allocation));
+      EKTP_RETURN_IF_ERROR(card::receive_blanko(db, {o->office, o->by, wall_ms()}, {o->first, o->last}, o->allocation));
       return show_office(db, o->office, 5);
     });
   });
@@ -168,7 +164,7 @@ void register_card_commands(CLI::App& app) {
   transfer->add_option("--count", o->count, "how many")->required();
   transfer->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
-      EKTP_ASSIGN_OR_RETURN(auto ranges, card::transfer_blanko(db, {o->office, o->by, now_ms()}, o->to, o->count));
+      EKTP_ASSIGN_OR_RETURN(auto ranges, card::transfer_blanko(db, {o->office, o->by, wall_ms()}, o->to, o->count));
       boost::json::array moved;
       for (const auto& r : ranges) moved.push_back({{"first", r.first}, {"last", r.last}});
       return boost::json::object{{"from", o->office}, {"to", o->to}, {"moved", moved}};
@@ -183,7 +179,7 @@ void register_card_commands(CLI::App& app) {
   spoil->add_option("--reason", o->reason, "why")->required();
   spoil->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
-      EKTP_RETURN_IF_ERROR(card::spoil_blanko(db, {o->office, o->by, now_ms()}, o->serial, o->reason));
+      EKTP_RETURN_IF_ERROR(card::spoil_blanko(db, {o->office, o->by, wall_ms()}, o->serial, o->reason));
       return show_office(db, o->office, 5);
     });
   });
@@ -197,7 +193,7 @@ void register_card_commands(CLI::App& app) {
   give_back->add_option("--reason", o->reason, "why");
   give_back->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
-      EKTP_RETURN_IF_ERROR(card::return_blanko(db, {o->office, o->by, now_ms()}, {o->first, o->last}, o->reason));
+      EKTP_RETURN_IF_ERROR(card::return_blanko(db, {o->office, o->by, wall_ms()}, {o->first, o->last}, o->reason));
       return show_office(db, o->office, 5);
     });
   });
@@ -224,7 +220,7 @@ void register_card_commands(CLI::App& app) {
   queue->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
       EKTP_RETURN_IF_ERROR(card::validate_office_code(o->office));
-      EKTP_ASSIGN_OR_RETURN(auto queued, card::queue_ready_to_print(db, now_ms()));
+      EKTP_ASSIGN_OR_RETURN(auto queued, card::queue_ready_to_print(db, wall_ms()));
       auto conn = db.connect();
       if (!conn) return std::unexpected(conn.error());
       EKTP_ASSIGN_OR_RETURN(auto waiting, card::waiting_requests(**conn, o->office, o->limit));
@@ -240,8 +236,8 @@ void register_card_commands(CLI::App& app) {
   by_option(*print);
   print->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
-      EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(db, now_ms()));
-      EKTP_ASSIGN_OR_RETURN(auto printed, card::print_next(db, {o->office, o->by, now_ms()}));
+      EKTP_RETURN_IF_ERROR(card::queue_ready_to_print(db, wall_ms()));
+      EKTP_ASSIGN_OR_RETURN(auto printed, card::print_next(db, {o->office, o->by, wall_ms()}));
       return request_json(printed);
     });
   });
@@ -282,7 +278,7 @@ void register_card_commands(CLI::App& app) {
   replacement->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
       EKTP_ASSIGN_OR_RETURN(auto reason, card::parse_print_reason(o->reason));
-      EKTP_ASSIGN_OR_RETURN(auto request, card::request_replacement(db, {o->nik, reason, o->detail, ""}, o->by, now_ms()));
+      EKTP_ASSIGN_OR_RETURN(auto request, card::request_replacement(db, {o->nik, reason, o->detail, ""}, o->by, wall_ms()));
       return request_json(request);
     });
   });
@@ -294,7 +290,7 @@ void register_card_commands(CLI::App& app) {
   spoil_print->add_option("--reason", o->reason, "what went wrong")->required();
   spoil_print->callback([o] {
     exit_code() = with_db(*o, [&](store::Database& db) -> Result<boost::json::value> {
-      EKTP_RETURN_IF_ERROR(card::spoil_print(db, o->request, o->reason, o->by, now_ms()));
+      EKTP_RETURN_IF_ERROR(card::spoil_print(db, o->request, o->reason, o->by, wall_ms()));
       auto conn = db.connect();
       if (!conn) return std::unexpected(conn.error());
       EKTP_ASSIGN_OR_RETURN(auto request, card::load_print_request(**conn, o->request));

@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/token_option.h"
+#include "cli/wall_clock.h"
 #include "store/migrations.h"
 
 namespace ektp::cli {
@@ -31,10 +32,6 @@ struct IssuerOptions {
   std::string out;
   int valid_days = 7;
 };
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 Result<std::unique_ptr<store::Database>> migrated(const std::string& url) {
   EKTP_ASSIGN_OR_RETURN(auto db, open_database(url));
@@ -61,7 +58,7 @@ int run_init(const IssuerOptions& o) {
   auto token = open_token(o.token);
   if (!token) return report(token.error());
   card::ChipIssuer issuer(*token, **db, "cli.issuer");
-  auto csca = issuer.initialise(now_seconds());
+  auto csca = issuer.initialise(wall_seconds());
   if (!csca) return report(csca.error());
   if (!o.out.empty()) {
     if (auto written = write_public_file(o.out, card::pem_of_certificate(csca->certificate)); !written) {
@@ -113,7 +110,7 @@ int run_revocations(const IssuerOptions& o) {
   auto token = open_token(o.token);
   if (!token) return report(token.error());
   card::ChipIssuer issuer(*token, **db, "cli.issuer");
-  auto list = issuer.revocation_list(now_seconds(), std::int64_t{o.valid_days} * 86400);
+  auto list = issuer.revocation_list(wall_seconds(), std::int64_t{o.valid_days} * 86400);
   if (!list) return report(list.error());
   if (auto written = write_public_file(o.out, *list); !written) return report(written.error());
   return 0;

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/token_option.h"
+#include "cli/wall_clock.h"
 #include "store/migrations.h"
 
 namespace ektp::cli {
@@ -34,10 +35,6 @@ struct PrintOptions {
   std::string office;
 };
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 int run_personalise(const PrintOptions& o) {
   if ((o.request > 0) == o.next || (o.next && o.office.empty())) {
     return report(Error{ErrorCode::kInvalidArgument, "--request ID, or --next with --office CODE"});
@@ -53,8 +50,8 @@ int run_personalise(const PrintOptions& o) {
   card::ChipIssuer issuer(*token, **db, o.by);
   auto* reader = pcsc->get();
   const card::ChipReader::Transmit transmit = [reader](std::span<const std::uint8_t> apdu) { return reader->transmit(apdu); };
-  auto chip = o.next ? card::print_and_personalise_next(issuer, **db, {o.office, o.by, now_ms()}, transmit, card::system_chip_random())
-                     : card::personalise_request(issuer, **db, o.request, transmit, card::system_chip_random(), o.by, now_ms());
+  auto chip = o.next ? card::print_and_personalise_next(issuer, **db, {o.office, o.by, wall_ms()}, transmit, card::system_chip_random())
+                     : card::personalise_request(issuer, **db, o.request, transmit, card::system_chip_random(), o.by, wall_ms());
   if (!chip) return report(chip.error());
   std::cout << boost::json::serialize(boost::json::object{
                    {"chip_serial", chip->record.chip_serial},

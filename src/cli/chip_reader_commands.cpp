@@ -40,6 +40,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/token_option.h"
+#include "cli/wall_clock.h"
 
 namespace ektp::cli {
 
@@ -60,10 +61,6 @@ struct ReaderOptions {
   std::string ca_file;
   std::string out;
 };
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 Result<std::array<std::string, 3>> mrz_of(const std::string& text) {
   if (text.size() != 90) return invalid_argument("--mrz: the 90 characters of the TD1 MRZ");
@@ -215,7 +212,7 @@ int run_read(const ReaderOptions& o) {
   }
   bool passed = true;
   if (!o.trust.empty()) {
-    const auto verdict = card::verify_chip(*reading, cscas, revocations ? &*revocations : nullptr, now_seconds());
+    const auto verdict = card::verify_chip(*reading, cscas, revocations ? &*revocations : nullptr, wall_seconds());
     out["passive_authentication"] = pa_json(verdict.passive_authentication);
     passed = verdict.passive_authentication.passed();
     if (revocations) {
@@ -247,7 +244,7 @@ int run_verify(const ReaderOptions& o) {
   Opened opened;
   auto reading = read_card(o, opened);
   if (!reading) return report(reading.error());
-  const auto verdict = card::verify_chip(*reading, *cscas, nullptr, now_seconds());
+  const auto verdict = card::verify_chip(*reading, *cscas, nullptr, wall_seconds());
   if (!verdict.passive_authentication.passed()) {
     std::cout << json::serialize(json::object{{"matched", false},
                                               {"passive_authentication", pa_json(verdict.passive_authentication)}})

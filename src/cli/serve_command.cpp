@@ -27,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/listen_options.h"
+#include "cli/wall_clock.h"
 #include "card/demo_stock.h"
 #include "registry/demo/demo_loader.h"
 #include "abis/dedup_jobs.h"
@@ -72,11 +73,6 @@ Result<std::vector<Role>> parse_totp_roles(std::string_view text) {
     start = comma + 1;
   }
   return roles;
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace

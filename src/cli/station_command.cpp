@@ -23,6 +23,7 @@
 #include "cli/database_option.h"
 #include "cli/listen_options.h"
 #include "cli/face_cascade.h"
+#include "cli/wall_clock.h"
 #include "store/migrations.h"
 #include "sync/station_provisioning.h"
 
@@ -40,11 +41,6 @@ struct StationOptions {
   std::string backup_to;
   int pull_every_s = 30;
 };
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A secret from a file (mode not readable by others) or from stdin ("-"): never from argv, where
 // every user of the machine can read it in ps.

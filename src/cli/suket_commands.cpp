@@ -28,6 +28,7 @@
 #include "card/print_queue.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
+#include "cli/wall_clock.h"
 #include "core/civil_date.h"
 #include "core/region.h"
 #include "store/migrations.h"
@@ -53,11 +54,6 @@ struct SuketOptions {
   bool root = false;
   bool superseded_list = false;
 };
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::string> read_file(const std::string& path, std::size_t bytes_max) {
   std::ifstream in(path, std::ios::binary);
@@ -93,7 +89,7 @@ Result<Opened> open_with_keys(const SuketOptions& o, bool create_keys) {
 int run_issue(const SuketOptions& o) {
   auto opened = open_with_keys(o, true);
   if (!opened) return report(opened.error());
-  const auto at = now_ms();
+  const auto at = wall_ms();
   if (auto queued = card::queue_ready_to_print(*opened->db, at); !queued) return report(queued.error());
   auto issued = card::issue_suket(*opened->db, *opened->keys, RegionDirectory::builtin(), o.nik, o.by, at);
   if (!issued) return report(issued.error());
@@ -128,7 +124,7 @@ int run_trust_list(const SuketOptions& o) {
   }
   auto conn = opened->db->connect();
   if (!conn) return report(conn.error());
-  const std::int64_t now_s = now_ms() / 1000;
+  const std::int64_t now_s = wall_ms() / 1000;
   Result<std::string> text = [&]() -> Result<std::string> {
     if (o.superseded_list) {
       EKTP_ASSIGN_OR_RETURN(auto list, card::superseded_list_of(**conn, now_s));
@@ -157,7 +153,7 @@ Result<std::string> qr_text_of(const std::string& input) {
 int run_verify(const SuketOptions& o) {
   auto qr = qr_text_of(o.input);
   if (!qr) return report(qr.error());
-  const std::int64_t now_s = now_ms() / 1000;
+  const std::int64_t now_s = wall_ms() / 1000;
   card::TrustList trust;
   std::optional<card::SupersededList> superseded;
   if (!o.db.empty()) {
