@@ -5,7 +5,9 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include "access/audit_journal.h"
 #include "access/sha256.h"
 
 namespace ektp::access {
@@ -16,6 +18,8 @@ constexpr std::size_t kAuditQueueMax = 100'000;
 constexpr std::size_t kAuditBatchMax = 5'000;
 constexpr auto kAuditIdleWake = std::chrono::milliseconds(200);
 constexpr auto kAuditRetryDelay = std::chrono::milliseconds(50);
+constexpr auto kJournalMoveInterval = std::chrono::milliseconds(100);
+constexpr auto kOrphanScanInterval = std::chrono::seconds(30);
 constexpr std::int64_t kAuditChainLockId = 746'101;
 const std::string kGenesisHash(64, '0');
 
@@ -155,8 +159,15 @@ Result<std::vector<AuditEntry>> audit_entries_for_subject(store::Connection& db,
   return entries;
 }
 
-AuditWriter::AuditWriter(store::Database& db)
-    : db_(db), thread_([this] { run(); }), deadline_thread_([this] { watch_deadlines(); }) {}
+AuditWriter::AuditWriter(store::Database& db) : AuditWriter(db, nullptr) {}
+
+AuditWriter::AuditWriter(store::Database& db, std::unique_ptr<AuditJournal> journal)
+    : db_(db),
+      journal_(std::move(journal)),
+      thread_([this] { run(); }),
+      deadline_thread_([this] { watch_deadlines(); }) {
+  if (journal_) mover_thread_ = std::thread([this] { move_journal(); });
+}
 
 AuditWriter::~AuditWriter() {
   {
@@ -167,6 +178,14 @@ AuditWriter::~AuditWriter() {
   waiter_added_.notify_all();
   thread_.join();
   deadline_thread_.join();
+  if (mover_thread_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      writer_stopped_ = true;  // the mover's last round takes everything the writer journaled
+    }
+    move_wake_.notify_all();
+    mover_thread_.join();
+  }
   // The writer has drained what it could; whoever still waits hears that it will not be written.
   std::vector<std::function<void(Status)>> left;
   {
@@ -229,7 +248,13 @@ Status AuditWriter::flush() {
   auto target = queued_total_;
   wake_.notify_one();
   flushed_.wait(lock, [&] { return committed_total_ >= target || !last_status_; });
-  return last_status_;
+  if (!last_status_ || !journal_) return last_status_;
+  // In the journal; now into the chain, by a round of the mover that starts after this.
+  const std::uint64_t round = move_rounds_ + 1;
+  move_requested_ = true;
+  move_wake_.notify_one();
+  flushed_.wait(lock, [&] { return moved_total_ >= target || (move_rounds_ > round && !last_move_status_); });
+  return moved_total_ >= target ? Status{} : last_move_status_;
 }
 
 void AuditWriter::wake_writer() {
@@ -264,11 +289,17 @@ void AuditWriter::run() {
       queue_.pop_front();
     }
     lock.unlock();
-    auto status = store::with_write_transaction<bool>(
-        db_, [&](store::Connection& db) -> Result<bool> {
-          if (auto s = append_audit_batch(db, batch); !s) return std::unexpected(s.error());
-          return true;
-        });
+    Status status;
+    if (journal_) {
+      status = journal_->append(batch);
+    } else if (auto written = store::with_write_transaction<bool>(
+                   db_, [&](store::Connection& db) -> Result<bool> {
+                     if (auto s = append_audit_batch(db, batch); !s) return std::unexpected(s.error());
+                     return true;
+                   });
+               !written) {
+      status = std::unexpected(written.error());
+    }
     lock.lock();
     if (status) {
       committed_total_ += batch.size();
@@ -288,6 +319,56 @@ void AuditWriter::run() {
     if (stopping_) return;
     flushed_.notify_all();
     wake_.wait_for(lock, kAuditRetryDelay, [this] { return stopping_; });
+  }
+}
+
+// Every interval (or when flush() asks), closes the journal's open segment and moves the closed
+// ones, oldest first, into audit_log; what a process left behind is moved at start and then
+// every 30 s. A move that fails (the database busy) is tried again next round: the entries are
+// safe in the journal meanwhile.
+void AuditWriter::move_journal() {
+  const auto move_orphans = [this] {
+    if (auto orphans = move_orphaned_journal_segments(db_, journal_->dir()); !orphans) {
+      spdlog::warn("audit journal: segments left by another process are not moved yet: {}", orphans.error().message);
+    }
+  };
+  move_orphans();
+  auto next_orphan_scan = std::chrono::steady_clock::now() + kOrphanScanInterval;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    move_wake_.wait_for(lock, kJournalMoveInterval, [this] { return move_requested_ || writer_stopped_; });
+    const bool last_round = writer_stopped_;
+    move_requested_ = false;
+    const std::uint64_t journaled = committed_total_;
+    lock.unlock();
+    Status status;
+    if (auto closed = journal_->rotate(); !closed) {
+      status = std::unexpected(closed.error());
+    } else if (closed->has_value()) {
+      closed_segments_.push_back(std::move(**closed));
+    }
+    std::size_t moved_segments = 0;
+    for (const auto& segment : closed_segments_) {
+      if (auto moved = move_journal_segment(db_, segment); !moved) {
+        status = std::unexpected(moved.error());
+        break;
+      }
+      ++moved_segments;
+    }
+    closed_segments_.erase(closed_segments_.begin(),
+                           closed_segments_.begin() + static_cast<std::ptrdiff_t>(moved_segments));
+    if (!status) spdlog::warn("audit journal: entries not moved into the chain yet: {}", status.error().message);
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_orphan_scan) {
+      move_orphans();
+      next_orphan_scan = now + kOrphanScanInterval;
+    }
+    lock.lock();
+    // Everything journaled before the rotation is in a closed segment; with none left, it is moved.
+    if (status && closed_segments_.empty()) moved_total_ = std::max(moved_total_, journaled);
+    last_move_status_ = status;
+    ++move_rounds_;
+    flushed_.notify_all();
+    if (last_round) return;
   }
 }
 

@@ -12,6 +12,9 @@
 // reader waits for its batch's commit, and a read whose record cannot be written is not served.
 // The wait need not hold a thread: record_all_then() reports the commit to a callback, so an HTTP
 // server can keep the answer back until its record is in (api/http.h, HttpResponse::gate).
+// Given a journal (audit_journal.h), the writer makes each group durable there with one append
+// and one fdatasync, and a mover thread extends the chain from the journal every 100 ms in one
+// transaction per segment; a record is "committed" once it is in the journal.
 #pragma once
 
 #include <chrono>
@@ -19,13 +22,18 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/database.h"
 
 namespace ektp::access {
+
+class AuditJournal;
+class ClosedSegment;
 
 struct AuditEntry {
   std::int64_t at_ms = 0;
@@ -68,7 +76,9 @@ Result<std::vector<AuditEntry>> audit_entries_for_subject(store::Connection& db,
 
 class AuditWriter {
  public:
+  // Without a journal, each group is a write transaction on `db`.
   explicit AuditWriter(store::Database& db);
+  AuditWriter(store::Database& db, std::unique_ptr<AuditJournal> journal);
   ~AuditWriter();  // flushes what is queued
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
@@ -87,7 +97,7 @@ class AuditWriter {
   // entries that missed their deadline stay queued and are written once they can be.
   void record_all_then(std::vector<AuditEntry> entries, std::function<void(Status)> done,
                        std::chrono::milliseconds wait_max = std::chrono::seconds(3));
-  // Blocks until everything queued before the call is committed.
+  // Blocks until everything queued before the call is in audit_log (moved from the journal too).
   Status flush();
 
  private:
@@ -98,10 +108,12 @@ class AuditWriter {
   };
   void run();
   void watch_deadlines();
+  void move_journal();  // the mover thread
   void wake_writer();  // with mutex_ held, after queueing
   // Takes the waiters whose entries are committed (guarded by mutex_).
   std::vector<std::function<void(Status)>> take_committed_waiters();
   store::Database& db_;
+  const std::unique_ptr<AuditJournal> journal_;  // set before the threads start
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
@@ -117,6 +129,15 @@ class AuditWriter {
   bool writer_idle_ = false;  // waiting for the first record of a batch
   std::thread thread_;
   std::thread deadline_thread_;  // reports waiters whose commit is late while a commit blocks
+  // With a journal (guarded by mutex_ unless said otherwise):
+  std::vector<ClosedSegment> closed_segments_;  // the mover's only, oldest first
+  std::condition_variable move_wake_;
+  bool move_requested_ = false;
+  bool writer_stopped_ = false;     // the writer has drained its queue for good
+  std::uint64_t moved_total_ = 0;   // of committed_total_, how many are in audit_log
+  std::uint64_t move_rounds_ = 0;
+  Status last_move_status_;
+  std::thread mover_thread_;
 };
 
 }  // namespace ektp::access

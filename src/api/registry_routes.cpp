@@ -143,7 +143,8 @@ class Routes {
     auto session = authenticate(request, can_read_persons);
     if (!session) return error_response(session.error());
     const auto& nik = request.path_params.at("nik");
-    auto person = read([&](store::Connection& c) { return registry::load_person(c, nik); });
+    auto person = store::with_single_read<Person>(
+        s_.db, [&](store::Connection& c) { return registry::load_person(c, nik); });
     if (!person) return error_response(person.error());
     return audited_answer(*session, "read_person", {*person},
                           [&] { return json_response(person_json(*person, s_.regions, today())); });

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "core/limits.h"
+#include "access/audit_journal.h"
 #include "access/audit_log.h"
 #include "registry/demo/demo_loader.h"
 #include "store/migrations.h"
@@ -62,6 +63,9 @@ int run_audit_verify(const std::string& url, const std::string& anchor_dir) {
     return 1;
   }
   std::cerr << "anchor: " << anchor->dir().string() << "\n";
+  // Records a stopped server left in its journal belong to the chain before it is judged.
+  auto moved = access::move_orphaned_journal_segments(**db, access::audit_journal_dir(anchor->dir()));
+  if (!moved) return report(moved.error());
   auto result = access::verify_anchored_chain(**db, *anchor);
   if (!result) return report(result.error());
   boost::json::object out{{"valid", result->chain.valid},
@@ -69,7 +73,8 @@ int run_audit_verify(const std::string& url, const std::string& anchor_dir) {
                           {"head_seq", result->chain.head.seq},
                           {"anchor", anchor->dir().string()},
                           {"checkpoints", result->checkpoints},
-                          {"unanchored_entries", result->unanchored_entries}};
+                          {"unanchored_entries", result->unanchored_entries},
+                          {"journal_entries_moved", *moved}};
   if (result->latest) out["latest_checkpoint_seq"] = result->latest->seq;
   if (!result->chain.valid) {
     out["broken_at"] = result->chain.broken_at;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "access/audit_journal.h"
 #include "api/api_services.h"
 #include "api/http.h"
 #include "api/http_server.h"
@@ -186,9 +187,13 @@ int run_serve(const ServeOptions& options) {
     if (create_demo_users(**db, auth)) assign_demo_offices(auth, options.demo_regency);
   }
   registry::CivilRegistry civil(**db, regions);
-  access::AuditWriter audit(**db);
   auto anchorer = start_audit_anchorer(**db, options.db_url, options.audit_anchor);
   if (!anchorer) return report(anchorer.error());
+  // Reads' audit records are made durable in a journal beside the anchor, then chained in bulk.
+  auto journal = access::AuditJournal::open(access::audit_journal_dir((*anchorer)->anchor().dir()));
+  if (!journal) return report(journal.error());
+  spdlog::info("audit records of reads are journaled in {} and chained every 100 ms", (*journal)->dir().string());
+  access::AuditWriter audit(**db, std::move(*journal));
   // The key of second factors lives beside the audit chain's signing key, outside the database.
   auto totp_key = access::TotpSecretKey::open(access::default_totp_key_path((*anchorer)->anchor().dir()), true);
   if (!totp_key) return report(totp_key.error());

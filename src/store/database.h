@@ -126,6 +126,11 @@ Result<T> with_write_transaction(Database& db, const std::function<Result<T>(Con
 template <class T>
 Result<T> with_read_transaction(Database& db, const std::function<Result<T>(Connection&)>& work);
 
+// Runs `work`, a single statement, outside any explicit transaction: the statement is its own
+// snapshot, and the BEGIN and COMMIT of a read transaction are saved (the hot point lookups).
+template <class T>
+Result<T> with_single_read(Database& db, const std::function<Result<T>(Connection&)>& work);
+
 }  // namespace ektp::store
 
 #include "store/transaction_inl.h"

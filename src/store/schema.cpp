@@ -623,6 +623,17 @@ CREATE TABLE agency_lookups (
 );
 CREATE INDEX agency_lookups_key ON agency_lookups (key_id, id);
 )sql"},
+      // The audit journal (access/audit_journal.h): the segments moved into audit_log, recorded in
+      // the transaction that moves them so none is moved twice; a row goes once its file is gone.
+      // Reads of one resident's data are found by subject (who looked at me).
+      {19, "audit journal", R"sql(
+CREATE TABLE audit_journal_moves (
+  segment         TEXT PRIMARY KEY,
+  entries         BIGINT NOT NULL,
+  moved_at_ms     BIGINT NOT NULL
+);
+CREATE INDEX audit_log_subject ON audit_log (subject, seq);
+)sql"},
   };
   return migrations;
 }

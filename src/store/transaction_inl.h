@@ -67,4 +67,11 @@ Result<T> with_read_transaction(Database& db, const std::function<Result<T>(Conn
   return detail::run_in_transaction<T>(borrowed, work);
 }
 
+template <class T>
+Result<T> with_single_read(Database& db, const std::function<Result<T>(Connection&)>& work) {
+  Result<PooledConnection> connection = db.connect();
+  if (!connection) return std::unexpected(connection.error());
+  return work(**connection);
+}
+
 }  // namespace ektp::store
