@@ -132,7 +132,7 @@ Status prescan_json(std::string_view body) {
 void Router::add(std::string method, std::string pattern, Handler handler) {
   std::vector<std::string> segments;
   for (std::string_view segment : split_path(pattern)) segments.emplace_back(segment);
-  routes_.push_back(Route{std::move(method), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
 }
 
 const Handler* Router::match(HttpRequest& request, bool& method_allowed) const {
@@ -161,6 +161,13 @@ std::vector<std::string> Router::allowed_methods(std::string_view path) const {
   std::sort(methods.begin(), methods.end());
   methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
   return methods;
+}
+
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) out.emplace_back(route.method, route.pattern);
+  return out;
 }
 
 int http_status_for(ErrorCode code) {

@@ -64,10 +64,14 @@ class Router {
   // The methods routed for `path`, sorted ("GET", "POST"); empty when no route has this path.
   // Used for the Allow header of a 405.
   std::vector<std::string> allowed_methods(std::string_view path) const;
+  // Every route in the order added, as (method, pattern) exactly as given to add():
+  // ("GET", "/api/v1/persons/{nik}"). For the check of the routes against docs/openapi.json.
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };

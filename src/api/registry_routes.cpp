@@ -11,6 +11,7 @@
 #include "api/api_services.h"
 #include "api/route_support.h"
 #include "api/http.h"
+#include "api/openapi_document.h"
 #include "registry/json_fields.h"
 #include "api/person_reads.h"
 #include "api/registry_json.h"
@@ -387,6 +388,7 @@ void add_registry_routes(Router& router, ApiServices& services) {
   router.add("GET", "/api/v1/health", [](const HttpRequest&) {
     return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}};
   });
+  router.add("GET", "/api/v1/openapi.json", [](const HttpRequest&) { return openapi_response(); });
   router.add("GET", "/api/v1/service-standards", [](const HttpRequest&) { return json_response(service_standards_json()); });
   router.add("GET", "/api/v1/regions/{code}", [routes](const HttpRequest& r) { return routes->region(r); });
   router.add("POST", "/api/v1/auth/login", [routes](const HttpRequest& r) { return routes->login(r); });

@@ -13,17 +13,12 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "api/http_server.h"
-#include "api/card_desk_routes.h"
-#include "api/card_routes.h"
-#include "api/suket_routes.h"
-#include "api/agency_routes.h"
-#include "api/chip_routes.h"
+#include "api/server_routes.h"
 #include "card/demo_cards.h"
 #include "card/chip_issuer.h"
 #include "card/pcsc_reader.h"
 #include "card/suket_keys.h"
 #include "cli/token_option.h"
-#include "api/operator_activation_routes.h"
 #include "api/tls_trust.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
@@ -269,16 +264,7 @@ int run_serve(const ServeOptions& options) {
     spdlog::info("TLS key pin (SHA-256 of the SubjectPublicKeyInfo): {}", *pin);
   }
   auto router = std::make_shared<api::Router>();
-  api::add_registry_routes(*router, services);
-  api::add_sync_routes(*router, services);
-  api::add_operator_activation_routes(*router, services);
-  api::add_card_routes(*router, services);
-  api::add_card_desk_routes(*router, services);
-  api::add_suket_routes(*router, services);
-  api::add_chip_routes(*router, services);
-  api::add_agency_routes(*router, services);
-  api::add_agency_admin_routes(*router, services);
-  api::add_adjudication_routes(*router, services);
+  api::add_central_server_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   // A large upload is read only from a station central has provisioned.
   server_options.upload_gate = [&db](const api::HttpRequest& request) {

@@ -15,8 +15,7 @@
 #include "api/central_client.h"
 #include "api/http.h"
 #include "api/http_server.h"
-#include "api/operator_activation_routes.h"
-#include "api/station_event_routes.h"
+#include "api/server_routes.h"
 #include "api/station_routes.h"
 #include "api/station_sync_loop.h"
 #include "cli/commands.h"
@@ -171,10 +170,7 @@ int run_station(const StationOptions& options) {
     return niks;
   };
   auto router = std::make_shared<api::Router>();
-  api::add_station_routes(*router, station);  // first: births take the station's route
-  api::add_station_event_routes(*router, station);  // and deaths, marriages, divorces
-  api::add_station_activation_routes(*router, station);
-  api::add_registry_routes(*router, services);
+  api::add_station_server_routes(*router, station);
   api::HttpServerOptions server_options = server_options_of(options.listen);
   // A large upload (an enrollment with its images) is read only from a logged-in operator.
   server_options.upload_gate = [&auth](const api::HttpRequest& request) {

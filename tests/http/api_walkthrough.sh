@@ -52,6 +52,9 @@ status() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
 json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); print(eval(sys.argv[1]))" "$1"; }
 
 check "health" 200 "$(status "$API/health")"
+# The OpenAPI description, compiled into the binary: the file in docs/ byte for byte, from any directory.
+check "openapi.json" 200 "$(status "$API/openapi.json")"
+check "openapi.json is docs/openapi.json" "$(sha256sum <"$(dirname "$0")/../../docs/openapi.json")" "$(sha256sum <"$TMP/body")"
 check "login wrong password" 401 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"wrong-one"}')"
 check "login" 200 "$(status -X POST "$API/auth/login" -d '{"username":"op1","password":"operator-password-1"}')"
 OP=$(json 'd["token"]')

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WEB_ROOT = path.resolve(here, '..');
 const DATA = path.resolve(here, '../../data/wilayah');
+const OPENAPI = path.resolve(here, '../../docs/openapi.json');
 
 // ---------- errors ----------
 class HttpError extends Error {
@@ -448,6 +449,10 @@ async function apiRoute(req, res, url) {
   const is = (method, ...segs) => m === method && p.length === segs.length && segs.every((s, i) => s === '*' || s === p[i]);
   const route = (...segs) => p.length === segs.length && segs.every((s, i) => s === '*' || s === p[i]);
   if (is('GET', 'health')) return send(res, 200, { status: 'ok' });
+  if (is('GET', 'openapi.json')) {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' });
+    return res.end(fs.readFileSync(OPENAPI));
+  }
   if (is('POST', 'auth', 'login')) {
     const b = await readJson(req);
     const u = users.get(b.username);
@@ -574,7 +579,9 @@ function serveStatic(req, res, url) {
   if (!file.startsWith(WEB_ROOT + path.sep)) { res.writeHead(404, SECURITY); return res.end(); }
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     if (path.extname(rel)) { res.writeHead(404, { ...SECURITY, 'Content-Type': 'text/plain' }); return res.end('not found'); }
-    file = path.join(WEB_ROOT, 'index.html');
+    // A page of its own ("/dokumentasi-api" → dokumentasi-api.html), as src/api/static_files.cpp does.
+    const page = `${file}.html`;
+    file = fs.existsSync(page) && fs.statSync(page).isFile() ? page : path.join(WEB_ROOT, 'index.html');
   }
   const body = fs.readFileSync(file);
   res.writeHead(200, { ...SECURITY, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });

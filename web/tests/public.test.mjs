@@ -148,11 +148,50 @@ test('keyboard: the skip link moves focus to the content without changing the ro
   const page = await newPage(browser, target.baseUrl);
   await page.goto('/#/standar-pelayanan');
   await page.getByRole('heading', { name: 'Standar Pelayanan Administrasi Kependudukan' }).waitFor();
-  await page.evaluate(() => document.activeElement.blur());
+  // From the top of the page (the body focused, as on a fresh load), Tab reaches the skip link first.
+  await page.evaluate(() => {
+    document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex');
+  });
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Langsung ke konten');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'konten');
   assert.match(page.url(), /#\/standar-pelayanan$/);
+  await page.context().close();
+});
+
+test('the API documentation page shows every route of /api/v1/openapi.json, grouped and searchable', async () => {
+  const spec = await (await fetch(`${target.baseUrl}/api/v1/openapi.json`)).json();
+  const operations = Object.entries(spec.paths).flatMap(([p, item]) => Object.entries(item)
+    .filter(([method]) => method !== 'parameters').map(([method, o]) => ({ method, path: p, ...o })));
+  const page = await newPage(browser, target.baseUrl);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Dokumentasi API' }).click();
+  await page.getByRole('heading', { name: 'Ringkasan' }).waitFor();
+  await page.getByText(`${operations.length} rute`, { exact: true }).waitFor();
+  assert.equal(await page.locator('details.rute').count(), operations.length);
+  assert.equal(await page.locator('section.tag > h2').count(), spec.tags.length);
+
+  // One route opened: server, authentication, roles, its path parameter and its answer's schema.
+  const route = page.locator('#rute-get--persons-nik-');
+  await route.locator(':scope > summary').click();
+  await route.getByText('Operator, Supervisor, Admin').waitFor();
+  await route.getByText('Token sesi (Authorization: Bearer …)').waitFor();
+  assert.ok(await route.getByRole('cell', { name: 'jalur' }).isVisible());
+  await route.getByRole('link', { name: 'Person', exact: true }).click();
+  await page.locator('#skema-Person').getByText('wajib_ktp').first().waitFor();
+  assert.match(page.url(), /#skema-Person$/);
+
+  // The search keeps the routes with every word; the server filter those of a station.
+  await page.getByLabel('Kata dalam jalur, metode atau ringkasan').fill('agency');
+  const agency = operations.filter((o) => `${o.method} ${o.path} ${o.summary} ${o.description || ''}`.toLowerCase().includes('agency'));
+  await page.getByText(`${agency.length} dari ${operations.length} rute`).waitFor();
+  await page.getByLabel('Kata dalam jalur, metode atau ringkasan').fill('');
+  await page.getByLabel('Server').selectOption('station');
+  const station = operations.filter((o) => o['x-ektp-servers'].includes('station'));
+  await page.getByText(`${station.length} dari ${operations.length} rute`).waitFor();
+  assert.equal(await page.locator('details.rute:visible').count(), station.length);
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'dokumentasi-api.png'), fullPage: false });
+  assert.deepEqual(page.pageErrors, []);
   await page.context().close();
 });
