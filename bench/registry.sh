@@ -3,7 +3,8 @@
 # same run (wrk, 2 threads, 16 connections, on the same 2 cores as the server; every lookup's
 # audit record committed before it is answered; requests spread over many client addresses by a
 # trusted proxy's X-Forwarded-For, since one address is rate-limited), and bulk insert of demo
-# persons on SQLite and PostgreSQL. Prints JSON lines. PERSONS (default 1,000,000) sets the load size.
+# persons on SQLite and PostgreSQL. Prints JSON lines. PERSONS (default 1,000,000) sets the load size;
+# HTTPS_ONLY=1 stops after the HTTPS part; THREADS sets the server's HTTP threads (default 16).
 set -euo pipefail
 BUILD_DIR=$(cd "${1:-build}" && pwd)
 EKTP="$BUILD_DIR/ektp"
@@ -36,7 +37,7 @@ request = function()
 end
 LUA
 "$EKTP" serve --db "$DB" --port 0 --demo 3327 --demo-size 20000 --tls-cert "$TMP/tls.crt" --tls-key "$TMP/tls.key" \
-  --trusted-proxy 127.0.0.1 --read-quota operator=4000000000,alert=4000000000 >"$TMP/server.log" 2>&1 &
+  --threads "${THREADS:-16}" --trusted-proxy 127.0.0.1 --read-quota operator=4000000000,alert=4000000000 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 120); do
