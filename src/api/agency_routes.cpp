@@ -13,6 +13,7 @@
 #include "agency/claim_verification.h"
 #include "agency/harvest_watch.h"
 #include "agency/profile_fields.h"
+#include "api/agency_call.h"
 #include "api/route_support.h"
 #include "core/nik.h"
 #include "registry/person_store.h"
@@ -24,23 +25,8 @@ namespace {
 using boost::json::array;
 using boost::json::object;
 
-constexpr std::size_t kAgencyBodyBytesMax = 16 * 1024;
-constexpr std::string_view kApiKeyScheme = "ApiKey ";
-constexpr std::string_view kPurposeNotAgreed = "agency_purpose_not_agreed";
-constexpr std::string_view kOperationNotAgreed = "agency_operation_not_agreed";
-constexpr std::string_view kRegionNotAgreed = "agency_region_not_agreed";
-
-Result<agency::AgencyCaller> agency_caller(ApiServices& s, const HttpRequest& request) {
-  if (!request.authorization.starts_with(kApiKeyScheme)) {
-    return refusal(ErrorCode::kUnauthenticated, "agency_key_invalid", "missing agency key: Authorization: ApiKey <key>");
-  }
-  return store::with_read_transaction<agency::AgencyCaller>(s.db, [&](store::Connection& c) {
-    return agency::authenticate_agency_key(c, request.authorization.substr(kApiKeyScheme.size()), now_ms(s));
-  });
-}
-
-// The checks every agency call shares, in order: the operation, the purpose, the NIK (named by
-// the part that is wrong), and the resident's region once they are found.
+// The checks every lookup shares, in order: the key and operation, the NIK (named by the part
+// that is wrong), the purpose, and the resident's region once they are found.
 struct AgencyCall {
   agency::AgencyCaller caller;
   object body;
@@ -49,25 +35,10 @@ struct AgencyCall {
 };
 
 Result<AgencyCall> agency_call(ApiServices& s, const HttpRequest& request, agency::AgencyOperation operation) {
-  EKTP_ASSIGN_OR_RETURN(auto caller, agency_caller(s, request));
-  if (!caller.agreement.allows(operation)) {
-    return refusal(ErrorCode::kPermissionDenied, std::string(kOperationNotAgreed),
-                   fmt::format("agreement {} does not include {}", caller.agreement.number,
-                               agency::agency_operation_id(operation)));
-  }
-  EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAgencyBodyBytesMax));
-  EKTP_ASSIGN_OR_RETURN(auto nik, bounded_text(body, "nik", 16));
-  const auto today = jakarta_date_of(s.clock());
-  if (auto parts = parse_nik(nik, s.regions, today); !parts) {
-    return refusal(ErrorCode::kInvalidArgument, "nik_invalid", "nik: " + parts.error().message);
-  }
-  EKTP_ASSIGN_OR_RETURN(auto purpose, bounded_text(body, "purpose", agency::agency_limits::purpose_bytes_max));
-  if (std::find(caller.agreement.purposes.begin(), caller.agreement.purposes.end(), purpose) ==
-      caller.agreement.purposes.end()) {
-    return refusal(ErrorCode::kPermissionDenied, std::string(kPurposeNotAgreed),
-                   fmt::format("purpose '{}' is not one of agreement {}'s", purpose.substr(0, 60), caller.agreement.number));
-  }
-  return AgencyCall{std::move(caller), std::move(body), std::move(nik), std::move(purpose)};
+  EKTP_ASSIGN_OR_RETURN(auto call, agency_request(s, request, operation));
+  EKTP_ASSIGN_OR_RETURN(auto nik, agency_nik(s, call.body, "nik"));
+  EKTP_ASSIGN_OR_RETURN(auto purpose, agreed_purpose(call.caller.agreement, call.body));
+  return AgencyCall{std::move(call.caller), std::move(call.body), std::move(nik), std::move(purpose)};
 }
 
 // Counts the call against the day's quota and records it, in one transaction, then answers.
@@ -117,12 +88,6 @@ Result<std::optional<Person>> resident(ApiServices& s, const AgencyCall& call) {
   });
 }
 
-Status within_region(const AgencyCall& call, const Person& person) {
-  if (call.caller.agreement.covers_region(person.address.village_code)) return {};
-  return refusal(ErrorCode::kPermissionDenied, std::string(kRegionNotAgreed),
-                 fmt::format("the resident lives outside the regions of agreement {}", call.caller.agreement.number));
-}
-
 Result<HttpResponse> verify(ApiServices& s, const HttpRequest& request) {
   EKTP_ASSIGN_OR_RETURN(auto call, agency_call(s, request, agency::AgencyOperation::kVerify));
   const auto* fields = call.body.if_contains("fields");
@@ -139,7 +104,7 @@ Result<HttpResponse> verify(ApiServices& s, const HttpRequest& request) {
   if (!person) {
     return recorded(s, call, "agency.verify", fmt::format("fields {}; not found", touched), object{{"nik_found", false}}, false);
   }
-  EKTP_RETURN_IF_ERROR(within_region(call, *person));
+  EKTP_RETURN_IF_ERROR(within_agreed_region(call.caller.agreement, *person));
   EKTP_ASSIGN_OR_RETURN(auto verified, agency::verify_claims(*person, claims, call.caller.agreement));
   object results;
   std::string outcome;
@@ -180,7 +145,7 @@ Result<HttpResponse> retrieve(ApiServices& s, const HttpRequest& request) {
   if (!person) {
     return recorded(s, call, "agency.retrieve", fmt::format("fields {}; not found", touched), object{{"nik_found", false}}, false);
   }
-  EKTP_RETURN_IF_ERROR(within_region(call, *person));
+  EKTP_RETURN_IF_ERROR(within_agreed_region(call.caller.agreement, *person));
   object values;
   for (const auto& f : wanted) {
     EKTP_ASSIGN_OR_RETURN(auto value, agency::profile_field_value(*person, f));

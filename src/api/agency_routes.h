@@ -13,6 +13,8 @@ namespace ektp::api {
 
 // The agencies' own calls (verify, retrieve).
 void add_agency_routes(class Router& router, ApiServices& services);
+// A marriage office's (KUA) record of a marriage (agency_marriage_routes.cpp).
+void add_agency_marriage_routes(class Router& router, ApiServices& services);
 // The admin's: agencies, agreements, keys; and the public list of agencies (agency_admin_routes.cpp).
 void add_agency_admin_routes(class Router& router, ApiServices& services);
 

@@ -20,6 +20,7 @@ void add_central_server_routes(Router& router, ApiServices& services) {
   add_suket_routes(router, services);
   add_chip_routes(router, services);
   add_agency_routes(router, services);
+  add_agency_marriage_routes(router, services);
   add_agency_admin_routes(router, services);
   add_adjudication_routes(router, services);
 }

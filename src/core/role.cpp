@@ -30,6 +30,7 @@ bool can_read_persons(Role role) {
   return role == Role::kOperator || role == Role::kSupervisor || role == Role::kAdmin;
 }
 bool can_record_events(Role role) { return role == Role::kOperator || role == Role::kSupervisor; }
+bool can_record_marriages(Role role) { return can_record_events(role) || role == Role::kAgency; }
 bool can_approve_corrections(Role role) { return role == Role::kSupervisor; }
 bool can_oversee_stations(Role role) { return role == Role::kSupervisor || role == Role::kAdmin; }
 bool can_manage_users(Role role) { return role == Role::kAdmin; }

@@ -15,6 +15,8 @@ Result<Role> parse_role(std::string_view id);
 // Registry permissions. A supervisor can do everything an operator can.
 bool can_read_persons(Role role);
 bool can_record_events(Role role);
+// Marriages also come from a marriage office (KUA) under its agreement (agency/agency_registry.h).
+bool can_record_marriages(Role role);
 bool can_approve_corrections(Role role);
 bool can_manage_users(Role role);
 // Stations and sync conflicts: supervisors and admins oversee them.

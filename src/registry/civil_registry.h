@@ -114,6 +114,12 @@ struct CorrectionRecord {
 
 // Marriage age (UU 16/2019): 19 for both.
 inline constexpr int marriage_age_years_min = 19;
+// The court's permission for a husband to take another wife (UU 1/1974 art. 4), as a document.
+inline constexpr std::string_view kCourtPermissionDocument = "izin_pengadilan";
+namespace marriage_reason {
+inline constexpr std::string_view kAlreadyMarried = "already_married";
+inline constexpr std::string_view kCourtPermissionRequired = "court_permission_required";
+}  // namespace marriage_reason
 
 class CivilRegistry {
  public:

@@ -1,4 +1,6 @@
 // Marriage, divorce and death: the events that change marital status and who heads a family.
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "core/limits.h"
@@ -31,6 +33,12 @@ Result<Couple> load_couple(store::Connection& c, const std::string& husband_nik,
   return Couple{std::move(*husband), std::move(*wife)};
 }
 
+bool has_court_permission(const std::vector<Document>& documents) {
+  return std::any_of(documents.begin(), documents.end(), [](const Document& d) {
+    return d.type == kCourtPermissionDocument && !d.number.empty();
+  });
+}
+
 // What a marriage request must satisfy before any person is read; the new card's address, if any.
 Result<std::optional<Address>> check_marriage(const WriteContext& ctx, const RegionDirectory& regions,
                                               const MarriageRequest& r) {
@@ -56,9 +64,18 @@ Result<NewEvent> marriage_event(store::Connection& c, const WriteContext& ctx, c
           "{} ({}) is {} years old; the minimum age to marry is {}", p->nik, p->name, age,
           marriage_age_years_min));
     }
-    if (p->marital_status == MaritalStatus::kKawin) {
-      return failed_precondition(fmt::format("{} ({}) is already married", p->nik, p->name));
-    }
+  }
+  // UU 1/1974 art. 3–5: a husband may take another wife only with the court's permission; a wife
+  // has one husband.
+  if (couple->wife.marital_status == MaritalStatus::kKawin) {
+    return refusal(ErrorCode::kFailedPrecondition, std::string(marriage_reason::kAlreadyMarried),
+                   fmt::format("wife_nik: {} ({}) is recorded as married", couple->wife.nik, couple->wife.name));
+  }
+  if (couple->husband.marital_status == MaritalStatus::kKawin && !has_court_permission(r.documents)) {
+    return refusal(ErrorCode::kFailedPrecondition, std::string(marriage_reason::kCourtPermissionRequired),
+                   fmt::format("husband_nik: {} ({}) is recorded as married; another marriage needs the court's "
+                               "permission attached (document type {})",
+                               couple->husband.nik, couple->husband.name, kCourtPermissionDocument));
   }
   couple->husband.marital_status = MaritalStatus::kKawin;
   couple->wife.marital_status = MaritalStatus::kKawin;
@@ -164,14 +181,16 @@ Result<NewEvent> death_event(store::Connection& c, const WriteContext& ctx, cons
 Result<EventOutcome> CivilRegistry::register_marriage(const WriteContext& ctx, const MarriageRequest& r) {
   auto new_address = check_marriage(ctx, regions_, r);
   if (!new_address) return std::unexpected(new_address.error());
-  return detail::run_event(db_, ctx, [&](store::Connection& c) { return marriage_event(c, ctx, r, *new_address); });
+  return detail::run_event(
+      db_, ctx, [&](store::Connection& c) { return marriage_event(c, ctx, r, *new_address); }, can_record_marriages);
 }
 
 Result<EventOutcome> apply_marriage(store::Connection& c, const WriteContext& ctx, const RegionDirectory& regions,
                                     const MarriageRequest& r) {
   auto new_address = check_marriage(ctx, regions, r);
   if (!new_address) return std::unexpected(new_address.error());
-  return detail::run_event_in(c, ctx, [&](store::Connection& conn) { return marriage_event(conn, ctx, r, *new_address); });
+  return detail::run_event_in(
+      c, ctx, [&](store::Connection& conn) { return marriage_event(conn, ctx, r, *new_address); }, can_record_marriages);
 }
 
 Result<EventOutcome> CivilRegistry::register_divorce(const WriteContext& ctx, const DivorceRequest& r) {

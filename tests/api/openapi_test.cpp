@@ -401,6 +401,12 @@ TEST_P(OpenApiTest, AgencyAndChipAnswersMatchTheDocument) {
   expect_documented("POST", "/api/v1/agency/verify", key, claim(resident.nik, R"({"religion":"islam"})"), 403);
   expect_documented("POST", "/api/v1/agency/verify", "", claim(resident.nik, R"({"name":"Siti"})"), 401);
   expect_documented("POST", "/api/v1/agency/retrieve", key, claim(resident.nik, R"(["name"])"), 200);
+  const std::string marriage = fmt::format(
+      R"({{"purpose":"verifikasi peserta JKN","certificate_number":"1/2026","husband_nik":"{}","wife_nik":"{}",)"
+      R"("date":"2026-11-01"}})",
+      resident.nik, resident.nik);
+  expect_documented("POST", "/api/v1/agency/marriages", key, marriage, 403);  // not in BPJS's agreement
+  expect_documented("POST", "/api/v1/agency/marriages", "", marriage, 401);
   expect_documented("GET", "/api/v1/agencies", "", "", 200);
   expect_documented("POST", "/api/v1/admin/agencies", bearer(admin_token),
                     R"({"code":"bank-jateng","name":"Bank Jateng","kind":"bank"})", 201);

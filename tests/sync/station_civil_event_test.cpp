@@ -169,7 +169,7 @@ TEST_P(StationCivilEventTest, ARejectedMarriageIsUndoneByTheNextPull) {
   const auto rows = deliver();
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_EQ(rows[0].outcome, "rejected");
-  EXPECT_THAT(rows[0].receipt, ::testing::HasSubstr("already married"));
+  EXPECT_THAT(rows[0].receipt, ::testing::HasSubstr("recorded as married"));
   ASSERT_OK(test::pull_working_copy(central, station));
   // The station's would-be husband is single again, as at central; the wife is on central's card.
   EXPECT_EQ(at(station.db(), men[0].nik).marital_status, MaritalStatus::kBelumKawin);

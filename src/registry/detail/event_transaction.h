@@ -11,9 +11,11 @@
 
 namespace ektp::registry::detail {
 
-// Who may record events, and under which key: checked before any write.
-inline Status check_event_context(const WriteContext& ctx) {
-  if (!can_record_events(ctx.actor.role)) {
+// Who may record events (by default the desk's roles; `may` for an event others record too),
+// and under which key: checked before any write.
+using EventPermission = bool (*)(Role);
+inline Status check_event_context(const WriteContext& ctx, EventPermission may = can_record_events) {
+  if (!may(ctx.actor.role)) {
     return make_error(ErrorCode::kPermissionDenied,
                       fmt::format("role {} may not record civil events", role_id(ctx.actor.role)));
   }
@@ -41,16 +43,18 @@ Result<EventOutcome> record_event(store::Connection& c, const WriteContext& ctx,
 // `apply(Connection&) -> Result<NewEvent>` validates against the current state and writes the
 // projection; it runs only when the key is new. One write transaction of its own.
 template <class Apply>
-Result<EventOutcome> run_event(store::Database& db, const WriteContext& ctx, Apply&& apply) {
-  if (auto s = check_event_context(ctx); !s) return std::unexpected(s.error());
+Result<EventOutcome> run_event(store::Database& db, const WriteContext& ctx, Apply&& apply,
+                               EventPermission may = can_record_events) {
+  if (auto s = check_event_context(ctx, may); !s) return std::unexpected(s.error());
   return store::with_write_transaction<EventOutcome>(
       db, [&](store::Connection& c) -> Result<EventOutcome> { return record_event(c, ctx, apply); });
 }
 
 // The same inside a write transaction the caller already holds (e.g. together with a sync item).
 template <class Apply>
-Result<EventOutcome> run_event_in(store::Connection& c, const WriteContext& ctx, Apply&& apply) {
-  if (auto s = check_event_context(ctx); !s) return std::unexpected(s.error());
+Result<EventOutcome> run_event_in(store::Connection& c, const WriteContext& ctx, Apply&& apply,
+                                  EventPermission may = can_record_events) {
+  if (auto s = check_event_context(ctx, may); !s) return std::unexpected(s.error());
   return record_event(c, ctx, apply);
 }
 

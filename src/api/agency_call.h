@@ -1,0 +1,34 @@
+// Internal to src/api: what every agency call shares before its own work — the API key and the
+// agreement in force (`Authorization: ApiKey <key>`), the operation the agreement must include,
+// the body, the purpose, each NIK (named by its field) and each resident's region. Refusals carry
+// the stable reasons of docs/api.md ("Agencies").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "agency/agency_keys.h"
+#include "agency/agency_registry.h"
+#include "api/api_services.h"
+#include "api/http.h"
+#include "core/person.h"
+
+namespace ektp::api {
+
+struct AgencyRequest {
+  agency::AgencyCaller caller;
+  boost::json::object body;
+};
+
+// The key, then the operation, then a JSON body of at most 16 KiB.
+Result<AgencyRequest> agency_request(ApiServices& s, const HttpRequest& request, agency::AgencyOperation operation);
+// A well-formed NIK in `field` of the body.
+Result<std::string> agency_nik(ApiServices& s, const boost::json::object& body, std::string_view field);
+// The body's "purpose", one of the agreement's.
+Result<std::string> agreed_purpose(const agency::Agreement& agreement, const boost::json::object& body);
+// The resident lives in one of the agreement's regions.
+Status within_agreed_region(const agency::Agreement& agreement, const Person& person);
+
+}  // namespace ektp::api
