@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "agency/agency_quota.h"
 #include "api/route_support.h"
 #include "core/nik.h"
 
@@ -54,6 +55,14 @@ Status within_agreed_region(const agency::Agreement& agreement, const Person& pe
   if (agreement.covers_region(person.address.village_code)) return {};
   return refusal(ErrorCode::kPermissionDenied, "agency_region_not_agreed",
                  fmt::format("the resident lives outside the regions of agreement {}", agreement.number));
+}
+
+std::optional<HttpResponse> quota_refusal(const Error& error, std::int64_t now_ms) {
+  if (error.reason != agency::agency_reason::kQuotaExceeded) return std::nullopt;
+  auto response = error_response(error);
+  const std::int64_t wait_s = std::max<std::int64_t>(1, (agency::quota_reset_ms(now_ms) - now_ms + 999) / 1000);
+  response.headers.emplace_back("Retry-After", std::to_string(wait_s));
+  return response;
 }
 
 }  // namespace ektp::api

@@ -4,6 +4,7 @@
 // the stable reasons of docs/api.md ("Agencies").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,5 +31,8 @@ Result<std::string> agency_nik(ApiServices& s, const boost::json::object& body, 
 Result<std::string> agreed_purpose(const agency::Agreement& agreement, const boost::json::object& body);
 // The resident lives in one of the agreement's regions.
 Status within_agreed_region(const agency::Agreement& agreement, const Person& person);
+// A call refused for the day's quota: 429 with Retry-After, the seconds to the next 00:00 WIB.
+// nullopt for any other outcome.
+std::optional<HttpResponse> quota_refusal(const Error& error, std::int64_t now_ms);
 
 }  // namespace ektp::api

@@ -89,11 +89,8 @@ Result<HttpResponse> record_marriage(ApiServices& s, const HttpRequest& request)
     }
     return Recorded{std::move(*event), use};
   });
-  if (!done && done.error().reason == agency::agency_reason::kQuotaExceeded) {
-    auto response = error_response(done.error());
-    const std::int64_t wait_s = std::max<std::int64_t>(1, (agency::quota_reset_ms(now) - now + 999) / 1000);
-    response.headers.emplace_back("Retry-After", std::to_string(wait_s));
-    return response;
+  if (!done) {
+    if (auto refused = quota_refusal(done.error(), now)) return std::move(*refused);
   }
   if (!done) return std::unexpected(done.error());
   // Only what the office sent, and that it is now on the register.

@@ -68,11 +68,8 @@ Result<HttpResponse> recorded(ApiServices& s, const AgencyCall& call, std::strin
     return use;
   });
   if (done && signal) EKTP_RETURN_IF_ERROR(watch_for_harvesting(s, call, *signal, now));
-  if (!done && done.error().reason == agency::agency_reason::kQuotaExceeded) {
-    auto response = error_response(done.error());
-    const std::int64_t wait_s = std::max<std::int64_t>(1, (agency::quota_reset_ms(now) - now + 999) / 1000);
-    response.headers.emplace_back("Retry-After", std::to_string(wait_s));
-    return response;
+  if (!done) {
+    if (auto refused = quota_refusal(done.error(), now)) return std::move(*refused);
   }
   if (!done) return std::unexpected(done.error());
   answer["quota"] = object{{"used_today", done->calls_today}, {"daily_quota", done->quota}, {"reset_at_ms", done->reset_at_ms}};

@@ -74,19 +74,10 @@ class AgencyMarriageRoutesTest : public RouteTest {
 
   HttpResponse marry(const std::string& key, const std::string& certificate, const std::string& husband,
                      const std::string& wife, const std::string& extra = "", const std::string& purpose = kPurpose) {
-    HttpRequest request;
-    request.method = "POST";
-    request.target = request.path = "/api/v1/agency/marriages";
-    request.body = fmt::format(
+    const auto body = fmt::format(
         R"({{"purpose":"{}","certificate_number":"{}","husband_nik":"{}","wife_nik":"{}","date":"2026-11-20"{}}})",
         purpose, certificate, husband, wife, extra);
-    request.content_type = "application/json";
-    request.client_address = "192.0.2.30";
-    if (!key.empty()) request.authorization = "ApiKey " + key;
-    bool method_allowed = false;
-    const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{404, "", "", {}, {}};
-    return settle((*handler)(request));
+    return agency_post("/api/v1/agency/marriages", body, key);
   }
   Person person(const std::string& nik) {
     auto conn = db().connect();

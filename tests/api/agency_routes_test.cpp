@@ -53,21 +53,8 @@ class AgencyRoutesTest : public RouteTest {
     person = *loaded;
   }
 
-  HttpResponse agency_call(const std::string& path, const std::string& body, const std::string& presented) {
-    HttpRequest request;
-    request.method = "POST";
-    request.target = request.path = path;
-    request.body = body;
-    request.content_type = "application/json";
-    request.client_address = "192.0.2.20";
-    if (!presented.empty()) request.authorization = "ApiKey " + presented;
-    bool method_allowed = false;
-    const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{404, "", "", {}, {}};
-    return settle((*handler)(request));
-  }
   HttpResponse verify(const std::string& fields, const std::string& nik = "", const std::string& purpose = "verifikasi peserta JKN") {
-    return agency_call("/api/v1/agency/verify",
+    return agency_post("/api/v1/agency/verify",
                        fmt::format(R"({{"nik":"{}","purpose":"{}","fields":{}}})", nik.empty() ? person.nik : nik, purpose, fields),
                        key);
   }
@@ -110,14 +97,14 @@ TEST_P(AgencyRoutesTest, EachClaimedFieldIsAnsweredAndNothingElse) {
 }
 
 TEST_P(AgencyRoutesTest, RetrieveGivesTheAgreedFieldsOnly) {
-  auto got = agency_call("/api/v1/agency/retrieve",
+  auto got = agency_post("/api/v1/agency/retrieve",
                          fmt::format(R"({{"nik":"{}","purpose":"verifikasi peserta JKN","fields":["name","birth_date"]}})", person.nik),
                          key);
   ASSERT_EQ(got.status, 200) << got.body;
   const auto fields = boost::json::parse(got.body).at("fields").as_object();
   EXPECT_EQ(fields.at("name").as_string(), person.name);
   EXPECT_EQ(fields.size(), 2u);
-  auto refused = agency_call("/api/v1/agency/retrieve",
+  auto refused = agency_post("/api/v1/agency/retrieve",
                              fmt::format(R"({{"nik":"{}","purpose":"verifikasi peserta JKN","fields":["mother_name"]}})", person.nik),
                              key);
   ASSERT_EQ(refused.status, 403) << refused.body;
@@ -128,8 +115,8 @@ TEST_P(AgencyRoutesTest, RetrieveGivesTheAgreedFieldsOnly) {
 
 TEST_P(AgencyRoutesTest, CallersAndCallsOutsideTheAgreementAreRefused) {
   const auto claim = fmt::format(R"({{"name":"{}"}})", person.name);
-  EXPECT_EQ(agency_call("/api/v1/agency/verify", "{}", "").status, 401);
-  EXPECT_EQ(agency_call("/api/v1/agency/verify", "{}", "ektp_0000000000000000_nope").status, 401);
+  EXPECT_EQ(agency_post("/api/v1/agency/verify", "{}", "").status, 401);
+  EXPECT_EQ(agency_post("/api/v1/agency/verify", "{}", "ektp_0000000000000000_nope").status, 401);
   auto field = verify(R"({"religion":"islam"})");
   ASSERT_EQ(field.status, 403) << field.body;
   EXPECT_EQ(reason_of(field), "agency_field_not_agreed");

@@ -66,6 +66,20 @@ class RouteTest : public BackendTest {
     return result ? result->token : std::string();
   }
 
+  // An agency's POST with its API key (`Authorization: ApiKey KEY`; none when `key` is empty).
+  HttpResponse agency_post(const std::string& path, const std::string& body, const std::string& key) {
+    HttpRequest request;
+    request.method = "POST";
+    request.target = request.path = path;
+    request.body = body;
+    request.content_type = "application/json";
+    request.client_address = "192.0.2.20";
+    if (!key.empty()) request.authorization = "ApiKey " + key;
+    bool method_allowed = false;
+    const Handler* handler = router.match(request, method_allowed);
+    if (handler == nullptr) return HttpResponse{404, "", "", {}, {}};
+    return settle((*handler)(request));
+  }
   HttpResponse call(std::string method, std::string path, std::string token, std::string body = "{}") {
     HttpRequest request;
     request.method = std::move(method);
