@@ -63,6 +63,7 @@ PublicStatusThrottle::MissReport PublicStatusThrottle::record_miss(std::string_v
   MissReport report;
   Nik& n = niks_.touch(nik, options_.entries_max);
   ++n.misses;
+  report.nik_misses = n.misses;
   if (n.misses > options_.nik_free_misses) {
     std::int64_t lockout = options_.nik_first_lockout_ms;
     for (std::uint32_t i = options_.nik_free_misses + 1; i < n.misses && lockout < options_.nik_lockout_max_ms; ++i) {

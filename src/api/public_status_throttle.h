@@ -1,4 +1,5 @@
-// The throttle of the public enrollment-status route, which anyone may call without an account:
+// The throttle of the public routes anyone may call without an account — the enrollment status
+// and the resident's sign-in (api/resident_routes.cpp), each with its own instance:
 //   per client address: a small budget of lookups per minute;
 //   per NIK: a few free misses, then a lockout that doubles with each further miss (1 min, 2 min,
 //     4 min … up to a day), so guessing one resident's receipt number is hopeless;
@@ -45,6 +46,7 @@ class PublicStatusThrottle {
   struct MissReport {
     bool address_walk = false;  // this address crossed walk_distinct_niks in the window (once)
     bool overall_walk = false;  // misses overall crossed walk_overall_misses in the window (once)
+    std::uint32_t nik_misses = 0;  // this NIK's misses since its last hit, this one included
   };
   // After a lookup that found nothing (unknown NIK or wrong receipt number).
   MissReport record_miss(std::string_view address, std::string_view nik, std::int64_t now_ms);

@@ -6,6 +6,7 @@
 #include "api/chip_routes.h"
 #include "api/http.h"
 #include "api/operator_activation_routes.h"
+#include "api/resident_routes.h"
 #include "api/station_event_routes.h"
 #include "api/suket_routes.h"
 
@@ -22,6 +23,7 @@ void add_central_server_routes(Router& router, ApiServices& services) {
   add_agency_routes(router, services);
   add_agency_marriage_routes(router, services);
   add_agency_admin_routes(router, services);
+  add_resident_routes(router, services);
   add_adjudication_routes(router, services);
 }
 

@@ -9,7 +9,7 @@
 namespace ektp::api {
 
 // Central (`ektp serve`): the registry, stations and sync, cards, the card desk, SUKETs, the
-// chip, agencies and adjudication.
+// chip, agencies, residents' own page (who looked) and adjudication.
 void add_central_server_routes(class Router& router, ApiServices& services);
 
 // A station (`ektp station`): its own routes first (births, deaths, marriages and divorces take

@@ -634,6 +634,41 @@ CREATE TABLE audit_journal_moves (
 );
 CREATE INDEX audit_log_subject ON audit_log (subject, seq);
 )sql"},
+      // Residents see who looked (resident/*.h): the PIN each is given at the office (an argon2id
+      // hash only, with the wrong attempts made against it), their short sessions (the token's
+      // SHA-256 only), and their reports of reads they do not recognise (the audit entry's seq,
+      // once per resident and read), open until an admin resolves them.
+      {20, "residents see who looked", R"sql(
+CREATE TABLE resident_pins (
+  nik              TEXT PRIMARY KEY,
+  pin_hash         TEXT NOT NULL,
+  failed_attempts  INTEGER NOT NULL DEFAULT 0,
+  issued_by        TEXT NOT NULL,
+  issued_at_ms     BIGINT NOT NULL,
+  last_login_at_ms BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE resident_sessions (
+  token_hash       TEXT PRIMARY KEY,
+  nik              TEXT NOT NULL,
+  created_at_ms    BIGINT NOT NULL,
+  expires_at_ms    BIGINT NOT NULL
+);
+CREATE INDEX resident_sessions_nik ON resident_sessions (nik);
+CREATE INDEX resident_sessions_expiry ON resident_sessions (expires_at_ms);
+CREATE TABLE resident_read_reports (
+  id               {ID},
+  nik              TEXT NOT NULL,
+  audit_seq        BIGINT NOT NULL,
+  note             TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  created_at_ms    BIGINT NOT NULL,
+  resolved_by      TEXT NOT NULL DEFAULT '',
+  resolution       TEXT NOT NULL DEFAULT '',
+  resolved_at_ms   BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (nik, audit_seq)
+);
+CREATE INDEX resident_read_reports_status ON resident_read_reports (status, id);
+)sql"},
   };
   return migrations;
 }

@@ -2,9 +2,9 @@
 // whole (every reference resolves, every operation has its tag, security, servers and answers);
 // every route of central and of a station is described and every described operation is routed
 // (each one that is not is named); real answers of a good part of the API — public routes, reads,
-// civil events, administration, cards, agencies, the chip — have a documented status and content
-// type and match the documented schema, and the requests they accepted match the documented
-// request body; answers and requests altered on purpose (a required member gone, a wrong type, an
+// civil events, administration, cards, agencies, the chip, the resident's own page — have a
+// documented status and content type and match the documented schema, and the requests they
+// accepted match the documented request body; answers and requests altered on purpose (a required member gone, a wrong type, an
 // unknown member, a body where none is documented, a wrong content type) are reported; and
 // GET /api/v1/openapi.json serves the file in docs/ byte for byte.
 #include <algorithm>
@@ -417,6 +417,44 @@ TEST_P(OpenApiTest, AgencyAndChipAnswersMatchTheDocument) {
   expect_documented("POST", "/api/v1/chip/verify", bearer(admin_token), R"({"groups":{"1":"AAAA"},"ef_sod":"AAAA"})",
                     409);
   expect_documented("POST", "/api/v1/chip/verify", bearer(admin_token), R"({"groups":{},"ef_sod":"AAAA"})", 400);
+}
+
+TEST_P(OpenApiTest, ResidentAnswersMatchTheDocument) {
+  load_demo_regency(40);
+  const std::string clerk = office_user("budi.op", Role::kOperator, "3327");
+  const Person resident = adult_resident();
+  const std::string person = "/api/v1/persons/" + resident.nik;
+  expect_documented("GET", person, bearer(clerk), "", 200);
+  const auto issued = expect_documented("POST", person + "/resident-pin", bearer(clerk), "", 201);
+  expect_documented("POST", person + "/resident-pin", bearer(admin_token), "", 403);
+  const std::string pin(boost::json::parse(issued.body).at("pin").as_string());
+  const auto sign_in = [&](const std::string& presented) {
+    return fmt::format(R"({{"nik":"{}","birth_date":"{}","pin":"{}"}})", resident.nik,
+                       format_civil_date(resident.birth_date), presented);
+  };
+  expect_documented("POST", "/api/v1/resident/login", "", sign_in(pin == "12345678" ? "87654321" : "12345678"), 401);
+  expect_documented("POST", "/api/v1/resident/login", "", sign_in("12"), 400);
+  const auto signed_in = expect_documented("POST", "/api/v1/resident/login", "", sign_in(pin), 200);
+  const std::string token = "Resident " + std::string(boost::json::parse(signed_in.body).at("token").as_string());
+  const auto reads = expect_documented("GET", "/api/v1/resident/reads?limit=10", token, "", 200);
+  expect_documented("GET", "/api/v1/resident/reads", "", "", 401);
+  expect_documented("GET", "/api/v1/resident/reads?limit=0", token, "", 400);
+  expect_documented("GET", "/api/v1/resident/agreements", token, "", 200);
+  const auto seq = boost::json::parse(reads.body).at("reads").as_array().at(0).at("seq").as_int64();
+  expect_documented("POST", "/api/v1/resident/reports", token, fmt::format(R"({{"seq":{},"note":"tidak kenal"}})", seq),
+                    201);
+  expect_documented("POST", "/api/v1/resident/reports", token, fmt::format(R"({{"seq":{}}})", seq), 409);
+  expect_documented("POST", "/api/v1/resident/reports", token, R"({"seq":1})", 404);
+  const auto open = expect_documented("GET", "/api/v1/admin/resident-reports", bearer(admin_token), "", 200);
+  expect_documented("GET", "/api/v1/admin/resident-reports", bearer(clerk), "", 403);
+  const auto id = boost::json::parse(open.body).at("reports").as_array().at(0).at("id").as_int64();
+  const std::string resolve = fmt::format("/api/v1/admin/resident-reports/{}/resolve", id);
+  expect_documented("POST", resolve, bearer(admin_token), R"({"resolution":"sudah diperiksa"})", 200);
+  expect_documented("POST", resolve, bearer(admin_token), R"({"resolution":"lagi"})", 409);
+  expect_documented("GET", "/api/v1/admin/resident-reports?status=all", bearer(admin_token), "", 200);
+  expect_documented("POST", "/api/v1/resident/logout", token, "", 204);
+  expect_documented("POST", "/api/v1/resident/logout", token, "", 401);
+  EXPECT_EQ(answers_checked, 20);
 }
 
 // The checker itself: an answer that breaks the document is reported, naming what is wrong.

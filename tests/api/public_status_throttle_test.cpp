@@ -94,5 +94,15 @@ TEST(PublicStatusThrottle, TablesStayBounded) {
   EXPECT_FALSE(t.admit("10.9.9.8", "3327100000004999", kStart + 6'000).allowed);
 }
 
+TEST(PublicStatusThrottle, AMissReportCountsTheNiksMissesUntilAHit) {
+  PublicStatusThrottle t;
+  const std::string nik = "3327010101900001";
+  EXPECT_EQ(t.record_miss("10.0.0.1", nik, kStart).nik_misses, 1u);
+  EXPECT_EQ(t.record_miss("10.0.0.2", nik, kStart).nik_misses, 2u);  // from any address
+  EXPECT_EQ(t.record_miss("10.0.0.1", "3327010101900002", kStart).nik_misses, 1u);
+  t.record_hit(nik);
+  EXPECT_EQ(t.record_miss("10.0.0.1", nik, kStart).nik_misses, 1u);
+}
+
 }  // namespace
 }  // namespace ektp::api

@@ -1,4 +1,5 @@
 // API client for /api/v1 (docs/api.md). Every call sends the bearer token; a 401 ends the session.
+// A resident's calls send their own token instead (`Authorization: Resident …`).
 import { getSession, clearSession } from './session.js';
 
 export const BASE = '/api/v1';
@@ -16,7 +17,7 @@ export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 const enc = encodeURIComponent;
 
-// The stable reasons of the staff-account rules (docs/api.md), said in Indonesian.
+// The stable reasons of the API's refusals (docs/api.md), said in Indonesian.
 const REASONS = {
   separation_of_duties: 'Pemisahan tugas: administrator tidak memutus kasus adjudikasi, dan satu orang tidak memegang akun administrator sekaligus adjudikator.',
   person_identity_required: 'Akun ini belum mencatat NIK pemiliknya; administrator mencatatnya dan administrator lain menyetujuinya.',
@@ -95,13 +96,23 @@ const REASONS = {
   agency_keys_too_many: 'Instansi ini sudah memiliki lima kunci API aktif; cabut satu terlebih dahulu.',
   agency_key_revoked: 'Kunci API ini sudah dicabut.',
   chip_personalisation_failed: 'Cip kartu gagal ditulis atau gagal diperiksa ulang. Blanko ini dicatat rusak dan permohonan kembali ke antrean; pasang blanko lain lalu cetak lagi.',
+  resident_login_failed: 'NIK, tanggal lahir, atau PIN tidak cocok. Periksa kembali lalu coba lagi.',
+  resident_pin_locked: 'PIN dikunci karena terlalu banyak percobaan yang salah. Minta PIN baru di kantor Dinas Dukcapil dengan membawa KTP-el atau bukti perekaman.',
+  resident_session_invalid: 'Sesi Anda sudah berakhir. Silakan masuk lagi dengan NIK, tanggal lahir, dan PIN.',
+  resident_read_not_yours: 'Catatan itu bukan pembacaan data Anda.',
+  resident_read_reported: 'Pembacaan ini sudah Anda laporkan sebelumnya.',
+  resident_report_unknown: 'Laporan itu tidak ditemukan.',
+  resident_report_resolved: 'Laporan ini sudah diselesaikan sebelumnya.',
 };
 export const reasonText = (reason) => REASONS[reason] || '';
 
-async function send(method, path, { body, auth = true, raw = false } = {}) {
+// `resident`: a resident's token (their own page); sent as `Authorization: Resident <token>`, and a
+// 401 on it ends only the resident's session, never an officer's.
+async function send(method, path, { body, auth = true, raw = false, resident } = {}) {
   const headers = { Accept: raw ? '*/*' : 'application/json' };
   const session = getSession();
-  if (auth && session) headers.Authorization = `Bearer ${session.token}`;
+  if (resident) headers.Authorization = `Resident ${resident}`;
+  else if (auth && session) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
@@ -109,7 +120,7 @@ async function send(method, path, { body, auth = true, raw = false } = {}) {
   } catch (e) {
     throw new NetworkError('Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.');
   }
-  if (res.status === 401 && auth) {
+  if (res.status === 401 && auth && !resident) {
     clearSession();
     onUnauthorized();
     throw new ApiError(401, 'unauthenticated', 'Sesi berakhir, silakan masuk kembali');
@@ -214,6 +225,20 @@ export const api = {
   checkPhoto: (data) => send('POST', '/station/photo/check', { body: { data } }),
   checkFinger: (position, image) => send('POST', '/station/fingerprints/check', { body: { position, image } }),
   enroll: (body) => send('POST', '/station/enrollments', { body }),
+
+  // Residents see who looked: the PIN issued at the office, and the resident's own page.
+  issueResidentPin: (nik) => send('POST', `/persons/${enc(nik)}/resident-pin`),
+  residentReports: (status = 'open') => send('GET', `/admin/resident-reports?status=${enc(status)}`),
+  resolveResidentReport: (id, resolution) =>
+    send('POST', `/admin/resident-reports/${enc(id)}/resolve`, { body: { resolution } }),
+  residentLogin: (nik, birthDate, pin) =>
+    send('POST', '/resident/login', { body: { nik, birth_date: birthDate, pin }, auth: false }),
+  residentLogout: (token) => send('POST', '/resident/logout', { auth: false, resident: token }),
+  residentReads: (token, before) =>
+    send('GET', '/resident/reads' + (before ? `?before=${enc(before)}` : ''), { auth: false, resident: token }),
+  residentAgreements: (token) => send('GET', '/resident/agreements', { auth: false, resident: token }),
+  residentReport: (token, seq, note) =>
+    send('POST', '/resident/reports', { body: note ? { seq, note } : { seq }, auth: false, resident: token }),
 };
 
 /** Saves a blob as a file via a temporary object URL. */

@@ -13,6 +13,7 @@ import { renderCorrections } from './pages/corrections.js';
 import { renderCoverage } from './pages/coverage.js';
 import { renderStandards } from './pages/standards.js';
 import { renderResidentStatus } from './pages/resident-status.js';
+import { renderWhoLooked } from './pages/who-looked.js';
 import { renderAdmin } from './pages/admin.js';
 import { renderStations } from './pages/stations.js';
 import { renderCardProduction } from './pages/card-production.js';
@@ -33,6 +34,7 @@ const routes = [
   { match: ['akun'], render: renderAccount, roles: EVERYONE, title: 'Akun Saya', nav: 'akun' },
   { match: ['standar-pelayanan'], render: renderStandards, title: 'Standar Pelayanan', nav: 'standar-pelayanan' },
   { match: ['status-ktp'], render: renderResidentStatus, mode: 'central', title: 'Status KTP-el', nav: 'status-ktp' },
+  { match: ['siapa-melihat'], render: renderWhoLooked, mode: 'central', title: 'Siapa yang melihat data saya', nav: 'siapa-melihat' },
   { match: ['cari'], render: renderSearch, roles: STAFF, title: 'Cari Penduduk', nav: 'cari' },
   { match: ['orang', ':nik'], render: renderPerson, roles: STAFF, title: 'Biodata Penduduk', nav: 'cari' },
   { match: ['kk', ':kk'], render: renderFamily, roles: STAFF, title: 'Kartu Keluarga', nav: 'cari' },
@@ -69,6 +71,7 @@ const NAV = [
   { id: 'standar-pelayanan', href: '#/standar-pelayanan', text: 'Standar Pelayanan' },
   { id: 'akun', href: '#/akun', text: 'Akun Saya', roles: EVERYONE },
   { id: 'status-ktp', href: '#/status-ktp', text: 'Status KTP-el', mode: 'central' },
+  { id: 'siapa-melihat', href: '#/siapa-melihat', text: 'Siapa melihat data saya', mode: 'central' },
 ];
 
 const currentMode = () => (isStation() ? 'station' : 'central');

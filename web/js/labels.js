@@ -65,3 +65,39 @@ export function readyShort(ready) {
   if (ready.status !== 'date') return 'Belum ada tanggal';
   return ready.p10 === ready.p90 ? longDate(ready.p50) : `${longDate(ready.p10)} – ${longDate(ready.p90)}`;
 }
+
+/** The 27 profile fields an agency agreement may cover (agency/profile_fields.h), and the family grant. */
+export const PROFILE_FIELD = {
+  nik: 'NIK', kk_number: 'Nomor KK', name: 'Nama', birth_place: 'Tempat lahir', birth_date: 'Tanggal lahir',
+  sex: 'Jenis kelamin', blood_type: 'Golongan darah', religion: 'Agama', marital_status: 'Status perkawinan',
+  family_relation: 'Hubungan dalam keluarga', education: 'Pendidikan', occupation: 'Pekerjaan',
+  father_name: 'Nama ayah', mother_name: 'Nama ibu', citizenship: 'Kewarganegaraan', street: 'Alamat', rt: 'RT',
+  rw: 'RW', village_code: 'Kode desa/kelurahan', village: 'Desa/kelurahan', district: 'Kecamatan',
+  regency: 'Kabupaten/kota', province: 'Provinsi', alive: 'Status hidup', death_date: 'Tanggal meninggal',
+  biometrics_recorded: 'Status perekaman', card_status: 'Status KTP-el', family: 'Anggota keluarga (KK)',
+};
+
+/** Staff roles as a resident reads them. */
+export const ROLE = {
+  operator: 'Petugas', supervisor: 'Supervisor', adjudicator: 'Adjudikator', admin: 'Administrator',
+};
+
+/** The kinds of reads a resident is shown (resident/read_kinds.h). */
+export const READ_KIND = {
+  officer_view: 'Dilihat petugas', agency_verify: 'Verifikasi oleh instansi', agency_retrieve: 'Pengambilan data oleh instansi',
+  card_read: 'Pembacaan kartu/cip KTP-el', suket_check: 'Pemeriksaan SUKET', bulk_match: 'Pemadanan data massal', other: 'Lainnya',
+};
+
+/** What an audited action touched, where its record names no fields. */
+export const READ_ACTION = {
+  read_person: 'Biodata', read_history: 'Riwayat peristiwa', read_family: 'Kartu keluarga',
+  read_enrollment_status: 'Status perekaman KTP-el', read_correction: 'Permohonan pembetulan biodata',
+  read_enrollment_photo: 'Foto perekaman', read_enrollment_finger: 'Sidik jari perekaman',
+  read_adjudication_case: 'Pemeriksaan data ganda', read_card_desk: 'Permohonan dan pengambilan KTP-el',
+  read_card_face: 'Tampilan muka KTP-el', read_print_queue: 'Antrean cetak KTP-el', read_uncollected_cards: 'Daftar KTP-el belum diambil',
+  read_suket: 'SUKET', read_sukets: 'Daftar SUKET', 'chip.verify': 'Data pada cip KTP-el',
+  'sync.pull_person': 'Salinan data ke stasiun perekaman', 'resident_pin.issue': 'PIN warga diterbitkan',
+  read_resident_report: 'Laporan Anda dibaca administrator', 'resident_report.resolve': 'Laporan Anda diselesaikan',
+  public_status_miss: 'Cek status KTP-el yang gagal', 'card.print': 'KTP-el dicetak', 'card.collect': 'KTP-el diambil',
+  'suket.issue': 'SUKET diterbitkan', 'enrollment.record': 'Perekaman KTP-el', 'correction.request': 'Permohonan pembetulan biodata',
+};

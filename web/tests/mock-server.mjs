@@ -510,6 +510,14 @@ async function apiRoute(req, res, url) {
     return res.end(body);
   }
   if (is('GET', 'coverage', '*')) { auth(req, READERS); return send(res, 200, coverage(p[1])); }
+  // Residents see who looked: a PIN for the desk, and no reports yet (the resident's own page is
+  // tested against the real server: web/tests/resident.test.mjs).
+  if (is('POST', 'persons', '*', 'resident-pin')) {
+    const a = auth(req, WRITERS); mustPerson('nik', p[1], { alive: false });
+    const pin = String(crypto.randomInt(0, 1e8)).padStart(8, '0');
+    return send(res, 201, { nik: p[1], pin, issued_at: new Date().toISOString(), issued_by: a.username, failures_max: 5 });
+  }
+  if (is('GET', 'admin', 'resident-reports')) { auth(req, ['admin']); return send(res, 200, { status: 'open', reports: [] }); }
   if (route('events', '*') && handlers[p[1]]) {
     if (m !== 'POST') throw new HttpError(405, 'method_not_allowed', `${m} is not allowed here`);
     const a = auth(req, WRITERS); const b = await readJson(req);

@@ -17,6 +17,7 @@ const SCHEMES = {
   sessionToken: 'Token sesi (Authorization: Bearer …)',
   agencyKey: 'Kunci API instansi (Authorization: ApiKey ektp_…)',
   stationId: 'Permintaan stasiun bertanda tangan (X-Ektp-Station, X-Ektp-Counter, X-Ektp-Signature)',
+  residentToken: 'Token penduduk (Authorization: Resident …, dari POST /resident/login)',
 };
 const PLACES = { path: 'jalur', query: 'kueri', header: 'header' };
 

@@ -1,7 +1,7 @@
 // Administrasi (admin): add a user (adjudicators and admins with their own NIK), approve accounts
 // another admin created (the second admin of the two-person rule), reset a user's authenticator
-// (a lost phone), verify the audit chain.
-import { h, put, alertBox, table } from '../dom.js';
+// (a lost phone), resolve residents' reports of reads they do not recognise, verify the audit chain.
+import { h, put, alertBox, table, waktu } from '../dom.js';
 import { api } from '../api.js';
 import { textField, selectField } from '../widgets.js';
 import { validNik } from '../validate.js';
@@ -98,9 +98,57 @@ export function renderAdmin(main) {
       if (e.status !== 401) auditMsg.replaceChildren(alertBox('error', e.message));
     }
   });
-  put(main, userForm, pendingCard, resetForm, h('section', { class: 'card', 'aria-labelledby': 'audit-h' },
+  const reportList = h('div', { 'aria-live': 'polite' });
+  const reportCard = h('section', { class: 'card', 'aria-labelledby': 'laporan-h' },
+    h('h2', { id: 'laporan-h' }, 'Laporan Warga'),
+    h('p', {}, 'Pembacaan data yang tidak dikenali penduduknya (dilaporkan dari halaman "Siapa yang melihat data saya"). '
+      + 'Periksa siapa yang membaca dan mengapa, lalu tulis hasilnya.'), reportList);
+  loadReports(reportList);
+  put(main, userForm, pendingCard, resetForm, reportCard, h('section', { class: 'card', 'aria-labelledby': 'audit-h' },
     h('h2', { id: 'audit-h' }, 'Log Audit'),
     h('p', {}, 'Setiap pembacaan dan perubahan data pribadi dicatat dalam log berantai hash.'), check, auditMsg));
+}
+
+// The open reports of residents, each with a field for what the admin found.
+async function loadReports(list, notice = '') {
+  list.replaceChildren(h('p', { class: 'muted' }, 'Memuat…'));
+  let reports;
+  try {
+    reports = (await api.residentReports('open')).reports;
+  } catch (e) {
+    if (e.status !== 401) list.replaceChildren(alertBox('error', e.message));
+    return;
+  }
+  const msg = h('div', { 'aria-live': 'polite' }, notice ? alertBox('success', notice) : '');
+  if (!reports.length) {
+    list.replaceChildren(msg, h('p', { class: 'muted' }, 'Tidak ada laporan warga yang terbuka.'));
+    return;
+  }
+  const resolveCell = (r) => {
+    const text = h('textarea', { rows: 2, maxlength: 500, 'aria-label': `Hasil pemeriksaan laporan ${r.id}` });
+    const b = h('button', { type: 'button' }, 'Selesaikan');
+    b.addEventListener('click', async () => {
+      msg.replaceChildren();
+      if (!text.value.trim()) { msg.append(alertBox('error', 'Tulis hasil pemeriksaan terlebih dahulu.')); return; }
+      b.disabled = true;
+      try {
+        await api.resolveResidentReport(r.id, text.value.trim());
+        loadReports(list, `Laporan ${r.id} diselesaikan.`);
+      } catch (e) {
+        b.disabled = false;
+        if (e.status !== 401) msg.append(h('div', { class: 'alert error server-error', role: 'alert' }, e.message));
+      }
+    });
+    return h('div', {}, text, b);
+  };
+  list.replaceChildren(msg, table([
+    { label: 'No.', value: (r) => String(r.id) },
+    { label: 'NIK', value: (r) => r.nik },
+    { label: 'Dilaporkan', value: (r) => waktu(r.created_at) },
+    { label: 'Pembacaan', value: (r) => `${r.read.action} oleh ${r.read.actor}, ${waktu(r.read.at)}` },
+    { label: 'Catatan warga', value: (r) => r.note || '—' },
+    { label: 'Tindakan', value: resolveCell },
+  ], reports, { caption: 'Laporan warga yang terbuka' }));
 }
 
 // The accounts that await a second admin, each with its approve button.

@@ -71,6 +71,7 @@ export async function renderPerson(main, { params, isCurrent }) {
         pdfButton('Unduh biodata (PDF)', `/persons/${p.nik}/biodata.pdf`, `biodata-${p.nik}.pdf`),
         p.kk_number ? h('a', { class: 'button secondary', href: `#/kk/${p.kk_number}` }, 'Lihat kartu keluarga') : null),
       hasRole('operator', 'supervisor') && p.alive !== false ? (isStation() ? enrollButton(p) : eventButtons(p)) : null),
+    !isStation() && hasRole('operator', 'supervisor') ? residentPinSection(p) : null,
     isStation() ? null : h('section', { class: 'card', 'aria-labelledby': 'rekam-status-h', id: 'status-rekam' },
       h('h3', { id: 'rekam-status-h' }, 'Status perekaman KTP-el'), h('p', { class: 'muted' }, 'Memuat status…')),
     h('section', { class: 'card', 'aria-labelledby': 'riwayat-h', id: 'riwayat' },
@@ -78,6 +79,32 @@ export async function renderPerson(main, { params, isCurrent }) {
   );
   loadHistory(p.nik, main.querySelector('#riwayat'));
   if (!isStation()) loadEnrollmentStatus(p.nik, main.querySelector('#status-rekam'));
+}
+
+// "Buat PIN warga": the PIN with which the resident sees who read their data (#/siapa-melihat),
+// shown once; a new one replaces the old.
+function residentPinSection(p) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const button = h('button', { type: 'button' }, 'Buat PIN warga');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    out.replaceChildren();
+    try {
+      const r = await api.issueResidentPin(p.nik);
+      out.append(h('div', { class: 'alert success pin-once', role: 'status' },
+        h('p', {}, 'PIN warga: ', h('strong', { class: 'resident-pin' }, r.pin)),
+        h('p', {}, 'Berikan PIN ini kepada penduduk bersama bukti perekaman. PIN hanya ditampilkan sekali dan tidak disimpan dalam bentuk yang dapat dibaca; '
+          + `PIN sebelumnya tidak berlaku lagi. Setelah ${r.failures_max} kali salah, PIN terkunci sampai dibuatkan yang baru.`)));
+    } catch (e) {
+      if (e.status !== 401) out.append(alertBox('error', `PIN tidak dapat dibuat: ${e.message}`));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'pin-warga-h' },
+    h('h3', { id: 'pin-warga-h' }, 'PIN warga'),
+    h('p', {}, 'Dengan PIN ini penduduk masuk ke halaman "Siapa yang melihat data saya" dan melihat setiap pembacaan datanya.'),
+    h('div', { class: 'actions' }, button), out);
 }
 
 function enrollButton(p) {
