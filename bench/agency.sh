@@ -52,21 +52,7 @@ request = function()
   return wrk.format(nil)
 end
 LUA
-server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
-TICKS_PER_S=$(getconf CLK_TCK)
-measure() {
-  local before after
-  before=$(server_cpu_ticks)
-  wrk -t2 -c16 -d"$DURATION" --latency -s "$TMP/clients.lua" "$@" >"$TMP/wrk.out"
-  after=$(server_cpu_ticks)
-  awk -v ticks=$((after - before)) -v hz="$TICKS_PER_S" '
-    /Requests\/sec/ {rps = $2}
-    / requests in / {n = $1}
-    /Non-2xx/ {bad = $5}
-    $1 == "99%" {v = $2; unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v);
-                 p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v}
-    END {printf "%s %s %.1f %d\n", rps, p99, (n > 0) ? ticks / hz * 1e6 / n : 0, bad + 0}' "$TMP/wrk.out"
-}
+source scripts/lib/wrk_measure.sh
 read -r health health_p99 health_cpu _ < <(measure "$API/health")
 # The verification: one resident, the four fields right (the answer: all sesuai).
 printf '%s' "$BODY" >"$TMP/body.json"

@@ -48,24 +48,9 @@ API="https://127.0.0.1:$PORT/api/v1"
 TOKEN=$(curl -s --cacert "$TMP/tls.crt" -X POST "$API/auth/login" -d '{"username":"bench","password":"beban-uji-sandi-1"}' |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 NIK=$(sqlite3 "$TMP/http.db" "select nik from persons order by random() limit 1")
-# Requests/s, the 99th percentile latency (ms) and the server's CPU time per request (µs, from
-# /proc: it holds even when other work shares the cores, unlike requests/s) of one wrk run.
-server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
-TICKS_PER_S=$(getconf CLK_TCK)
-measure() {
-  local before after
-  before=$(server_cpu_ticks)
-  wrk -t2 -c16 -d"$DURATION" --latency -s "$TMP/clients.lua" "$@" >"$TMP/wrk.out"
-  after=$(server_cpu_ticks)
-  awk -v ticks=$((after - before)) -v hz="$TICKS_PER_S" '
-    /Requests\/sec/ {rps = $2}
-    / requests in / {n = $1}
-    $1 == "99%" {v = $2; unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v);
-                 p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v}
-    END {printf "%s %s %.1f\n", rps, p99, (n > 0) ? ticks / hz * 1e6 / n : 0}' "$TMP/wrk.out"
-}
-read -r health health_p99 health_cpu < <(measure "$API/health")
-read -r lookup lookup_p99 lookup_cpu < <(measure -H "Authorization: Bearer $TOKEN" "$API/persons/$NIK")
+source scripts/lib/wrk_measure.sh
+read -r health health_p99 health_cpu _ < <(measure "$API/health")
+read -r lookup lookup_p99 lookup_cpu _ < <(measure -H "Authorization: Bearer $TOKEN" "$API/persons/$NIK")
 # The read records reach the chain from the journal within a tenth of a second.
 sleep 1
 audited=$(sqlite3 "$TMP/http.db" "select count(*) from audit_log where action = 'read_person' and subject = '$NIK'")

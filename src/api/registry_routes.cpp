@@ -33,11 +33,6 @@ using boost::json::object;
 using access::Session;
 using access::sha256_hex;
 
-std::string iso_time_ms(std::int64_t ms) {
-  auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
-  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
-}
-
 class Routes {
  public:
   explicit Routes(ApiServices& s) : s_(s) {}

@@ -45,11 +45,6 @@ struct ResidentState {
   access::HashGate gate;
 };
 
-std::string iso_time_ms(std::int64_t ms) {
-  auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
-  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
-}
-
 std::string resident_actor(const resident::ResidentSession& session) {
   return std::string(resident::kResidentActorPrefix) + session.nik;
 }

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "api/api_services.h"
@@ -93,6 +94,12 @@ inline Result<std::string> bounded_text(const boost::json::object& body, std::st
   }
   if (text->size() > bytes_max) return invalid_argument(fmt::format("{}: at most {} bytes", field, bytes_max));
   return std::move(*text);
+}
+
+// Milliseconds since the epoch as ISO 8601 in UTC, to the second ("2026-12-04T01:02:03Z").
+inline std::string iso_time_ms(std::int64_t ms) {
+  auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
+  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
 }
 
 inline std::int64_t now_ms(const ApiServices& s) {

@@ -28,11 +28,6 @@ Status audit(Writer& writer, access::AuditEntry entry) {
   }
 }
 
-std::string iso_time_ms(std::int64_t ms) {
-  auto t = std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms));
-  return fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
-}
-
 Result<std::string> target_username(const HttpRequest& request) {
   const auto& username = request.path_params.at("username");
   EKTP_RETURN_IF_ERROR(access::validate_username(username));
