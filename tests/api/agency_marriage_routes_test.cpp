@@ -53,23 +53,16 @@ class AgencyMarriageRoutesTest : public RouteTest {
 
   std::string office(const std::string& code, const std::string& name, std::set<agency::AgencyOperation> operations,
                      agency::AgencyKind kind = agency::AgencyKind::kMarriageOffice) {
-    const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
-    EXPECT_OK(agency::create_agency(db(), {code, name, kind}, admin));
     agency::Agreement pks;
-    pks.agency_code = code;
     pks.number = "PKS/" + code + "/2026";
     pks.purposes = {kind == agency::AgencyKind::kMarriageOffice ? kPurpose : "verifikasi peserta JKN"};
     pks.verify_fields = {"name"};
     pks.operations = std::move(operations);
     pks.regions = {"3327"};
     pks.daily_quota = 50;
-    pks.valid_from_ms = now_ms() - 86'400'000;
-    pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
-    EXPECT_OK(agency::add_agreement(db(), pks, admin));
-    auto issued = agency::issue_api_key(db(), code, "produksi", admin);
-    EXPECT_OK(issued);
-    key_ids[issued->secret] = issued->key_id;
-    return issued->secret;
+    const auto issued = register_agency(code, name, kind, pks);
+    key_ids[issued.secret] = issued.key_id;
+    return issued.secret;
   }
 
   HttpResponse marry(const std::string& key, const std::string& certificate, const std::string& husband,

@@ -25,10 +25,7 @@ class AgencyRoutesTest : public RouteTest {
     if (IsSkipped()) return;
     load_demo_regency(60);
     api::add_agency_routes(router, *services);
-    const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
-    ASSERT_OK(agency::create_agency(db(), {"bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance}, admin));
     agency::Agreement pks;
-    pks.agency_code = "bpjs-kesehatan";
     pks.number = "440/77/PKS/2026";
     pks.purposes = {"verifikasi peserta JKN"};
     pks.verify_fields = {"name", "birth_date", "sex", "mother_name"};
@@ -37,13 +34,9 @@ class AgencyRoutesTest : public RouteTest {
     pks.regions = {"3327"};
     pks.name_score = true;
     pks.daily_quota = 12;
-    pks.valid_from_ms = now_ms() - 86'400'000;
-    pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
-    ASSERT_OK(agency::add_agreement(db(), pks, admin));
-    auto issued = agency::issue_api_key(db(), "bpjs-kesehatan", "produksi", admin);
-    ASSERT_OK(issued);
-    key = issued->secret;
-    key_id = issued->key_id;
+    const auto issued = register_agency("bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance, pks);
+    key = issued.secret;
+    key_id = issued.key_id;
     auto conn = db().connect();
     ASSERT_OK(conn);
     auto row = (*conn)->execute("SELECT nik FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' ORDER BY nik LIMIT 1");

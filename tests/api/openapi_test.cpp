@@ -372,11 +372,7 @@ TEST_P(OpenApiTest, CardAnswersMatchTheDocument) {
 
 TEST_P(OpenApiTest, AgencyAndChipAnswersMatchTheDocument) {
   load_demo_regency(40);
-  const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
-  ASSERT_OK(agency::create_agency(db(), {"bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance},
-                                  admin));
   agency::Agreement pks;
-  pks.agency_code = "bpjs-kesehatan";
   pks.number = "440/77/PKS/2026";
   pks.purposes = {"verifikasi peserta JKN"};
   pks.verify_fields = {"name", "birth_date"};
@@ -385,12 +381,8 @@ TEST_P(OpenApiTest, AgencyAndChipAnswersMatchTheDocument) {
   pks.regions = {"3327"};
   pks.name_score = true;
   pks.daily_quota = 100;
-  pks.valid_from_ms = now_ms() - 86'400'000;
-  pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
-  ASSERT_OK(agency::add_agreement(db(), pks, admin));
-  auto issued = agency::issue_api_key(db(), "bpjs-kesehatan", "produksi", admin);
-  ASSERT_OK(issued);
-  const std::string key = "ApiKey " + issued->secret;
+  const auto issued = register_agency("bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance, pks);
+  const std::string key = "ApiKey " + issued.secret;
   const Person resident = adult_resident();
   const auto claim = [&](const std::string& nik, const std::string& fields) {
     return fmt::format(R"({{"nik":"{}","purpose":"verifikasi peserta JKN","fields":{}}})", nik, fields);
@@ -411,7 +403,7 @@ TEST_P(OpenApiTest, AgencyAndChipAnswersMatchTheDocument) {
   expect_documented("POST", "/api/v1/admin/agencies", bearer(admin_token),
                     R"({"code":"bank-jateng","name":"Bank Jateng","kind":"bank"})", 201);
   expect_documented("GET", "/api/v1/admin/agencies/bpjs-kesehatan/keys", bearer(admin_token), "", 200);
-  expect_documented("POST", "/api/v1/admin/agency-keys/" + issued->key_id + "/suspend", bearer(admin_token),
+  expect_documented("POST", "/api/v1/admin/agency-keys/" + issued.key_id + "/suspend", bearer(admin_token),
                     R"({"reason":"audit"})", 200);
   // No CSCA yet: the verification is refused, in the documented error shape.
   expect_documented("POST", "/api/v1/chip/verify", bearer(admin_token), R"({"groups":{"1":"AAAA"},"ef_sod":"AAAA"})",

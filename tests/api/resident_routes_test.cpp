@@ -34,11 +34,7 @@ class ResidentRoutesTest : public RouteTest {
     api::add_resident_routes(router, *services);
     officer = office_user("budi.op", Role::kOperator, "3327");
     outsider = office_user("tegal.op", Role::kOperator, "3328");
-    const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
-    ASSERT_OK(agency::create_agency(db(), {"bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance},
-                                    admin));
     agency::Agreement pks;
-    pks.agency_code = "bpjs-kesehatan";
     pks.number = "440/77/PKS/2026";
     pks.purposes = {"verifikasi peserta JKN"};
     pks.verify_fields = {"name", "birth_date"};
@@ -46,12 +42,7 @@ class ResidentRoutesTest : public RouteTest {
     pks.operations = {agency::AgencyOperation::kVerify, agency::AgencyOperation::kRetrieve};
     pks.regions = {"3327"};
     pks.daily_quota = 100;
-    pks.valid_from_ms = now_ms() - 86'400'000;
-    pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
-    ASSERT_OK(agency::add_agreement(db(), pks, admin));
-    auto issued = agency::issue_api_key(db(), "bpjs-kesehatan", "produksi", admin);
-    ASSERT_OK(issued);
-    agency_key = issued->secret;
+    agency_key = register_agency("bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance, pks).secret;
     auto conn = db().connect();
     ASSERT_OK(conn);
     auto rows = (*conn)->execute("SELECT nik FROM persons WHERE alive = 1 ORDER BY nik LIMIT 2");

@@ -8,6 +8,8 @@
 #include "api/api_services.h"
 #include "api/http.h"
 #include "access/audit_log.h"
+#include "agency/agency_keys.h"
+#include "agency/agency_registry.h"
 #include "core/civil_date.h"
 #include "registry/civil_registry.h"
 #include "registry/demo/demo_loader.h"
@@ -66,6 +68,20 @@ class RouteTest : public BackendTest {
     return result ? result->token : std::string();
   }
 
+  // An agency registered a day ago with `pks` as its agreement (agency_code, and a validity from a
+  // day ago for a year unless set) and one key: the key, secret included.
+  agency::IssuedKey register_agency(const std::string& code, const std::string& name, agency::AgencyKind kind,
+                                    agency::Agreement pks) {
+    const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
+    EXPECT_OK(agency::create_agency(db(), {code, name, kind}, admin));
+    pks.agency_code = code;
+    if (pks.valid_from_ms == 0) pks.valid_from_ms = now_ms() - 86'400'000;
+    if (pks.valid_until_ms == 0) pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
+    EXPECT_OK(agency::add_agreement(db(), pks, admin));
+    auto issued = agency::issue_api_key(db(), code, "produksi", admin);
+    EXPECT_OK(issued);
+    return issued ? *issued : agency::IssuedKey{};
+  }
   // An agency's POST with its API key (`Authorization: ApiKey KEY`; none when `key` is empty).
   HttpResponse agency_post(const std::string& path, const std::string& body, const std::string& key) {
     HttpRequest request;
