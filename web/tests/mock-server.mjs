@@ -572,7 +572,7 @@ async function apiRoute(req, res, url) {
     u.approval = 'approved'; u.approved_by = a.username;
     return send(res, 200, { username: p[1], approval: 'approved', approved_by: a.username });
   }
-  if (is('GET', 'audit', 'verify')) { auth(req, ['admin']); return send(res, 200, { valid: true, entries: events.length }); }
+  if (is('GET', 'audit', 'verify')) { auth(req, ['admin']); return send(res, 200, { valid: true, entries: events.length, head_seq: events.length }); }
   throw notFound(`no such endpoint: ${m} ${url.pathname}`);
 }
 
