@@ -17,7 +17,8 @@ constexpr std::string_view kApiKeyScheme = "ApiKey ";
 
 }  // namespace
 
-Result<AgencyRequest> agency_request(ApiServices& s, const HttpRequest& request, agency::AgencyOperation operation) {
+Result<agency::AgencyCaller> agency_caller_for(ApiServices& s, const HttpRequest& request,
+                                               agency::AgencyOperation operation) {
   if (!request.authorization.starts_with(kApiKeyScheme)) {
     return refusal(ErrorCode::kUnauthenticated, "agency_key_invalid", "missing agency key: Authorization: ApiKey <key>");
   }
@@ -30,6 +31,11 @@ Result<AgencyRequest> agency_request(ApiServices& s, const HttpRequest& request,
                    fmt::format("agreement {} does not include {}", caller.agreement.number,
                                agency::agency_operation_id(operation)));
   }
+  return caller;
+}
+
+Result<AgencyRequest> agency_request(ApiServices& s, const HttpRequest& request, agency::AgencyOperation operation) {
+  EKTP_ASSIGN_OR_RETURN(auto caller, agency_caller_for(s, request, operation));
   EKTP_ASSIGN_OR_RETURN(auto body, json_object_body(request, kAgencyBodyBytesMax));
   return AgencyRequest{std::move(caller), std::move(body)};
 }

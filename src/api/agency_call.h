@@ -23,7 +23,12 @@ struct AgencyRequest {
   boost::json::object body;
 };
 
-// The key, then the operation, then a JSON body of at most 16 KiB.
+// Who calls: the key of `Authorization: ApiKey ektp_<id>_<secret>` with the agreement in force
+// (401 agency_key_invalid; 403 agency_key_suspended, agreement_not_in_force), and that agreement
+// includes `operation` (403 agency_operation_not_agreed).
+Result<agency::AgencyCaller> agency_caller_for(ApiServices& s, const HttpRequest& request,
+                                               agency::AgencyOperation operation);
+// The caller as above, then a JSON body of at most 16 KiB.
 Result<AgencyRequest> agency_request(ApiServices& s, const HttpRequest& request, agency::AgencyOperation operation);
 // A well-formed NIK in `field` of the body.
 Result<std::string> agency_nik(ApiServices& s, const boost::json::object& body, std::string_view field);

@@ -64,6 +64,7 @@ Result<HttpResponse> record_marriage(ApiServices& s, const HttpRequest& request)
   const std::string actor = "agency:" + call.caller.agency.code;
   registry::WriteContext ctx{{actor, Role::kAgency}, s.clock(), fmt::format("akta-nikah:{}", kua.certificate),
                              access::sha256_hex(boost::json::serialize(call.body))};
+  ctx.after_event = s.registry.event_hook();  // subscribed agencies hear of the marriage too
   const std::int64_t now = now_ms(s);
   struct Recorded {
     registry::EventOutcome event;

@@ -17,5 +17,9 @@ void add_agency_routes(class Router& router, ApiServices& services);
 void add_agency_marriage_routes(class Router& router, ApiServices& services);
 // The admin's: agencies, agreements, keys; and the public list of agencies (agency_admin_routes.cpp).
 void add_agency_admin_routes(class Router& router, ApiServices& services);
+// Event subscriptions (agency_subscription_routes.cpp): the agency's subscriptions and
+// deliveries (the dead-letter list and its replay), the admin's view of an agency's deliveries,
+// and the public key webhooks are signed with.
+void add_agency_subscription_routes(class Router& router, ApiServices& services);
 
 }  // namespace ektp::api

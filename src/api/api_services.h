@@ -22,6 +22,9 @@ class DedupService;
 namespace ektp::card {
 class SuketKeys;
 }
+namespace ektp::agency {
+class WebhookSigningKey;
+}
 
 namespace ektp::api {
 
@@ -47,6 +50,11 @@ struct ApiServices {
   // The print step's chip (card/chip_production.h): when set, print-next also personalises the
   // blank chip in the printer's reader and answers its serial; a chip that fails spoils its blanko.
   std::function<Result<card::PersonalisedChip>(const card::StockChange&)> print_with_chip = {};
+  // Agencies' event subscriptions: the key their webhooks are signed with, whose public half
+  // GET /agency/webhook-key publishes (none: 503), and whether a subscription may name a private,
+  // loopback or link-local address (ektp serve --allow-private-webhooks: development and tests).
+  const agency::WebhookSigningKey* webhook_key = nullptr;
+  bool allow_private_webhooks = false;
 };
 
 // Registers every /api/v1 route of docs/api.md.

@@ -47,8 +47,10 @@ Result<Endpoint> parse_base_url(std::string_view url) {
   }
   if (auto slash = url.find('/'); slash != std::string_view::npos) url = url.substr(0, slash);
   auto colon = url.rfind(':');
+  if (url.starts_with('[') && (colon == std::string_view::npos || colon < url.find(']'))) colon = std::string_view::npos;
   e.host = std::string(url.substr(0, colon));
   e.port = colon == std::string_view::npos ? (e.tls ? "443" : "80") : std::string(url.substr(colon + 1));
+  if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') e.host = e.host.substr(1, e.host.size() - 2);
   if (e.host.empty() || e.port.empty()) return invalid_argument("central URL has no host or port");
   if (!e.tls && !is_loopback_host(e.host)) {
     return invalid_argument(fmt::format(
@@ -90,10 +92,22 @@ Result<ssl::context> client_context(const TlsTrust& trust) {
   return context;
 }
 
+// Runs one asynchronous step to its end. The stream's expiry, set once for the whole exchange
+// (ClientRequest::deadline), cancels a step when the time is up: Beast's synchronous calls would
+// ignore it and wait for as long as a peer that stopped answering keeps the connection open.
+template <class Start>
+beast::error_code run_step(asio::io_context& io, Start&& start) {
+  beast::error_code result = asio::error::would_block;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  io.restart();
+  io.run();
+  return result;
+}
+
 template <class Stream>
-Result<ClientResponse> exchange_on(Stream& stream, const Endpoint& endpoint, std::string_view base_url,
-                                   const ClientRequest& request, std::size_t response_bytes_max) {
-  beast::error_code ec;
+Result<ClientResponse> exchange_on(asio::io_context& io, Stream& stream, const Endpoint& endpoint,
+                                   std::string_view base_url, const ClientRequest& request,
+                                   std::size_t response_bytes_max) {
   http::request<http::string_body> message{http::string_to_verb(request.method), request.target, 11};
   message.set(http::field::host, endpoint.host);
   message.set(http::field::user_agent, "ektp-station");
@@ -103,12 +117,12 @@ Result<ClientResponse> exchange_on(Stream& stream, const Endpoint& endpoint, std
     message.prepare_payload();
   }
   for (const auto& [name, value] : request.headers) message.set(name, value);
-  http::write(stream, message, ec);
+  beast::error_code ec = run_step(io, [&](auto done) { http::async_write(stream, message, std::move(done)); });
   if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("sending to {} failed: {}", base_url, ec.message()));
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(response_bytes_max);
-  http::read(stream, buffer, parser, ec);
+  ec = run_step(io, [&](auto done) { http::async_read(stream, buffer, parser, std::move(done)); });
   if (ec) {
     return make_error(ErrorCode::kUnavailable,
                       fmt::format("reading the answer of {} failed: {}", base_url, ec.message()));
@@ -139,16 +153,25 @@ Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequ
     beast::error_code ec;
     auto results = resolver.resolve(endpoint->host, endpoint->port, ec);
     if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot resolve {}: {}", base_url, ec.message()));
+    if (request.address_allowed) {
+      for (const auto& entry : results) {
+        const std::string address = entry.endpoint().address().to_string();
+        if (!request.address_allowed(address)) {
+          return make_error(ErrorCode::kPermissionDenied,
+                            fmt::format("{} resolves to {}, an address this request may not reach", base_url, address));
+        }
+      }
+    }
     if (!endpoint->tls && (!trust.spki_sha256.empty() || !trust.ca_file.empty())) {
       return make_error(ErrorCode::kPermissionDenied,
                         fmt::format("central is trusted by its TLS key; refusing plain http to {}", base_url));
     }
     if (!endpoint->tls) {
       beast::tcp_stream stream(io);
-      stream.expires_after(timeout);
-      stream.connect(results, ec);
+      if (request.deadline) stream.expires_after(timeout);
+      ec = run_step(io, [&](auto done) { stream.async_connect(results, std::move(done)); });
       if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}: {}", base_url, ec.message()));
-      auto out = exchange_on(stream, *endpoint, base_url, request, response_bytes_max);
+      auto out = exchange_on(io, stream, *endpoint, base_url, request, response_bytes_max);
       stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
       return out;
     }
@@ -168,10 +191,10 @@ Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequ
         X509_VERIFY_PARAM_set1_host(param, endpoint->host.c_str(), 0);
       }
     }
-    beast::get_lowest_layer(stream).expires_after(timeout);
-    beast::get_lowest_layer(stream).connect(results, ec);
+    if (request.deadline) beast::get_lowest_layer(stream).expires_after(timeout);
+    ec = run_step(io, [&](auto done) { beast::get_lowest_layer(stream).async_connect(results, std::move(done)); });
     if (ec) return make_error(ErrorCode::kUnavailable, fmt::format("cannot connect to {}: {}", base_url, ec.message()));
-    stream.handshake(ssl::stream_base::client, ec);
+    ec = run_step(io, [&](auto done) { stream.async_handshake(ssl::stream_base::client, std::move(done)); });
     if (ec) {
       const long verify = SSL_get_verify_result(native);
       if (verify != X509_V_OK) {
@@ -195,8 +218,12 @@ Result<ClientResponse> http_exchange(std::string_view base_url, const ClientRequ
                                       base_url, pin.substr(0, 16), trust.spki_sha256.substr(0, 16)));
       }
     }
-    auto out = exchange_on(stream, *endpoint, base_url, request, response_bytes_max);
-    stream.shutdown(ec);  // close_notify; a peer that just closes is fine
+    auto out = exchange_on(io, stream, *endpoint, base_url, request, response_bytes_max);
+    // close_notify; a peer that just closes is fine, one that never answers is not waited for long.
+    if (request.deadline) {
+      beast::get_lowest_layer(stream).expires_after(std::min<std::chrono::milliseconds>(timeout, std::chrono::seconds(2)));
+    }
+    ec = run_step(io, [&](auto done) { stream.async_shutdown(std::move(done)); });
     return out;
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kUnavailable, fmt::format("talking to {} failed: {}", base_url, e.what()));

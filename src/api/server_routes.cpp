@@ -24,6 +24,7 @@ void add_central_server_routes(Router& router, ApiServices& services) {
   add_agency_marriage_routes(router, services);
   add_agency_admin_routes(router, services);
   add_resident_routes(router, services);
+  add_agency_subscription_routes(router, services);
   add_adjudication_routes(router, services);
 }
 

@@ -10,6 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "access/audit_journal.h"
+#include "agency/delivery_schedule.h"
+#include "agency/event_outbox.h"
+#include "agency/webhook_delivery.h"
+#include "agency/webhook_signature.h"
 #include "api/api_services.h"
 #include "api/http.h"
 #include "api/http_server.h"
@@ -20,6 +24,7 @@
 #include "card/suket_keys.h"
 #include "cli/token_option.h"
 #include "api/tls_trust.h"
+#include "api/webhook_sender.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/listen_options.h"
@@ -52,7 +57,22 @@ struct ServeOptions {
   std::string public_url;  // printed on SUKETs: where /verifikasi is
   TokenOptions chip_token;  // the print step personalises chips when --chip-token-label is given
   std::string chip_reader;  // the printer's PC/SC reader (empty: the first with a card)
+  bool allow_private_webhooks = false;  // development and tests only
+  double webhook_retry_scale = 1.0;     // tests only: shrinks the retry schedule
+  std::string webhook_ca_file;          // CA certificates for receivers instead of the system's
 };
+
+// The delivery worker's passes, in the log: only those that did something.
+void log_webhook_pass(const Result<agency::DeliveryPass>& pass) {
+  if (!pass) {
+    spdlog::warn("webhook deliveries: {}", pass.error().message);
+    return;
+  }
+  if (pass->delivered + pass->failed + pass->dead == 0) return;
+  spdlog::info("webhook deliveries: {} delivered, {} failed (tried again later), {} dead-lettered", pass->delivered,
+               pass->failed, pass->dead);
+  for (const auto& failure : pass->failures) spdlog::info("webhook {}", failure);
+}
 
 // "admin,adjudicator", or "none".
 Result<std::vector<Role>> parse_totp_roles(std::string_view text) {
@@ -181,7 +201,10 @@ int run_serve(const ServeOptions& options) {
     // Offices only for the demo's own users: on a database with accounts, `--demo` changes none.
     if (create_demo_users(**db, auth)) assign_demo_offices(auth, options.demo_regency);
   }
-  registry::CivilRegistry civil(**db, regions);
+  // Every civil event writes the deliveries of the agencies' subscriptions it concerns in its own
+  // transaction, at central's desks and when a station's item is applied (agency/event_outbox.h).
+  const registry::EventHook event_outbox = agency::event_outbox_hook();
+  registry::CivilRegistry civil(**db, regions, event_outbox);
   auto anchorer = start_audit_anchorer(**db, options.db_url, options.audit_anchor);
   if (!anchorer) return report(anchorer.error());
   // Reads' audit records are made durable in a journal beside the anchor, then chained in bulk.
@@ -208,11 +231,11 @@ int run_serve(const ServeOptions& options) {
                                                       std::int64_t now) {
                        return abis::enqueue_dedup_job(c, e.enrollment_id, e.nik, now);
                      }));
-  ingest.set_handler(std::string(sync::kBirthKind), sync::make_birth_handler());
-  ingest.set_handler(std::string(sync::kMoveInKind), sync::make_move_in_handler(regions));
-  ingest.set_handler(std::string(sync::kDeathKind), sync::make_death_handler());
-  ingest.set_handler(std::string(sync::kDivorceKind), sync::make_divorce_handler());
-  ingest.set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(regions));
+  ingest.set_handler(std::string(sync::kBirthKind), sync::make_birth_handler(&event_outbox));
+  ingest.set_handler(std::string(sync::kMoveInKind), sync::make_move_in_handler(regions, &event_outbox));
+  ingest.set_handler(std::string(sync::kDeathKind), sync::make_death_handler(&event_outbox));
+  ingest.set_handler(std::string(sync::kDivorceKind), sync::make_divorce_handler(&event_outbox));
+  ingest.set_handler(std::string(sync::kMarriageKind), sync::make_marriage_handler(regions, &event_outbox));
   ingest.set_after_apply([service = dedup->get()] { service->wake(); });
   (*dedup)->start();
   access::ReadQuota read_quota(quota_limits);
@@ -224,6 +247,29 @@ int run_serve(const ServeOptions& options) {
   services.suket_keys = suket_keys->get();
   services.public_url = options.public_url;
   spdlog::info("SUKET trust root {}", card::key_id_hex((*suket_keys)->root().public_key()));
+  // Agencies' webhooks are signed with a key beside the audit chain's (a file of mode 0600) and
+  // sent by a worker that keeps its state in the database.
+  auto webhook_key = agency::WebhookSigningKey::open(agency::default_webhook_key_path((*anchorer)->anchor().dir()), true);
+  if (!webhook_key) return report(webhook_key.error());
+  services.webhook_key = &*webhook_key;
+  services.allow_private_webhooks = options.allow_private_webhooks;
+  spdlog::info("webhooks are signed with Ed25519 key {} (GET /api/v1/agency/webhook-key)", webhook_key->public_key_whpk());
+  if (options.allow_private_webhooks) {
+    spdlog::warn("--allow-private-webhooks: subscriptions may send events to loopback, private and link-local "
+                 "addresses (development and tests only, never in production)");
+  }
+  if (options.webhook_retry_scale != 1.0) {
+    spdlog::warn("--webhook-retry-scale {}: failed webhooks are retried {}x sooner than the schedule (tests only)",
+                 options.webhook_retry_scale, 1.0 / options.webhook_retry_scale);
+  }
+  agency::DeliveryWorkerOptions delivery_options;
+  delivery_options.retry_scale = options.webhook_retry_scale;
+  if (options.webhook_retry_scale < 1.0) delivery_options.poll_interval = std::chrono::milliseconds(100);
+  api::WebhookSenderOptions sender_options;
+  sender_options.trust.ca_file = options.webhook_ca_file;
+  sender_options.allow_private_addresses = options.allow_private_webhooks;
+  agency::WebhookDeliveryWorker webhook_worker(**db, *webhook_key, api::https_webhook_sender(sender_options), wall_ms,
+                                               delivery_options);
   if (seed_demo_cards) {
     auto cards = card::seed_demo_cards(**db, **suket_keys, regions, options.demo_regency, wall_ms());
     if (!cards) {
@@ -285,7 +331,9 @@ int run_serve(const ServeOptions& options) {
                server.port(), server_options.web_root.string());
   std::cout << "listening on " << scheme << "://" << options.listen.address << ":" << server.port() << "/"
             << std::endl;
+  webhook_worker.start(log_webhook_pass);
   server.run_until_signal();
+  webhook_worker.stop();  // waits for an attempt in flight (at most its timeout)
   (*dedup)->stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
   spdlog::info("stopped");
@@ -322,6 +370,18 @@ void register_serve_commands(CLI::App& app) {
                     "roles that must sign in with a second factor (TOTP): a session with the password alone may "
                     "only enrol one; 'none' for no role (anyone may still enrol)")
       ->capture_default_str();
+  serve->add_flag("--allow-private-webhooks", options->allow_private_webhooks,
+                  "let agencies' subscriptions send events to loopback, private and link-local addresses "
+                  "(development and tests only; said in the log)");
+  serve->add_option("--webhook-retry-scale", options->webhook_retry_scale,
+                    "for tests only: multiply every wait of the webhook retry schedule (30 s … 24 h) by this "
+                    "factor, e.g. 0.001")
+      ->check(CLI::Range(agency::kRetryScaleMin, 1.0))
+      ->capture_default_str();
+  serve->add_option("--webhook-ca-file", options->webhook_ca_file,
+                    "PEM CA certificates that agencies' webhook receivers are checked against, instead of the "
+                    "system's")
+      ->check(CLI::ExistingFile);
   serve->callback([options] { exit_code() = run_serve(*options); });
 }
 

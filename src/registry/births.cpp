@@ -138,7 +138,7 @@ Result<NewEvent> birth_event(store::Connection& c, const WriteContext& ctx, cons
 
 Result<EventOutcome> CivilRegistry::register_birth(const WriteContext& ctx, const BirthRequest& r) {
   if (auto s = validate_birth(r, ctx.today()); !s) return std::unexpected(s.error());
-  return detail::run_event(db_, ctx, [&](store::Connection& c) { return birth_event(c, ctx, r, {}); });
+  return detail::run_event(db_, after_event_, ctx, [&](store::Connection& c) { return birth_event(c, ctx, r, {}); });
 }
 
 Result<EventOutcome> apply_birth(store::Connection& c, const WriteContext& ctx, const BirthRequest& r,

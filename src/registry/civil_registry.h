@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/family.h"
@@ -123,7 +124,9 @@ inline constexpr std::string_view kCourtPermissionRequired = "court_permission_r
 
 class CivilRegistry {
  public:
-  CivilRegistry(store::Database& db, const RegionDirectory& regions) : db_(db), regions_(regions) {}
+  // `after_event` is called with every new event, in its transaction (registry/context.h).
+  CivilRegistry(store::Database& db, const RegionDirectory& regions, EventHook after_event = {})
+      : db_(db), regions_(regions), after_event_(std::move(after_event)) {}
 
   Result<EventOutcome> register_birth(const WriteContext& ctx, const BirthRequest& request);
   Result<EventOutcome> create_family(const WriteContext& ctx, const NewFamilyRequest& request);
@@ -140,15 +143,20 @@ class CivilRegistry {
 
   const RegionDirectory& regions() const { return regions_; }
   store::Database& database() { return db_; }
+  // The hook of every new event, for a caller that applies one in its own transaction (apply_*):
+  // its WriteContext::after_event. nullptr when there is none.
+  const EventHook* event_hook() const { return after_event_ ? &after_event_ : nullptr; }
 
  private:
   store::Database& db_;
   const RegionDirectory& regions_;
+  const EventHook after_event_;
 };
 
 // A birth inside a write transaction the caller holds, so that it commits together with the
 // caller's own writes (a station's outbox item, central's sync receipt): the same checks,
-// projection, event, idempotency and audit as CivilRegistry::register_birth. The child's NIK is
+// projection, event, idempotency and audit as CivilRegistry::register_birth (and the hook of
+// ctx.after_event, the only one these apply_* functions call). The child's NIK is
 // request.assigned_nik when set (kInvalidArgument when it does not fit the birth, kAlreadyExists
 // when someone holds it), else prefix + `serial_source(prefix)` (default: next_serial, central's
 // allocator).

@@ -93,7 +93,7 @@ Result<EventOutcome> CivilRegistry::decide_correction(const WriteContext& ctx, s
     return make_error(ErrorCode::kPermissionDenied, "only a supervisor may decide corrections");
   }
   if (auto s = validate_text("reason", reason, limits::reason_bytes_max, false); !s) return std::unexpected(s.error());
-  return detail::run_event(db_, ctx, [&](store::Connection& c) -> Result<NewEvent> {
+  return detail::run_event(db_, after_event_, ctx, [&](store::Connection& c) -> Result<NewEvent> {
     auto row = c.execute("SELECT nik, fields, requested_by, status FROM corrections WHERE id = $1 FOR UPDATE", {id});
     if (!row) return std::unexpected(row.error());
     if (row->rows.empty()) return not_found(fmt::format("no correction {}", id));

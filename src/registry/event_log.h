@@ -39,6 +39,17 @@ struct NewEvent {
   boost::json::object outcome;  // what the caller is told (nik, kk_number, …); replayed on repeat
 };
 
+// A new event as the EventHook of its request sees it (registry/context.h), in its transaction:
+// the projection is written, so the subjects' rows already show its effect.
+struct RecordedEvent {
+  std::int64_t event_id = 0;
+  EventType type = EventType::kBirth;
+  CivilDate occurred_on{};
+  std::int64_t recorded_at_ms = 0;
+  const std::vector<EventSubject>& subjects;
+  const boost::json::object& payload;  // what happened (the outcome not included)
+};
+
 struct EventOutcome {
   std::int64_t event_id = 0;
   boost::json::object outcome;

@@ -37,7 +37,7 @@ Result<EventOutcome> CivilRegistry::create_family(const WriteContext& ctx, const
   if (r.members.size() + 1 > limits::family_members_max) {
     return invalid_argument(fmt::format("members: at most {}", limits::family_members_max - 1));
   }
-  return detail::run_event(db_, ctx, [&](store::Connection& c) -> Result<NewEvent> {
+  return detail::run_event(db_, after_event_, ctx, [&](store::Connection& c) -> Result<NewEvent> {
     auto head = load_person(c, r.head_nik, true);
     if (!head) return std::unexpected(head.error());
     if (auto s = detail::require_alive(*head, "head"); !s) return std::unexpected(s.error());
@@ -179,7 +179,7 @@ Result<NewEvent> move_event(store::Connection& c, const WriteContext& ctx, const
 Result<EventOutcome> CivilRegistry::register_move(const WriteContext& ctx, const MoveRequest& r) {
   auto address = validate_move(ctx, r, regions_);
   if (!address) return std::unexpected(address.error());
-  return detail::run_event(db_, ctx, [&](store::Connection& c) { return move_event(c, ctx, r, *address); });
+  return detail::run_event(db_, after_event_, ctx, [&](store::Connection& c) { return move_event(c, ctx, r, *address); });
 }
 
 Result<EventOutcome> apply_move(store::Connection& c, const WriteContext& ctx, const RegionDirectory& regions,

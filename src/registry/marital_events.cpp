@@ -182,7 +182,8 @@ Result<EventOutcome> CivilRegistry::register_marriage(const WriteContext& ctx, c
   auto new_address = check_marriage(ctx, regions_, r);
   if (!new_address) return std::unexpected(new_address.error());
   return detail::run_event(
-      db_, ctx, [&](store::Connection& c) { return marriage_event(c, ctx, r, *new_address); }, can_record_marriages);
+      db_, after_event_, ctx, [&](store::Connection& c) { return marriage_event(c, ctx, r, *new_address); },
+      can_record_marriages);
 }
 
 Result<EventOutcome> apply_marriage(store::Connection& c, const WriteContext& ctx, const RegionDirectory& regions,
@@ -195,7 +196,7 @@ Result<EventOutcome> apply_marriage(store::Connection& c, const WriteContext& ct
 
 Result<EventOutcome> CivilRegistry::register_divorce(const WriteContext& ctx, const DivorceRequest& r) {
   if (auto s = check_divorce(ctx, r); !s) return std::unexpected(s.error());
-  return detail::run_event(db_, ctx, [&](store::Connection& c) { return divorce_event(c, ctx, r); });
+  return detail::run_event(db_, after_event_, ctx, [&](store::Connection& c) { return divorce_event(c, ctx, r); });
 }
 
 Result<EventOutcome> apply_divorce(store::Connection& c, const WriteContext& ctx, const DivorceRequest& r) {
@@ -205,7 +206,7 @@ Result<EventOutcome> apply_divorce(store::Connection& c, const WriteContext& ctx
 
 Result<EventOutcome> CivilRegistry::register_death(const WriteContext& ctx, const DeathRequest& r) {
   if (auto s = check_death(ctx, r); !s) return std::unexpected(s.error());
-  return detail::run_event(db_, ctx, [&](store::Connection& c) { return death_event(c, ctx, r); });
+  return detail::run_event(db_, after_event_, ctx, [&](store::Connection& c) { return death_event(c, ctx, r); });
 }
 
 Result<EventOutcome> apply_death(store::Connection& c, const WriteContext& ctx, const DeathRequest& r) {

@@ -8,9 +8,10 @@ namespace ektp::resident {
 namespace {
 
 // Exact actions first; then the prefixes of officers' reads.
-constexpr std::array<std::pair<std::string_view, ReadKind>, 18> kActions{{
+constexpr std::array<std::pair<std::string_view, ReadKind>, 19> kActions{{
     {"agency.verify", ReadKind::kAgencyVerify},
     {"agency.retrieve", ReadKind::kAgencyRetrieve},
+    {"agency.event_delivered", ReadKind::kAgencyRetrieve},  // a subscribed event carried their data
     {"agency.bulk_match", ReadKind::kBulkMatch},
     {"bulk_match", ReadKind::kBulkMatch},
     {"read_card_desk", ReadKind::kCardRead},

@@ -669,6 +669,55 @@ CREATE TABLE resident_read_reports (
 );
 CREATE INDEX resident_read_reports_status ON resident_read_reports (status, id);
 )sql"},
+      // Agencies' event subscriptions (agency/subscription_registry.h)
+      // and their outbox (agency/event_outbox.h): one delivery per subscription and civil event,
+      // written in the event's transaction with the CloudEvent it carries, then tried by the
+      // delivery worker (agency/webhook_delivery.h) on a growing schedule until delivered or
+      // dead-lettered; every attempt is kept. Event types and subjects are comma-separated.
+      {21, "agency event subscriptions", R"sql(
+CREATE TABLE agency_subscriptions (
+  id               {ID},
+  agency_code      TEXT NOT NULL,
+  url              TEXT NOT NULL,
+  event_types      TEXT NOT NULL,
+  created_by_key   TEXT NOT NULL,
+  created_at_ms    BIGINT NOT NULL,
+  deleted_at_ms    BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX agency_subscriptions_agency ON agency_subscriptions (agency_code, deleted_at_ms);
+CREATE TABLE agency_deliveries (
+  id                  {ID},
+  subscription_id     BIGINT NOT NULL,
+  agency_code         TEXT NOT NULL,
+  event_id            BIGINT NOT NULL,
+  event_type          TEXT NOT NULL,
+  cloud_event_id      TEXT NOT NULL,
+  subjects            TEXT NOT NULL,
+  body                TEXT NOT NULL,
+  state               TEXT NOT NULL,
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  failures            INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms  BIGINT NOT NULL,
+  lease_until_ms      BIGINT NOT NULL DEFAULT 0,
+  created_at_ms       BIGINT NOT NULL,
+  delivered_at_ms     BIGINT NOT NULL DEFAULT 0,
+  last_attempt_at_ms  BIGINT NOT NULL DEFAULT 0,
+  last_status         INTEGER NOT NULL DEFAULT 0,
+  last_error          TEXT NOT NULL DEFAULT '',
+  UNIQUE (subscription_id, event_id)
+);
+CREATE INDEX agency_deliveries_due ON agency_deliveries (state, next_attempt_at_ms);
+CREATE INDEX agency_deliveries_agency ON agency_deliveries (agency_code, state, id);
+CREATE TABLE agency_delivery_attempts (
+  delivery_id      BIGINT NOT NULL,
+  attempt          INTEGER NOT NULL,
+  at_ms            BIGINT NOT NULL,
+  status           INTEGER NOT NULL,
+  error            TEXT NOT NULL,
+  duration_ms      BIGINT NOT NULL,
+  PRIMARY KEY (delivery_id, attempt)
+);
+)sql"},
   };
   return migrations;
 }

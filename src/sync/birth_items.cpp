@@ -70,8 +70,8 @@ Result<StationBirth> save_birth_with_outbox(store::Database& db, std::string_vie
   });
 }
 
-ItemHandler make_birth_handler() {
-  return [](store::Connection& c, const StationRecord& station, const OutboxItem& item,
+ItemHandler make_birth_handler(const registry::EventHook* after_event) {
+  return [after_event](store::Connection& c, const StationRecord& station, const OutboxItem& item,
             std::int64_t now_ms) -> Result<ItemResult> {
     auto birth = birth_from_payload(item.payload);
     if (!birth) return std::unexpected(birth.error());
@@ -90,7 +90,8 @@ ItemHandler make_birth_handler() {
     registry::WriteContext ctx{{fmt::format("{}@{}", birth->operator_name, station.station_id), birth->role},
                                std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)),
                                item.item_key,
-                               item.item_sha256};
+                               item.item_sha256,
+                               after_event};
     auto event = registry::apply_birth(c, ctx, birth->request);
     if (!event) return std::unexpected(event.error());
     return ItemResult{"applied", fmt::format("birth registered: NIK {} (event {})", nik, event->event_id)};

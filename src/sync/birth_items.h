@@ -51,7 +51,8 @@ struct BirthItem {
 Result<BirthItem> birth_from_payload(std::string_view payload);
 
 // Central: applies "birth" items. kPermissionDenied (a rejected receipt) for a serial that was
-// not leased to the sending station or an item that is not the station's own.
-ItemHandler make_birth_handler();
+// not leased to the sending station or an item that is not the station's own. `after_event`
+// (not owned; none when null) is called with each birth applied, in the ingest's transaction.
+ItemHandler make_birth_handler(const registry::EventHook* after_event = nullptr);
 
 }  // namespace ektp::sync

@@ -65,8 +65,8 @@ Result<StationEvent> save_with_outbox(store::Database& db, std::string_view stat
 }
 
 template <class Request, class Apply>
-ItemHandler make_handler(const EventKind<Request>& kind, Apply apply) {
-  return [&kind, apply](store::Connection& c, const StationRecord& station, const OutboxItem& item,
+ItemHandler make_handler(const EventKind<Request>& kind, Apply apply, const registry::EventHook* after_event) {
+  return [&kind, apply, after_event](store::Connection& c, const StationRecord& station, const OutboxItem& item,
                         std::int64_t now_ms) -> Result<ItemResult> {
     auto desk = parse_desk_item(item.payload, kind.kind, "nik", kEventPayloadBytesMax);
     if (!desk) return std::unexpected(desk.error());
@@ -86,7 +86,8 @@ ItemHandler make_handler(const EventKind<Request>& kind, Apply apply) {
     registry::WriteContext ctx{{fmt::format("{}@{}", desk->operator_name, station.station_id), desk->role},
                                std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)),
                                item.item_key,
-                               item.item_sha256};
+                               item.item_sha256,
+                               after_event};
     auto event = apply(c, ctx, *request);
     if (!event) return std::unexpected(event.error());
     return ItemResult{"applied", fmt::format("{} of NIK {} recorded (event {})", kind.kind, subject, event->event_id)};
@@ -125,15 +126,21 @@ Result<StationEvent> save_marriage_with_outbox(store::Database& db, std::string_
                           });
 }
 
-ItemHandler make_death_handler() { return make_handler(kDeath, registry::apply_death); }
+ItemHandler make_death_handler(const registry::EventHook* after_event) {
+  return make_handler(kDeath, registry::apply_death, after_event);
+}
 
-ItemHandler make_divorce_handler() { return make_handler(kDivorce, registry::apply_divorce); }
+ItemHandler make_divorce_handler(const registry::EventHook* after_event) {
+  return make_handler(kDivorce, registry::apply_divorce, after_event);
+}
 
-ItemHandler make_marriage_handler(const RegionDirectory& regions) {
-  return make_handler(kMarriage, [&regions](store::Connection& c, const registry::WriteContext& x,
-                                            const registry::MarriageRequest& r) {
-    return registry::apply_marriage(c, x, regions, r);
-  });
+ItemHandler make_marriage_handler(const RegionDirectory& regions, const registry::EventHook* after_event) {
+  return make_handler(
+      kMarriage,
+      [&regions](store::Connection& c, const registry::WriteContext& x, const registry::MarriageRequest& r) {
+        return registry::apply_marriage(c, x, regions, r);
+      },
+      after_event);
 }
 
 }  // namespace ektp::sync

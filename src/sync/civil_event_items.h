@@ -47,9 +47,10 @@ Result<StationEvent> save_marriage_with_outbox(store::Database& db, std::string_
 std::string civil_event_item_key(std::string_view station_id, std::string_view kind, std::string_view desk_key);
 
 // Central: applies the items of each kind. kPermissionDenied (a rejected receipt) for an item
-// whose key, NIK or payload is not the sending station's own.
-ItemHandler make_death_handler();
-ItemHandler make_divorce_handler();
-ItemHandler make_marriage_handler(const RegionDirectory& regions);
+// whose key, NIK or payload is not the sending station's own. `after_event` (not owned; none when
+// null) is called with each event applied, in the ingest's transaction.
+ItemHandler make_death_handler(const registry::EventHook* after_event = nullptr);
+ItemHandler make_divorce_handler(const registry::EventHook* after_event = nullptr);
+ItemHandler make_marriage_handler(const RegionDirectory& regions, const registry::EventHook* after_event = nullptr);
 
 }  // namespace ektp::sync

@@ -121,8 +121,8 @@ Result<StationMoveIn> save_move_in_with_outbox(store::Database& db, std::string_
   });
 }
 
-ItemHandler make_move_in_handler(const RegionDirectory& regions) {
-  return [&regions](store::Connection& c, const StationRecord& station, const OutboxItem& item,
+ItemHandler make_move_in_handler(const RegionDirectory& regions, const registry::EventHook* after_event) {
+  return [&regions, after_event](store::Connection& c, const StationRecord& station, const OutboxItem& item,
                     std::int64_t now_ms) -> Result<ItemResult> {
     auto move = move_in_from_payload(item.payload);
     if (!move) return std::unexpected(move.error());
@@ -147,7 +147,8 @@ ItemHandler make_move_in_handler(const RegionDirectory& regions) {
     registry::WriteContext ctx{{fmt::format("{}@{}", move->operator_name, station.station_id), move->role},
                                std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms)),
                                item.item_key,
-                               item.item_sha256};
+                               item.item_sha256,
+                               after_event};
     auto event = registry::apply_move(c, ctx, regions, move->request);
     if (!event) return std::unexpected(event.error());
     return ItemResult{"applied", fmt::format("move-in applied: {} person(s) on family card {} (event {})",

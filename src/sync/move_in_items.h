@@ -56,6 +56,8 @@ Result<MoveInItem> move_in_from_payload(std::string_view payload);
 // Central: applies "move_in" items. kPermissionDenied (a rejected receipt) for a KK serial that
 // was not leased to the sending station or an item that is not the station's own; the registry's
 // errors (unknown NIK, deceased person, address outside the district) are rejected receipts too.
-ItemHandler make_move_in_handler(const RegionDirectory& regions);
+// `after_event` (not owned; none when null) is called with each move applied, in the ingest's
+// transaction.
+ItemHandler make_move_in_handler(const RegionDirectory& regions, const registry::EventHook* after_event = nullptr);
 
 }  // namespace ektp::sync

@@ -21,6 +21,10 @@
 
 #include "agency/agency_keys.h"
 #include "agency/agency_registry.h"
+#include "agency/delivery_schedule.h"
+#include "agency/event_outbox.h"
+#include "agency/webhook_delivery.h"
+#include "agency/webhook_signature.h"
 #include "api/openapi_document.h"
 #include "api/server_routes.h"
 #include "registry/person_store.h"
@@ -450,6 +454,86 @@ TEST_P(OpenApiTest, ResidentAnswersMatchTheDocument) {
 }
 
 // The checker itself: an answer that breaks the document is reported, naming what is wrong.
+// Event subscriptions: an agency subscribes, a birth recorded with the outbox hook (as `ektp serve`
+// records it) waits for delivery, is dead-lettered by a receiver that answers 500, listed and
+// replayed; the CloudEvent it carries matches AgencyCloudEvent.
+TEST_P(OpenApiTest, EventSubscriptionAnswersMatchTheDocument) {
+  load_demo_regency(40);
+  const agency::AgencyChange admin{"admin.pusat", now_ms() - 86'400'000};
+  ASSERT_OK(agency::create_agency(db(), {"bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance},
+                                  admin));
+  agency::Agreement pks;
+  pks.agency_code = "bpjs-kesehatan";
+  pks.number = "440/78/PKS/2026";
+  pks.purposes = {"pemutakhiran data peserta JKN"};
+  pks.verify_fields = {"nik", "name", "birth_date"};
+  pks.retrieve_fields = {"nik", "name", "birth_date"};
+  pks.operations = {agency::AgencyOperation::kRetrieve, agency::AgencyOperation::kSubscribe};
+  pks.regions = {"3327"};
+  pks.daily_quota = 100;
+  pks.valid_from_ms = now_ms() - 86'400'000;
+  pks.valid_until_ms = now_ms() + 365 * 86'400'000LL;
+  ASSERT_OK(agency::add_agreement(db(), pks, admin));
+  auto issued = agency::issue_api_key(db(), "bpjs-kesehatan", "webhooks", admin);
+  ASSERT_OK(issued);
+  const std::string key = "ApiKey " + issued->secret;
+  const auto signing = agency::WebhookSigningKey::from_seed(std::array<std::uint8_t, 32>{4, 2});
+  expect_documented("GET", "/api/v1/agency/webhook-key", "", "", 503);
+  services->webhook_key = &signing;
+  expect_documented("GET", "/api/v1/agency/webhook-key", "", "", 200);
+  const auto made = expect_documented("POST", "/api/v1/agency/subscriptions", key,
+                                      R"({"url":"https://93.184.216.34/ektp","event_types":["birth","death"]})", 201);
+  expect_documented("POST", "/api/v1/agency/subscriptions", key,
+                    R"({"url":"http://93.184.216.34/ektp","event_types":["birth"]})", 400);
+  expect_documented("POST", "/api/v1/agency/subscriptions", "", R"({"url":"https://93.184.216.34/e","event_types":["birth"]})",
+                    401);
+  expect_documented("GET", "/api/v1/agency/subscriptions", key, "", 200);
+  // A birth, dead-lettered by a receiver that always answers 500.
+  registry::CivilRegistry hooked(db(), RegionDirectory::builtin(), agency::event_outbox_hook());
+  const Person mother = [&] {
+    auto conn = db().connect();
+    auto row = (*conn)->execute("SELECT nik FROM persons WHERE sex = 'F' AND alive = 1 AND birth_date BETWEEN "
+                                "'1983-01-01' AND '2005-01-01' ORDER BY nik LIMIT 1");
+    EXPECT_OK(row);
+    return *registry::load_person(**conn, row->rows.at(0).text(0));
+  }();
+  registry::BirthRequest birth;
+  birth.name = "Putri Sejati";
+  birth.birth_place = "Pemalang";
+  birth.birth_date = jakarta_date_of(now - hours{48});
+  birth.sex = Sex::kFemale;
+  birth.mother_nik = mother.nik;
+  ASSERT_OK(hooked.register_birth({{"ani.op", Role::kOperator}, now, "b-openapi", "hash"}, birth));
+  expect_documented("GET", "/api/v1/agency/deliveries?state=pending", key, "", 200);
+  std::int64_t clock = now_ms();
+  std::string body;
+  agency::WebhookDeliveryWorker worker(
+      db(), signing,
+      [&body](const agency::WebhookMessage& m) -> Result<int> {
+        body = m.body;
+        return 500;
+      },
+      [&clock] { return clock; });
+  for (int i = 0; i < agency::kDeliveryAttemptsMax; ++i, clock += 25 * 3'600'000LL) ASSERT_OK(worker.run_once());
+  const auto dead = expect_documented("GET", "/api/v1/agency/deliveries?state=dead", key, "", 200);
+  const auto id = boost::json::parse(dead.body).at("deliveries").at(0).at("id").as_int64();
+  expect_documented("GET", "/api/v1/agency/deliveries?state=lost", key, "", 400);
+  expect_documented("GET", "/api/v1/admin/agencies/bpjs-kesehatan/deliveries", bearer(admin_token), "", 200);
+  expect_documented("GET", "/api/v1/admin/agencies/bpjs-kesehatan/deliveries", bearer(operator_token), "", 403);
+  expect_documented("POST", fmt::format("/api/v1/agency/deliveries/{}/replay", id), key, "{}", 200);
+  expect_documented("POST", fmt::format("/api/v1/agency/deliveries/{}/replay", id), key, "", 409);
+  expect_documented("POST", "/api/v1/agency/deliveries/999999/replay", key, "", 404);
+  const auto subscription_id = boost::json::parse(made.body).at("id").as_int64();
+  expect_documented("DELETE", fmt::format("/api/v1/agency/subscriptions/{}", subscription_id), key, "", 200);
+  expect_documented("DELETE", fmt::format("/api/v1/agency/subscriptions/{}", subscription_id), key, "", 404);
+  // What the receiver got is the documented CloudEvent.
+  ASSERT_FALSE(body.empty());
+  SchemaChecker checker(document->json());
+  boost::json::value schema = {{"$ref", "#/components/schemas/AgencyCloudEvent"}};
+  const auto problems = checker.check(boost::json::parse(body), *checker.resolve(schema));
+  EXPECT_TRUE(problems.empty()) << joined(problems) << body;
+}
+
 TEST_P(OpenApiTest, AlteredAnswersAreReported) {
   load_demo_regency(20);
   const std::string reader = office_user("budi.op", Role::kOperator, "3327");

@@ -33,21 +33,34 @@ Result<EventOutcome> record_event(store::Connection& c, const WriteContext& ctx,
   if (!event) return std::unexpected(event.error());
   std::string subject = event->subjects.empty() ? "" : event->subjects.front().nik;
   std::string action = fmt::format("event.{}", event_type_id(event->type));
+  // What the hook sees: append_event consumes the event.
+  const bool hooked = ctx.after_event != nullptr && *ctx.after_event;
+  const EventType type = event->type;
+  const CivilDate occurred_on = event->occurred_on;
+  std::vector<EventSubject> subjects = hooked ? event->subjects : std::vector<EventSubject>{};
+  boost::json::object payload = hooked ? event->payload : boost::json::object{};
   auto outcome = append_event(c, ctx, std::move(*event));
   if (!outcome) return std::unexpected(outcome.error());
   access::AuditEntry audit{ctx.now_ms(), ctx.actor.username, action, subject, fmt::format("event {}", outcome->event_id)};
   if (auto s = access::append_audit(c, audit); !s) return std::unexpected(s.error());
+  if (hooked) {
+    const RecordedEvent recorded{outcome->event_id, type, occurred_on, ctx.now_ms(), subjects, payload};
+    if (auto s = (*ctx.after_event)(c, recorded); !s) return std::unexpected(s.error());
+  }
   return outcome;
 }
 
 // `apply(Connection&) -> Result<NewEvent>` validates against the current state and writes the
-// projection; it runs only when the key is new. One write transaction of its own.
+// projection; it runs only when the key is new. One write transaction of its own; `after_event`
+// (the registry's hook) is called with the new event unless the context names one already.
 template <class Apply>
-Result<EventOutcome> run_event(store::Database& db, const WriteContext& ctx, Apply&& apply,
-                               EventPermission may = can_record_events) {
+Result<EventOutcome> run_event(store::Database& db, const EventHook& after_event, const WriteContext& ctx,
+                               Apply&& apply, EventPermission may = can_record_events) {
   if (auto s = check_event_context(ctx, may); !s) return std::unexpected(s.error());
+  WriteContext hooked = ctx;
+  if (hooked.after_event == nullptr && after_event) hooked.after_event = &after_event;
   return store::with_write_transaction<EventOutcome>(
-      db, [&](store::Connection& c) -> Result<EventOutcome> { return record_event(c, ctx, apply); });
+      db, [&](store::Connection& c) -> Result<EventOutcome> { return record_event(c, hooked, apply); });
 }
 
 // The same inside a write transaction the caller already holds (e.g. together with a sync item).
