@@ -62,24 +62,7 @@ class AgencySubscriptionRoutesTest : public RouteTest {
     return issued ? issued->secret : std::string();
   }
   HttpResponse as_agency(std::string method, std::string path, const std::string& key, std::string body = "") {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.target = path;
-    if (auto question = path.find('?'); question != std::string::npos) {
-      std::string query = path.substr(question + 1);
-      auto equals = query.find('=');
-      request.query[query.substr(0, equals)] = equals == std::string::npos ? "" : query.substr(equals + 1);
-      path.resize(question);
-    }
-    request.path = std::move(path);
-    request.body = std::move(body);
-    request.content_type = "application/json";
-    request.client_address = "192.0.2.20";
-    if (!key.empty()) request.authorization = "ApiKey " + key;
-    bool method_allowed = false;
-    const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}, {}};
-    return settle((*handler)(request));
+    return agency_call(std::move(method), std::move(path), key, std::move(body));
   }
   HttpResponse subscribe(const std::string& key, const std::string& url = "https://93.184.216.34/ektp",
                          const std::string& types = R"(["birth","death"])") {

@@ -82,19 +82,29 @@ class RouteTest : public BackendTest {
     EXPECT_OK(issued);
     return issued ? *issued : agency::IssuedKey{};
   }
-  // An agency's POST with its API key (`Authorization: ApiKey KEY`; none when `key` is empty).
-  HttpResponse agency_post(const std::string& path, const std::string& body, const std::string& key) {
+  // An agency's call with its API key (`Authorization: ApiKey KEY`; none when `key` is empty).
+  HttpResponse agency_call(std::string method, std::string path, const std::string& key, std::string body = "") {
     HttpRequest request;
-    request.method = "POST";
-    request.target = request.path = path;
-    request.body = body;
+    request.method = std::move(method);
+    request.target = path;
+    if (auto question = path.find('?'); question != std::string::npos) {
+      std::string query = path.substr(question + 1);  // one "key=value" is all these routes take
+      auto equals = query.find('=');
+      request.query[query.substr(0, equals)] = equals == std::string::npos ? "" : query.substr(equals + 1);
+      path.resize(question);
+    }
+    request.path = std::move(path);
+    request.body = std::move(body);
     request.content_type = "application/json";
     request.client_address = "192.0.2.20";
     if (!key.empty()) request.authorization = "ApiKey " + key;
     bool method_allowed = false;
     const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{404, "", "", {}, {}};
+    if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}, {}};
     return settle((*handler)(request));
+  }
+  HttpResponse agency_post(const std::string& path, const std::string& body, const std::string& key) {
+    return agency_call("POST", path, key, body);
   }
   HttpResponse call(std::string method, std::string path, std::string token, std::string body = "{}") {
     HttpRequest request;
