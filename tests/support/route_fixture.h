@@ -82,8 +82,10 @@ class RouteTest : public BackendTest {
     EXPECT_OK(issued);
     return issued ? *issued : agency::IssuedKey{};
   }
-  // An agency's call with its API key (`Authorization: ApiKey KEY`; none when `key` is empty).
-  HttpResponse agency_call(std::string method, std::string path, const std::string& key, std::string body = "") {
+  // One request through the router, as the server sends its answer (after any audit commit):
+  // `authorization` is the whole header ("" for none), `path` may carry one "key=value" query.
+  HttpResponse route(std::string method, std::string path, std::string authorization, std::string body,
+                     std::string client_address) {
     HttpRequest request;
     request.method = std::move(method);
     request.target = path;
@@ -96,36 +98,24 @@ class RouteTest : public BackendTest {
     request.path = std::move(path);
     request.body = std::move(body);
     request.content_type = "application/json";
-    request.client_address = "192.0.2.20";
-    if (!key.empty()) request.authorization = "ApiKey " + key;
+    request.client_address = std::move(client_address);
+    request.authorization = std::move(authorization);
     bool method_allowed = false;
     const Handler* handler = router.match(request, method_allowed);
     if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}, {}};
     return settle((*handler)(request));
   }
+  // An agency's call with its API key (`Authorization: ApiKey KEY`; none when `key` is empty).
+  HttpResponse agency_call(std::string method, std::string path, const std::string& key, std::string body = "") {
+    return route(std::move(method), std::move(path), key.empty() ? "" : "ApiKey " + key, std::move(body), "192.0.2.20");
+  }
   HttpResponse agency_post(const std::string& path, const std::string& body, const std::string& key) {
     return agency_call("POST", path, key, body);
   }
+  // A staff member's call with their bearer token (none when `token` is empty).
   HttpResponse call(std::string method, std::string path, std::string token, std::string body = "{}") {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.target = path;
-    if (auto question = path.find('?'); question != std::string::npos) {
-      // One "key=value" is all these routes take.
-      std::string query = path.substr(question + 1);
-      auto equals = query.find('=');
-      request.query[query.substr(0, equals)] = equals == std::string::npos ? "" : query.substr(equals + 1);
-      path.resize(question);
-    }
-    request.path = std::move(path);
-    request.body = std::move(body);
-    request.content_type = "application/json";
-    request.client_address = "192.0.2.10";
-    if (!token.empty()) request.authorization = "Bearer " + token;
-    bool method_allowed = false;
-    const Handler* handler = router.match(request, method_allowed);
-    if (handler == nullptr) return HttpResponse{method_allowed ? 405 : 404, "", "", {}, {}};
-    return settle((*handler)(request));  // as the server sends it (after any audit commit)
+    return route(std::move(method), std::move(path), token.empty() ? "" : "Bearer " + token, std::move(body),
+                 "192.0.2.10");
   }
 
   // The demo regency 3327 with `persons` residents, as of the fixture's day.
