@@ -33,8 +33,6 @@ namespace ektp::access {
 namespace journal_limits {
 inline constexpr std::size_t record_bytes_max = 64 * 1024;
 inline constexpr std::uintmax_t segment_bytes_max = 256ULL * 1024 * 1024;
-// A segment is closed for moving once it is this large, whatever the interval.
-inline constexpr std::uintmax_t segment_bytes_rotate = 4ULL * 1024 * 1024;
 }  // namespace journal_limits
 
 // The folder of the journal for a chain anchored in `anchor_dir`.
