@@ -75,20 +75,33 @@ Status refuse_revoked(const StoredKey& key, std::string_view key_id) {
                  fmt::format("key_id: key {} is revoked", key_id));
 }
 
-// Runs `work` on an existing key in a write transaction and audits `action`.
+// Runs `work` on an existing key inside the caller's write transaction and audits `action`.
+Status change_key_within(store::Connection& db, std::string_view key_id, const AgencyChange& change,
+                         std::string_view action,
+                         const std::function<Result<std::string>(store::Connection&, const StoredKey&)>& work) {
+  if (change.actor.empty()) return invalid_argument("actor: who changes the key");
+  EKTP_ASSIGN_OR_RETURN(const StoredKey key, stored_key(db, key_id));
+  EKTP_RETURN_IF_ERROR(refuse_revoked(key, key_id));
+  EKTP_ASSIGN_OR_RETURN(const std::string detail, work(db, key));
+  return access::append_audit(
+      db, {change.at_ms, change.actor, std::string(action), key.agency_code, fmt::format("key {}{}", key_id, detail)});
+}
+
+// The same in a write transaction of its own.
 Status change_key(store::Database& database, std::string_view key_id, const AgencyChange& change,
                   std::string_view action, const std::function<Result<std::string>(store::Connection&, const StoredKey&)>& work) {
   if (change.actor.empty()) return invalid_argument("actor: who changes the key");
-  auto done = store::with_write_transaction<bool>(database, [&](store::Connection& db) -> Result<bool> {
-    EKTP_ASSIGN_OR_RETURN(const StoredKey key, stored_key(db, key_id));
-    EKTP_RETURN_IF_ERROR(refuse_revoked(key, key_id));
-    EKTP_ASSIGN_OR_RETURN(const std::string detail, work(db, key));
-    EKTP_RETURN_IF_ERROR(access::append_audit(
-        db, {change.at_ms, change.actor, std::string(action), key.agency_code, fmt::format("key {}{}", key_id, detail)}));
-    return true;
+  return store::with_write_transaction<void>(database, [&](store::Connection& db) -> Status {
+    return change_key_within(db, key_id, change, action, work);
   });
-  if (!done) return std::unexpected(done.error());
-  return {};
+}
+
+Result<std::string> mark_suspended(store::Connection& db, std::string_view key_id, std::string_view reason,
+                                   std::int64_t at_ms) {
+  EKTP_RETURN_IF_ERROR(db.execute(
+      "UPDATE agency_api_keys SET suspended = 1, suspended_reason = $2, suspended_at_ms = $3 WHERE key_id = $1",
+      {std::string(key_id), std::string(reason), at_ms}));
+  return fmt::format(": {}", reason);
 }
 
 }  // namespace
@@ -146,13 +159,14 @@ Status suspend_api_key(store::Database& database, std::string_view key_id, std::
                        const AgencyChange& change) {
   EKTP_RETURN_IF_ERROR(validate_text("reason", reason, kSuspendReasonBytesMax, true));
   return change_key(database, key_id, change, "agency.key_suspend",
-                    [&](store::Connection& db, const StoredKey&) -> Result<std::string> {
-                      EKTP_RETURN_IF_ERROR(db.execute(
-                          "UPDATE agency_api_keys SET suspended = 1, suspended_reason = $2, suspended_at_ms = $3 "
-                          "WHERE key_id = $1",
-                          {std::string(key_id), std::string(reason), change.at_ms}));
-                      return fmt::format(": {}", reason);
-                    });
+                    [&](store::Connection& db, const StoredKey&) { return mark_suspended(db, key_id, reason, change.at_ms); });
+}
+
+Status suspend_api_key_within(store::Connection& db, std::string_view key_id, std::string_view reason,
+                              const AgencyChange& change) {
+  EKTP_RETURN_IF_ERROR(validate_text("reason", reason, kSuspendReasonBytesMax, true));
+  return change_key_within(db, key_id, change, "agency.key_suspend",
+                           [&](store::Connection& c, const StoredKey&) { return mark_suspended(c, key_id, reason, change.at_ms); });
 }
 
 Status resume_api_key(store::Database& database, std::string_view key_id, const AgencyChange& change) {

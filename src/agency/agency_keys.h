@@ -56,6 +56,9 @@ Status revoke_api_key(store::Database& database, std::string_view key_id, const 
 // resumed (audited "agency.key_resume"). kNotFound; kFailedPrecondition for a revoked key.
 Status suspend_api_key(store::Database& database, std::string_view key_id, std::string_view reason,
                        const AgencyChange& change);
+// The same inside the caller's write transaction (the call that gave the key away suspends it).
+Status suspend_api_key_within(store::Connection& db, std::string_view key_id, std::string_view reason,
+                              const AgencyChange& change);
 Status resume_api_key(store::Database& database, std::string_view key_id, const AgencyChange& change);
 
 // The agency's keys, newest first (revoked ones included); no secrets.

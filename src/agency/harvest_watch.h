@@ -6,7 +6,8 @@
 //   - guessing: of at least kUnknownMinLookups in the last kUnknownWindow, more than
 //     kUnknownShareMax not in the register.
 // A signal suspends the key (agency_keys.h; an admin resumes it) and raises an alert in the
-// audit log (`alert.agency_harvest`). Off-hours bursts are not watched yet.
+// audit log (`alert.agency_harvest`). Bursts outside the agency's usual hours are watched by
+// call_burst_watch.h; both run for every call in agency_call_ledger.h.
 #pragma once
 
 #include <cstdint>

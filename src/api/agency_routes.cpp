@@ -6,12 +6,10 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include "access/audit_log.h"
+#include "agency/agency_call_ledger.h"
 #include "agency/agency_keys.h"
-#include "agency/agency_quota.h"
 #include "agency/agency_registry.h"
 #include "agency/claim_verification.h"
-#include "agency/harvest_watch.h"
 #include "agency/profile_fields.h"
 #include "api/agency_call.h"
 #include "api/route_support.h"
@@ -41,39 +39,44 @@ Result<AgencyCall> agency_call(ApiServices& s, const HttpRequest& request, agenc
   return AgencyCall{std::move(call.caller), std::move(call.body), std::move(nik), std::move(purpose)};
 }
 
-// Counts the call against the day's quota and records it, in one transaction, then answers.
-// The quota refusal is itself answered 429 with the reset time (and counted nowhere).
-// A lookup that looks like harvesting (agency/harvest_watch.h) suspends the key for the calls
-// after this one, and raises an alert for the admin.
-Status watch_for_harvesting(ApiServices& s, const AgencyCall& call, const std::string& signal, std::int64_t now) {
-  EKTP_RETURN_IF_ERROR(agency::suspend_api_key(s.db, call.caller.key_id, signal.substr(0, agency::kSuspendReasonBytesMax),
-                                               {"system", now}));
-  return store::with_write_transaction<void>(s.db, [&](store::Connection& c) -> Status {
-    return access::append_audit(c, {now, "system", "alert.agency_harvest", call.caller.agency.code,
-                                    fmt::format("key {} suspended: {}", call.caller.key_id, signal)});
-  });
+// The answer to a call once the ledger has counted and recorded it: the quota used so far, or the
+// quota's refusal (429 with the reset time), or the ledger's error.
+HttpResponse answer_recorded(Result<agency::AgencyCallOutcome> outcome, object answer, std::int64_t now) {
+  if (!outcome) {
+    if (auto refused = quota_refusal(outcome.error(), now)) return std::move(*refused);
+    return error_response(outcome.error());
+  }
+  answer["quota"] = object{{"used_today", outcome->use.calls_today}, {"daily_quota", outcome->use.quota},
+                           {"reset_at_ms", outcome->use.reset_at_ms}};
+  return json_response(answer);
 }
 
+// Counts the call against the day's quota and records it (agency/agency_call_ledger.h), then
+// answers. With the server's ledger the answer waits, without a thread, for its group's commit;
+// a lookup that looks like harvesting suspends the key for the calls after this one and raises an
+// alert for the admin.
 Result<HttpResponse> recorded(ApiServices& s, const AgencyCall& call, std::string_view action, std::string detail,
                               object answer, bool found) {
   const std::int64_t now = now_ms(s);
-  std::optional<std::string> signal;
-  auto done = store::with_write_transaction<agency::QuotaUse>(s.db, [&](store::Connection& c) -> Result<agency::QuotaUse> {
-    EKTP_ASSIGN_OR_RETURN(auto use, agency::count_call(c, call.caller.agency.code, now, call.caller.agreement.daily_quota));
-    EKTP_RETURN_IF_ERROR(access::append_audit(c, {now, "agency:" + call.caller.agency.code, std::string(action), call.nik,
-                                                  fmt::format("agreement {}; key {}; purpose {}; {}", call.caller.agreement.number,
-                                                              call.caller.key_id, call.purpose, detail)}));
-    EKTP_RETURN_IF_ERROR(agency::record_lookup(c, call.caller.key_id, call.nik, found, now));
-    EKTP_ASSIGN_OR_RETURN(signal, agency::harvest_signal(c, call.caller.key_id));
-    return use;
-  });
-  if (done && signal) EKTP_RETURN_IF_ERROR(watch_for_harvesting(s, call, *signal, now));
-  if (!done) {
-    if (auto refused = quota_refusal(done.error(), now)) return std::move(*refused);
+  agency::AgencyCallRecord record{
+      call.caller.agency.code, call.caller.agreement.daily_quota, call.caller.key_id, call.nik, found, now,
+      {now, "agency:" + call.caller.agency.code, std::string(action), call.nik,
+       fmt::format("agreement {}; key {}; purpose {}; {}", call.caller.agreement.number, call.caller.key_id,
+                   call.purpose, detail)}};
+  if (s.agency_calls == nullptr) {
+    auto outcome = store::with_write_transaction<agency::AgencyCallOutcome>(
+        s.db, [&](store::Connection& c) { return agency::record_agency_call(c, record); });
+    return answer_recorded(std::move(outcome), std::move(answer), now);
   }
-  if (!done) return std::unexpected(done.error());
-  answer["quota"] = object{{"used_today", done->calls_today}, {"daily_quota", done->quota}, {"reset_at_ms", done->reset_at_ms}};
-  return json_response(answer);
+  HttpResponse held;
+  held.gate = [ledger = s.agency_calls, record = std::move(record), answer = std::move(answer), now](
+                  ResponseRelease release) mutable {
+    ledger->record_then(std::move(record), [release = std::move(release), answer = std::move(answer),
+                                            now](Result<agency::AgencyCallOutcome> outcome) mutable {
+      release(answer_recorded(std::move(outcome), std::move(answer), now));
+    });
+  };
+  return held;
 }
 
 Result<std::optional<Person>> resident(ApiServices& s, const AgencyCall& call) {

@@ -23,6 +23,7 @@ namespace ektp::card {
 class SuketKeys;
 }
 namespace ektp::agency {
+class AgencyCallLedger;
 class WebhookSigningKey;
 }
 
@@ -55,6 +56,9 @@ struct ApiServices {
   // loopback or link-local address (ektp serve --allow-private-webhooks: development and tests).
   const agency::WebhookSigningKey* webhook_key = nullptr;
   bool allow_private_webhooks = false;
+  // Agency calls are counted and recorded in groups (agency/agency_call_ledger.h); without a
+  // ledger, each call in a transaction of its own.
+  agency::AgencyCallLedger* agency_calls = nullptr;
 };
 
 // Registers every /api/v1 route of docs/api.md.

@@ -196,15 +196,24 @@ int http_status_for(const Error& error) {
   return http_status_for(error.code);
 }
 
+ResponseRelease::ResponseRelease(Send send) : send_(std::move(send)) {}
+
+void ResponseRelease::operator()(Status status) const { send_(std::move(status), std::nullopt); }
+
+void ResponseRelease::operator()(HttpResponse answer) const { send_(Status(), std::move(answer)); }
+
 HttpResponse settle(HttpResponse response) {
   if (!response.gate) return response;
   ResponseGate gate = std::move(response.gate);
   response.gate = nullptr;
-  std::promise<Status> released;
+  std::promise<std::pair<Status, std::optional<HttpResponse>>> released;
   auto outcome = released.get_future();
-  gate([&released](Status status) { released.set_value(std::move(status)); });
-  Status status = outcome.get();
-  return status ? std::move(response) : error_response(status.error());
+  gate(ResponseRelease([&released](Status status, std::optional<HttpResponse> answer) {
+    released.set_value({std::move(status), std::move(answer)});
+  }));
+  auto [status, answer] = outcome.get();
+  if (!status) return error_response(status.error());
+  return answer ? std::move(*answer) : std::move(response);
 }
 
 HttpResponse error_response(const Error& error) {

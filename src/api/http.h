@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,11 +31,24 @@ struct HttpRequest {
   std::string client_address;  // peer IP
 };
 
+struct HttpResponse;
+
 // Keeps an answer back until something it depends on is done, without holding a thread: once the
-// handler has returned, the server calls gate(release) and sends the response only when release
-// is called with an ok Status, or error_response(error) instead. Reads use it to wait for the
-// commit of their audit record (access/audit_log.h). release may run on any thread, once.
-using ResponseRelease = std::function<void(Status)>;
+// handler has returned, the server calls gate(release) and sends, when release is called, the
+// answer the handler returned for an ok Status, error_response(error) for an error, or the answer
+// release is given instead (an answer that can be made only then: agency calls answer with the
+// quota their group commit counted). Reads use it to wait for the commit of their audit record
+// (access/audit_log.h). release may run on any thread, once.
+class ResponseRelease {
+ public:
+  using Send = std::function<void(Status, std::optional<HttpResponse>)>;
+  explicit ResponseRelease(Send send);
+  void operator()(Status status) const;        // the held answer, or error_response(error)
+  void operator()(HttpResponse answer) const;  // this answer instead of the held one
+
+ private:
+  Send send_;
+};
 using ResponseGate = std::function<void(ResponseRelease)>;
 
 struct HttpResponse {

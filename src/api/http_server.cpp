@@ -78,7 +78,8 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void shutdown() = 0;
-  virtual void released(Status status) = 0;  // any thread: posts onto the session's strand
+  // Any thread: posts onto the session's strand. `answer` replaces the held one when given.
+  virtual void released(Status status, std::optional<HttpResponse> answer) = 0;
 };
 
 // The sessions whose answer waits for its gate (an audit commit). The gate's release may come on
@@ -90,14 +91,14 @@ class HeldAnswers {
     std::lock_guard lock(mutex_);
     held_.emplace(key, std::move(session));
   }
-  void release(SessionBase* key, Status status) {
+  void release(SessionBase* key, Status status, std::optional<HttpResponse> answer = std::nullopt) {
     std::lock_guard lock(mutex_);  // held while posting, so close() cannot pass in between
     if (!open_) return;
     auto it = held_.find(key);
     if (it == held_.end()) return;
     std::shared_ptr<SessionBase> session = std::move(it->second);
     held_.erase(it);
-    session->released(std::move(status));
+    session->released(std::move(status), std::move(answer));
   }
   // Once no worker runs: drops the sessions still waiting (their answers are not sent).
   void close() {
@@ -448,9 +449,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     held_head_ = head;
     writing_ = true;
     server_.held->keep(this, this->shared_from_this());
-    ResponseRelease release = [board = server_.held, key = static_cast<SessionBase*>(this)](Status status) {
-      board->release(key, std::move(status));
-    };
+    ResponseRelease release([board = server_.held, key = static_cast<SessionBase*>(this)](
+                                Status status, std::optional<HttpResponse> answer) {
+      board->release(key, std::move(status), std::move(answer));
+    });
     try {
       gate(std::move(release));
     } catch (const std::exception& e) {
@@ -459,9 +461,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
   }
 
-  void released(Status status) override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this(), status = std::move(status)]() mutable {
-      HttpResponse response = std::move(self->held_);
+  void released(Status status, std::optional<HttpResponse> answer) override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), status = std::move(status),
+                                        answer = std::move(answer)]() mutable {
+      HttpResponse response = answer ? std::move(*answer) : std::move(self->held_);
       self->held_ = {};
       self->held_work_.reset();
       if (!status) {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "access/audit_journal.h"
+#include "agency/agency_call_ledger.h"
 #include "agency/delivery_schedule.h"
 #include "agency/event_outbox.h"
 #include "agency/webhook_delivery.h"
@@ -241,6 +242,8 @@ int run_serve(const ServeOptions& options) {
   access::ReadQuota read_quota(quota_limits);
   api::ApiServices services{**db, regions, civil, auth, audit, &ingest, dedup->get(), &(*anchorer)->anchor(), {}};
   services.read_quota = &read_quota;
+  agency::AgencyCallLedger agency_calls(**db);  // declared before the server: outlives its answers
+  services.agency_calls = &agency_calls;
   // SUKET signing keys live beside the audit chain's signing key too (files of mode 0600).
   auto suket_keys = card::SuketKeys::open((*anchorer)->anchor().dir(), true);
   if (!suket_keys) return report(suket_keys.error());

@@ -718,6 +718,18 @@ CREATE TABLE agency_delivery_attempts (
   PRIMARY KEY (delivery_id, attempt)
 );
 )sql"},
+      // Agency calls (agency/agency_call_ledger.h): calls per agency in 10-minute buckets, the
+      // history the off-hours burst watch learns an agency's usual hours from (kept 35 days), and
+      // an index to prune looked-up NIKs by age (kept 30 days).
+      {22, "agency call buckets", R"sql(
+CREATE TABLE agency_call_buckets (
+  agency_code      TEXT NOT NULL,
+  bucket           BIGINT NOT NULL,
+  calls            BIGINT NOT NULL,
+  PRIMARY KEY (agency_code, bucket)
+);
+CREATE INDEX agency_lookups_age ON agency_lookups (at_ms);
+)sql"},
   };
   return migrations;
 }

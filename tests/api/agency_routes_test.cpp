@@ -12,6 +12,7 @@
 
 #include "agency/agency_keys.h"
 #include "agency/agency_registry.h"
+#include "agency/call_burst_watch.h"
 #include "registry/person_store.h"
 #include "support/route_fixture.h"
 
@@ -157,6 +158,28 @@ TEST_P(AgencyRoutesTest, ASweepOfConsecutiveNiksSuspendsTheKeyAndAlerts) {
   }
   EXPECT_EQ(audited("system", "alert.agency_harvest"), 1);
   auto next = verify(fmt::format(R"({{"name":"{}"}})", person.name));
+  ASSERT_EQ(next.status, 403) << next.body;
+  EXPECT_EQ(reason_of(next), "agency_key_suspended");
+}
+
+TEST_P(AgencyRoutesTest, ABurstOutsideTheAgencysUsualHoursSuspendsTheKeyAndAlerts) {
+  // A fortnight of office hours (08–16 WIB), then, at 02:00 WIB, 99 calls in ten minutes
+  // already counted: the 100th is answered, and it suspends the key.
+  now = sys_days{CivilDate{year{2026}, November, day{23}}} + hours{19};  // 24 November 02:00 WIB
+  {
+    auto conn = db().connect();
+    ASSERT_OK(conn);
+    for (int d = 1; d <= 14; ++d) {
+      for (int h = 1; h <= 9; ++h) {  // 08–16 WIB is 01–09 UTC
+        ASSERT_OK(agency::count_call_bucket(**conn, "bpjs-kesehatan", now_ms() - d * 86'400'000LL - (19 - h) * 3'600'000LL, 20));
+      }
+    }
+    ASSERT_OK(agency::count_call_bucket(**conn, "bpjs-kesehatan", now_ms(), agency::kBurstCallsMin - 1));
+  }
+  const auto claim = fmt::format(R"({{"name":"{}"}})", person.name);
+  ASSERT_EQ(verify(claim).status, 200);
+  EXPECT_EQ(audited("system", "alert.agency_harvest"), 1);
+  auto next = verify(claim);
   ASSERT_EQ(next.status, 403) << next.body;
   EXPECT_EQ(reason_of(next), "agency_key_suspended");
 }

@@ -194,9 +194,17 @@ std::shared_ptr<Router> make_router() {
     HttpResponse response = json_response(boost::json::object{{"held", true}});
     const int ms = std::stoi(request.query.at("ms"));
     const bool fail = request.query.contains("fail");
-    response.gate = [ms, fail](ResponseRelease release) {
-      std::thread([ms, fail, release = std::move(release)] {
+    const bool replace = request.query.contains("replace");
+    response.gate = [ms, fail, replace](ResponseRelease release) {
+      std::thread([ms, fail, replace, release = std::move(release)] {
         std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        if (replace) {
+          // An answer made only once what it waited for is done (agency calls and their quota).
+          HttpResponse made = json_response(boost::json::object{{"made", "later"}});
+          made.status = 429;
+          made.headers.emplace_back("Retry-After", "42");
+          return release(std::move(made));
+        }
         release(fail ? Status(make_error(ErrorCode::kUnavailable, "the audit record could not be written"))
                      : Status());
       }).detach();
@@ -573,6 +581,15 @@ TEST_F(HttpServerTest, AGateThatFailsSendsTheErrorInsteadOfTheAnswer) {
   auto second = connection.read_response();
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->status, 200);
+}
+
+TEST_F(HttpServerTest, AGateMaySendAnAnswerMadeOnlyWhenItIsReleased) {
+  auto response = round_trip(port_, get_request("/api/v1/held?ms=10&replace=1"));
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 429);
+  EXPECT_EQ(response->json().at("made").as_string(), "later");
+  EXPECT_EQ(response->body.find("held"), std::string::npos);
+  EXPECT_EQ(response->header("retry-after"), "42");
 }
 
 TEST_F(HttpServerTest, StopLetsAHeldAnswerGoOutFirst) {

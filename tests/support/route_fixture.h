@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "agency/agency_call_ledger.h"
 #include "api/api_services.h"
 #include "api/http.h"
 #include "access/audit_log.h"
@@ -40,6 +41,8 @@ class RouteTest : public BackendTest {
     services = std::make_unique<ApiServices>(ApiServices{db(), RegionDirectory::builtin(), *civil, *auth, *audit,
                                                          nullptr, nullptr, nullptr, {}});
     services->clock = [this] { return now; };
+    agency_calls = std::make_unique<agency::AgencyCallLedger>(db());
+    services->agency_calls = agency_calls.get();
     api::add_registry_routes(router, *services);
     api::add_adjudication_routes(router, *services);
     create_two_admins(*auth, now);
@@ -56,6 +59,7 @@ class RouteTest : public BackendTest {
     // The writer's thread and the services go before the database they use.
     router = Router();
     services.reset();
+    agency_calls.reset();
     civil.reset();
     audit.reset();
     auth.reset();
@@ -156,6 +160,7 @@ class RouteTest : public BackendTest {
   std::unique_ptr<access::AuthService> auth;
   std::unique_ptr<access::AuditWriter> audit;
   std::unique_ptr<registry::CivilRegistry> civil;
+  std::unique_ptr<agency::AgencyCallLedger> agency_calls;
   std::unique_ptr<ApiServices> services;
   Router router;
   std::string admin_token;
