@@ -101,9 +101,10 @@ Result<std::size_t> enqueue_event_deliveries(store::Connection& db, const regist
   return written;
 }
 
-registry::EventHook event_outbox_hook() {
-  return [](store::Connection& db, const registry::RecordedEvent& event) -> Status {
-    EKTP_RETURN_IF_ERROR(enqueue_event_deliveries(db, event));
+registry::EventHook event_outbox_hook(std::function<void()> after_commit) {
+  return [after_commit = std::move(after_commit)](store::Connection& db, const registry::RecordedEvent& event) -> Status {
+    EKTP_ASSIGN_OR_RETURN(const std::size_t deliveries, enqueue_event_deliveries(db, event));
+    if (deliveries > 0 && after_commit) db.after_commit(after_commit);
     return {};
   };
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 #include "core/error.h"
 #include "registry/context.h"
@@ -21,7 +22,9 @@ namespace ektp::agency {
 // (new family cards, corrections …) give none.
 Result<std::size_t> enqueue_event_deliveries(store::Connection& db, const registry::RecordedEvent& event);
 
-// The same as a registry::EventHook, for CivilRegistry and central's sync handlers.
-registry::EventHook event_outbox_hook();
+// The same as a registry::EventHook, for CivilRegistry and central's sync handlers. When the event
+// wrote deliveries, `after_commit` (if set) runs once its transaction has committed: central wakes
+// its delivery worker with it, so an event leaves within milliseconds instead of at the next poll.
+registry::EventHook event_outbox_hook(std::function<void()> after_commit = {});
 
 }  // namespace ektp::agency

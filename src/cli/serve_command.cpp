@@ -1,5 +1,6 @@
 // `ektp serve`: the central server — opens and migrates the database, optionally loads a demo
 // regency, and serves the API and the web front end until SIGINT/SIGTERM.
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -204,7 +205,11 @@ int run_serve(const ServeOptions& options) {
   }
   // Every civil event writes the deliveries of the agencies' subscriptions it concerns in its own
   // transaction, at central's desks and when a station's item is applied (agency/event_outbox.h).
-  const registry::EventHook event_outbox = agency::event_outbox_hook();
+  // Once such an event commits, the delivery worker (made further down) is woken.
+  std::atomic<agency::WebhookDeliveryWorker*> delivery_worker{nullptr};
+  const registry::EventHook event_outbox = agency::event_outbox_hook([&delivery_worker] {
+    if (auto* worker = delivery_worker.load()) worker->wake();
+  });
   registry::CivilRegistry civil(**db, regions, event_outbox);
   auto anchorer = start_audit_anchorer(**db, options.db_url, options.audit_anchor);
   if (!anchorer) return report(anchorer.error());
@@ -273,6 +278,11 @@ int run_serve(const ServeOptions& options) {
   sender_options.allow_private_addresses = options.allow_private_webhooks;
   agency::WebhookDeliveryWorker webhook_worker(**db, *webhook_key, api::https_webhook_sender(sender_options), wall_ms,
                                                delivery_options);
+  delivery_worker = &webhook_worker;
+  struct ForgetWorker {  // the hook outlives the worker
+    std::atomic<agency::WebhookDeliveryWorker*>& worker;
+    ~ForgetWorker() { worker = nullptr; }
+  } forget_worker{delivery_worker};
   if (seed_demo_cards) {
     auto cards = card::seed_demo_cards(**db, **suket_keys, regions, options.demo_regency, wall_ms());
     if (!cards) {

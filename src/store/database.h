@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -74,11 +75,21 @@ class Connection {
   virtual Status rollback() = 0;
   virtual bool in_transaction() const = 0;
 
+  // Runs `done` once the transaction in progress commits through with_write_transaction (never
+  // when it rolls back): wakes whoever waits for what it wrote, such as the webhook worker for
+  // new deliveries. Not thread-safe, like the connection itself.
+  void after_commit(std::function<void()> done) { after_commit_.push_back(std::move(done)); }
+  // Takes what after_commit() queued (the transaction's end runs or drops them).
+  std::vector<std::function<void()>> take_after_commit() { return std::exchange(after_commit_, {}); }
+
   // Bulk-load helper: inserts many rows into one table as fast as the back end allows
   // (prepared statement reuse on SQLite, COPY or multi-row INSERT on PostgreSQL). Must be called
   // inside a transaction.
   virtual Status insert_rows(std::string_view table, const std::vector<std::string>& columns,
                              const std::vector<std::vector<Value>>& rows) = 0;
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
 };
 
 class Database;

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "store/store_limits.h"
 
@@ -13,6 +14,7 @@ void sleep_before_retry(int attempt);
 
 // Rolls back after a failure; the first error is the one worth reporting, so this one is dropped.
 inline void rollback_quietly(Connection& connection) {
+  (void)connection.take_after_commit();  // what waited for this commit never will
   if (connection.in_transaction()) (void)connection.rollback();
 }
 
@@ -28,6 +30,7 @@ Result<T> run_in_transaction(Connection& connection,
     rollback_quietly(connection);
     return std::unexpected(committed.error());
   }
+  for (auto& done : connection.take_after_commit()) done();
   return result;
 }
 

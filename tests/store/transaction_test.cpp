@@ -83,6 +83,34 @@ TEST_P(TransactionTest, VoidWorkIsSupported) {
   EXPECT_EQ(notes(), 1);
 }
 
+TEST_P(TransactionTest, AfterCommitRunsOnceCommittedAndNeverAfterARollback) {
+  int woken = 0;
+  std::int64_t seen_by_the_callback = -1;
+  ASSERT_OK(with_write_transaction<void>(db(), [&](Connection& c) -> Status {
+    EKTP_RETURN_IF_ERROR(c.execute("INSERT INTO notes (body) VALUES ('kelahiran')"));
+    c.after_commit([&] {
+      ++woken;
+      seen_by_the_callback = notes();  // what the transaction wrote is visible by then
+    });
+    EXPECT_EQ(woken, 0) << "not before the commit";
+    return {};
+  }));
+  EXPECT_EQ(woken, 1);
+  EXPECT_EQ(seen_by_the_callback, 1);
+  // Rolled back, or retried: the callbacks of a failed attempt are dropped.
+  int attempts = 0;
+  auto failed = with_write_transaction<void>(db(), [&](Connection& c) -> Status {
+    c.after_commit([&] { ++woken; });
+    if (++attempts < 2) return make_error(ErrorCode::kAborted, "simulated serialization failure");
+    return failed_precondition("the person is deceased");
+  });
+  EXPECT_FALSE(failed.has_value());
+  EXPECT_EQ(woken, 1);
+  // The connection goes back to the pool with nothing left over for the next transaction.
+  ASSERT_OK(with_write_transaction<void>(db(), [&](Connection&) -> Status { return {}; }));
+  EXPECT_EQ(woken, 1);
+}
+
 TEST_P(TransactionTest, RetriesOnAbortedAndDiscardsTheFailedAttempts) {
   int calls = 0;
   auto result = with_write_transaction<int>(db(), [&](Connection& c) -> Result<int> {
