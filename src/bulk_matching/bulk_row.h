@@ -87,7 +87,7 @@ struct RowOutcome {
   std::array<FieldVerdict, kColumnCount> verdicts{};
   std::optional<double> name_score;        // 0–1, when a name was supplied and a person compared
   std::optional<std::string> matched_nik;  // found_by_demographics only, and only when allowed
-  std::string invalid_reason;              // invalid_row only: what is wrong and where (English)
+  std::string invalid_reason;  // invalid_row: what is wrong and where; duplicate_in_file: which earlier row (English)
 };
 
 }  // namespace ektp::bulk
