@@ -310,11 +310,19 @@ std::string phonetic_word(std::string_view word) {
 
 // ---- similarity -----------------------------------------------------------------------------
 
-// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+// Similarity works on keys of at most kMaxNameBytes bytes and kMaxNameTokens words, so every
+// buffer below lives on the stack: no allocation per comparison (bulk matching makes millions).
+using KeyWords = std::array<std::string_view, kMaxNameTokens>;
+
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions); b.size() must not
+// exceed kMaxNameBytes.
 std::size_t osa_distance(std::string_view a, std::string_view b) {
   const std::size_t n = a.size();
   const std::size_t m = b.size();
-  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  std::array<std::size_t, kMaxNameBytes + 1> buffers[3];
+  std::size_t* prev2 = buffers[0].data();
+  std::size_t* prev = buffers[1].data();
+  std::size_t* cur = buffers[2].data();
   for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
     cur[0] = i;
@@ -325,8 +333,10 @@ std::size_t osa_distance(std::string_view a, std::string_view b) {
         cur[j] = std::min(cur[j], prev2[j - 2] + 1);
       }
     }
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
+    std::size_t* spare = prev2;  // prev2 ← prev ← cur ← (reused)
+    prev2 = prev;
+    prev = cur;
+    cur = spare;
   }
   return prev[m];
 }
@@ -351,19 +361,22 @@ double word_score(std::string_view a, std::string_view b) {
   return string_score(a, b);
 }
 
-// Hungarian method (shortest augmenting paths with potentials) for an n×m cost matrix, n ≤ m,
-// minimising total cost. Returns, for each row, its column.
-std::vector<std::size_t> assign_min_cost(const std::vector<std::vector<double>>& cost) {
-  const std::size_t n = cost.size();
-  const std::size_t m = n == 0 ? 0 : cost[0].size();
+constexpr std::size_t kSide = kMaxNameTokens;
+using Matrix = std::array<double, kSide * kSide>;  // [i * kSide + j]
+
+// Hungarian method (shortest augmenting paths with potentials) for an n×m cost matrix, n ≤ m ≤
+// kSide, minimising total cost. Fills, for each row, its column.
+void assign_min_cost(const Matrix& cost, std::size_t n, std::size_t m,
+                     std::array<std::size_t, kSide>& row_to_col) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  std::vector<double> u(n + 1, 0.0), v(m + 1, 0.0);
-  std::vector<std::size_t> p(m + 1, 0), way(m + 1, 0);  // p[j]: row (1-based) holding column j
+  std::array<double, kSide + 1> u{}, v{};
+  std::array<std::size_t, kSide + 1> p{}, way{};  // p[j]: row (1-based) holding column j
   for (std::size_t i = 1; i <= n; ++i) {
     p[0] = i;
     std::size_t j0 = 0;
-    std::vector<double> minv(m + 1, kInf);
-    std::vector<bool> used(m + 1, false);
+    std::array<double, kSide + 1> minv;
+    minv.fill(kInf);
+    std::array<bool, kSide + 1> used{};
     do {
       used[j0] = true;
       const std::size_t i0 = p[j0];
@@ -371,7 +384,7 @@ std::vector<std::size_t> assign_min_cost(const std::vector<std::vector<double>>&
       std::size_t j1 = 0;
       for (std::size_t j = 1; j <= m; ++j) {
         if (used[j]) continue;
-        const double reduced = cost[i0 - 1][j - 1] - u[i0] - v[j];
+        const double reduced = cost[(i0 - 1) * kSide + (j - 1)] - u[i0] - v[j];
         if (reduced < minv[j]) minv[j] = reduced, way[j] = j0;
         if (minv[j] < delta) delta = minv[j], j1 = j;
       }
@@ -391,11 +404,10 @@ std::vector<std::size_t> assign_min_cost(const std::vector<std::vector<double>>&
       j0 = j1;
     } while (j0 != 0);
   }
-  std::vector<std::size_t> row_to_col(n, 0);
+  row_to_col.fill(0);
   for (std::size_t j = 1; j <= m; ++j) {
     if (p[j] != 0) row_to_col[p[j] - 1] = j - 1;
   }
-  return row_to_col;
 }
 
 constexpr double kMiddleMissingCost = 0.25;  // share of its length an unpaired inner word costs
@@ -403,35 +415,34 @@ constexpr double kEdgeMissingCost = 0.7;     // … an unpaired first or last wo
 constexpr double kOrderSwapFactor = 0.97;    // paired words in another order
 constexpr double kJoinedCap = 0.98;          // equal only once the spaces are gone
 
-// Token-level score; `a` has no more words than `b`.
-double token_score(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  const std::size_t n = a.size();
-  const std::size_t m = b.size();
-  std::vector<std::vector<double>> score(n, std::vector<double>(m));
-  std::vector<std::vector<double>> cost(n, std::vector<double>(m));
+// Token-level score; `a` (n words) has no more words than `b` (m words).
+double token_score(const KeyWords& a, std::size_t n, const KeyWords& b, std::size_t m) {
+  Matrix score{};
+  Matrix cost{};
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < m; ++j) {
       const double weight = static_cast<double>(a[i].size() + b[j].size()) / 2.0;
-      score[i][j] = word_score(a[i], b[j]);
-      cost[i][j] = -score[i][j] * weight;
+      score[i * kSide + j] = word_score(a[i], b[j]);
+      cost[i * kSide + j] = -score[i * kSide + j] * weight;
     }
   }
-  const std::vector<std::size_t> col = assign_min_cost(cost);
+  std::array<std::size_t, kSide> col{};
+  assign_min_cost(cost, n, m, col);
   double matched = 0.0;
   double total = 0.0;
-  std::vector<bool> paired(m, false);
+  std::array<bool, kSide> paired{};
   bool in_order = true;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t j = col[i];
     const double weight = static_cast<double>(a[i].size() + b[j].size()) / 2.0;
-    matched += score[i][j] * weight;
+    matched += score[i * kSide + j] * weight;
     total += weight;
     paired[j] = true;
     if (i > 0 && col[i - 1] > j) in_order = false;
   }
   // Unpaired words of b: inner ones (between the first and last paired) cost less.
-  const std::size_t first = col.empty() ? 0 : *std::min_element(col.begin(), col.end());
-  const std::size_t last = col.empty() ? 0 : *std::max_element(col.begin(), col.end());
+  const std::size_t first = n == 0 ? 0 : *std::min_element(col.begin(), col.begin() + n);
+  const std::size_t last = n == 0 ? 0 : *std::max_element(col.begin(), col.begin() + n);
   for (std::size_t j = 0; j < m; ++j) {
     if (paired[j]) continue;
     const bool inner = j > first && j < last;
@@ -442,16 +453,35 @@ double token_score(const std::vector<std::string>& a, const std::vector<std::str
   return in_order ? result : result * kOrderSwapFactor;
 }
 
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += w;
-  return out;
+// The letters of the words, spaces gone, compared without building them.
+bool joined_equal(const KeyWords& a, std::size_t n, const KeyWords& b, std::size_t m) {
+  std::size_t i = 0, ia = 0, j = 0, jb = 0;
+  while (true) {
+    while (i < n && ia == a[i].size()) ++i, ia = 0;
+    while (j < m && jb == b[j].size()) ++j, jb = 0;
+    const bool a_done = i == n;
+    const bool b_done = j == m;
+    if (a_done || b_done) return a_done && b_done;
+    if (a[i][ia] != b[j][jb]) return false;
+    ++ia;
+    ++jb;
+  }
 }
 
-std::vector<std::string> key_words(std::string_view name) {
-  std::vector<std::string> words = split_words(phonetic_key(name));
-  if (words.size() > kMaxNameTokens) words.resize(kMaxNameTokens);
-  return words;
+// The words of a key (split on spaces), at most kMaxNameTokens; returns how many.
+std::size_t key_words_of_key(std::string_view key, KeyWords& words) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+  while (i < key.size() && count < kMaxNameTokens) {
+    if (key[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = std::min(key.find(' ', i), key.size());
+    words[count++] = key.substr(i, end - i);
+    i = end;
+  }
+  return count;
 }
 
 }  // namespace
@@ -493,17 +523,31 @@ std::string phonetic_key(std::string_view utf8) {
 }
 
 double name_similarity(std::string_view a, std::string_view b) {
-  std::vector<std::string> wa = key_words(a);
-  std::vector<std::string> wb = key_words(b);
-  if (wa.empty() || wb.empty()) return 0.0;
-  if (wa == wb) return 1.0;
+  return key_similarity(phonetic_key(a), phonetic_key(b));
+}
+
+double key_similarity(std::string_view key_a, std::string_view key_b) {
+  if (key_a.size() > kMaxNameBytes) key_a = key_a.substr(0, kMaxNameBytes);
+  if (key_b.size() > kMaxNameBytes) key_b = key_b.substr(0, kMaxNameBytes);
+  if (key_a.empty() || key_b.empty()) return 0.0;
+  if (key_a == key_b) return 1.0;
+  KeyWords wa{};
+  KeyWords wb{};
+  std::size_t na = key_words_of_key(key_a, wa);
+  std::size_t nb = key_words_of_key(key_b, wb);
+  if (na == 0 || nb == 0) return 0.0;
+  if (std::equal(wa.begin(), wa.begin() + na, wb.begin(), wb.begin() + nb)) return 1.0;
   // Canonical order (fewer words first, then lexicographic) makes the score symmetric.
-  if (wa.size() > wb.size() || (wa.size() == wb.size() && wb < wa)) std::swap(wa, wb);
-  double result = token_score(wa, wb);
+  if (na > nb || (na == nb && std::lexicographical_compare(wb.begin(), wb.begin() + nb, wa.begin(),
+                                                           wa.begin() + na))) {
+    std::swap(wa, wb);
+    std::swap(na, nb);
+  }
+  double result = token_score(wa, na, wb, nb);
   // Words split or joined differently (NURHAYATI / NUR HAYATI) but the letters all the same.
   // Only equality counts here: a typo budget over the joined letters would let a whole different
   // word through (SITIAMINAH / SITIAISAH are two slips apart).
-  if (joined(wa) == joined(wb)) result = std::max(result, kJoinedCap);
+  if (joined_equal(wa, na, wb, nb)) result = std::max(result, kJoinedCap);
   return std::clamp(result, 0.0, 1.0);
 }
 

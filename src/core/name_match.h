@@ -46,7 +46,10 @@
 //     NUR HAYATI); only equality counts, as a slip budget over joined letters lets a different
 //     word through;
 //   - symmetric (the pair is put in a canonical order first); identical non-empty keys give 1.0;
-//     an empty key on either side gives 0.0.
+//     an empty key on either side gives 0.0;
+//   - a comparison allocates nothing: keys are cut to kMaxNameBytes and kMaxNameTokens words, so
+//     the word lists, score matrices and edit-distance rows live on the stack (bulk matching
+//     makes millions of comparisons; key_similarity takes precomputed keys).
 // * kNameMatchThreshold = 0.85. In the tests every must-match pair scores ≥ 0.87 (the lowest: a
 //   6-letter middle name missing, SRI ENDANG WAHYUNI / SRI WAHYUNI = 0.87; a typo in a 4-letter
 //   mononym 0.94; an initial M. RIDWAN / MUHAMMAD RIDWAN 0.96) and every must-not pair ≤ 0.74 (the
@@ -85,5 +88,10 @@ double name_similarity(std::string_view a, std::string_view b);
 
 // name_similarity(a, b) >= kNameMatchThreshold.
 bool names_match(std::string_view a, std::string_view b);
+
+// name_similarity on keys already made by phonetic_key: key_similarity(phonetic_key(a),
+// phonetic_key(b)) == name_similarity(a, b). For callers that compare one key with many (bulk
+// matching keeps the register's keys precomputed); the keys are not normalised again.
+double key_similarity(std::string_view key_a, std::string_view key_b);
 
 }  // namespace ektp

@@ -278,5 +278,22 @@ TEST_F(NameSimilarityTest, HostileInputIsBoundedAndSafe) {
   EXPECT_DOUBLE_EQ(name_similarity(huge, huge + "B"), 1.0);
 }
 
+TEST(NameKeySimilarityTest, IsNameSimilarityOnPhoneticKeys) {
+  const char* pairs[][2] = {{"SOEJONO", "SUYONO"},
+                            {"H. Budi Santoso, S.Pd", "BUDI SANTOSO"},
+                            {"M. RIDWAN", "MUHAMMAD RIDWAN"},
+                            {"SITI AMINAH", "AMINAH SITI"},
+                            {"AGUS", "AGUSTINA"},
+                            {"SITI NUR AMINAH", "SITI AMINAH"},
+                            {"", "BUDI"},
+                            {"NURHAYATI", "NUR HAYATI"}};
+  for (const auto& [a, b] : pairs) {
+    EXPECT_DOUBLE_EQ(key_similarity(phonetic_key(a), phonetic_key(b)), name_similarity(a, b))
+        << a << " / " << b;
+  }
+  EXPECT_DOUBLE_EQ(key_similarity("", ""), 0.0);
+  EXPECT_DOUBLE_EQ(key_similarity("BUDI", "BUDI"), 1.0);
+}
+
 }  // namespace
 }  // namespace ektp
