@@ -22,6 +22,7 @@ void register_photo_commands(CLI::App& app);
 void register_station_commands(CLI::App& app);
 void register_card_commands(CLI::App& app);
 void register_suket_commands(CLI::App& app);
+void register_match_commands(CLI::App& app);  // bulk matching (pemadanan)
 void register_chip_commands(CLI::App& app);  // after register_card_commands: adds to `card`
 void register_chip_issuer_commands(CLI::App& app);  // likewise
 void register_chip_reader_commands(CLI::App& app);  // likewise

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ektp::cli::register_station_commands(app);
   ektp::cli::register_card_commands(app);
   ektp::cli::register_suket_commands(app);
+  ektp::cli::register_match_commands(app);
   ektp::cli::register_chip_commands(app);
   ektp::cli::register_chip_issuer_commands(app);
   ektp::cli::register_chip_reader_commands(app);

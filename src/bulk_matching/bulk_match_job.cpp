@@ -1,0 +1,187 @@
+#include "bulk_matching/bulk_match_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "access/audit_log.h"
+#include "agency/agency_quota.h"
+#include "agency/agency_registry.h"
+#include "agency/claim_verification.h"
+#include "bulk_matching/register_loader.h"
+#include "bulk_matching/row_matcher.h"
+#include "core/parallel_for.h"
+
+namespace ektp::bulk {
+
+namespace {
+
+constexpr std::size_t kJobLabelBytesMax = 100;
+
+// The profile field (agency/profile_fields.h) an agreement must let the agency verify for a column.
+std::string_view profile_field_of(Column column) {
+  return column == Column::kAddress ? std::string_view("street") : column_name(column);
+}
+
+Status check_request(const BulkMatchRequest& request) {
+  if (request.agency_code.empty()) return invalid_argument("agency: which agency's file this is");
+  if (request.run_by.empty()) return invalid_argument("run_by: who starts the job");
+  if (request.job_label.empty() || request.job_label.size() > kJobLabelBytesMax) {
+    return invalid_argument(fmt::format("job_label: 1 to {} bytes", kJobLabelBytesMax));
+  }
+  if (request.threads < 1 || request.threads > kJobThreadsMax) {
+    return invalid_argument(fmt::format("threads: 1 to {}", kJobThreadsMax));
+  }
+  return {};
+}
+
+Result<agency::Agreement> agreement_for(store::Database& db, const BulkMatchRequest& request) {
+  EKTP_ASSIGN_OR_RETURN(auto agreement, store::with_read_transaction<agency::Agreement>(db, [&](store::Connection& c) {
+                          return agency::agreement_in_force(c, request.agency_code, request.now_ms);
+                        }));
+  if (!agreement.allows(agency::AgencyOperation::kBulkMatch)) {
+    return refusal(ErrorCode::kPermissionDenied, "agency_operation_not_agreed",
+                   fmt::format("agreement {} does not include bulk_match", agreement.number));
+  }
+  if (std::find(agreement.purposes.begin(), agreement.purposes.end(), request.purpose) == agreement.purposes.end()) {
+    return refusal(ErrorCode::kPermissionDenied, "agency_purpose_not_agreed",
+                   fmt::format("purpose '{}' is not one of agreement {}'s", request.purpose.substr(0, 60),
+                               agreement.number));
+  }
+  return agreement;
+}
+
+// Every supplied column but row_id and nik must be a field the agreement lets the agency verify.
+Status check_columns(const agency::Agreement& agreement, const std::array<bool, kColumnCount>& columns,
+                     std::string& fields) {
+  for (std::size_t i = 0; i < kColumnCount; ++i) {
+    const auto column = static_cast<Column>(i);
+    if (!columns[i] || column == Column::kRowId) continue;
+    fields += (fields.empty() ? "" : ",") + std::string(column_name(column));
+    if (column == Column::kNik || agreement.may_verify(profile_field_of(column))) continue;
+    return refusal(ErrorCode::kPermissionDenied, std::string(agency::kFieldNotAgreed),
+                   fmt::format("column {}: agreement {} does not let this agency verify {}", column_name(column),
+                               agreement.number, profile_field_of(column)));
+  }
+  return {};
+}
+
+bool person_found(RowResult result) {
+  return result == RowResult::kMatch || result == RowResult::kMatchFieldsDiffer ||
+         result == RowResult::kFoundByDemographics || result == RowResult::kDeceased;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+double BulkMatchSummary::match_rate() const {
+  if (rows == 0) return 0;
+  std::uint64_t found = 0;
+  for (std::size_t i = 0; i < kRowResultCount; ++i) {
+    if (person_found(static_cast<RowResult>(i))) found += results[i];
+  }
+  return static_cast<double>(found) / static_cast<double>(rows);
+}
+
+std::string summary_json(const BulkMatchSummary& s) {
+  std::string results;
+  for (std::size_t i = 0; i < kRowResultCount; ++i) {
+    results += fmt::format("{}\"{}\":{}", i == 0 ? "" : ",", row_result_id(static_cast<RowResult>(i)), s.results[i]);
+  }
+  return fmt::format(
+      "{{\"rows\":{},\"results\":{{{}}},\"match_rate\":{:.4f},\"register_persons\":{},\"audited\":{},"
+      "\"load_seconds\":{:.3f},\"match_seconds\":{:.3f},\"quality\":{}}}",
+      s.rows, results, s.match_rate(), s.register_persons, s.audited, s.load_seconds, s.match_seconds,
+      quality_json(s.quality));
+}
+
+Result<BulkMatchSummary> run_bulk_match(store::Database& db, const RegionDirectory& regions, CivilDate today,
+                                        ByteSource input, std::ostream& out, const BulkMatchRequest& request,
+                                        const BulkMatchProgressReport& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  EKTP_RETURN_IF_ERROR(check_request(request));
+  EKTP_ASSIGN_OR_RETURN(const auto agreement, agreement_for(db, request));
+  BulkMatchProgress report;
+  ByteSource counted = observed_source(std::move(input), [&report](std::string_view chunk) { report.bytes_read += chunk.size(); });
+  EKTP_ASSIGN_OR_RETURN(auto reader, AgencyFileReader::open(std::move(counted), regions, today));
+  std::string fields;
+  EKTP_RETURN_IF_ERROR(check_columns(agreement, reader.columns(), fields));
+
+  BulkMatchSummary summary;
+  EKTP_ASSIGN_OR_RETURN(const auto index, load_register_index(db, agreement, [&](std::size_t persons) {
+                          report.persons_read = persons;
+                          report.seconds = seconds_since(started);
+                          if (progress) progress(report);
+                        }));
+  summary.register_persons = index.size();
+  summary.load_seconds = seconds_since(started);
+  report.phase = JobPhase::kMatching;
+
+  const bool reveal_nik = agreement.may_retrieve("nik");
+  const MatchOptions options{.reveal_matched_nik = true};  // the job needs the NIK to audit; see below
+  ResultWriter writer(out, request.format, reader.columns());
+  const std::string actor = "agency:" + request.agency_code;
+  std::vector<FileRow> chunk;
+  std::vector<std::size_t> accepted;  // positions in chunk of the rows to match
+  std::vector<MatchDetail> matched;
+  std::vector<access::AuditEntry> audit;
+  for (bool more = true; more;) {
+    chunk.clear();
+    accepted.clear();
+    while (chunk.size() < kJobChunkRows) {
+      FileRow row;
+      EKTP_ASSIGN_OR_RETURN(more, reader.next(row));
+      if (!more) break;
+      if (row.accepted()) accepted.push_back(chunk.size());
+      chunk.push_back(std::move(row));
+    }
+    if (chunk.empty()) break;
+    matched.assign(accepted.size(), MatchDetail{});
+    parallel_for(accepted.size(), request.threads,
+                 [&](std::size_t i) { matched[i] = match_row_detailed(chunk[accepted[i]].claim, index, options); });
+    // Audited before anything is written: one record per person a row touched.
+    audit.clear();
+    for (std::size_t i = 0; i < accepted.size(); ++i) {
+      const auto& detail = matched[i];
+      if (!detail.person || !person_found(detail.outcome.result)) continue;
+      audit.push_back({request.now_ms, actor, "agency.bulk_match", nik_text(index.person(*detail.person).nik),
+                       fmt::format("agreement {}; job {} by {}; purpose {}; fields {}; row {}: {}", agreement.number,
+                                   request.job_label, request.run_by, request.purpose, fields,
+                                   detail.outcome.row_id.substr(0, 64), row_result_id(detail.outcome.result))});
+    }
+    EKTP_RETURN_IF_ERROR(store::with_write_transaction<void>(db, [&](store::Connection& c) -> Status {
+      EKTP_RETURN_IF_ERROR(agency::count_call(c, request.agency_code, request.now_ms, agreement.daily_quota,
+                                              static_cast<std::int64_t>(chunk.size())));
+      return access::append_audit_batch(c, audit);
+    }));
+    summary.audited += audit.size();
+    std::size_t next_accepted = 0;
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      RowOutcome outcome;
+      if (next_accepted < accepted.size() && accepted[next_accepted] == i) {
+        outcome = std::move(matched[next_accepted++].outcome);
+        if (!reveal_nik || outcome.result != RowResult::kFoundByDemographics) outcome.matched_nik.reset();
+      } else {
+        outcome = std::move(*chunk[i].rejection);
+      }
+      ++summary.results[static_cast<std::size_t>(outcome.result)];
+      EKTP_RETURN_IF_ERROR(writer.write(outcome));
+    }
+    summary.rows += chunk.size();
+    report.rows_done = summary.rows;
+    report.seconds = seconds_since(started);
+    if (progress) progress(report);
+  }
+  EKTP_RETURN_IF_ERROR(writer.finish());
+  summary.quality = reader.quality();
+  summary.match_seconds = seconds_since(started) - summary.load_seconds;
+  return summary;
+}
+
+}  // namespace ektp::bulk

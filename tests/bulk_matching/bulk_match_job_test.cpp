@@ -1,0 +1,251 @@
+// A bulk-matching job end to end on SQLite and PostgreSQL: a demo register of Pemalang, BPJS's
+// file with exact rows, a wrong birth date, a member without a NIK under a title, an unknown NIK,
+// a stranger, a deceased member, a repeated row, a bad date and a formula in a row_id. Every row
+// gets one result (read back with Python's csv module, a parser the project did not write), each
+// person touched is audited for the resident to see, the rows count against the quota, and the
+// found NIK is given only to an agency whose agreement lets it receive NIKs. Refused before any
+// row: an agreement without bulk_match, a column it may not verify (named), another purpose, a
+// file without row_id; a quota too small leaves no unaudited result.
+#include "bulk_matching/bulk_match_job.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "access/audit_log.h"
+#include "agency/agency_registry.h"
+#include "registry/demo/demo_loader.h"
+#include "store/migrations.h"
+#include "support/test_database.h"
+#include "support/test_support.h"
+
+namespace ektp::bulk {
+namespace {
+
+using namespace std::chrono;
+
+constexpr std::int64_t kDayMs = 86'400'000;
+const CivilDate kToday{year{2026}, November, day{23}};
+const std::int64_t kNowMs = duration_cast<milliseconds>(sys_days{kToday}.time_since_epoch()).count() + 2 * 3'600'000;
+constexpr std::string_view kPurpose = "pemadanan data peserta JKN";
+
+struct Member {
+  std::string nik, name, birth_date, sex, mother_name;
+};
+
+class BulkMatchJobTest : public test::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_OK(store::migrate(db(), store::registry_migrations()));
+    registry::demo::DemoOptions demo;
+    demo.regency_code = "3327";
+    demo.persons = 1500;
+    demo.today = kToday;
+    ASSERT_OK(registry::demo::load_demo_population(db(), demo));
+    const agency::AgencyChange admin{"admin.pusat", kNowMs - kDayMs};
+    ASSERT_OK(agency::create_agency(db(), {"bpjs-kesehatan", "BPJS Kesehatan", agency::AgencyKind::kHealthInsurance}, admin));
+    ASSERT_OK(agency::create_agency(db(), {"bank-jateng", "Bank Jateng", agency::AgencyKind::kBank}, admin));
+    ASSERT_OK(agency::create_agency(db(), {"rs-pemalang", "RSUD Pemalang", agency::AgencyKind::kHospital}, admin));
+    ASSERT_OK(agency::add_agreement(db(), agreement("bpjs-kesehatan", "440/1/PKS/2026", {"nik"}, true), admin));
+    ASSERT_OK(agency::add_agreement(db(), agreement("bank-jateng", "440/2/PKS/2026", {"name"}, true), admin));
+    ASSERT_OK(agency::add_agreement(db(), agreement("rs-pemalang", "440/3/PKS/2026", {"name"}, false), admin));
+    auto conn = db().connect();
+    ASSERT_OK(conn);
+    auto rows = (*conn)->execute(
+        "SELECT nik, name, birth_date, sex, mother_name FROM persons WHERE alive = 1 AND birth_date < '2000-01-01' "
+        "ORDER BY nik LIMIT 40");
+    ASSERT_OK(rows);
+    for (const auto& r : rows->rows) members_.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4)});
+    ASSERT_EQ(members_.size(), 40u);
+    // One member has died since the agency's file was made.
+    ASSERT_OK((*conn)->execute("UPDATE persons SET alive = 0, death_date = '2026-10-01' WHERE nik = $1",
+                               {members_[15].nik}));
+  }
+
+  static agency::Agreement agreement(std::string code, std::string number, std::set<std::string> retrieve, bool bulk) {
+    agency::Agreement a;
+    a.agency_code = std::move(code);
+    a.number = std::move(number);
+    a.purposes = {std::string(kPurpose)};
+    a.verify_fields = {"nik", "name", "birth_date", "sex"};
+    a.retrieve_fields = std::move(retrieve);
+    a.operations = {agency::AgencyOperation::kVerify};
+    if (!a.retrieve_fields.empty()) a.operations.insert(agency::AgencyOperation::kRetrieve);
+    if (bulk) a.operations.insert(agency::AgencyOperation::kBulkMatch);
+    a.regions = {"3327"};
+    a.daily_quota = 1000;
+    a.valid_from_ms = kNowMs - kDayMs;
+    a.valid_until_ms = kNowMs + 365 * kDayMs;
+    return a;
+  }
+
+  // DD-MM-YYYY of a register date (YYYY-MM-DD), as agencies' spreadsheets write them.
+  static std::string day_first(const std::string& iso) {
+    return iso.substr(8, 2) + "-" + iso.substr(5, 2) + "-" + iso.substr(0, 4);
+  }
+  static std::string sex_letter(const std::string& sex) { return sex == "F" ? "P" : "L"; }
+
+  std::string agency_file() const {
+    std::string csv = "row_id,nik,name,birth_date,sex\r\n";
+    for (int i = 0; i < 10; ++i) {
+      const auto& m = members_[i];
+      csv += fmt::format("A{:03},{},{},{},{}\r\n", i, m.nik, m.name, m.birth_date, m.sex);
+    }
+    const auto& wrong_date = members_[10];
+    csv += fmt::format("B001,{},{},01-01-1901,{}\n", wrong_date.nik, wrong_date.name, sex_letter(wrong_date.sex));
+    const auto& no_nik = members_[11];
+    csv += fmt::format("B002,,\"H. {}\",{},{}\n", no_nik.name, day_first(no_nik.birth_date), sex_letter(no_nik.sex));
+    csv += "B003,3327014101990999,SITI ZULAIKHA MARGONO,01-01-1999,P\n";  // a NIK nobody holds
+    csv += "B004,,BAMBANG QWERTYUIOP,02-03-1977,L\n";                   // nobody in the register
+    const auto& dead = members_[15];
+    csv += fmt::format("B005,{},{},{},{}\n", dead.nik, dead.name, dead.birth_date, dead.sex);
+    csv += fmt::format("A000,{},{},{},{}\n", members_[16].nik, members_[16].name, members_[16].birth_date, members_[16].sex);
+    csv += fmt::format("B007,{},{},31-02-1990,L\n", members_[17].nik, members_[17].name);
+    csv += fmt::format("\"=HYPERLINK(\"\"http://x\"\")\",{},{},{},{}\n", members_[18].nik, members_[18].name,
+                       members_[18].birth_date, members_[18].sex);
+    return csv;
+  }
+
+  Result<BulkMatchSummary> run(const std::string& agency, const std::string& file, std::string& out,
+                               std::string purpose = std::string(kPurpose)) {
+    std::ostringstream result;
+    BulkMatchRequest request{agency, std::move(purpose), "peserta-2026-11.csv", "admin.pusat",
+                             ResultFormat::kCsv, 2, kNowMs};
+    auto summary = run_bulk_match(db(), RegionDirectory::builtin(), kToday, string_source(file, 100), result, request);
+    out = result.str();
+    return summary;
+  }
+
+  // The result file as Python's csv module reads it: row_id → "result|birth_date_verdict|matched_nik|score".
+  std::map<std::string, std::string> read_with_python(const std::string& csv) {
+    const auto dir = std::filesystem::temp_directory_path() / fmt::format("ektp-bulk-job-{}", ::getpid());
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "result.csv", std::ios::binary) << csv;
+    const std::string command = fmt::format(
+        "python3 -c 'import csv,sys\nfor r in csv.DictReader(open(sys.argv[1], newline=\"\")):\n"
+        " print(\"\\t\".join([r[\"row_id\"], r[\"result\"], r[\"birth_date_verdict\"], r[\"matched_nik\"], r[\"name_score\"]]))' "
+        "{} > {}",
+        (dir / "result.csv").string(), (dir / "rows.tsv").string());
+    std::map<std::string, std::string> out;
+    if (std::system(command.c_str()) != 0) {
+      ADD_FAILURE() << "python3 could not read the result";
+      return out;
+    }
+    std::ifstream rows(dir / "rows.tsv");
+    for (std::string line; std::getline(rows, line);) {
+      const auto tab = line.find('\t');
+      std::string rest = line.substr(tab + 1);
+      std::replace(rest.begin(), rest.end(), '\t', '|');
+      out[line.substr(0, tab)] = rest;
+    }
+    std::filesystem::remove_all(dir);
+    return out;
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto conn = db().connect();
+    EXPECT_OK(conn);
+    auto rows = (*conn)->execute(sql);
+    EXPECT_OK(rows);
+    return rows && !rows->rows.empty() ? rows->rows.front().integer(0) : -1;
+  }
+
+  std::vector<Member> members_;
+};
+
+TEST_P(BulkMatchJobTest, EveryRowGetsOneResultAndEveryPersonTouchedIsAudited) {
+  if (std::system("python3 -c 'import csv' 2>/dev/null") != 0) GTEST_SKIP() << "python3 is not installed";
+  std::string out;
+  auto summary = run("bpjs-kesehatan", agency_file(), out);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->rows, 18u);
+  auto rows = read_with_python(out);
+  ASSERT_EQ(rows.size(), 17u) << out;  // A000 twice: its second line is under the same row_id
+  for (int i = 1; i < 10; ++i) {
+    EXPECT_EQ(rows[fmt::format("A{:03}", i)].substr(0, 13), "match|sesuai|") << i;
+  }
+  EXPECT_EQ(rows["B001"].substr(0, 33), "match_fields_differ|tidak_sesuai|");
+  EXPECT_EQ(rows["B002"], fmt::format("found_by_demographics|sesuai|{}|1.000", members_[11].nik)) << "title H. dropped";
+  EXPECT_EQ(rows["B003"].substr(0, 14), "nik_not_found|");
+  EXPECT_EQ(rows["B004"].substr(0, 10), "not_found|");
+  EXPECT_EQ(rows["B005"].substr(0, 9), "deceased|");
+  EXPECT_EQ(rows["B007"].substr(0, 12), "invalid_row|");
+  EXPECT_EQ(rows["'=HYPERLINK(\"http://x\")"].substr(0, 6), "match|") << "the formula is neutralised";
+  EXPECT_NE(out.find("duplicate_in_file"), std::string::npos);
+  EXPECT_EQ(summary->results[static_cast<std::size_t>(RowResult::kMatch)], 11u);
+  EXPECT_EQ(summary->results[static_cast<std::size_t>(RowResult::kDuplicateInFile)], 1u);
+  EXPECT_EQ(summary->results[static_cast<std::size_t>(RowResult::kInvalidRow)], 1u);
+  EXPECT_NEAR(summary->match_rate(), 14.0 / 18, 1e-9);
+  // 11 matches, a differing match, the member found without a NIK and the deceased: 14 persons.
+  EXPECT_EQ(summary->audited, 14u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'agency.bulk_match' AND actor = 'agency:bpjs-kesehatan'"), 14);
+  EXPECT_EQ(count("SELECT calls FROM agency_usage WHERE agency_code = 'bpjs-kesehatan'"), 18) << "a row is a call";
+  auto conn = db().connect();
+  ASSERT_OK(conn);
+  auto seen = access::audit_entries_for_subject(**conn, members_[11].nik, 10);
+  ASSERT_OK(seen);
+  ASSERT_FALSE(seen->empty());
+  EXPECT_EQ(seen->front().action, "agency.bulk_match");
+  EXPECT_NE(seen->front().detail.find("agreement 440/1/PKS/2026; job peserta-2026-11.csv by admin.pusat; purpose " +
+                                      std::string(kPurpose) + "; fields nik,name,birth_date,sex; row B002: found_by_demographics"),
+            std::string::npos)
+      << seen->front().detail;
+  EXPECT_NE(summary_json(*summary).find("\"found_by_demographics\":1"), std::string::npos) << summary_json(*summary);
+}
+
+TEST_P(BulkMatchJobTest, TheFoundNikGoesOnlyToAnAgencyThatMayReceiveIt) {
+  std::string out;
+  ASSERT_OK(run("bank-jateng", agency_file(), out));
+  EXPECT_NE(out.find("found_by_demographics"), std::string::npos);
+  EXPECT_EQ(out.find(members_[11].nik), std::string::npos) << "the bank may not receive NIKs";
+}
+
+TEST_P(BulkMatchJobTest, JobsOutsideTheAgreementAreRefusedBeforeAnyRow) {
+  std::string out;
+  auto no_bulk = run("rs-pemalang", agency_file(), out);
+  ASSERT_FALSE(no_bulk.has_value());
+  EXPECT_EQ(no_bulk.error().reason, "agency_operation_not_agreed");
+  auto other_purpose = run("bpjs-kesehatan", agency_file(), out, "penagihan iuran");
+  ASSERT_FALSE(other_purpose.has_value());
+  EXPECT_EQ(other_purpose.error().reason, "agency_purpose_not_agreed");
+  auto mother = run("bpjs-kesehatan", "row_id,nik,mother_name\nA1," + members_[0].nik + ",SUMIATI\n", out);
+  ASSERT_FALSE(mother.has_value());
+  EXPECT_EQ(mother.error().reason, "agency_field_not_agreed");
+  EXPECT_NE(mother.error().message.find("column mother_name"), std::string::npos) << mother.error().message;
+  auto no_row_id = run("bpjs-kesehatan", "nik,name\n" + members_[0].nik + ",X\n", out);
+  ASSERT_FALSE(no_row_id.has_value());
+  EXPECT_EQ(no_row_id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(no_row_id.error().message.find("row_id"), std::string::npos) << no_row_id.error().message;
+  auto unknown = run("kua-pemalang", agency_file(), out);
+  EXPECT_FALSE(unknown.has_value());
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM agency_usage"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'agency.bulk_match'"), 0);
+}
+
+TEST_P(BulkMatchJobTest, AQuotaTooSmallLeavesNoUnauditedResult) {
+  const agency::AgencyChange admin{"admin.pusat", kNowMs - kDayMs};
+  ASSERT_OK(agency::create_agency(db(), {"bank-kecil", "Bank Kecil", agency::AgencyKind::kBank}, admin));
+  auto small = agreement("bank-kecil", "440/4/PKS/2026", {}, true);
+  small.daily_quota = 10;
+  ASSERT_OK(agency::add_agreement(db(), small, admin));
+  std::string out;
+  auto refused = run("bank-kecil", agency_file(), out);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().reason, "agency_quota_exceeded");
+  EXPECT_EQ(out.find("A001"), std::string::npos) << out;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'agency.bulk_match'"), 0);
+}
+
+EKTP_INSTANTIATE_FOR_BACKENDS(BulkMatchJobTest);
+
+}  // namespace
+}  // namespace ektp::bulk
