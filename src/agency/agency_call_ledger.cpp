@@ -1,6 +1,7 @@
 #include "agency/agency_call_ledger.h"
 
 #include <future>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -31,13 +32,16 @@ Status suspend_for(store::Connection& db, const AgencyCallRecord& call, const st
 
 }  // namespace
 
-Result<AgencyCallOutcome> record_agency_call(store::Connection& db, const AgencyCallRecord& call) {
+Result<AgencyCallOutcome> record_agency_call(store::Connection& db, const AgencyCallRecord& call, bool watch_harvest) {
   AgencyCallOutcome outcome;
   EKTP_ASSIGN_OR_RETURN(outcome.use, count_call(db, call.agency_code, call.at_ms, call.daily_quota));
   EKTP_RETURN_IF_ERROR(access::append_audit(db, call.audit));
   EKTP_RETURN_IF_ERROR(record_lookup(db, call.key_id, call.nik, call.found, call.at_ms));
   EKTP_ASSIGN_OR_RETURN(const std::int64_t in_bucket, count_call_bucket(db, call.agency_code, call.at_ms));
-  EKTP_ASSIGN_OR_RETURN(auto signal, harvest_signal(db, call.key_id));
+  std::optional<std::string> signal;
+  if (watch_harvest) {
+    EKTP_ASSIGN_OR_RETURN(signal, harvest_signal(db, call.key_id));
+  }
   if (!signal) {
     EKTP_ASSIGN_OR_RETURN(signal, off_hours_burst(db, call.agency_code, call.at_ms, in_bucket));
   }
@@ -109,10 +113,13 @@ void AgencyCallLedger::write_group(std::deque<Pending>& group) {
   std::vector<Result<AgencyCallOutcome>> outcomes;
   const std::int64_t now = group.back().call.at_ms;
   const bool prune = now - pruned_at_ms_ >= kPruneEveryMs;
+  std::unordered_map<std::string, std::size_t> last_of_key;  // key id → its last call in the group
+  for (std::size_t i = 0; i < group.size(); ++i) last_of_key[group[i].call.key_id] = i;
   auto written = store::with_write_transaction<void>(db_, [&](store::Connection& db) -> Status {
     outcomes.clear();  // a retried transaction starts again
-    for (const auto& pending : group) {
-      auto outcome = record_agency_call(db, pending.call);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const auto& pending = group[i];
+      auto outcome = record_agency_call(db, pending.call, last_of_key.at(pending.call.key_id) == i);
       if (!outcome && outcome.error().reason != agency_reason::kQuotaExceeded) return std::unexpected(outcome.error());
       outcomes.push_back(std::move(outcome));
     }

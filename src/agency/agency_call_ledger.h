@@ -54,7 +54,11 @@ struct AgencyCallOutcome {
 
 // Writes one call inside the caller's write transaction (the ledger's group, or a test's).
 // kResourceExhausted (agency_quota_exceeded) with nothing written when the quota is used up.
-Result<AgencyCallOutcome> record_agency_call(store::Connection& db, const AgencyCallRecord& call);
+// With `watch_harvest` false the key's recent lookups are not looked at (the ledger looks once
+// per key and group, after that key's last call in it: the sweep and guessing watches judge the
+// key's last lookups, which that last call sees whole).
+Result<AgencyCallOutcome> record_agency_call(store::Connection& db, const AgencyCallRecord& call,
+                                             bool watch_harvest = true);
 
 // Prunes what the watches no longer look at (see above), as of `now_ms`.
 Status prune_agency_call_history(store::Connection& db, std::int64_t now_ms);

@@ -80,7 +80,8 @@ Result<HttpResponse> recorded(ApiServices& s, const AgencyCall& call, std::strin
 }
 
 Result<std::optional<Person>> resident(ApiServices& s, const AgencyCall& call) {
-  return store::with_read_transaction<std::optional<Person>>(s.db, [&](store::Connection& c) -> Result<std::optional<Person>> {
+  // One statement: its own snapshot, without BEGIN and COMMIT (store::with_single_read).
+  return store::with_single_read<std::optional<Person>>(s.db, [&](store::Connection& c) -> Result<std::optional<Person>> {
     auto person = registry::load_person(c, call.nik);
     if (!person && person.error().code == ErrorCode::kNotFound) return std::nullopt;
     if (!person) return std::unexpected(person.error());

@@ -131,6 +131,21 @@ TEST_P(AgencyCallLedgerTest, ASweepSuspendsTheKeyInsideTheCallThatGaveItAway) {
   EXPECT_EQ(refused.error().reason, agency_reason::kKeySuspended);
 }
 
+TEST_P(AgencyCallLedgerTest, ASweepWithinOneGroupIsCaughtByTheKeysLastCallInIt) {
+  AgencyCallLedger ledger(db());
+  std::vector<AgencyCallRecord> calls;
+  for (int serial = 1; serial <= 12; ++serial) calls.push_back(call(serial));
+  auto outcomes = record_all(ledger, std::move(calls));
+  int suspended = 0;
+  for (const auto& outcome : outcomes) {
+    ASSERT_OK(outcome);
+    if (outcome->suspended_for) ++suspended;
+  }
+  EXPECT_GE(suspended, 1) << "however the calls were grouped";
+  EXPECT_EQ(count("SELECT suspended FROM agency_api_keys"), 1);
+  EXPECT_EQ(audited("alert.agency_harvest").size(), static_cast<std::size_t>(suspended));
+}
+
 TEST_P(AgencyCallLedgerTest, ADatabaseErrorFailsTheWholeGroupWithNothingWritten) {
   {
     auto conn = db().connect();
