@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "access/audit_log.h"
 #include "agency/agency_quota.h"
 #include "agency/agency_registry.h"
 #include "agency/claim_verification.h"
+#include "bulk_matching/bulk_match_reads.h"
 #include "bulk_matching/register_loader.h"
 #include "bulk_matching/row_matcher.h"
 #include "core/parallel_for.h"
@@ -130,7 +130,10 @@ Result<BulkMatchSummary> run_bulk_match(store::Database& db, const RegionDirecto
   std::vector<FileRow> chunk;
   std::vector<std::size_t> accepted;  // positions in chunk of the rows to match
   std::vector<MatchDetail> matched;
-  std::vector<access::AuditEntry> audit;
+  std::vector<BulkRead> reads;
+  std::uint64_t chunks = 0;
+  const std::string read_detail = fmt::format("agreement {}; job {} by {}; purpose {}; fields {}", agreement.number,
+                                              request.job_label, request.run_by, request.purpose, fields);
   for (bool more = true; more;) {
     chunk.clear();
     accepted.clear();
@@ -145,22 +148,23 @@ Result<BulkMatchSummary> run_bulk_match(store::Database& db, const RegionDirecto
     matched.assign(accepted.size(), MatchDetail{});
     parallel_for(accepted.size(), request.threads,
                  [&](std::size_t i) { matched[i] = match_row_detailed(chunk[accepted[i]].claim, index, options); });
-    // Audited before anything is written: one record per person a row touched.
-    audit.clear();
+    // Recorded before anything is written: the chunk's audit entry and a read per person touched.
+    reads.clear();
     for (std::size_t i = 0; i < accepted.size(); ++i) {
       const auto& detail = matched[i];
       if (!detail.person || !person_found(detail.outcome.result)) continue;
-      audit.push_back({request.now_ms, actor, "agency.bulk_match", nik_text(index.person(*detail.person).nik),
-                       fmt::format("agreement {}; job {} by {}; purpose {}; fields {}; row {}: {}", agreement.number,
-                                   request.job_label, request.run_by, request.purpose, fields,
-                                   detail.outcome.row_id.substr(0, 64), row_result_id(detail.outcome.result))});
+      reads.push_back({nik_text(index.person(*detail.person).nik), detail.outcome.row_id.substr(0, 64),
+                       std::string(row_result_id(detail.outcome.result))});
     }
+    ++chunks;
     EKTP_RETURN_IF_ERROR(store::with_write_transaction<void>(db, [&](store::Connection& c) -> Status {
       EKTP_RETURN_IF_ERROR(agency::count_call(c, request.agency_code, request.now_ms, agreement.daily_quota,
                                               static_cast<std::int64_t>(chunk.size())));
-      return access::append_audit_batch(c, audit);
+      EKTP_RETURN_IF_ERROR(record_bulk_reads(
+          c, {request.now_ms, actor, "agency.bulk_match", request.agency_code, read_detail}, chunks, reads));
+      return {};
     }));
-    summary.audited += audit.size();
+    summary.audited += reads.size();
     std::size_t next_accepted = 0;
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       RowOutcome outcome;

@@ -8,9 +8,10 @@
 //      agency_field_not_agreed naming the column) — checked on the header, before any row;
 //   2. the register within the agreement's regions is loaded (register_loader.h);
 //   3. rows are read, checked, matched and written in chunks of kJobChunkRows. Each chunk is
-//      counted against the agency's daily quota (a row is a call) and audited — one
-//      `agency.bulk_match` record per person a row touched, by `agency:<code>`, so the resident
-//      sees it — in one transaction, and its results are written only after that commits: no
+//      counted against the agency's daily quota (a row is a call) and audited — one chained
+//      `agency.bulk_match` entry per chunk and a read per person a row touched
+//      (bulk_match_reads.h), by `agency:<code>`, so the resident sees it — in one transaction,
+//      and its results are written only after that commits: no
 //      result leaves unaudited. A quota used up stops the job there (429 agency_quota_exceeded)
 //      with the rows before it written.
 // matched_nik is written for found_by_demographics only when the agreement lets the agency
@@ -63,7 +64,7 @@ struct BulkMatchSummary {
   std::array<std::uint64_t, kRowResultCount> results{};
   FileQuality quality;
   std::size_t register_persons = 0;
-  std::uint64_t audited = 0;  // persons touched, each audited once per row
+  std::uint64_t audited = 0;  // reads recorded: a person touched, once per row
   double load_seconds = 0;    // reading the register into memory
   double match_seconds = 0;   // reading, checking, matching, auditing and writing the rows
   // Rows whose person was found (match, match_fields_differ, found_by_demographics, deceased)

@@ -137,14 +137,21 @@ Result<ReadsPage> reads_of(store::Connection& db, const RegionDirectory& regions
   if (query.before_seq < 0) return invalid_argument("before: an audit entry number");
   EKTP_ASSIGN_OR_RETURN(const auto subjects, subjects_of(db, query.nik));
   Filter filter = filter_for(query.nik, subjects);
-  std::string sql = "SELECT seq, at_ms, actor, action, detail FROM audit_log WHERE " + filter.sql;
+  // The audit log's own entries about the resident, and the bulk matches that touched them, each
+  // under its chunk's entry (bulk_matching/bulk_match_reads.h; $1 is the NIK).
+  std::string direct = "SELECT seq, at_ms, actor, action, detail FROM audit_log WHERE " + filter.sql;
+  std::string bulk = "SELECT DISTINCT a.seq, a.at_ms, a.actor, a.action, a.detail FROM bulk_match_reads r "
+                     "JOIN audit_log a ON a.seq = r.audit_seq WHERE r.nik = $1";
   if (query.before_seq > 0) {
     filter.params.emplace_back(query.before_seq);
-    sql += fmt::format(" AND seq < ${}", filter.params.size());
+    direct += fmt::format(" AND seq < ${}", filter.params.size());
+    bulk += fmt::format(" AND r.audit_seq < ${}", filter.params.size());
   }
   // One more than the page: whether there is a next one.
   filter.params.emplace_back(static_cast<std::int64_t>(query.limit + 1));
-  sql += fmt::format(" ORDER BY seq DESC LIMIT ${}", filter.params.size());
+  const std::string sql = fmt::format("SELECT seq, at_ms, actor, action, detail FROM ({} UNION ALL {}) AS reads "
+                                      "ORDER BY seq DESC LIMIT ${}",
+                                      direct, bulk, filter.params.size());
   EKTP_ASSIGN_OR_RETURN(auto rows, db.execute(sql, filter.params));
   ReadsPage page;
   for (const auto& row : rows.rows) {
@@ -168,6 +175,13 @@ Result<ReadEntry> read_entry_of(store::Connection& db, std::string_view nik, std
                                                           "WHERE {} AND seq = ${}",
                                                           filter.sql, filter.params.size()),
                                               filter.params));
+  if (rows.rows.empty()) {
+    // A bulk match that touched the resident is theirs under its chunk's entry.
+    EKTP_ASSIGN_OR_RETURN(rows, db.execute("SELECT a.seq, a.at_ms, a.actor, a.action, a.detail FROM bulk_match_reads r "
+                                           "JOIN audit_log a ON a.seq = r.audit_seq WHERE r.nik = $1 AND r.audit_seq = $2 "
+                                           "LIMIT 1",
+                                           {resident, seq}));
+  }
   if (rows.rows.empty()) {
     return refusal(ErrorCode::kNotFound, std::string(resident_reason::kReadNotYours),
                    fmt::format("seq: audit entry {} is not a read of this resident's data", seq));

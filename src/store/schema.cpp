@@ -730,6 +730,19 @@ CREATE TABLE agency_call_buckets (
 );
 CREATE INDEX agency_lookups_age ON agency_lookups (at_ms);
 )sql"},
+      // Bulk matching's reads (bulk_matching/bulk_match_reads.h): one row per person a row of an
+      // agency's file touched, under the one hash-chained audit entry of its chunk, whose detail
+      // holds the SHA-256 of the chunk's rows; the resident's page reads them by NIK.
+      {23, "bulk match reads", R"sql(
+CREATE TABLE bulk_match_reads (
+  id               {ID},
+  audit_seq        BIGINT NOT NULL,
+  nik              TEXT NOT NULL,
+  row_id           TEXT NOT NULL,
+  result           TEXT NOT NULL
+);
+CREATE INDEX bulk_match_reads_nik ON bulk_match_reads (nik, audit_seq);
+)sql"},
   };
   return migrations;
 }

@@ -2,7 +2,7 @@
 // file with exact rows, a wrong birth date, a member without a NIK under a title, an unknown NIK,
 // a stranger, a deceased member, a repeated row, a bad date and a formula in a row_id. Every row
 // gets one result (read back with Python's csv module, a parser the project did not write), each
-// person touched is audited for the resident to see, the rows count against the quota, and the
+// person touched is recorded under the chunk's chained audit entry for the resident to see, the rows count against the quota, and the
 // found NIK is given only to an agency whose agreement lets it receive NIKs. Refused before any
 // row: an agreement without bulk_match, a column it may not verify (named), another purpose, a
 // file without row_id; a quota too small leaves no unaudited result.
@@ -18,7 +18,8 @@
 
 #include <fmt/format.h>
 
-#include "access/audit_log.h"
+#include "bulk_matching/bulk_match_reads.h"
+#include "resident/resident_reads.h"
 #include "agency/agency_registry.h"
 #include "registry/demo/demo_loader.h"
 #include "store/migrations.h"
@@ -184,20 +185,40 @@ TEST_P(BulkMatchJobTest, EveryRowGetsOneResultAndEveryPersonTouchedIsAudited) {
   EXPECT_EQ(summary->results[static_cast<std::size_t>(RowResult::kDuplicateInFile)], 1u);
   EXPECT_EQ(summary->results[static_cast<std::size_t>(RowResult::kInvalidRow)], 1u);
   EXPECT_NEAR(summary->match_rate(), 14.0 / 18, 1e-9);
-  // 11 matches, a differing match, the member found without a NIK and the deceased: 14 persons.
+  // 11 matches, a differing match, the member found without a NIK and the deceased: 14 persons,
+  // read under one chained entry for the chunk, whose digest covers their reads.
   EXPECT_EQ(summary->audited, 14u);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'agency.bulk_match' AND actor = 'agency:bpjs-kesehatan'"), 14);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'agency.bulk_match' AND actor = 'agency:bpjs-kesehatan'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bulk_match_reads"), 14);
   EXPECT_EQ(count("SELECT calls FROM agency_usage WHERE agency_code = 'bpjs-kesehatan'"), 18) << "a row is a call";
   auto conn = db().connect();
   ASSERT_OK(conn);
-  auto seen = access::audit_entries_for_subject(**conn, members_[11].nik, 10);
+  {
+    auto stored = (*conn)->execute("SELECT nik, row_id, result FROM bulk_match_reads ORDER BY id");
+    ASSERT_OK(stored);
+    std::vector<BulkRead> reads;
+    for (const auto& r : stored->rows) reads.push_back({r.text(0), r.text(1), r.text(2)});
+    auto entry = (*conn)->execute("SELECT detail FROM audit_log WHERE action = 'agency.bulk_match'");
+    ASSERT_OK(entry);
+    EXPECT_NE(entry->rows.front().text(0).find("chunk 1: 14 persons; reads sha256 " + reads_digest(reads)), std::string::npos)
+        << entry->rows.front().text(0);
+    reads[3].result = "not_found";
+    EXPECT_EQ(entry->rows.front().text(0).find(reads_digest(reads)), std::string::npos) << "a changed read no longer hashes";
+  }
+  // The resident found without a NIK sees BPJS's bulk match, its agreement, purpose and fields.
+  auto seen = resident::reads_of(**conn, RegionDirectory::builtin(), {members_[11].nik, 0, 10});
   ASSERT_OK(seen);
-  ASSERT_FALSE(seen->empty());
-  EXPECT_EQ(seen->front().action, "agency.bulk_match");
-  EXPECT_NE(seen->front().detail.find("agreement 440/1/PKS/2026; job peserta-2026-11.csv by admin.pusat; purpose " +
-                                      std::string(kPurpose) + "; fields nik,name,birth_date,sex; row B002: found_by_demographics"),
-            std::string::npos)
-      << seen->front().detail;
+  ASSERT_EQ(seen->reads.size(), 1u);
+  const auto& read = seen->reads.front();
+  EXPECT_EQ(read.kind, resident::ReadKind::kBulkMatch);
+  EXPECT_EQ(read.who.agency_name, "BPJS Kesehatan");
+  EXPECT_EQ(read.agreement, "440/1/PKS/2026");
+  EXPECT_EQ(read.purpose, kPurpose);
+  EXPECT_EQ(read.fields, (std::vector<std::string>{"nik", "name", "birth_date", "sex"}));
+  auto reportable = resident::read_entry_of(**conn, members_[11].nik, read.seq);
+  EXPECT_OK(reportable);
+  auto not_theirs = resident::read_entry_of(**conn, members_[30].nik, read.seq);
+  EXPECT_FALSE(not_theirs.has_value()) << "a resident the job did not touch";
   EXPECT_NE(summary_json(*summary).find("\"found_by_demographics\":1"), std::string::npos) << summary_json(*summary);
 }
 
