@@ -8,7 +8,8 @@
 # run. Prints one JSON line: the time split, rows per second, peak memory, the results and the
 # ratio to the bare join. Generation and loading are not timed.
 # With CHECK=1 (the ctest `cli.match_bulk`, small sizes) it also reads the result with Python's
-# csv module and checks that every row got exactly one result and that nearly all were found.
+# csv module and checks that every row got exactly one result and that nearly all were found,
+# and that `ektp audit verify` finds the chain and every read of the job under it whole.
 # Usage: bench/bulk_job.sh BUILD_DIR   (PERSONS=200000 ROWS=200000 THREADS=2 by default)
 set -euo pipefail
 BUILD_DIR=$(cd "${1:-build}" && pwd)
@@ -82,6 +83,12 @@ rows=$(($(wc -l <"$TMP/file.csv") - 1))
   --purpose "pemadanan data peserta JKN" --run-by admin --threads "$THREADS" "$TMP/file.csv" \
   --out "$TMP/result.csv" --summary "$TMP/summary.json" >/dev/null 2>"$TMP/progress"
 read -r job_s peak_kb <"$TMP/time"
+# The chain, and the job's reads under it, verify (the chunk entries state their reads' digest).
+if [[ ${CHECK:-0} == 1 ]]; then
+  "$EKTP" audit verify --db "$DB" >"$TMP/verify.json" 2>/dev/null || true
+else
+  echo '{}' >"$TMP/verify.json"
+fi
 # The reference, same run: SQLite's bare exact left join of the file on NIK, name and birth date.
 sqlite3 "$TMP/register.db" <<SQL >/dev/null
 CREATE TABLE agency_file (row_id TEXT, nik TEXT, name TEXT, birth_date TEXT, sex TEXT);
@@ -97,9 +104,10 @@ rows = db.execute("SELECT f.row_id, p.nik IS NOT NULL FROM agency_file f LEFT JO
 print(f"{time.monotonic() - start:.3f}")
 PY
 )
-python3 - "$TMP/summary.json" "$TMP/result.csv" "$rows" "$job_s" "$peak_kb" "$join_s" "$PERSONS" "${CHECK:-0}" <<'PY'
+python3 - "$TMP/summary.json" "$TMP/result.csv" "$rows" "$job_s" "$peak_kb" "$join_s" "$PERSONS" "${CHECK:-0}" \
+  "$TMP/verify.json" <<'PY'
 import csv, json, sys
-summary_file, result_file, rows, job_s, peak_kb, join_s, persons, check = sys.argv[1:9]
+summary_file, result_file, rows, job_s, peak_kb, join_s, persons, check, verify_file = sys.argv[1:10]
 s = json.load(open(summary_file))
 rows, job_s, join_s = int(rows), float(job_s), float(join_s)
 out = {"bench": "bulk_match_job", "register_persons": s["register_persons"], "rows": s["rows"],
@@ -120,6 +128,9 @@ if check == "1":
     if s["results"]["found_by_demographics"] < rows // 20: problems.append("too few found by demographics")
     # Only a swap that makes an impossible date (a future one) may make a row invalid.
     if s["results"]["invalid_row"] > rows // 100: problems.append("too many invalid rows")
+    v = json.load(open(verify_file))
+    if not v.get("valid") or v.get("bulk_match_reads") != s["audited"]:
+        problems.append(f"audit verify: {v}")
     out["check"] = "ok" if not problems else problems
 print(json.dumps(out))
 if check == "1" and problems: sys.exit(1)

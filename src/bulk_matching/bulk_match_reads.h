@@ -36,4 +36,16 @@ std::string reads_digest(const std::vector<BulkRead>& reads);
 Result<std::int64_t> record_bulk_reads(store::Connection& db, access::AuditEntry entry, std::uint64_t chunk,
                                        const std::vector<BulkRead>& reads);
 
+// Checks every chunk entry against its reads (their count and digest) and that no read hangs
+// under anything but a chunk entry; `ektp audit verify` runs it after the chain. A chunk whose
+// reads were added to, cut or changed, and reads slipped in under another entry, are reported.
+struct BulkReadsVerification {
+  std::int64_t chunks = 0;  // chunk entries checked
+  std::int64_t reads = 0;   // reads checked under them
+  std::vector<std::int64_t> broken_chunks;  // seqs of chunk entries whose reads do not match (first 100)
+  std::int64_t stray_reads = 0;             // reads under no chunk entry
+  bool valid() const { return broken_chunks.empty() && stray_reads == 0; }
+};
+Result<BulkReadsVerification> verify_bulk_reads(store::Database& db);
+
 }  // namespace ektp::bulk

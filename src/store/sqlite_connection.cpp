@@ -108,7 +108,8 @@ Result<std::unique_ptr<SQLiteConnection>> SQLiteConnection::open(const std::stri
   if (mode->rows.empty() || mode->rows[0].text(0) != "wal") {
     return make_error(ErrorCode::kInternal, "sqlite: " + path + " cannot use WAL mode");
   }
-  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  const std::string cache = "PRAGMA cache_size=-" + std::to_string(tunables::sqlite_cache_kib);
+  for (const char* pragma : {"PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", cache.c_str()}) {
     if (Status set = connection->simple(pragma); !set) return std::unexpected(set.error());
   }
   return connection;

@@ -229,6 +229,30 @@ TEST_P(BulkMatchJobTest, TheFoundNikGoesOnlyToAnAgencyThatMayReceiveIt) {
   EXPECT_EQ(out.find(members_[11].nik), std::string::npos) << "the bank may not receive NIKs";
 }
 
+TEST_P(BulkMatchJobTest, ReadsChangedOrSlippedInAfterTheJobAreFound) {
+  std::string out;
+  ASSERT_OK(run("bpjs-kesehatan", agency_file(), out));
+  auto whole = verify_bulk_reads(db());
+  ASSERT_OK(whole);
+  EXPECT_TRUE(whole->valid());
+  EXPECT_EQ(whole->chunks, 1);
+  EXPECT_EQ(whole->reads, 14);
+  auto conn = db().connect();
+  ASSERT_OK(conn);
+  // Someone with database access hides one read of a resident …
+  ASSERT_OK((*conn)->execute("DELETE FROM bulk_match_reads WHERE nik = $1", {members_[11].nik}));
+  auto cut = verify_bulk_reads(db());
+  ASSERT_OK(cut);
+  EXPECT_FALSE(cut->valid());
+  ASSERT_EQ(cut->broken_chunks.size(), 1u);
+  // … or slips one in under an entry that is no chunk's.
+  ASSERT_OK((*conn)->execute("INSERT INTO bulk_match_reads (audit_seq, nik, row_id, result) VALUES (1, $1, 'X', 'match')",
+                             {members_[12].nik}));
+  auto stray = verify_bulk_reads(db());
+  ASSERT_OK(stray);
+  EXPECT_EQ(stray->stray_reads, 1);
+}
+
 TEST_P(BulkMatchJobTest, JobsOutsideTheAgreementAreRefusedBeforeAnyRow) {
   std::string out;
   auto no_bulk = run("rs-pemalang", agency_file(), out);
