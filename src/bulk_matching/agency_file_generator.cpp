@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/words.h"
+
 namespace ektp::bulk {
 namespace {
 
@@ -29,20 +31,6 @@ const T& pick(SplitMix64& random, std::span<const T> items) {
   return items[below(random, items.size())];
 }
 
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == ' ') {
-      ++i;
-      continue;
-    }
-    const std::size_t end = std::min(text.find(' ', i), text.size());
-    words.emplace_back(text.substr(i, end - i));
-    i = end;
-  }
-  return words;
-}
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
@@ -110,7 +98,7 @@ std::string word_to_old_spelling(std::string_view name) {
 
 std::string to_old_spelling(std::string_view name) {
   std::string out;
-  for (const std::string& word : words_of(name)) {
+  for (const std::string& word : split_words(name)) {
     if (!out.empty()) out += ' ';
     out += has_old_spelling(word) ? word : word_to_old_spelling(word);
   }
@@ -164,7 +152,7 @@ std::string with_title(std::string_view name, Sex sex, SplitMix64& random) {
 std::optional<std::string> with_muhammad_abbreviated(std::string_view name, SplitMix64& random) {
   constexpr std::array<std::string_view, 6> kForms = {"M.", "MOH.", "MUH.", "MOCH.", "MOHAMMAD",
                                                       "MUHAMAD"};
-  std::vector<std::string> words = words_of(name);
+  std::vector<std::string> words = split_words(name);
   bool changed = false;
   for (std::string& w : words) {
     if (w == "MUHAMMAD") {
@@ -177,7 +165,7 @@ std::optional<std::string> with_muhammad_abbreviated(std::string_view name, Spli
 }
 
 std::string with_words_rotated(std::string_view name) {
-  std::vector<std::string> words = words_of(name);
+  std::vector<std::string> words = split_words(name);
   if (words.size() < 2) return std::string(name);
   std::rotate(words.begin(), words.begin() + 1, words.end());
   return joined(words);

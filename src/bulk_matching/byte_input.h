@@ -98,4 +98,7 @@ class DecodedInput {
   std::uint64_t bytes_read_ = 0;
 };
 
+// Appends the UTF-8 encoding of code point `c` (at most U+10FFFF; the caller checks).
+void append_utf8(std::string& out, char32_t c);
+
 }  // namespace ektp::bulk

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/name_match.h"
+#include "core/words.h"
 
 namespace ektp::bulk {
 namespace {
@@ -23,20 +24,6 @@ bool is_one_of(const std::array<std::string_view, N>& words, std::string_view wo
   return std::find(words.begin(), words.end(), word) != words.end();
 }
 
-// Calls fn(word) for each space-separated word.
-template <class Fn>
-void for_each_word(std::string_view text, Fn&& fn) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == ' ') {
-      ++i;
-      continue;
-    }
-    const std::size_t end = std::min(text.find(' ', i), text.size());
-    fn(text.substr(i, end - i), i);
-    i = end;
-  }
-}
 
 std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;

@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "core/words.h"
+
 namespace ektp {
 namespace {
 
@@ -254,20 +256,6 @@ std::string modernise_spelling(std::string_view word) {
   return out;
 }
 
-std::vector<std::string> split_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == ' ') {
-      ++i;
-      continue;
-    }
-    const std::size_t end = std::min(text.find(' ', i), text.size());
-    words.emplace_back(text.substr(i, end - i));
-    i = end;
-  }
-  return words;
-}
 
 // ---- phonetic key ---------------------------------------------------------------------------
 
