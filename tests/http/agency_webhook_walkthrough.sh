@@ -11,6 +11,9 @@
 # subscription whose receiver never answers dead-letters its events; the agency replays them into
 # a receiver started there later. Refused: an http:// subscription, a caller without a key.
 # The retry schedule runs 10,000 times faster here (`--webhook-retry-scale 0.0001`, for tests).
+# At the end the same BPJS verifies 1,000 members on all 27 fields, sweeps with a second key
+# (suspended, alert) and crosses its quota (429) through bpjs_verifications.py: the whole of
+# BPJS's use in one test.
 # Usage: tests/http/agency_webhook_walkthrough.sh BUILD_DIR
 set -euo pipefail
 BUILD_DIR=$(cd "${1:?usage: agency_webhook_walkthrough.sh BUILD_DIR}" && pwd)
@@ -142,9 +145,12 @@ status -X POST "$CAPI/auth/login" -d '{"username":"admin","password":"kunci-peng
 ADMIN=(-H "Authorization: Bearer $(json 'd["token"]')")
 TODAY=$(TZ=Asia/Jakarta date +%F)
 check "agency" 201 "$(status -X POST "${ADMIN[@]}" "$CAPI/admin/agencies" -d '{"code":"bpjs-kesehatan","name":"BPJS Kesehatan","kind":"health_insurance"}')"
-check "agreement with subscribe" 201 "$(status -X POST "${ADMIN[@]}" "$CAPI/admin/agencies/bpjs-kesehatan/agreements" -d "{\"number\":\"440/77/PKS/2026\",\"purposes\":[\"pemutakhiran data peserta JKN\"],\"verify_fields\":[\"nik\",\"name\",\"birth_date\",\"sex\",\"alive\",\"death_date\"],\"retrieve_fields\":[\"nik\",\"name\",\"birth_date\",\"sex\",\"alive\",\"death_date\"],\"operations\":[\"retrieve\",\"subscribe\"],\"regions\":[\"3327\"],\"daily_quota\":1000,\"valid_from\":\"$TODAY\",\"valid_until\":\"$(date -d '+1 year' +%F)\"}")"
+# The agreement covers BPJS's whole use: verification of all 27 profile fields, and events.
+FIELDS_27='["nik","kk_number","name","birth_place","birth_date","sex","blood_type","religion","marital_status","family_relation","education","occupation","father_name","mother_name","citizenship","street","rt","rw","village_code","village","district","regency","province","alive","death_date","biometrics_recorded","card_status"]'
+check "agreement with subscribe" 201 "$(status -X POST "${ADMIN[@]}" "$CAPI/admin/agencies/bpjs-kesehatan/agreements" -d "{\"number\":\"440/77/PKS/2026\",\"purposes\":[\"pemutakhiran data peserta JKN\",\"verifikasi kepesertaan JKN\"],\"verify_fields\":$FIELDS_27,\"retrieve_fields\":[\"nik\",\"name\",\"birth_date\",\"sex\",\"alive\",\"death_date\"],\"operations\":[\"verify\",\"retrieve\",\"subscribe\"],\"regions\":[\"3327\"],\"name_score\":true,\"daily_quota\":1020,\"valid_from\":\"$TODAY\",\"valid_until\":\"$(date -d '+1 year' +%F)\"}")"
 check "API key" 201 "$(status -X POST "${ADMIN[@]}" "$CAPI/admin/agencies/bpjs-kesehatan/keys" -d '{"label":"webhooks"}')"
-AGENCY=(-H "Authorization: ApiKey $(json 'd["key"]')")
+BPJS_KEY=$(json 'd["key"]')
+AGENCY=(-H "Authorization: ApiKey $BPJS_KEY")
 check "the webhook key is public" 200 "$(status "$CAPI/agency/webhook-key")"
 WHPK=$(json 'd["whpk"]')
 check "in the Standard Webhooks form" True "$(json 'd["whpk"] == "whpk_" + d["public_key"] and d["signature_scheme"] == "v1a"')"
@@ -253,5 +259,15 @@ check "a delivered one is not replayed" 409 "$(status -X POST "${AGENCY[@]}" "$C
 check "nothing twice at the first receiver" 0 "$(lines "$TMP/a/duplicates.jsonl")"
 check "every replay audited" 2 "$(sqlite3 "$TMP/central.db" "select count(*) from audit_log where action = 'agency.delivery_replay'")"
 
+# The same BPJS, the same central, over HTTPS: 1,000 verifications of the 27 fields, a sweep
+# that suspends a second key, the quota crossed (bpjs_verifications.py, its own client).
+ADMIN_TOKEN=${ADMIN[1]#Authorization: Bearer }
+if BPJS_KEY=$BPJS_KEY ADMIN_TOKEN=$ADMIN_TOKEN python3 "$SRC/tests/http/bpjs_verifications.py" "$CENTRAL" \
+     "$TMP/central.db" "$TMP/central.crt" >"$TMP/verifications.log" 2>&1; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL BPJS's verifications:"; tail -20 "$TMP/verifications.log"
+fi
+tail -2 "$TMP/verifications.log"
 echo "agency webhook walkthrough: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
