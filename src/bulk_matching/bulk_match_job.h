@@ -14,6 +14,10 @@
 //      and its results are written only after that commits: no
 //      result leaves unaudited. A quota used up stops the job there (429 agency_quota_exceeded)
 //      with the rows before it written.
+// Where the results go is a ResultSink: a stream (the CLI) gets each chunk after its commit; a
+// background job's file (bulk_job_files.h) gets it, durably, before — with the chunk's checkpoint
+// recorded in the same transaction as its audit, so a job killed anywhere resumes from its last
+// checkpoint (BulkMatchRequest::resume_from) and every row gets exactly one result and one audit.
 // matched_nik is written for found_by_demographics only when the agreement lets the agency
 // receive the NIK (retrieve field "nik"). Results never carry the register's values.
 // Thread-safety: one job per call; the Database and RegionDirectory are shared.
@@ -39,6 +43,52 @@ namespace ektp::bulk {
 inline constexpr std::size_t kJobChunkRows = 16'384;  // bounds memory: ≤ 8 KiB a record
 inline constexpr std::size_t kJobThreadsMax = 64;
 
+// How far a job has got: the rows with a durable result and the chunks audited, with the counts so
+// far. A job resumed from a checkpoint reads the rows before it again (the duplicate check and
+// the file quality need them) but neither matches, audits nor writes them again.
+struct BulkMatchCheckpoint {
+  std::uint64_t rows_done = 0;
+  std::uint64_t chunks_done = 0;
+  std::array<std::uint64_t, kRowResultCount> results{};
+  std::uint64_t audited = 0;
+};
+
+// The counts as text ("12,0,3,…", one per RowResult) for a database column, and back; a
+// malformed text is kDataLoss.
+std::string result_counts_text(const std::array<std::uint64_t, kRowResultCount>& counts);
+Result<std::array<std::uint64_t, kRowResultCount>> parse_result_counts(std::string_view text);
+
+// Takes each chunk's result bytes (the CSV header before the first row).
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // Before the chunk's transaction (a job's file is made durable here).
+  virtual Status stage(std::string_view bytes) = 0;
+  // Inside the chunk's transaction, after its quota count and audit.
+  virtual Status record(store::Connection& c, const BulkMatchCheckpoint& checkpoint) {
+    (void)c;
+    (void)checkpoint;
+    return {};
+  }
+  // After the commit (a stream is written here, so no unaudited result ever reaches it).
+  virtual Status commit(std::string_view bytes) = 0;
+  // The chunk's transaction failed: take back what stage() took (the job stops there).
+  virtual void unstage(std::string_view bytes) { (void)bytes; }
+  // Asked before each chunk: stop there (503 bulk_job_interrupted; resumable).
+  virtual bool stop_requested() const { return false; }
+};
+
+// Writes each chunk to `out` once it is committed.
+class StreamResultSink final : public ResultSink {
+ public:
+  explicit StreamResultSink(std::ostream& out) : out_(&out) {}
+  Status stage(std::string_view) override { return {}; }
+  Status commit(std::string_view bytes) override;
+
+ private:
+  std::ostream* out_;
+};
+
 struct BulkMatchRequest {
   std::string agency_code;
   std::string purpose;    // one of the agreement's
@@ -47,6 +97,7 @@ struct BulkMatchRequest {
   ResultFormat format = ResultFormat::kCsv;
   std::size_t threads = 2;  // 1..kJobThreadsMax
   std::int64_t now_ms = 0;
+  BulkMatchCheckpoint resume_from = {};  // a resumed job: where it had got to
 };
 
 enum class JobPhase : std::uint8_t { kLoadingRegister, kMatching };
@@ -78,7 +129,17 @@ std::string summary_json(const BulkMatchSummary& summary);
 using BulkMatchProgressReport = std::function<void(const BulkMatchProgress&)>;
 
 Result<BulkMatchSummary> run_bulk_match(store::Database& db, const RegionDirectory& regions, CivilDate today,
+                                        ByteSource input, ResultSink& sink, const BulkMatchRequest& request,
+                                        const BulkMatchProgressReport& progress = {});
+// The same, into a stream (StreamResultSink).
+Result<BulkMatchSummary> run_bulk_match(store::Database& db, const RegionDirectory& regions, CivilDate today,
                                         ByteSource input, std::ostream& out, const BulkMatchRequest& request,
                                         const BulkMatchProgressReport& progress = {});
+
+// Checks, before any row is read, what the job itself checks first: the agreement in force
+// includes bulk_match and the purpose, and the file's header names only columns the agreement
+// lets the agency verify. For an upload, so that a file the job would refuse is refused at once.
+Status check_bulk_match_file(store::Database& db, const RegionDirectory& regions, CivilDate today, ByteSource input,
+                             const BulkMatchRequest& request);
 
 }  // namespace ektp::bulk

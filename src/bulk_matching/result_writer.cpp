@@ -171,4 +171,16 @@ Status ResultWriter::finish() {
   return {};
 }
 
+Status ResultWriter::flush() {
+  EKTP_RETURN_IF_ERROR(drain());
+  out_->flush();
+  if (!*out_) return make_error(ErrorCode::kUnavailable, "writing the result file failed");
+  return {};
+}
+
+void ResultWriter::resume(std::uint64_t rows_written) {
+  header_written_ = true;
+  rows_written_ = rows_written;
+}
+
 }  // namespace ektp::bulk

@@ -51,6 +51,10 @@ class ResultWriter {
   Status write(const RowOutcome& outcome);
   // Writes the header if no row was written, then flushes to the stream. Call once at the end.
   Status finish();
+  // Hands what is buffered to the stream (and flushes it), without ending the file.
+  Status flush();
+  // Continues a file whose first `rows_written` rows (and header) are already written.
+  void resume(std::uint64_t rows_written);
 
   std::uint64_t rows_written() const { return rows_written_; }
 

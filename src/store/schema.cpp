@@ -743,6 +743,38 @@ CREATE TABLE bulk_match_reads (
 );
 CREATE INDEX bulk_match_reads_nik ON bulk_match_reads (nik, audit_seq);
 )sql"},
+      // Bulk-matching jobs (bulk_matching/bulk_job_store.h): an agency's upload, then its job in
+      // the background, with the checkpoint it resumes from after a restart.
+      {24, "bulk match jobs", R"sql(
+CREATE TABLE bulk_match_jobs (
+  id               TEXT PRIMARY KEY,
+  agency_code      TEXT NOT NULL,
+  key_id           TEXT NOT NULL,
+  purpose          TEXT NOT NULL,
+  file_name        TEXT NOT NULL,
+  result_format    TEXT NOT NULL,
+  state            TEXT NOT NULL,
+  size_bytes       BIGINT NOT NULL,
+  received_bytes   BIGINT NOT NULL DEFAULT 0,
+  sha256           TEXT NOT NULL,
+  rows_done        BIGINT NOT NULL DEFAULT 0,
+  chunks_done      BIGINT NOT NULL DEFAULT 0,
+  result_counts    TEXT NOT NULL DEFAULT '',
+  audited          BIGINT NOT NULL DEFAULT 0,
+  result_bytes     BIGINT NOT NULL DEFAULT 0,
+  resumed          INTEGER NOT NULL DEFAULT 0,
+  created_at_ms    BIGINT NOT NULL,
+  updated_at_ms    BIGINT NOT NULL,
+  started_at_ms    BIGINT NOT NULL DEFAULT 0,
+  finished_at_ms   BIGINT NOT NULL DEFAULT 0,
+  error_reason     TEXT NOT NULL DEFAULT '',
+  error_message    TEXT NOT NULL DEFAULT '',
+  summary          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX bulk_match_jobs_agency ON bulk_match_jobs (agency_code, created_at_ms);
+CREATE INDEX bulk_match_jobs_file ON bulk_match_jobs (agency_code, sha256);
+CREATE INDEX bulk_match_jobs_state ON bulk_match_jobs (state, created_at_ms);
+)sql"},
   };
   return migrations;
 }
