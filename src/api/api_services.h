@@ -27,6 +27,11 @@ class AgencyCallLedger;
 class WebhookSigningKey;
 }
 
+namespace ektp::bulk {
+class BulkJobFiles;
+class BulkJobWorker;
+}
+
 namespace ektp::api {
 
 struct ApiServices {
@@ -59,6 +64,11 @@ struct ApiServices {
   // Agency calls are counted and recorded in groups (agency/agency_call_ledger.h); without a
   // ledger, each call in a transaction of its own.
   agency::AgencyCallLedger* agency_calls = nullptr;
+  // Bulk matching (api/bulk_match_routes.h): where uploads and results live (none: the routes
+  // answer 503), the worker that runs the jobs, and the largest file an agency may upload.
+  const bulk::BulkJobFiles* bulk_files = nullptr;
+  bulk::BulkJobWorker* bulk_worker = nullptr;
+  std::uint64_t bulk_file_bytes_max = 0;
 };
 
 // Registers every /api/v1 route of docs/api.md.

@@ -118,7 +118,8 @@ class HeldAnswers {
 };
 
 bool is_upload_target(std::string_view target) {
-  return target.starts_with("/api/v1/sync/") || target.starts_with("/api/v1/station/");
+  return target.starts_with("/api/v1/sync/") || target.starts_with("/api/v1/station/") ||
+         target.starts_with("/api/v1/agency/bulk-matches/");  // a piece of an agency's file
 }
 
 // The parts of a request the handlers see, from its header (the body is added later).

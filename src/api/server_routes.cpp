@@ -1,6 +1,7 @@
 #include "api/server_routes.h"
 
 #include "api/agency_routes.h"
+#include "api/bulk_match_routes.h"
 #include "api/card_desk_routes.h"
 #include "api/card_routes.h"
 #include "api/chip_routes.h"
@@ -25,6 +26,7 @@ void add_central_server_routes(Router& router, ApiServices& services) {
   add_agency_admin_routes(router, services);
   add_resident_routes(router, services);
   add_agency_subscription_routes(router, services);
+  add_bulk_match_routes(router, services);
   add_adjudication_routes(router, services);
 }
 

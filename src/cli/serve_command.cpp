@@ -27,6 +27,10 @@
 #include "cli/token_option.h"
 #include "api/tls_trust.h"
 #include "api/webhook_sender.h"
+#include "api/bulk_match_routes.h"
+#include "bulk_matching/bulk_job_files.h"
+#include "bulk_matching/bulk_job_store.h"
+#include "bulk_matching/bulk_job_worker.h"
 #include "cli/commands.h"
 #include "cli/database_option.h"
 #include "cli/listen_options.h"
@@ -62,6 +66,9 @@ struct ServeOptions {
   bool allow_private_webhooks = false;  // development and tests only
   double webhook_retry_scale = 1.0;     // tests only: shrinks the retry schedule
   std::string webhook_ca_file;          // CA certificates for receivers instead of the system's
+  std::string bulk_match_dir;           // agencies' uploads and results (default: beside the journal)
+  std::uint64_t bulk_file_bytes_max = bulk::bulk_job_limits::file_bytes_max_default;
+  std::size_t bulk_match_threads = 2;
 };
 
 // The delivery worker's passes, in the log: only those that did something.
@@ -322,11 +329,27 @@ int run_serve(const ServeOptions& options) {
     services.tls_pin = *pin;
     spdlog::info("TLS key pin (SHA-256 of the SubjectPublicKeyInfo): {}", *pin);
   }
+  // Agencies' bulk-matching jobs: files in a private folder, jobs in the database, run one at a
+  // time in the background; a job a stopped server left running resumes from its checkpoint.
+  auto bulk_files = bulk::BulkJobFiles::open(options.bulk_match_dir.empty()
+                                                 ? (*anchorer)->anchor().dir() / "bulk-matching"
+                                                 : std::filesystem::path(options.bulk_match_dir));
+  if (!bulk_files) return report(bulk_files.error());
+  bulk::BulkJobWorkerOptions bulk_options;
+  bulk_options.threads = options.bulk_match_threads;
+  bulk::BulkJobWorker bulk_worker(**db, regions, *bulk_files, wall_ms, bulk_options);
+  services.bulk_files = &*bulk_files;
+  services.bulk_worker = &bulk_worker;
+  services.bulk_file_bytes_max = options.bulk_file_bytes_max;
+  spdlog::info("bulk-matching files in {} (at most {} bytes a file)", bulk_files->dir().string(),
+               options.bulk_file_bytes_max);
   auto router = std::make_shared<api::Router>();
   api::add_central_server_routes(*router, services);
   api::HttpServerOptions server_options = server_options_of(options.listen);
-  // A large upload is read only from a station central has provisioned.
-  server_options.upload_gate = [&db](const api::HttpRequest& request) {
+  // A large upload is read only from a station central has provisioned, or (a piece of a
+  // bulk-matching file) from an agency whose agreement includes bulk_match.
+  server_options.upload_gate = [&db, &services](const api::HttpRequest& request) {
+    if (api::is_bulk_upload_target(request.target)) return api::bulk_upload_allowed(services, request);
     const auto station = request.headers.find("x-ektp-station");
     if (!request.target.starts_with("/api/v1/sync/") || station == request.headers.end() ||
         !request.headers.contains("x-ektp-signature")) {
@@ -345,7 +368,9 @@ int run_serve(const ServeOptions& options) {
   std::cout << "listening on " << scheme << "://" << options.listen.address << ":" << server.port() << "/"
             << std::endl;
   webhook_worker.start(log_webhook_pass);
+  bulk_worker.start();
   server.run_until_signal();
+  bulk_worker.stop();     // the running job stops after its chunk and resumes at the next start
   webhook_worker.stop();  // waits for an attempt in flight (at most its timeout)
   (*dedup)->stop();
   if (auto flushed = audit.flush(); !flushed) return report(flushed.error());
@@ -395,6 +420,16 @@ void register_serve_commands(CLI::App& app) {
                     "PEM CA certificates that agencies' webhook receivers are checked against, instead of the "
                     "system's")
       ->check(CLI::ExistingFile);
+  serve->add_option("--bulk-match-dir", options->bulk_match_dir,
+                    "folder (mode 0700) of agencies' bulk-matching uploads and results (default: bulk-matching "
+                    "in the audit anchor's folder)");
+  serve->add_option("--bulk-file-bytes-max", options->bulk_file_bytes_max,
+                    "the largest file an agency may upload for bulk matching, in bytes")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  serve->add_option("--bulk-match-threads", options->bulk_match_threads, "threads a bulk-matching job matches with")
+      ->check(CLI::Range(std::size_t{1}, bulk::kJobThreadsMax))
+      ->capture_default_str();
   serve->callback([options] { exit_code() = run_serve(*options); });
 }
 
