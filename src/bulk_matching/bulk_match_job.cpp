@@ -185,6 +185,8 @@ Result<BulkMatchSummary> run_bulk_match(store::Database& db, const RegionDirecto
     }
   }
   report.rows_done = summary.rows;
+  report.seconds = seconds_since(started);
+  if (progress) progress(report);  // matching has begun (a resumed job: from its checkpoint)
 
   const bool reveal_nik = agreement.may_retrieve("nik");
   const MatchOptions options{.reveal_matched_nik = true};  // the job needs the NIK to audit; see below
