@@ -133,19 +133,24 @@ export const reasonText = (reason) => REASONS[reason] || '';
 
 // `resident`: a resident's token (their own page); sent as `Authorization: Resident <token>`, and a
 // 401 on it ends only the resident's session, never an officer's.
-async function send(method, path, { body, auth = true, raw = false, resident } = {}) {
+// `agency`: an agency's API key (the bulk-matching page), sent as `Authorization: ApiKey <key>`;
+// `bytes`: a raw body (a piece of a file) instead of JSON.
+async function send(method, path, { body, auth = true, raw = false, resident, agency, bytes } = {}) {
   const headers = { Accept: raw ? '*/*' : 'application/json' };
   const session = getSession();
   if (resident) headers.Authorization = `Resident ${resident}`;
+  else if (agency) headers.Authorization = `ApiKey ${agency}`;
   else if (auth && session) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (bytes !== undefined) headers['Content-Type'] = 'application/octet-stream';
   let res;
   try {
-    res = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const payload = bytes !== undefined ? bytes : body === undefined ? undefined : JSON.stringify(body);
+    res = await fetch(BASE + path, { method, headers, body: payload });
   } catch (e) {
     throw new NetworkError('Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.');
   }
-  if (res.status === 401 && auth && !resident) {
+  if (res.status === 401 && auth && !resident && !agency) {
     clearSession();
     onUnauthorized();
     throw new ApiError(401, 'unauthenticated', 'Sesi berakhir, silakan masuk kembali');
@@ -262,6 +267,18 @@ export const api = {
   residentReads: (token, before) =>
     send('GET', '/resident/reads' + (before ? `?before=${enc(before)}` : ''), { auth: false, resident: token }),
   residentAgreements: (token) => send('GET', '/resident/agreements', { auth: false, resident: token }),
+  // An agency's bulk matching (pemadanan), with its API key.
+  bulkJobs: (key) => send('GET', '/agency/bulk-matches', { auth: false, agency: key }),
+  bulkJob: (key, id) => send('GET', `/agency/bulk-matches/${enc(id)}`, { auth: false, agency: key }),
+  createBulkJob: (key, body) => send('POST', '/agency/bulk-matches', { body, auth: false, agency: key }),
+  uploadBulkPiece: (key, id, offset, bytes) =>
+    send('PUT', `/agency/bulk-matches/${enc(id)}/file?offset=${offset}`, { bytes, auth: false, agency: key }),
+  /** A piece of a done job's result: { bytes: ArrayBuffer, total }. */
+  bulkResultPiece: async (key, id, offset, length) => {
+    const res = await send('GET', `/agency/bulk-matches/${enc(id)}/result?offset=${offset}&length=${length}`,
+      { auth: false, agency: key, raw: true });
+    return { bytes: await res.arrayBuffer(), total: Number(res.headers.get('X-Ektp-Result-Bytes')) };
+  },
   residentReport: (token, seq, note) =>
     send('POST', '/resident/reports', { body: note ? { seq, note } : { seq }, auth: false, resident: token }),
 };

@@ -14,6 +14,7 @@ import { renderCoverage } from './pages/coverage.js';
 import { renderStandards } from './pages/standards.js';
 import { renderResidentStatus } from './pages/resident-status.js';
 import { renderWhoLooked } from './pages/who-looked.js';
+import { renderBulkMatching } from './pages/bulk-matching.js';
 import { renderAdmin } from './pages/admin.js';
 import { renderStations } from './pages/stations.js';
 import { renderCardProduction } from './pages/card-production.js';
@@ -35,6 +36,7 @@ const routes = [
   { match: ['standar-pelayanan'], render: renderStandards, title: 'Standar Pelayanan', nav: 'standar-pelayanan' },
   { match: ['status-ktp'], render: renderResidentStatus, mode: 'central', title: 'Status KTP-el', nav: 'status-ktp' },
   { match: ['siapa-melihat'], render: renderWhoLooked, mode: 'central', title: 'Siapa yang melihat data saya', nav: 'siapa-melihat' },
+  { match: ['pemadanan'], render: renderBulkMatching, mode: 'central', title: 'Pemadanan Data Instansi', nav: 'pemadanan' },
   { match: ['cari'], render: renderSearch, roles: STAFF, title: 'Cari Penduduk', nav: 'cari' },
   { match: ['orang', ':nik'], render: renderPerson, roles: STAFF, title: 'Biodata Penduduk', nav: 'cari' },
   { match: ['kk', ':kk'], render: renderFamily, roles: STAFF, title: 'Kartu Keluarga', nav: 'cari' },
@@ -72,6 +74,7 @@ const NAV = [
   { id: 'akun', href: '#/akun', text: 'Akun Saya', roles: EVERYONE },
   { id: 'status-ktp', href: '#/status-ktp', text: 'Status KTP-el', mode: 'central' },
   { id: 'siapa-melihat', href: '#/siapa-melihat', text: 'Siapa melihat data saya', mode: 'central' },
+  { id: 'pemadanan', href: '#/pemadanan', text: 'Pemadanan (instansi)', mode: 'central' },
 ];
 
 const currentMode = () => (isStation() ? 'station' : 'central');

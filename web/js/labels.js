@@ -101,3 +101,15 @@ export const READ_ACTION = {
   public_status_miss: 'Cek status KTP-el yang gagal', 'card.print': 'KTP-el dicetak', 'card.collect': 'KTP-el diambil',
   'suket.issue': 'SUKET diterbitkan', 'enrollment.record': 'Perekaman KTP-el', 'correction.request': 'Permohonan pembetulan biodata',
 };
+
+// Bulk matching (pemadanan): a job's state and a row's result (docs/api.md, Bulk matching).
+export const BULK_STATE = { uploading: 'Mengunggah', queued: 'Menunggu giliran', running: 'Diproses', done: 'Selesai', failed: 'Gagal' };
+export const BULK_RESULT = {
+  match: 'Cocok semua', match_fields_differ: 'Ada elemen berbeda', nik_not_found: 'NIK tidak ditemukan',
+  found_by_demographics: 'Ditemukan lewat data demografi', not_found: 'Tidak ditemukan', deceased: 'Meninggal dunia',
+  duplicate_in_file: 'Ganda dalam berkas', invalid_row: 'Baris tidak sah',
+};
+export const BULK_COLUMN = {
+  row_id: 'ID baris', nik: 'NIK', name: 'Nama', birth_date: 'Tanggal lahir', birth_place: 'Tempat lahir', sex: 'Jenis kelamin',
+  mother_name: 'Nama ibu', address: 'Alamat', village_code: 'Kode desa/kelurahan',
+};
